@@ -1,0 +1,61 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PLAN_FILE ?= workplan/data/dongcheng-cppcc-2017-work-plan.txt
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cppcc
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test lint format install install-dev messages migrate seed serve bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime-installed messages
+install-dev: $(VENV)/.dev-installed messages
+
+messages: $(BIN)/python
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v0; \
+	else echo "make: msgfmt (GNU gettext) not found: the interface falls back to English"; fi
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input -v0
+
+seed: migrate
+	$(BIN)/python manage.py import_workplan $(PLAN_FILE)
+	$(BIN)/python manage.py seed_demo --if-debug
+
+run: seed
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	PORT=$(PORT) bash bin/serve
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(BIN)/python -m cppcc_portal.core.checkservices
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var

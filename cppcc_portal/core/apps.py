@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "cppcc_portal.core"
+    label = "core"
+    verbose_name = _("Portal core")
+
+    def ready(self) -> None:
+        from cppcc_portal.core import roles
+
+        # Permissions exist only after post_migrate, so role grants are synced then, every time.
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")

@@ -1,0 +1,30 @@
+from django.conf import settings
+
+from cppcc_portal.core import roles
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    user_roles = roles.user_roles(user) if user is not None else set()
+    return {
+        "portal_roles": user_roles,
+        "is_office_staff": roles.STAFF in user_roles,
+        "is_leader": roles.LEADER in user_roles,
+        "is_member": roles.MEMBER in user_roles,
+        "is_unit": roles.UNIT in user_roles,
+        "portal_debug": settings.DEBUG,
+    }
+
+
+def unread_notifications(request):
+    """The unread count in the header: one indexed count query per page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from cppcc_portal.core.models import Notification, NotificationState
+
+    return {
+        "unread_notifications": lambda: Notification.objects.filter(
+            recipient=user, state=NotificationState.SENT, read_at__isnull=True
+        ).count()
+    }

@@ -1,0 +1,52 @@
+import os
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cppcc_portal.core.accounts import account_create_or_update
+from cppcc_portal.core.demo import DEMO_ACCOUNTS, DemoContext, run_seeders
+
+
+class Command(BaseCommand):
+    help = "Load demo data and the demo accounts demo_staff, demo_leader, demo_member, demo_unit."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, default=2017)
+        parser.add_argument("--years", type=int, default=1, help="how many years of data to build")
+        parser.add_argument("--force", action="store_true", help="also when DEBUG is off")
+        parser.add_argument("--if-debug", action="store_true", help="quietly skip when DEBUG is off")
+
+    def handle(self, *args, year, years, force, if_debug, **options):
+        if not settings.DEBUG and if_debug:
+            self.stdout.write("DEBUG is off: no demo data loaded")
+            return
+        if not settings.DEBUG and not force:
+            raise CommandError("demo data is only loaded when DEBUG is on (use --force to override)")
+        if years < 1:
+            raise CommandError("--years must be at least 1")
+        password = os.environ.get("DEMO_PASSWORD") or self._kept_password()
+        with transaction.atomic():
+            users = {
+                role: account_create_or_update(
+                    username=username, role=role, password=password, check_password=False
+                )
+                for username, role in DEMO_ACCOUNTS.items()
+            }
+        context = DemoContext(year=year, users=users, stdout=self.stdout, years=years, options=options)
+        run_seeders(context)
+        self.stdout.write(self.style.SUCCESS("demo data loaded"))
+        for username in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username} / {password}")
+
+    def _kept_password(self) -> str:
+        """A generated demo password, kept in var/ so that a second run prints the same one."""
+        path = settings.VAR_DIR / "demo_password"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        password = secrets.token_urlsafe(9)
+        path.write_text(password)
+        path.chmod(0o600)
+        return password

@@ -1,0 +1,74 @@
+"""Site-wide middleware: CSP header, per-user language, request context for audit rows."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+from cppcc_portal.core.request_context import reset_current_ip, set_current_ip
+
+# No inline scripts and nothing from outside the portal.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class UserLanguageMiddleware:
+    """Activate the language a logged-in user chose (LocaleMiddleware covers everyone else)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = request.session.get("portal_language")
+            if language is None:
+                from cppcc_portal.core.models import UserPreference
+
+                pref = UserPreference.objects.filter(user=user).values_list("language", flat=True)
+                language = next(iter(pref), settings.LANGUAGE_CODE)
+                request.session["portal_language"] = language
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+        if proxies and forwarded:
+            ip = forwarded.split(",")[-proxies].strip()
+        else:
+            ip = request.META.get("REMOTE_ADDR")
+        token = set_current_ip(ip)
+        try:
+            return self.get_response(request)
+        finally:
+            reset_current_ip(token)

@@ -1,0 +1,112 @@
+"""What every app shares: the audit trail, user preferences and the notification outbox."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One recorded change: who did what to which object, when, from where, before -> after."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("type"))
+    object_id = models.CharField(_("object id"), max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class UserPreference(models.Model):
+    """A user's own settings: interface language and which notification kinds also go by e-mail."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    email_kinds = models.JSONField(_("notification kinds also sent by e-mail"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Notification(models.Model):
+    """One message to one person (the outbox row), written in the transaction that causes it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    # Idempotency: a rule that runs twice or late finds its row already there.
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("about type")
+    )
+    object_id = models.CharField(_("about id"), max_length=64, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=NotificationState.choices,
+        default=NotificationState.PENDING,
+    )
+    send_email = models.BooleanField(_("also by e-mail"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-due_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="notification_due_idx"),
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            models.Index(fields=["content_type", "object_id"], name="notification_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

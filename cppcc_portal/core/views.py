@@ -1,0 +1,82 @@
+"""Site-wide pages: the role-aware home, health probes, language choice."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cppcc_portal.core import roles
+from cppcc_portal.core.models import UserPreference
+
+
+@login_required
+def home(request):
+    """Send each person to where their work is."""
+    user_roles = roles.user_roles(request.user)
+    if roles.LEADER in user_roles or roles.STAFF in user_roles:
+        return redirect("dashboard:home")
+    if roles.UNIT in user_roles:
+        return redirect("proposals_units:home")
+    return redirect("members:portal_home")
+
+
+@never_cache
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def broker_reachable() -> tuple[bool, str]:
+    from cppcc_portal.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        return False, f"{type(exc).__name__}: {exc}"
+    return True, ""
+
+
+def database_reachable() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001
+        return False, f"{type(exc).__name__}: {exc}"
+    return True, ""
+
+
+@never_cache
+def readyz(request):
+    checks = {"database": database_reachable(), "broker": broker_reachable()}
+    failed = {name: error for name, (ok, error) in checks.items() if not ok}
+    body = {
+        "status": "ok" if not failed else "unavailable",
+        "checks": {k: ok for k, (ok, _) in checks.items()},
+    }
+    if failed:
+        body["failed"] = failed
+    return JsonResponse(body, status=503 if failed else 200)
+
+
+@require_POST
+def set_language(request):
+    """Choose the interface language; a logged-in user keeps the choice across sessions."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    if request.user.is_authenticated:
+        UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+        request.session["portal_language"] = language
+    target = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("home")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response

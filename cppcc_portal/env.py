@@ -1,0 +1,118 @@
+"""Typed readers for settings that come from the environment.
+
+Each reader fails loudly (ImproperlyConfigured naming the variable) on a value it cannot read,
+because a silently ignored typo in production is worse than a refusal to start.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/0/true/false/yes/no/on/off, not {value!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def database_from_url(url: str, *, conn_max_age: int = 60) -> dict:
+    """Turn postgres://user:pass@host:port/name or sqlite:///path into a DATABASES entry."""
+    parsed = urlparse(url)
+    scheme = parsed.scheme
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        name = unquote(parsed.path.lstrip("/"))
+        if not name:
+            raise ImproperlyConfigured(f"DATABASE_URL names no database: {url!r}")
+        try:
+            port = parsed.port
+        except ValueError:
+            raise ImproperlyConfigured(f"DATABASE_URL has a bad port: {url!r}") from None
+        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": conn_max_age,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    if scheme == "sqlite":
+        path = unquote(parsed.path)
+        if parsed.netloc:
+            raise ImproperlyConfigured("DATABASE_URL for SQLite is sqlite:////absolute/path.sqlite3")
+        if not path or path == "/":
+            raise ImproperlyConfigured(f"DATABASE_URL names no SQLite file: {url!r}")
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 20}}
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must start with postgres:// or sqlite:///, not {scheme or url!r}"
+    )
+
+
+def redis_url_checked(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme not in {"redis", "rediss"} or not parsed.hostname:
+        raise ImproperlyConfigured(f"REDIS_URL must look like redis://host:6379/0, not {url!r}")
+    try:
+        _ = parsed.port  # reading it validates it
+    except ValueError:
+        raise ImproperlyConfigured(f"REDIS_URL has a bad port: {url!r}") from None
+    return url
+
+
+def secret_key(var_dir: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in var/."""
+    value = os.environ.get("SECRET_KEY")
+    if value is not None:
+        if len(value) < 50 or len(set(value)) < 5:
+            raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters, not a short word")
+        return value
+    key_file = var_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    generated = secrets.token_urlsafe(64)
+    key_file.write_text(generated)
+    key_file.chmod(0o600)
+    return generated

@@ -1,0 +1,44 @@
+"""The composition root's URL map: each app mounts its pages, unit pages and API here."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from cppcc_portal.core import views as core_views
+
+admin.site.site_header = _("CPPCC portal administration")
+admin.site.site_title = _("CPPCC portal")
+admin.site.index_title = _("Office administration")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("language/", core_views.set_language, name="set_language"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("admin/", admin.site.urls),
+    path("plan/", include("workplan.urls")),
+    path("portal/notifications/", include("cppcc_portal.core.notifications.urls")),
+    path("portal/", include("members.urls")),
+    path("portal/", include("proposals.urls")),
+    path("portal/", include("supervision.urls")),
+    path("units/", include("proposals.unit_urls")),
+    path("units/", include("supervision.unit_urls")),
+    path("dashboard/", include("cppcc_portal.dashboard.urls")),
+    path("api/v1/", include("workplan.api.urls")),
+    path("api/v1/", include("members.api.urls")),
+    path("api/v1/", include("proposals.api.urls")),
+    path("api/v1/", include("supervision.api.urls")),
+    path("api/v1/", include("cppcc_portal.core.notifications.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,67 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class MemberStatus(models.TextChoices):
+    IN_OFFICE = "in_office", _("in office")
+    LEFT = "left", _("left")
+
+
+class CommitteeRole(models.TextChoices):
+    DIRECTOR = "director", _("director")
+    DEPUTY = "deputy", _("deputy director")
+    MEMBER = "member", _("member")
+
+
+class GroupRole(models.TextChoices):
+    LEADER = "leader", _("group leader")
+    DEPUTY = "deputy", _("deputy group leader")
+    MEMBER = "member", _("member")
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", _("government department")
+    STREET_OFFICE = "street_office", _("street office")
+    JUDICIAL = "judicial", _("court or procuratorate")
+    OTHER = "other", _("other")
+
+
+class ActivityKind(models.TextChoices):
+    PLENARY = "plenary", _("plenary session")
+    STANDING_COMMITTEE = "standing_committee", _("standing committee meeting")
+    MEETING = "meeting", _("meeting")
+    CONSULTATION_TOPIC = "consultation_topic", _("topic consultation")
+    CONSULTATION_COUNTERPART = "consultation_counterpart", _("counterpart consultation")
+    CONSULTATION_SECTOR = "consultation_sector", _("sector consultation")
+    INSPECTION = "inspection", _("inspection")
+    RESEARCH = "research", _("research")
+    TRAINING = "training", _("training")
+    STUDY_CLASS = "study_class", _("study class")
+    LECTURE = "lecture", _("lecture")
+    FORUM = "forum", _("forum or salon")
+    VISIT = "visit", _("visit")
+    HEARING = "hearing", _("hearing")
+    COMMUNITY_SERVICE = "community_service", _("community service")
+    OTHER = "other", _("other")
+
+
+# Kinds that take enrolment with capacity and a waiting list.
+ENROLMENT_KINDS = {ActivityKind.TRAINING, ActivityKind.STUDY_CLASS}
+
+
+class OrganiserKind(models.TextChoices):
+    OFFICE = "office", _("office")
+    COMMITTEE = "committee", _("special committee")
+    SECTOR = "sector", _("sector")
+    STREET_GROUP = "street_group", _("street group")
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")

@@ -1,0 +1,101 @@
+"""Named personas, one per role, shared by every app's tests."""
+
+import pytest
+
+from cppcc_portal.core import roles
+from tests.factories import (
+    HandlingUnitFactory,
+    MemberFactory,
+    SpecialCommitteeFactory,
+    StreetGroupFactory,
+    UserFactory,
+)
+
+PASSWORD = "pass-Word-123"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staff", role=roles.STAFF, first_name="办公室")
+
+
+@pytest.fixture
+def leader_user(db):
+    return UserFactory(username="leader", role=roles.LEADER, first_name="主席")
+
+
+@pytest.fixture
+def member(db):
+    """A member with a login (the persona 'member')."""
+    user = UserFactory(username="member", role=roles.MEMBER)
+    return MemberFactory(user=user, name="张委员")
+
+
+@pytest.fixture
+def member_user(member):
+    return member.user
+
+
+@pytest.fixture
+def other_member(db):
+    user = UserFactory(username="other_member", role=roles.MEMBER)
+    return MemberFactory(user=user, name="李委员")
+
+
+@pytest.fixture
+def other_member_user(other_member):
+    return other_member.user
+
+
+@pytest.fixture
+def committee(db):
+    return SpecialCommitteeFactory(name="提案委员会")
+
+
+@pytest.fixture
+def committee_leader(db, committee):
+    """A member who directs a special committee and leads a street group."""
+    from members.models import CommitteeMembership, StreetGroupMembership
+
+    user = UserFactory(username="committee_leader", role=roles.MEMBER)
+    leader = MemberFactory(user=user, name="王主任")
+    CommitteeMembership.objects.create(committee=committee, member=leader, role="director")
+    group = StreetGroupFactory(street="东华门街道", name="东华门街道委员活动小组")
+    StreetGroupMembership.objects.create(group=group, member=leader, role="leader")
+    return leader
+
+
+@pytest.fixture
+def unit(db):
+    return HandlingUnitFactory(name="区民政局")
+
+
+@pytest.fixture
+def unit_user(unit):
+    user = UserFactory(username="unit", role=roles.UNIT)
+    unit.accounts.add(user)
+    return user
+
+
+@pytest.fixture
+def other_unit(db):
+    return HandlingUnitFactory(name="区教委")
+
+
+@pytest.fixture
+def other_unit_user(other_unit):
+    user = UserFactory(username="other_unit", role=roles.UNIT)
+    other_unit.accounts.add(user)
+    return user
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
