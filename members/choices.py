@@ -65,3 +65,25 @@ class ActivityStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     HELD = "held", _("held")
     CANCELLED = "cancelled", _("cancelled")
+
+
+class DutyEventKind(models.TextChoices):
+    """What a duty record is for; scoring rules give points per kind and role."""
+
+    PLENARY = "plenary", _("plenary session (per half-day)")
+    MEETING = "meeting", _("meeting or activity attended")
+    TRAINING = "training", _("training attended in full")
+    PROPOSAL_ACCEPTED = "proposal_accepted", _("proposal accepted")
+    PROPOSAL_KEY = "proposal_key", _("key proposal")
+    PROPOSAL_EXCELLENT = "proposal_excellent", _("excellent proposal")
+    REPORT_SUBMITTED = "report_submitted", _("social-conditions report")
+    REPORT_ADOPTED = "report_adopted", _("social-conditions report adopted")
+    REPORT_INSTRUCTED = "report_instructed", _("leader's instruction on a report")
+    SUPERVISION = "supervision", _("supervision work")
+    SELF_REPORTED = "self_reported", _("other duty performance")
+
+
+class DutyRole(models.TextChoices):
+    LEAD = "lead", _("lead")
+    COSIGNER = "cosigner", _("co-signer")
+    PARTICIPANT = "participant", _("participant")

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from cppcc_portal.core import roles
+from cppcc_portal.core import roles, workspace
 
 
 def portal(request):
@@ -13,6 +13,8 @@ def portal(request):
         "is_member": roles.MEMBER in user_roles,
         "is_unit": roles.UNIT in user_roles,
         "portal_debug": settings.DEBUG,
+        "portal_tabs": workspace.portal_tabs if roles.MEMBER in user_roles else (),
+        "unit_tabs": workspace.unit_tabs if roles.UNIT in user_roles else (),
     }
 
 

@@ -1,0 +1,50 @@
+"""Tabs of the member portal and the unit workspace, registered by the apps that own the pages.
+
+A lower app cannot import a higher one, so each app registers its own tab in AppConfig.ready()
+and the shared navigation reads the registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str  # a lazy translation
+    url_name: str
+    order: int = 100
+
+
+_PORTAL_TABS: list[Tab] = []
+_UNIT_TABS: list[Tab] = []
+
+
+def register_portal_tab(label, url_name: str, order: int = 100) -> None:
+    if all(t.url_name != url_name for t in _PORTAL_TABS):
+        _PORTAL_TABS.append(Tab(label, url_name, order))
+
+
+def register_unit_tab(label, url_name: str, order: int = 100) -> None:
+    if all(t.url_name != url_name for t in _UNIT_TABS):
+        _UNIT_TABS.append(Tab(label, url_name, order))
+
+
+def _resolved(tabs: list[Tab]) -> list[dict]:
+    links = []
+    for tab in sorted(tabs, key=lambda t: t.order):
+        try:
+            links.append({"label": tab.label, "url": reverse(tab.url_name)})
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def portal_tabs() -> list[dict]:
+    return _resolved(_PORTAL_TABS)
+
+
+def unit_tabs() -> list[dict]:
+    return _resolved(_UNIT_TABS)
