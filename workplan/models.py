@@ -1,10 +1,19 @@
 """The annual work plan (工作要点): plan, sections, items, and the work that carries them out."""
 
+from __future__ import annotations
+
+import datetime
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workplan.choices import ItemStatus
+from workplan.choices import ItemStatus, TaskStatus, UpdateKind
+
+PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 class WorkPlan(models.Model):
@@ -80,3 +89,157 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class TaskQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None) -> TaskQuerySet:
+        """Tasks whose due date has passed and that are not done."""
+        today = today or timezone.localdate()
+        return self.filter(due_date__lt=today).exclude(status=TaskStatus.DONE)
+
+
+def overdue_q(prefix: str = "", today: datetime.date | None = None) -> Q:
+    """The overdue condition for tasks reached through `prefix` (e.g. "tasks__")."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}due_date__lt": today}) & ~Q(**{f"{prefix}status": TaskStatus.DONE})
+
+
+class Task(models.Model):
+    """任务: one concrete deliverable that carries out an item of the plan."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("item"))
+    title = models.CharField(_("task"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workplan_tasks",
+        verbose_name=_("owner"),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    progress = models.DecimalField(
+        _("progress (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
+        help_text=_("Leave empty to derive the percentage from the status."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["item__number", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=1), name="task_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="task_progress_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(due_date__gte=F("start_date")),
+                name="task_due_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="task_status_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            raise ValidationError({"due_date": _("The due date cannot be before the start date.")})
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_date and self.due_date < timezone.localdate() and self.status != TaskStatus.DONE)
+
+
+class ProgressUpdate(models.Model):
+    """进展: a dated note (or milestone) on an item, optionally about one of its tasks."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="progress_updates", verbose_name=_("item")
+    )
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        verbose_name=_("task"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=UpdateKind.choices, default=UpdateKind.UPDATE)
+    date = models.DateField(_("date"))
+    note = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workplan_updates",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.note[:40]}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.task_id and self.item_id and self.task.item_id != self.item_id:
+            raise ValidationError({"task": _("The task belongs to another item.")})
+
+
+def attachment_path(instance: ProgressAttachment, filename: str) -> str:
+    # The stored name is ours, not the uploader's: the original name is kept in a field.
+    return f"workplan/updates/{timezone.now():%Y/%m}/{instance.checksum[:16]}.{instance.file_type}"
+
+
+class ProgressAttachment(models.Model):
+    """附件: a file attached to a progress update, served only through a permission check."""
+
+    update = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("progress update"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    file_type = models.CharField(_("file type"), max_length=8)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
