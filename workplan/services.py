@@ -1,0 +1,557 @@
+"""Every write to the work plan: importing the document, tasks, progress updates, progress roll-up."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import filetype
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from cppcc_portal.core import roles
+from cppcc_portal.core.audit import diff, record_event, snapshot
+from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
+from cppcc_portal.core.models import AuditEvent
+from cppcc_portal.core.request_context import current_ip
+from workplan.choices import STATUS_PERCENT, AttachmentType, ItemStatus, TaskStatus, UpdateKind
+from workplan.importer import ParsedPlan
+from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, Task, WorkPlan
+
+HUNDREDTH = Decimal("0.01")
+
+# The one table of allowed task status changes: (from) -> {to}. A finished task may be reopened;
+# a suspended one resumes or goes back to the start; nothing jumps from done to suspended.
+TASK_TRANSITIONS: dict[str, set[str]] = {
+    TaskStatus.NOT_STARTED: {TaskStatus.IN_PROGRESS, TaskStatus.DONE, TaskStatus.SUSPENDED},
+    TaskStatus.IN_PROGRESS: {TaskStatus.NOT_STARTED, TaskStatus.DONE, TaskStatus.SUSPENDED},
+    TaskStatus.DONE: {TaskStatus.IN_PROGRESS},
+    TaskStatus.SUSPENDED: {TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS},
+}
+
+# What the detected content of an upload must be, by our short type code.
+ALLOWED_MIME = {
+    AttachmentType.PDF: "application/pdf",
+    AttachmentType.JPG: "image/jpeg",
+    AttachmentType.PNG: "image/png",
+    AttachmentType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    AttachmentType.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png", "docx": "docx", "xlsx": "xlsx"}
+
+TASK_FIELDS = ["item", "title", "owner", "start_date", "due_date", "status", "weight", "progress"]
+
+
+def _require_staff(actor) -> None:
+    # `actor=None` is the system itself (operator commands, demo data); people must be office staff.
+    if actor is not None and not roles.is_staff_user(actor):
+        raise PermissionDeniedError(_("Only office staff may change the work plan."))
+
+
+def _validate(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        field, errors = next(iter(messages.items()))
+        raise DomainError(
+            "; ".join(str(e) for e in errors), code="invalid", field=None if field == "__all__" else field
+        ) from None
+
+
+def _audit_many(*, actor, action: str, objs: Sequence, changes: dict[int, dict], note: str = "") -> None:
+    """One audit row per changed object, written in a single query (bulk actions touch many rows)."""
+    if not objs:
+        return
+    content_type = ContentType.objects.get_for_model(type(objs[0]), for_concrete_model=False)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=action,
+            content_type=content_type,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            changes=changes.get(obj.pk, {}),
+            note=note,
+            ip_address=current_ip(),
+        )
+        for obj in objs
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing the plan document
+
+
+@dataclass
+class ImportOutcome:
+    plan: WorkPlan
+    created: bool
+    sections_created: int
+    items_created: int
+    items_updated: int
+
+
+@transaction.atomic
+def plan_import(*, parsed: ParsedPlan, actor=None) -> ImportOutcome:
+    """Store a parsed plan document: create the year's plan or update it in place (atomic)."""
+    _require_staff(actor)
+    plan_values = {
+        "document_number": parsed.document_number,
+        "issuer": parsed.issuer,
+        "title": parsed.title,
+        "adopted_on": parsed.adopted_on,
+        "adoption_note": parsed.adoption_note,
+        "preamble": parsed.preamble,
+    }
+    plan = WorkPlan.objects.select_for_update().filter(year=parsed.year).first()
+    created = plan is None
+    if created:
+        plan = WorkPlan(year=parsed.year, **plan_values)
+        _validate(plan)
+        plan.save()
+        record_event(actor=actor, action="workplan.import", obj=plan, note=_("plan created from document"))
+    else:
+        before = snapshot(plan, list(plan_values))
+        for name, value in plan_values.items():
+            setattr(plan, name, value)
+        _validate(plan)
+        changes = diff(before, snapshot(plan, list(plan_values)))
+        if changes:
+            plan.save(update_fields=list(changes))
+            record_event(actor=actor, action="workplan.import", obj=plan, changes=changes)
+
+    sections = {s.number: s for s in plan.sections.all()}
+    items = {i.number: i for i in plan.items.all()}
+    wanted_sections = {s.number for s in parsed.sections}
+    wanted_items = {i.number for s in parsed.sections for i in s.items}
+    stale_items = [i for n, i in items.items() if n not in wanted_items]
+    if stale_items:
+        _drop_stale_items(stale_items)
+
+    sections_created = items_created = items_updated = 0
+    for parsed_section in parsed.sections:
+        section = sections.get(parsed_section.number)
+        if section is None:
+            section = Section(plan=plan, number=parsed_section.number, title=parsed_section.title)
+            _validate(section)
+            section.save()
+            sections_created += 1
+        elif section.title != parsed_section.title:
+            section.title = parsed_section.title
+            _validate(section)
+            section.save(update_fields=["title"])
+        for parsed_item in parsed_section.items:
+            item = items.get(parsed_item.number)
+            values = {"section": section, "title": parsed_item.title, "text": parsed_item.text}
+            if item is None:
+                item = Item(plan=plan, number=parsed_item.number, **values)
+                _validate(item)
+                item.save()
+                items_created += 1
+                continue
+            before = snapshot(item, ["section", "title", "text"])
+            for name, value in values.items():
+                setattr(item, name, value)
+            changes = diff(before, snapshot(item, ["section", "title", "text"]))
+            if changes:
+                _validate(item)
+                item.save(update_fields=list(changes))
+                record_event(actor=actor, action="item.import", obj=item, changes=changes)
+                items_updated += 1
+    Section.objects.filter(plan=plan).exclude(number__in=wanted_sections).delete()
+    progress_recompute(plan_ids=[plan.pk])
+    plan.refresh_from_db()
+    return ImportOutcome(plan, created, sections_created, items_created, items_updated)
+
+
+def _drop_stale_items(stale: list[Item]) -> None:
+    # An item that the new document no longer has may go only if no work hangs on it.
+    ids = [i.pk for i in stale]
+    busy = (
+        Item.objects.filter(pk__in=ids)
+        .filter(Q(tasks__isnull=False) | Q(progress_updates__isnull=False))
+        .order_by("number")
+        .values_list("number", flat=True)
+        .distinct()
+    )
+    if busy:
+        raise DomainError(
+            _("Item %(number)d is not in the new document but has tasks or progress updates.")
+            % {"number": busy[0]},
+            code="item_in_use",
+        )
+    Item.objects.filter(pk__in=ids).delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress roll-up
+
+
+def task_percent_expression(prefix: str = ""):
+    """SQL for a task's percentage: its typed progress, else what its status stands for."""
+    by_status = Case(
+        *[
+            When(**{f"{prefix}status": status}, then=Value(Decimal(p)))
+            for status, p in STATUS_PERCENT.items()
+        ],
+        default=Value(Decimal(0)),
+        output_field=DecimalField(max_digits=5, decimal_places=2),
+    )
+    return Coalesce(f"{prefix}progress", by_status, output_field=DecimalField(max_digits=5, decimal_places=2))
+
+
+def task_percent(task: Task) -> Decimal:
+    """A task's percentage, computed in Python for a task already loaded."""
+    if task.progress is not None:
+        return Decimal(task.progress)
+    return Decimal(STATUS_PERCENT[task.status])
+
+
+def _round(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def derive_item_status(*, total: int, done: int, not_started: int, suspended: int) -> str:
+    """An item's status from its tasks' statuses (only for items that have tasks)."""
+    if done == total:
+        return ItemStatus.DONE
+    if suspended == total:
+        return ItemStatus.SUSPENDED
+    if not_started + suspended == total:
+        return ItemStatus.NOT_STARTED
+    return ItemStatus.IN_PROGRESS
+
+
+def progress_recompute(*, plan_ids: Iterable[int]) -> None:
+    """Recompute item, section and plan progress (and item status) of the given plans.
+
+    A fixed number of queries whatever the plan's size: one aggregate over the tasks, one read of
+    the items and sections, and bulk updates.
+    """
+    plan_ids = list(set(plan_ids))
+    if not plan_ids:
+        return
+    stats = {
+        row["item_id"]: row
+        for row in Task.objects.filter(item__plan_id__in=plan_ids)
+        .values("item_id")
+        .annotate(
+            total=Count("id"),
+            weight_sum=Sum("weight"),
+            weighted=Sum(F("weight") * task_percent_expression()),
+            done=Count("id", filter=Q(status=TaskStatus.DONE)),
+            not_started=Count("id", filter=Q(status=TaskStatus.NOT_STARTED)),
+            suspended=Count("id", filter=Q(status=TaskStatus.SUSPENDED)),
+        )
+        .order_by()
+    }
+    items = list(
+        Item.objects.filter(plan_id__in=plan_ids).only("id", "plan_id", "section_id", "status", "progress")
+    )
+    changed_items = []
+    section_values: dict[int, list[Decimal]] = defaultdict(list)
+    plan_values: dict[int, list[Decimal]] = defaultdict(list)
+    for item in items:
+        row = stats.get(item.pk)
+        if row:
+            progress = _round(Decimal(row["weighted"]) / row["weight_sum"])
+            status = derive_item_status(
+                total=row["total"],
+                done=row["done"],
+                not_started=row["not_started"],
+                suspended=row["suspended"],
+            )
+        else:
+            progress = _round(Decimal(STATUS_PERCENT[item.status]))
+            status = item.status
+        if progress != item.progress or status != item.status:
+            item.progress, item.status = progress, status
+            changed_items.append(item)
+        section_values[item.section_id].append(progress)
+        plan_values[item.plan_id].append(progress)
+    if changed_items:
+        Item.objects.bulk_update(changed_items, ["progress", "status"])
+
+    def average(values: list[Decimal]) -> Decimal:
+        return _round(sum(values, Decimal(0)) / len(values)) if values else Decimal("0.00")
+
+    sections = list(Section.objects.filter(plan_id__in=plan_ids).only("id", "progress"))
+    for section in sections:
+        section.progress = average(section_values.get(section.pk, []))
+    Section.objects.bulk_update(sections, ["progress"])
+    plans = list(WorkPlan.objects.filter(pk__in=plan_ids).only("id", "progress"))
+    for plan in plans:
+        plan.progress = average(plan_values.get(plan.pk, []))
+    WorkPlan.objects.bulk_update(plans, ["progress"])
+
+
+def _recompute_for_tasks(task_ids: Iterable[int]) -> None:
+    plan_ids = Task.objects.filter(pk__in=list(task_ids)).values_list("item__plan_id", flat=True).distinct()
+    progress_recompute(plan_ids=list(plan_ids))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks
+
+
+def _check_transition(task: Task, new_status: str) -> None:
+    if new_status == task.status:
+        return
+    if new_status not in TASK_TRANSITIONS.get(task.status, set()):
+        raise TransitionError(
+            _("Task “%(task)s” cannot go from “%(current)s” to “%(requested)s”.")
+            % {
+                "task": task.title,
+                "current": TaskStatus(task.status).label,
+                "requested": TaskStatus(new_status).label,
+            }
+        )
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor,
+    item: Item,
+    title: str,
+    owner=None,
+    start_date: datetime.date | None = None,
+    due_date: datetime.date | None = None,
+    status: str = TaskStatus.NOT_STARTED,
+    weight: int = 1,
+    progress: Decimal | None = None,
+) -> Task:
+    """Add a task (deliverable) to an item and roll its progress up."""
+    _require_staff(actor)
+    task = Task(
+        item=item,
+        title=title,
+        owner=owner,
+        start_date=start_date,
+        due_date=due_date,
+        status=status,
+        weight=weight,
+        progress=progress,
+    )
+    _validate(task)
+    task.save()
+    record_event(actor=actor, action="task.create", obj=task, changes=diff({}, snapshot(task, TASK_FIELDS)))
+    progress_recompute(plan_ids=[item.plan_id])
+    return task
+
+
+@transaction.atomic
+def task_update(*, actor, task: Task, note: str = "", **values) -> Task:
+    """Change a task's fields (status changes follow the transition table) and roll progress up."""
+    _require_staff(actor)
+    unknown = set(values) - set(TASK_FIELDS)
+    if unknown:
+        raise DomainError(_("Unknown task field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    old_plan_id = task.item.plan_id
+    if "status" in values:
+        _check_transition(task, values["status"])
+    before = snapshot(task, TASK_FIELDS)
+    for name, value in values.items():
+        setattr(task, name, value)
+    _validate(task)
+    changes = diff(before, snapshot(task, TASK_FIELDS))
+    if not changes:
+        return task
+    task.save(update_fields=[*list(changes), "updated_at"])
+    action = "task.status" if list(changes) == ["status"] else "task.update"
+    record_event(actor=actor, action=action, obj=task, changes=changes, note=note)
+    progress_recompute(plan_ids={old_plan_id, task.item.plan_id})
+    return task
+
+
+@transaction.atomic
+def task_delete(*, actor, task: Task) -> None:
+    """Remove a task and roll its item's progress up again."""
+    _require_staff(actor)
+    plan_id = task.item.plan_id
+    record_event(actor=actor, action="task.delete", obj=task, changes=diff(snapshot(task, TASK_FIELDS), {}))
+    task.delete()
+    progress_recompute(plan_ids=[plan_id])
+
+
+@transaction.atomic
+def tasks_set_status(*, actor, tasks: Iterable[Task], status: str, note: str = "") -> int:
+    """Set many tasks to one status at once (all or none) and roll progress up."""
+    _require_staff(actor)
+    if status not in TaskStatus.values:
+        raise DomainError(_("Unknown status: %(status)s") % {"status": status}, field="status")
+    ids = [t.pk for t in tasks]
+    locked = list(Task.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    changed = []
+    changes = {}
+    for task in locked:
+        if task.status == status:
+            continue
+        _check_transition(task, status)
+        changes[task.pk] = {"status": [task.status, status]}
+        task.status = status
+        changed.append(task)
+    if changed:
+        Task.objects.filter(pk__in=[t.pk for t in changed]).update(status=status)
+        _audit_many(actor=actor, action="task.status", objs=changed, changes=changes, note=note)
+        _recompute_for_tasks(t.pk for t in changed)
+    return len(changed)
+
+
+@transaction.atomic
+def tasks_move_due(
+    *, actor, tasks: Iterable[Task], days: int | None = None, due_date: datetime.date | None = None
+) -> int:
+    """Shift many tasks' due dates by a number of days, or set them all to one date (all or none)."""
+    _require_staff(actor)
+    if (days is None) == (due_date is None):
+        raise DomainError(_("Give either a number of days or a new due date."))
+    ids = [t.pk for t in tasks]
+    locked = list(Task.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    changed = []
+    changes = {}
+    for task in locked:
+        if due_date is not None:
+            new = due_date
+        elif task.due_date is not None:
+            new = task.due_date + datetime.timedelta(days=days)
+        else:
+            continue
+        if new == task.due_date:
+            continue
+        if task.start_date and new < task.start_date:
+            raise DomainError(
+                _("Task “%(task)s” would be due before it starts (%(start)s).")
+                % {"task": task.title, "start": task.start_date.isoformat()},
+                field="due_date",
+            )
+        changes[task.pk] = {"due_date": [str(task.due_date) if task.due_date else None, new.isoformat()]}
+        task.due_date = new
+        changed.append(task)
+    if changed:
+        Task.objects.bulk_update(changed, ["due_date"])
+        _audit_many(actor=actor, action="task.due_date", objs=changed, changes=changes)
+    return len(changed)
+
+
+@transaction.atomic
+def item_set_status(*, actor, item: Item, status: str) -> Item:
+    """Set the status of an item that has no tasks (an item with tasks takes its status from them)."""
+    _require_staff(actor)
+    if item.tasks.exists():
+        raise DomainError(_("This item's status follows its tasks."), code="status_derived", field="status")
+    if status not in ItemStatus.values:
+        raise DomainError(_("Unknown status: %(status)s") % {"status": status}, field="status")
+    if item.status != status:
+        record_event(actor=actor, action="item.status", obj=item, changes={"status": [item.status, status]})
+        item.status = status
+        item.save(update_fields=["status"])
+        progress_recompute(plan_ids=[item.plan_id])
+        item.refresh_from_db(fields=["progress", "status"])
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress updates and their attachments
+
+
+@dataclass
+class CheckedFile:
+    upload: UploadedFile
+    file_type: str
+    mime: str
+    checksum: str
+
+
+def attachment_check(upload: UploadedFile) -> CheckedFile:
+    """Accept a PDF, JPEG, PNG, Word or Excel file judged by its content and size, or refuse it."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise DomainError(
+            _("“%(name)s” is larger than %(limit)s.") % {"name": upload.name, "limit": filesizeformat(limit)},
+            code="file_too_large",
+            field="attachment",
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    detected = next((code for code, mime in ALLOWED_MIME.items() if kind and kind.mime == mime), None)
+    extension = EXTENSIONS.get(upload.name.rsplit(".", 1)[-1].lower()) if "." in upload.name else None
+    if detected is None:
+        raise DomainError(
+            _("“%(name)s” is not a PDF, JPEG, PNG, Word (docx) or Excel (xlsx) file.")
+            % {"name": upload.name},
+            code="file_type",
+            field="attachment",
+        )
+    if extension != detected:
+        # A file whose name claims another type is refused: someone renamed it.
+        raise DomainError(
+            _("The content of “%(name)s” does not match its file name.") % {"name": upload.name},
+            code="file_type",
+            field="attachment",
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedFile(upload, str(detected), ALLOWED_MIME[detected], digest.hexdigest())
+
+
+@transaction.atomic
+def progress_update_create(
+    *,
+    actor,
+    item: Item,
+    note: str,
+    date: datetime.date,
+    kind: str = UpdateKind.UPDATE,
+    task: Task | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> ProgressUpdate:
+    """Record a dated progress note or milestone on an item (or one of its tasks), with files."""
+    _require_staff(actor)
+    checked = [attachment_check(f) for f in files]
+    update = ProgressUpdate(item=item, task=task, kind=kind, date=date, note=note.strip(), author=actor)
+    _validate(update)
+    update.save()
+    saved: list[str] = []
+    try:
+        for file in checked:
+            attachment = ProgressAttachment(
+                update=update,
+                original_name=file.upload.name[:200],
+                file_type=file.file_type,
+                content_type=file.mime,
+                size=file.upload.size,
+                checksum=file.checksum,
+            )
+            attachment.file.save(file.upload.name, file.upload, save=False)
+            saved.append(attachment.file.name)
+            attachment.save()
+    except Exception:
+        # The rows roll back with the transaction; the stored files must go with them.
+        for name in saved:
+            default_storage.delete(name)
+        raise
+    record_event(
+        actor=actor,
+        action="progress_update.create",
+        obj=update,
+        note=_("%(count)d attachment(s)") % {"count": len(checked)},
+    )
+    return update
