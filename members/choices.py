@@ -87,3 +87,49 @@ class DutyRole(models.TextChoices):
     LEAD = "lead", _("lead")
     COSIGNER = "cosigner", _("co-signer")
     PARTICIPANT = "participant", _("participant")
+
+
+class InvitationState(models.TextChoices):
+    INVITED = "invited", _("invited")
+    ACCEPTED = "accepted", _("accepted")
+    LEAVE_REQUESTED = "leave_requested", _("leave requested")
+    DECLINED = "declined", _("declined")
+
+
+class EnrolmentState(models.TextChoices):
+    NONE = "none", _("not enrolled")
+    ENROLLED = "enrolled", _("enrolled")
+    WAITLISTED = "waitlisted", _("on the waiting list")
+    CANCELLED = "cancelled", _("enrolment cancelled")
+
+
+class Attendance(models.TextChoices):
+    PRESENT = "present", _("present")
+    LEAVE = "leave", _("on leave")
+    ABSENT = "absent", _("absent")
+    UNRECORDED = "unrecorded", _("not recorded")
+
+
+class DutyRecordStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    VERIFIED = "verified", _("verified")
+    REJECTED = "rejected", _("rejected")
+
+
+class MinimumMetric(models.TextChoices):
+    """What a yearly minimum counts: activities attended, proposals accepted, reports submitted."""
+
+    ACTIVITIES = "activities", _("activities attended")
+    PROPOSALS = "proposals", _("proposals")
+    REPORTS = "reports", _("social-conditions reports")
+
+
+# Which duty event kinds each yearly minimum counts.
+MINIMUM_EVENT_KINDS = {
+    MinimumMetric.ACTIVITIES: (DutyEventKind.PLENARY, DutyEventKind.MEETING, DutyEventKind.TRAINING),
+    MinimumMetric.PROPOSALS: (DutyEventKind.PROPOSAL_ACCEPTED,),
+    MinimumMetric.REPORTS: (DutyEventKind.REPORT_SUBMITTED,),
+}
+
+# Kinds a member may log themselves; the others come from attendance and the other workflows.
+SELF_LOGGED_KINDS = (DutyEventKind.SELF_REPORTED, DutyEventKind.SUPERVISION, DutyEventKind.MEETING)

@@ -1,16 +1,25 @@
 """The roster (members and the bodies they sit on), handling units, and activities."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import (
     ActivityKind,
     ActivityStatus,
+    Attendance,
     CommitteeRole,
+    DutyEventKind,
+    DutyRecordStatus,
+    DutyRole,
+    EnrolmentState,
     Gender,
     GroupRole,
+    InvitationState,
     MemberStatus,
+    MinimumMetric,
     OrganiserKind,
     UnitKind,
 )
@@ -248,6 +257,9 @@ class Activity(models.Model):
     enrolment_deadline = models.DateTimeField(_("enrolment deadline"), null=True, blank=True)
     check_in_code = models.CharField(_("check-in code"), max_length=16, blank=True)
     outcome_report = models.TextField(_("outcome report"), blank=True)
+    reminder_first_hours = models.PositiveSmallIntegerField(_("first reminder (hours before)"), default=72)
+    reminder_second_hours = models.PositiveSmallIntegerField(_("second reminder (hours before)"), default=24)
+    reminder_message = models.TextField(_("reminder message"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -270,3 +282,233 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ActivityAttachment(models.Model):
+    """A file of an activity's outcome report (minutes, photos, the report itself)."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("activity")
+    )
+    file = models.FileField(_("file"), upload_to="activities/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity attachment")
+        verbose_name_plural = _("activity attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Participation(models.Model):
+    """One member's place in one activity: invitation, enrolment, attendance."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="participations", verbose_name=_("activity")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="participations", verbose_name=_("member")
+    )
+    invitation = models.CharField(
+        _("invitation"), max_length=16, choices=InvitationState.choices, default=InvitationState.INVITED
+    )
+    enrolment = models.CharField(
+        _("enrolment"), max_length=16, choices=EnrolmentState.choices, default=EnrolmentState.NONE
+    )
+    waitlist_position = models.PositiveIntegerField(_("waiting-list position"), null=True, blank=True)
+    attendance = models.CharField(
+        _("attendance"), max_length=16, choices=Attendance.choices, default=Attendance.UNRECORDED
+    )
+    leave_reason = models.CharField(_("leave reason"), max_length=300, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("attendance recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["activity", "member__member_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "member"], name="participation_unique"),
+            models.UniqueConstraint(
+                fields=["activity", "waitlist_position"],
+                condition=models.Q(waitlist_position__isnull=False),
+                name="participation_unique_waitlist_position",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "attendance"], name="participation_member_att_idx"),
+            models.Index(fields=["activity", "enrolment"], name="participation_act_enrol_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} · {self.member}"
+
+
+class DutyRecord(models.Model):
+    """履职记录: one thing a member did, logged by them or created by a workflow, then verified."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="duty_records", verbose_name=_("member")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    event_kind = models.CharField(_("kind"), max_length=32, choices=DutyEventKind.choices)
+    role = models.CharField(_("role"), max_length=16, choices=DutyRole.choices, default=DutyRole.PARTICIPANT)
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), default=1, help_text=_("Half-days for a plenary session, otherwise 1.")
+    )
+    occurred_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    item = models.ForeignKey(
+        "workplan.Item",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duty_records",
+        verbose_name=_("work-plan item"),
+    )
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("source type")
+    )
+    object_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
+    source = GenericForeignKey("content_type", "object_id")
+    status = models.CharField(
+        _("status"), max_length=16, choices=DutyRecordStatus.choices, default=DutyRecordStatus.SUBMITTED
+    )
+    reject_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    points = models.PositiveIntegerField(_("points (at verification)"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duty record")
+        verbose_name_plural = _("duty records")
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            # A workflow event (an attendance, an accepted proposal) counts once per member and kind.
+            models.UniqueConstraint(
+                fields=["member", "event_kind", "content_type", "object_id"],
+                condition=models.Q(content_type__isnull=False, object_id__isnull=False),
+                name="duty_record_unique_source",
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="duty_record_quantity_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["member", "year", "status"], name="duty_member_year_status_idx"),
+            models.Index(fields=["year", "status", "event_kind"], name="duty_year_status_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.title}"
+
+
+class DutyRecordEvent(models.Model):
+    """One step of a duty record's review (submitted, verified, rejected), for its timeline."""
+
+    record = models.ForeignKey(DutyRecord, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duty record event")
+        verbose_name_plural = _("duty record events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class DutyEvidence(models.Model):
+    """A file that backs a duty record (photo, minutes, a document)."""
+
+    record = models.ForeignKey(
+        DutyRecord, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("duty record")
+    )
+    file = models.FileField(_("file"), upload_to="duty/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ScoringRule(models.Model):
+    """履职积分规则: points for one kind of duty event and role in one year, with an optional cap."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    event_kind = models.CharField(_("kind"), max_length=32, choices=DutyEventKind.choices)
+    role = models.CharField(_("role"), max_length=16, choices=DutyRole.choices, default=DutyRole.PARTICIPANT)
+    points = models.PositiveSmallIntegerField(_("points"))
+    yearly_cap = models.PositiveIntegerField(_("yearly cap"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scoring rule")
+        verbose_name_plural = _("scoring rules")
+        ordering = ["-year", "event_kind", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "event_kind", "role"], name="scoring_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.get_event_kind_display()} · {self.get_role_display()}"
+
+
+class YearlyMinimum(models.Model):
+    """履职最低要求: how many of something a member should do in a year before a warning."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    metric = models.CharField(_("what is counted"), max_length=16, choices=MinimumMetric.choices)
+    minimum = models.PositiveSmallIntegerField(_("minimum"))
+
+    class Meta:
+        verbose_name = _("yearly minimum")
+        verbose_name_plural = _("yearly minimums")
+        ordering = ["-year", "metric"]
+        constraints = [models.UniqueConstraint(fields=["year", "metric"], name="yearly_minimum_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.get_metric_display()} ≥ {self.minimum}"

@@ -1,0 +1,509 @@
+"""Reads of the roster, activities, duty records and scores, each scoped to the user who asks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, Least, Rank
+from django.utils import timezone
+
+from cppcc_portal.core import roles
+from members.choices import (
+    MINIMUM_EVENT_KINDS,
+    Attendance,
+    CommitteeRole,
+    DutyRecordStatus,
+    EnrolmentState,
+    GroupRole,
+    InvitationState,
+    MemberStatus,
+    MinimumMetric,
+)
+from members.models import (
+    Activity,
+    CommitteeMembership,
+    DutyRecord,
+    HandlingUnit,
+    Member,
+    Participation,
+    ScoringRule,
+    StreetGroupMembership,
+    YearlyMinimum,
+)
+
+LEADING_COMMITTEE_ROLES = (CommitteeRole.DIRECTOR, CommitteeRole.DEPUTY)
+LEADING_GROUP_ROLES = (GroupRole.LEADER,)
+DEFAULT_MINIMUMS = {MinimumMetric.ACTIVITIES: 3, MinimumMetric.PROPOSALS: 1, MinimumMetric.REPORTS: 1}
+
+
+# --- who is who ---------------------------------------------------------------------------------
+
+
+def member_for_user(user) -> Member | None:
+    """The member record of a logged-in user, or None (staff, units, anonymous)."""
+    if user is None or isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_portal_member", False)
+    if cached is not False:
+        return cached
+    member = Member.objects.select_related("sector", "party", "term").filter(user=user).first()
+    user._portal_member = member
+    return member
+
+
+def units_for_user(user) -> QuerySet[HandlingUnit]:
+    """The handling units a user answers for (empty for everyone but unit accounts)."""
+    if not getattr(user, "is_authenticated", False):
+        return HandlingUnit.objects.none()
+    return HandlingUnit.objects.filter(accounts=user, is_active=True)
+
+
+def led_committee_ids(member: Member | None) -> list[int]:
+    if member is None:
+        return []
+    return list(
+        CommitteeMembership.objects.filter(member=member, role__in=LEADING_COMMITTEE_ROLES).values_list(
+            "committee_id", flat=True
+        )
+    )
+
+
+def led_group_ids(member: Member | None) -> list[int]:
+    if member is None:
+        return []
+    return list(
+        StreetGroupMembership.objects.filter(member=member, role__in=LEADING_GROUP_ROLES).values_list(
+            "group_id", flat=True
+        )
+    )
+
+
+def is_body_leader(user) -> bool:
+    member = member_for_user(user)
+    return bool(led_committee_ids(member) or led_group_ids(member))
+
+
+def members_led_by(member: Member | None) -> QuerySet[Member]:
+    """Members of the committees a member directs and the groups they lead (not the member)."""
+    if member is None:
+        return Member.objects.none()
+    committees, groups = led_committee_ids(member), led_group_ids(member)
+    if not committees and not groups:
+        return Member.objects.none()
+    in_body = Q(
+        Exists(CommitteeMembership.objects.filter(member=OuterRef("pk"), committee_id__in=committees))
+    )
+    in_body |= Q(Exists(StreetGroupMembership.objects.filter(member=OuterRef("pk"), group_id__in=groups)))
+    return Member.objects.filter(in_body)
+
+
+def leads_member(actor_member: Member | None, member: Member) -> bool:
+    return actor_member is not None and members_led_by(actor_member).filter(pk=member.pk).exists()
+
+
+# --- roster -------------------------------------------------------------------------------------
+
+
+def member_list(*, user) -> QuerySet[Member]:
+    """The roster a user may see: everyone, but the caller decides which fields to show."""
+    if not getattr(user, "is_authenticated", False):
+        return Member.objects.none()
+    if not (roles.can_read_everything(user) or member_for_user(user)):
+        return Member.objects.none()
+    return Member.objects.select_related("party", "sector", "term").order_by("member_number")
+
+
+def can_see_private_fields(user, member: Member) -> bool:
+    """Contact details and birth dates: staff, leaders, the member, and their body leaders."""
+    if roles.can_read_everything(user):
+        return True
+    own = member_for_user(user)
+    return own is not None and own.pk == member.pk
+
+
+# --- activities ---------------------------------------------------------------------------------
+
+
+def activities_managed_by(user) -> QuerySet[Activity]:
+    """Activities whose attendance the user records: all for staff, their bodies' for a body leader."""
+    base = Activity.objects.select_related("organiser_committee", "organiser_group", "organiser_sector")
+    if roles.is_staff_user(user):
+        return base
+    member = member_for_user(user)
+    committees, groups = led_committee_ids(member), led_group_ids(member)
+    if not committees and not groups:
+        return Activity.objects.none()
+    return base.filter(Q(organiser_committee_id__in=committees) | Q(organiser_group_id__in=groups))
+
+
+def can_manage_activity(user, activity: Activity) -> bool:
+    return activities_managed_by(user).filter(pk=activity.pk).exists()
+
+
+def activity_list(*, user) -> QuerySet[Activity]:
+    """Activities a user may see: all for staff/leaders; for a member, those they take part in,
+    those open for enrolment, and those of bodies they lead."""
+    base = Activity.objects.select_related("organiser_committee", "organiser_group", "organiser_sector")
+    if roles.can_read_everything(user):
+        return base
+    member = member_for_user(user)
+    if member is None:
+        return Activity.objects.none()
+    committees, groups = led_committee_ids(member), led_group_ids(member)
+    mine = Exists(Participation.objects.filter(activity=OuterRef("pk"), member=member))
+    open_enrolment = Q(capacity__isnull=False, enrolment_deadline__isnull=False)
+    return base.filter(
+        Q(mine) | open_enrolment | Q(organiser_committee_id__in=committees) | Q(organiser_group_id__in=groups)
+    )
+
+
+def portal_upcoming(*, member: Member, now=None) -> QuerySet[Participation]:
+    """A member's participations in activities that have not ended, soonest first."""
+    now = now or timezone.now()
+    return (
+        Participation.objects.filter(member=member, activity__ends_at__gte=now)
+        .exclude(invitation=InvitationState.DECLINED)
+        .select_related("activity", "activity__organiser_committee", "activity__organiser_group")
+        .order_by("activity__starts_at")
+    )
+
+
+def open_trainings(*, member: Member, now=None) -> QuerySet[Activity]:
+    """Trainings and study classes still open for enrolment, with the seats taken counted."""
+    now = now or timezone.now()
+    return (
+        Activity.objects.filter(capacity__isnull=False, enrolment_deadline__gte=now)
+        .exclude(status="cancelled")
+        .annotate(
+            seats_taken=Count("participations", filter=Q(participations__enrolment=EnrolmentState.ENROLLED)),
+            my_state=Coalesce(
+                Max("participations__enrolment", filter=Q(participations__member=member)), Value("none")
+            ),
+        )
+        .order_by("starts_at")
+    )
+
+
+def participations_for_activity(*, user, activity: Activity) -> QuerySet[Participation]:
+    """The participant list of an activity, for the people who record its attendance."""
+    if not can_manage_activity(user, activity):
+        return Participation.objects.none()
+    return (
+        Participation.objects.filter(activity=activity)
+        .select_related("member", "member__sector", "recorded_by")
+        .order_by("member__member_number")
+    )
+
+
+def participation_list(*, user) -> QuerySet[Participation]:
+    """Participations a user may see: all for staff/leaders, a body leader's bodies', and one's own."""
+    base = Participation.objects.select_related("activity", "member", "member__sector")
+    if roles.can_read_everything(user):
+        return base
+    member = member_for_user(user)
+    if member is None:
+        return Participation.objects.none()
+    committees, groups = led_committee_ids(member), led_group_ids(member)
+    return base.filter(
+        Q(member=member)
+        | Q(activity__organiser_committee_id__in=committees)
+        | Q(activity__organiser_group_id__in=groups)
+    )
+
+
+# --- duty records -------------------------------------------------------------------------------
+
+
+def duty_record_list(*, user) -> QuerySet[DutyRecord]:
+    """Duty records a user may see: all for staff/leaders; a body leader also sees their bodies'."""
+    base = DutyRecord.objects.select_related("member", "item", "verified_by").prefetch_related("evidence")
+    if roles.can_read_everything(user):
+        return base
+    member = member_for_user(user)
+    if member is None:
+        return DutyRecord.objects.none()
+    led = members_led_by(member)
+    return base.filter(Q(member=member) | Q(member__in=led.values("pk")))
+
+
+def duty_records_to_review(*, user) -> QuerySet[DutyRecord]:
+    """Submitted records the user may verify (never their own)."""
+    member = member_for_user(user)
+    qs = duty_record_list(user=user).filter(status=DutyRecordStatus.SUBMITTED)
+    if member is not None:
+        qs = qs.exclude(member=member)
+    if not roles.is_staff_user(user) and member is None:
+        return DutyRecord.objects.none()
+    if not roles.is_staff_user(user):
+        qs = qs.filter(member__in=members_led_by(member).values("pk"))
+    return qs
+
+
+def can_review_record(user, record: DutyRecord) -> bool:
+    """Staff or a leader of a body the record's member sits on, and never for one's own record."""
+    own = member_for_user(user)
+    if own is not None and own.pk == record.member_id:
+        return False
+    if roles.is_staff_user(user):
+        return True
+    return leads_member(own, record.member)
+
+
+# --- scores -------------------------------------------------------------------------------------
+
+
+def _rule_expressions(year: int) -> tuple[list[tuple[str, Any]], list[ScoringRule]]:
+    """One capped-points expression per scoring rule of the year, to annotate members with.
+
+    Each is LEAST(sum of verified quantities of that kind and role × points, cap): the cap and the
+    sum stay in SQL so a ranking of hundreds of members is one query.
+    """
+    rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
+    expressions = []
+    for rule in rules:
+        quantity = Coalesce(
+            Sum(
+                "duty_records__quantity",
+                filter=Q(
+                    duty_records__year=year,
+                    duty_records__status=DutyRecordStatus.VERIFIED,
+                    duty_records__event_kind=rule.event_kind,
+                    duty_records__role=rule.role,
+                ),
+            ),
+            0,
+        )
+        points = quantity * Value(rule.points)
+        if rule.yearly_cap is not None:
+            points = Least(points, Value(rule.yearly_cap), output_field=IntegerField())
+        expressions.append((f"rule_{rule.pk}", points))
+    return expressions, rules
+
+
+def scored_members(*, year: int, queryset: QuerySet[Member] | None = None) -> tuple[QuerySet, list]:
+    queryset = queryset if queryset is not None else Member.objects.all()
+    expressions, rules = _rule_expressions(year)
+    qs = queryset.annotate(**dict(expressions))
+    total = Value(0, output_field=IntegerField())
+    for name, _expr in expressions:
+        total = total + F(name)
+    return qs.annotate(score=total), rules
+
+
+def member_score(*, member: Member, year: int) -> dict:
+    """A member's score for a year: total and the breakdown per rule (kind, role, count, points)."""
+    qs, rules = scored_members(year=year, queryset=Member.objects.filter(pk=member.pk))
+    counts = {
+        (row["event_kind"], row["role"]): row["quantity"]
+        for row in DutyRecord.objects.filter(member=member, year=year, status=DutyRecordStatus.VERIFIED)
+        .values("event_kind", "role")
+        .annotate(quantity=Sum("quantity"))
+    }
+    row = qs.values(*[f"rule_{r.pk}" for r in rules], "score").first() or {}
+    breakdown = []
+    for rule in rules:
+        quantity = counts.get((rule.event_kind, rule.role), 0)
+        if not quantity:
+            continue
+        points = row.get(f"rule_{rule.pk}", 0)
+        breakdown.append(
+            {
+                "event_kind": rule.event_kind,
+                "event_kind_label": rule.get_event_kind_display(),
+                "role": rule.role,
+                "role_label": rule.get_role_display(),
+                "quantity": quantity,
+                "points_each": rule.points,
+                "cap": rule.yearly_cap,
+                "capped": rule.yearly_cap is not None and quantity * rule.points > rule.yearly_cap,
+                "points": points,
+            }
+        )
+    return {"member": member, "year": year, "total": row.get("score", 0), "breakdown": breakdown}
+
+
+def score_ranking(*, year: int, sector=None, committee=None, group=None) -> QuerySet[Member]:
+    """Members in office ranked by their score for the year, optionally within a sector or committee.
+
+    Each member carries `score` and `rank` (ties share a rank)."""
+    qs = Member.objects.filter(status=MemberStatus.IN_OFFICE).select_related("sector", "party")
+    if sector is not None:
+        qs = qs.filter(sector=sector)
+    if committee is not None:
+        qs = qs.filter(Exists(CommitteeMembership.objects.filter(member=OuterRef("pk"), committee=committee)))
+    if group is not None:
+        qs = qs.filter(Exists(StreetGroupMembership.objects.filter(member=OuterRef("pk"), group=group)))
+    qs, _rules = scored_members(year=year, queryset=qs)
+    return qs.annotate(rank=Window(Rank(), order_by=F("score").desc())).order_by("-score", "member_number")
+
+
+def yearly_minimums(year: int) -> dict[str, int]:
+    found = dict(YearlyMinimum.objects.filter(year=year).values_list("metric", "minimum"))
+    return {metric: found.get(metric, default) for metric, default in DEFAULT_MINIMUMS.items()}
+
+
+def minimum_counts(*, year: int, queryset: QuerySet[Member] | None = None) -> QuerySet[Member]:
+    """Members annotated with how many verified records of each minimum's kinds they have."""
+    queryset = queryset if queryset is not None else Member.objects.filter(status=MemberStatus.IN_OFFICE)
+    annotations = {
+        f"count_{metric}": Count(
+            "duty_records",
+            filter=Q(
+                duty_records__year=year,
+                duty_records__status=DutyRecordStatus.VERIFIED,
+                duty_records__event_kind__in=kinds,
+            ),
+        )
+        for metric, kinds in MINIMUM_EVENT_KINDS.items()
+    }
+    return queryset.annotate(**annotations)
+
+
+def members_below_minimums(*, year: int) -> list[dict]:
+    """Members in office short of a yearly minimum, with what they lack."""
+    minimums = yearly_minimums(year)
+    below = Q()
+    for metric, minimum in minimums.items():
+        below |= Q(**{f"count_{metric}__lt": minimum})
+    rows = (
+        minimum_counts(year=year)
+        .filter(below)
+        .select_related("sector")
+        .order_by("sector__order", "member_number")
+    )
+    labels = dict(MinimumMetric.choices)
+    result = []
+    for m in rows:
+        short = [
+            {
+                "metric": metric,
+                "label": labels[metric],
+                "count": getattr(m, f"count_{metric}"),
+                "minimum": minimum,
+            }
+            for metric, minimum in minimums.items()
+            if getattr(m, f"count_{metric}") < minimum
+        ]
+        result.append({"member": m, "short": short})
+    return result
+
+
+def member_warnings(*, member: Member, year: int) -> list[dict]:
+    minimums = yearly_minimums(year)
+    m = minimum_counts(year=year, queryset=Member.objects.filter(pk=member.pk)).first()
+    labels = dict(MinimumMetric.choices)
+    return [
+        {
+            "metric": metric,
+            "label": labels[metric],
+            "count": getattr(m, f"count_{metric}"),
+            "minimum": minimum,
+        }
+        for metric, minimum in minimums.items()
+        if m is not None and getattr(m, f"count_{metric}") < minimum
+    ]
+
+
+def _attendance_by(field: str, year: int) -> list[dict]:
+    recorded = Q(activity__starts_at__year=year) & ~Q(attendance=Attendance.UNRECORDED)
+    rows = (
+        Participation.objects.filter(recorded)
+        .values(name=F(field))
+        .annotate(
+            recorded=Count("id"),
+            present=Count("id", filter=Q(attendance=Attendance.PRESENT)),
+        )
+        .order_by("name")
+    )
+    return [
+        {
+            "name": r["name"],
+            "recorded": r["recorded"],
+            "present": r["present"],
+            "rate": round(100 * r["present"] / r["recorded"], 1) if r["recorded"] else None,
+        }
+        for r in rows
+        if r["name"] is not None
+    ]
+
+
+def _score_distribution(year: int, field: str) -> list[dict]:
+    """Average, lowest and highest score per body: one ranking query, grouped in Python."""
+    qs, _rules = scored_members(year=year, queryset=Member.objects.filter(status=MemberStatus.IN_OFFICE))
+    groups: dict[str, list[int]] = defaultdict(list)
+    for name, score in qs.values_list(field, "score"):
+        if name is not None:
+            groups[name].append(score)
+    return [
+        {
+            "name": name,
+            "members": len(scores),
+            "average": round(sum(scores) / len(scores), 1),
+            "lowest": min(scores),
+            "highest": max(scores),
+        }
+        for name, scores in sorted(groups.items())
+    ]
+
+
+def participation_stats(*, year: int) -> dict:
+    """Participation figures of a year for the leaders' dashboard.
+
+    Keys: attendance_by_sector / _by_committee / _by_group (name, recorded, present, rate %),
+    score_by_sector / _by_committee / _by_group (name, members, average, lowest, highest),
+    attendance_rate (overall %), below_minimums (count), below_minimum_members (list),
+    activities_by_kind ({kind: count}), activities_by_month ({1..12: count}).
+    """
+    overall = (
+        Participation.objects.filter(activity__starts_at__year=year)
+        .exclude(attendance=Attendance.UNRECORDED)
+        .aggregate(recorded=Count("id"), present=Count("id", filter=Q(attendance=Attendance.PRESENT)))
+    )
+    activities = Activity.objects.filter(starts_at__year=year).exclude(status="cancelled")
+    by_kind = dict(activities.values_list("kind").annotate(n=Count("id")).order_by())
+    by_month = {
+        row["month"]: row["n"]
+        for row in activities.annotate(month=ExtractMonth("starts_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+    }
+    below = members_below_minimums(year=year)
+    return {
+        "year": year,
+        "attendance_rate": round(100 * overall["present"] / overall["recorded"], 1)
+        if overall["recorded"]
+        else None,
+        "attendance_by_sector": _attendance_by("member__sector__name", year),
+        "attendance_by_committee": _attendance_by("member__committees__name", year),
+        "attendance_by_group": _attendance_by("member__street_groups__name", year),
+        "score_by_sector": _score_distribution(year, "sector__name"),
+        "score_by_committee": _score_distribution(year, "committees__name"),
+        "score_by_group": _score_distribution(year, "street_groups__name"),
+        "below_minimums": len(below),
+        "below_minimum_members": [
+            {
+                "member_id": b["member"].pk,
+                "name": b["member"].name,
+                "sector": b["member"].sector.name,
+                "short": b["short"],
+            }
+            for b in below
+        ],
+        "activities_by_kind": by_kind,
+        "activities_by_month": {m: by_month.get(m, 0) for m in range(1, 13)},
+    }
