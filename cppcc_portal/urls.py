@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cppcc_portal.core import api as core_api
+from cppcc_portal.core import history as core_history
 from cppcc_portal.core import views as core_views
 
 admin.site.site_header = _("CPPCC portal administration")
@@ -25,6 +27,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/token/", core_api.token_page, name="api_token"),
+    path("history/<str:app_label>/<str:model>/<str:pk>/", core_history.history, name="history"),
     path("admin/", admin.site.urls),
     path("plan/", include("workplan.urls")),
     path("portal/notifications/", include("cppcc_portal.core.notifications.urls")),
@@ -34,11 +38,21 @@ urlpatterns = [
     path("units/", include("proposals.unit_urls")),
     path("units/", include("supervision.unit_urls")),
     path("dashboard/", include("cppcc_portal.dashboard.urls")),
+    path("api/v1/auth/token/", core_api.ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include("workplan.api.urls")),
     path("api/v1/", include("members.api.urls")),
     path("api/v1/", include("proposals.api.urls")),
     path("api/v1/", include("supervision.api.urls")),
     path("api/v1/", include("cppcc_portal.core.notifications.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its script from a URL, so the page runs under `script-src 'self'`.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="core/swagger_ui.html"),
+        name="api-docs",
+    ),
 ]
+
+# Errors outside DRF views: JSON under /api/, the portal's pages elsewhere.
+handler404 = "cppcc_portal.core.api.not_found"
+handler403 = "cppcc_portal.core.api.permission_denied"

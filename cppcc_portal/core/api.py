@@ -1,34 +1,192 @@
-"""API conventions shared by every app: domain errors become 400 JSON with a stable code."""
+"""API conventions shared by every app.
+
+Every error leaves the API as JSON `{"code": <stable code>, "detail": <message in the user's
+language>}` (validation errors carry a dict of field messages as detail). The schema class adds
+these error responses to every operation, so the published schema matches what the server says.
+A user gets their token from `POST /api/v1/auth/token/` or the page `accounts/token/`.
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import defaults
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
+
+# One stable code per HTTP error, whatever raised it (DRF, Django or our services).
+STATUS_CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
+def _body(code: str, detail, **extra) -> dict:
+    body = {"code": code, "detail": detail}
+    body.update(extra)
+    return body
 
 
 def exception_handler(exc, context):
+    """Turn any exception an API view raises into `{"code", "detail"}` JSON with the right status."""
     if isinstance(exc, PermissionDeniedError):
-        return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
+        return Response(_body(exc.code, exc.message), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DomainError):
-        body = {"code": exc.code, "detail": exc.message}
-        if exc.field:
-            body["field"] = exc.field
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        extra = {"field": exc.field} if exc.field else {}
+        return Response(_body(exc.code, exc.message, **extra), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response({"code": "invalid", "detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(_body("invalid", detail), status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and "code" not in response.data:
-        code = getattr(exc, "default_code", "error")
-        if "detail" in response.data:
-            response.data = {
-                "code": getattr(response.data["detail"], "code", code),
-                "detail": response.data["detail"],
-            }
-        else:
-            response.data = {"code": "invalid", "detail": response.data}
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = _body("invalid", response.data)
+        return response
+    data = response.data
+    detail = data.get("detail", data) if isinstance(data, dict) else data
+    # DRF's error details carry its stable codes (not_found, permission_denied, not_authenticated,
+    # authentication_failed, method_not_allowed, throttled, parse_error, ...).
+    code = getattr(detail, "code", None) or STATUS_CODES.get(response.status_code, "error")
+    extra = {}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        extra["retry_after"] = int(exc.wait)
+    response.data = _body(code, detail, **extra)
     return response
+
+
+def not_found(request, exception=None):
+    """404 for a URL nobody serves: JSON under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(_body("not_found", _("Not found.")), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception=None):
+    """403 from a plain Django view: JSON under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            _body("permission_denied", _("You do not have permission to perform this action.")),
+            status=403,
+        )
+    return defaults.permission_denied(request, exception)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every API error."""
+
+    code = serializers.CharField(help_text="Stable machine-readable error code, e.g. not_found.")
+    detail = serializers.JSONField(
+        help_text="A message in the user's language, or for code 'invalid' an object of field messages."
+    )
+    field = serializers.CharField(required=False, help_text="The field a domain rule refers to.")
+    retry_after = serializers.IntegerField(required=False, help_text="Seconds to wait after a 429.")
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input or a refused business rule",
+    "401": "Not authenticated",
+    "403": "Authenticated but not allowed",
+    "404": "No such object, or not visible to this user",
+    "405": "Method not allowed",
+    "429": "Too many requests",
+}
+
+
+class PortalAutoSchema(AutoSchema):
+    """drf-spectacular's schema, plus the portal's documented error responses on every operation."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response" or not self.path.startswith("/api/v1/"):
+            return responses
+        for code, description in ERROR_DESCRIPTIONS.items():
+            if code in responses:
+                continue
+            body = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+            body["description"] = description
+            responses[code] = body
+        return responses
+
+
+class InvalidCredentials(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_credentials"
+    default_detail = _lazy("Unable to log in with the username and password given.")
+
+
+class TokenThrottle(ScopedRateThrottle):
+    scope_attr = "throttle_scope"
+
+
+class ObtainTokenView(APIView):
+    """Exchange a username and password for the user's API token (created on first use)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle]
+    throttle_scope = "token"
+    serializer_class = AuthTokenSerializer
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: inline_serializer(
+                "TokenResponse",
+                {"token": serializers.CharField(help_text="Send as `Authorization: Token <token>`.")},
+            )
+        },
+        summary="Get your API token",
+        tags=["auth"],
+    )
+    def post(self, request, *args, **kwargs):
+        # authenticate() gets the plain Django request so django-axes counts API failures too.
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request._request})
+        try:
+            serializer.is_valid(raise_exception=True)
+        except exceptions.ValidationError:
+            # One message for every failure: the API does not tell which half was wrong.
+            raise InvalidCredentials() from None
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+@login_required
+def token_page(request):
+    """Show the logged-in user their API token; POST creates or replaces it."""
+    if request.method == "POST":
+        with transaction.atomic():
+            replaced = Token.objects.filter(user=request.user).delete()[0] > 0
+            Token.objects.create(user=request.user)
+            record_event(
+                actor=request.user,
+                action="api_token.replaced" if replaced else "api_token.created",
+                obj=request.user,
+            )
+        messages.success(request, _("Your new API token is ready; the old one no longer works."))
+        return redirect("api_token")
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "core/api_token.html", {"token": token})

@@ -1,0 +1,67 @@
+"""An object's audit history, readable by staff and leaders: who changed what, when, from where."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+
+from cppcc_portal.core import roles
+from cppcc_portal.core.models import AuditEvent
+
+
+def audit_events_for(*, content_type: ContentType, object_id: str):
+    """The audit rows of one object, newest first, with their actors."""
+    return (
+        AuditEvent.objects.filter(content_type=content_type, object_id=object_id)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _changes(event: AuditEvent) -> list[tuple[str, object, object]]:
+    """The event's before -> after pairs as rows a template can print."""
+    rows = []
+    for field, values in (event.changes or {}).items():
+        if isinstance(values, (list, tuple)) and len(values) == 2:
+            rows.append((field, values[0], values[1]))
+        else:
+            rows.append((field, "", values))
+    return rows
+
+
+@login_required
+def history(request, app_label: str, model: str, pk: str):
+    """List the audit events recorded for one object (staff and leaders only)."""
+    if not roles.can_read_everything(request.user):
+        raise PermissionDenied
+    try:
+        content_type = ContentType.objects.get_by_natural_key(app_label, model)
+    except ContentType.DoesNotExist:
+        raise Http404 from None
+    model_class = content_type.model_class()
+    if model_class is None:
+        raise Http404
+    events = list(audit_events_for(content_type=content_type, object_id=pk))
+    subject = model_class._default_manager.filter(pk=pk).first() if str(pk).isdigit() else None
+    if subject is None and not events:
+        raise Http404
+    admin_url = None
+    if subject is not None and request.user.is_staff:
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            admin_url = reverse(f"admin:{app_label}_{model}_change", args=[subject.pk])
+        except NoReverseMatch:
+            admin_url = None
+    rows = [(event, _changes(event)) for event in events]
+    context = {
+        "subject": subject,
+        "subject_repr": str(subject) if subject is not None else events[0].object_repr,
+        "model_name": model_class._meta.verbose_name,
+        "rows": rows,
+        "admin_url": admin_url,
+    }
+    return render(request, "core/history.html", context)
