@@ -56,6 +56,15 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def numeral(self) -> str:
+        """The section number as the document writes it: 一, 二, … 十, 十一."""
+        digits = "零一二三四五六七八九"
+        tens, units = divmod(self.number, 10)
+        if not tens:
+            return digits[units]
+        return f"{digits[tens] if tens > 1 else ''}十{digits[units] if units else ''}"
+
 
 class Item(models.Model):
     """条: one numbered item of the plan; numbers run through the whole plan (1–20 in 2017)."""

@@ -555,3 +555,45 @@ def progress_update_create(
         note=_("%(count)d attachment(s)") % {"count": len(checked)},
     )
     return update
+
+
+@transaction.atomic
+def progress_update_edit(*, actor, update: ProgressUpdate, changes: dict) -> ProgressUpdate:
+    """Correct a progress update's date, kind, task or note (the admin)."""
+    _require_staff(actor)
+    if not changes:
+        return update
+    _validate(update)
+    update.save(update_fields=list(changes))
+    plain = {
+        k: [str(v[0]) if v[0] is not None else None, str(v[1]) if v[1] is not None else None]
+        for k, v in changes.items()
+    }
+    record_event(actor=actor, action="progress_update.update", obj=update, changes=plain)
+    return update
+
+
+@transaction.atomic
+def record_save(*, actor, obj: WorkPlan | Section | Item, changes: dict | None = None, created: bool = False):
+    """Save a plan, section or item edited by hand (the admin), with an audit row and roll-up."""
+    _require_staff(actor)
+    changes = changes or {}
+    if isinstance(obj, Item) and "status" in changes and obj.pk and obj.tasks.exists():
+        raise DomainError(_("This item's status follows its tasks."), code="status_derived", field="status")
+    _validate(obj)
+    if created:
+        obj.save()
+    elif changes:
+        obj.save(update_fields=[name for name in changes if name != "responsible_staff"] or None)
+    else:
+        return obj
+    name = type(obj).__name__.lower()
+    action = f"{name}.{'create' if created else 'update'}"
+    plain = {
+        field: [str(old) if old is not None else None, str(new) if new is not None else None]
+        for field, (old, new) in changes.items()
+    }
+    record_event(actor=actor, action=action, obj=obj, changes=plain)
+    plan_id = obj.pk if isinstance(obj, WorkPlan) else obj.plan_id
+    progress_recompute(plan_ids=[plan_id])
+    return obj

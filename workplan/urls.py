@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from workplan import views
 
 app_name = "workplan"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.current, name="current"),
+    path("<int:year>/", views.plan_page, name="plan"),
+    path("<int:year>/items/<int:number>/", views.item_page, name="item"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+]

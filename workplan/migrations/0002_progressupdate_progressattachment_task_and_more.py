@@ -8,89 +8,221 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workplan', '0001_initial'),
+        ("workplan", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProgressUpdate',
+            name="ProgressUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('update', 'progress update'), ('milestone', 'milestone')], default='update', max_length=16, verbose_name='kind')),
-                ('date', models.DateField(verbose_name='date')),
-                ('note', models.TextField(verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='workplan_updates', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_updates', to='workplan.item', verbose_name='item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("update", "progress update"), ("milestone", "milestone")],
+                        default="update",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("note", models.TextField(verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="workplan_updates",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_updates",
+                        to="workplan.item",
+                        verbose_name="item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress update',
-                'verbose_name_plural': 'progress updates',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "progress update",
+                "verbose_name_plural": "progress updates",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressAttachment',
+            name="ProgressAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=workplan.models.attachment_path, verbose_name='file')),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('file_type', models.CharField(max_length=8, verbose_name='file type')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
-                ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
-                ('checksum', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('update', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='workplan.progressupdate', verbose_name='progress update')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200, upload_to=workplan.models.attachment_path, verbose_name="file"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("file_type", models.CharField(max_length=8, verbose_name="file type")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
+                ("checksum", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "update",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="workplan.progressupdate",
+                        verbose_name="progress update",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['id'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='task')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('status', models.CharField(choices=[('not_started', 'not started'), ('in_progress', 'in progress'), ('done', 'done'), ('suspended', 'suspended')], default='not_started', max_length=16, verbose_name='status')),
-                ('weight', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1000)], verbose_name='weight')),
-                ('progress', models.DecimalField(blank=True, decimal_places=2, help_text='Leave empty to derive the percentage from the status.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='progress (%)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='workplan.item', verbose_name='item')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='workplan_tasks', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="task")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "not started"),
+                            ("in_progress", "in progress"),
+                            ("done", "done"),
+                            ("suspended", "suspended"),
+                        ],
+                        default="not_started",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(1000),
+                        ],
+                        verbose_name="weight",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Leave empty to derive the percentage from the status.",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="progress (%)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="workplan.item",
+                        verbose_name="item",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="workplan_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['item__number', 'due_date', 'id'],
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["item__number", "due_date", "id"],
             },
         ),
         migrations.AddField(
-            model_name='progressupdate',
-            name='task',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='progress_updates', to='workplan.task', verbose_name='task'),
+            model_name="progressupdate",
+            name="task",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="progress_updates",
+                to="workplan.task",
+                verbose_name="task",
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['status', 'due_date'], name='task_status_due'),
+            model_name="task",
+            index=models.Index(fields=["status", "due_date"], name="task_status_due"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 1)), name='task_weight_positive'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gte", 1)), name="task_weight_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__isnull', True), models.Q(('progress__gte', 0), ('progress__lte', 100)), _connector='OR'), name='task_progress_percent'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("progress__isnull", True),
+                    models.Q(("progress__gte", 0), ("progress__lte", 100)),
+                    _connector="OR",
+                ),
+                name="task_progress_percent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('due_date__isnull', True), ('due_date__gte', models.F('start_date')), _connector='OR'), name='task_due_after_start'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", True),
+                    ("due_date__isnull", True),
+                    ("due_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="task_due_after_start",
+            ),
         ),
     ]
