@@ -184,9 +184,11 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Celery: Redis in production; a filesystem broker in var/ so the embedded mode needs nothing.
 CELERY_BROKER_DIR = VAR_DIR / "broker"
+# A message not acknowledged within this window (its worker died) is handed to another worker.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -208,6 +210,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Notification delivery. A row claimed longer ago than the claim timeout belongs to a dead
+# worker (no delivering task may run that long: its hard time limit is shorter), so the sweep
+# takes it over. Retries back off exponentially: base, 2×base, 4×base … up to the last attempt.
+NOTIFICATION_CLAIM_TIMEOUT = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFICATION_RETRY_BASE = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60, minimum=1)
+NOTIFICATION_SWEEP_BATCH = env_int("NOTIFICATION_SWEEP_BATCH", 500, minimum=1)
+# Rows due later than this are left to the sweep instead of a long Celery ETA (Redis would
+# redeliver ETA messages older than the visibility timeout).
+NOTIFICATION_ENQUEUE_HORIZON = env_int("NOTIFICATION_ENQUEUE_HORIZON_SECONDS", 600, minimum=0)
+# The yearly duty report (述职) is due on this month-day; members are reminded before it.
+DUTY_REPORT_DEADLINE = env_str("DUTY_REPORT_DEADLINE", "12-15")
 
 REST_FRAMEWORK = {
     # Token first: its challenge makes an anonymous API call a 401 (not_authenticated), not a 403.

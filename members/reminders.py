@@ -81,8 +81,12 @@ class ActivityReminders(rules.Rule):
             return
         link = rules.link_to("members:activity_detail", activity.pk, fallback="/portal/")
         stamp = activity.starts_at.strftime("%Y%m%dT%H%M")
+
         def title():
-            return str(_("Reminder: %(title)s on %(when)s")) % {"title": activity.title, "when": _when(activity)()}
+            return str(_("Reminder: %(title)s on %(when)s")) % {
+                "title": activity.title,
+                "when": _when(activity)(),
+            }
 
         def body():
             text = str(
@@ -143,10 +147,10 @@ class AttendanceNotRecorded(rules.Rule):
                     kind=ATTENDANCE_KIND,
                     dedupe_key=f"{ATTENDANCE_KIND}:{activity.pk}:{user.pk}:{activity.ends_at:%Y%m%d}",
                     title=format_lazy(_("Please record attendance of {title}"), title=activity.title),
-                    body=lambda activity=activity: str(
-                        _("%(title)s took place on %(when)s; its attendance has not been recorded yet.")
-                    )
-                    % {"title": activity.title, "when": _when(activity)()},
+                    body=lambda activity=activity: (
+                        str(_("%(title)s took place on %(when)s; its attendance has not been recorded yet."))
+                        % {"title": activity.title, "when": _when(activity)()}
+                    ),
                     link=link,
                     about=activity,
                     due_at=now,
@@ -225,9 +229,13 @@ class DutyReportDeadline(rules.Rule):
                 recipient=member.user,
                 kind=DUTY_REPORT_KIND,
                 dedupe_key=f"{DUTY_REPORT_KIND}:{member.user_id}:{deadline:%Y%m%d}:{offset}d",
-                title=lambda: str(_("Your yearly duty report is due on %(date)s"))
-                % {"date": date_format(deadline, "DATE_FORMAT")},
-                body=_("Please hand in your yearly duty report (述职报告) to the office before the deadline."),
+                title=lambda: (
+                    str(_("Your yearly duty report is due on %(date)s"))
+                    % {"date": date_format(deadline, "DATE_FORMAT")}
+                ),
+                body=_(
+                    "Please hand in your yearly duty report (述职报告) to the office before the deadline."
+                ),
                 link=rules.link_to("members:portal_home", fallback="/portal/"),
                 about=member,
                 due_at=now,

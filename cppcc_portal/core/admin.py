@@ -1,6 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from cppcc_portal.core.models import AuditEvent, UserPreference
+from cppcc_portal.core.models import AuditEvent, Notification, NotificationDelivery, UserPreference
+from cppcc_portal.core.notifications import rules
+from cppcc_portal.core.notifications import services as notification_services
+from cppcc_portal.core.notifications.services import _render
 
 
 @admin.register(AuditEvent)
@@ -27,3 +35,123 @@ class AuditEventAdmin(admin.ModelAdmin):
 class UserPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "language"]
     list_select_related = ["user"]
+    search_fields = ["user__username"]
+
+
+class NotificationDeliveryInline(admin.TabularInline):
+    model = NotificationDelivery
+    extra = 0
+    can_delete = False
+    readonly_fields = ["channel", "delivered_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox as staff see it: what is pending, sent, failed; retry and cancel by hand."""
+
+    list_display = ["title", "recipient", "kind", "state", "due_at", "attempts", "sent_at", "read_at"]
+    list_filter = ["state", "kind", "send_email"]
+    search_fields = ["title", "recipient__username", "dedupe_key"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "due_at"
+    show_full_result_count = False
+    actions = ["retry_selected", "cancel_selected"]
+    inlines = [NotificationDeliveryInline]
+    readonly_fields = [
+        "recipient",
+        "kind",
+        "dedupe_key",
+        "content_type",
+        "object_id",
+        "title",
+        "body",
+        "link",
+        "due_at",
+        "state",
+        "send_email",
+        "attempts",
+        "last_error",
+        "claimed_at",
+        "sent_at",
+        "read_at",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Rows change only through the services (actions below), so the form is read-only.
+        return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)
+
+    @admin.action(
+        description=_("Send the selected failed or cancelled notifications again"), permissions=["retry"]
+    )
+    def retry_selected(self, request, queryset):
+        count = notification_services.notifications_retry(
+            notification_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d notification will be sent again.",
+                "%(count)d notifications will be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    @admin.action(description=_("Cancel the selected notifications not sent yet"), permissions=["retry"])
+    def cancel_selected(self, request, queryset):
+        count = notification_services.notifications_cancel(
+            notification_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d notification cancelled.", "%(count)d notifications cancelled.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("core.change_notification")
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [path("preview/", preview, name="core_notification_preview"), *super().get_urls()]
+
+    def preview_view(self, request):
+        """What each reminder rule would send today, without sending anything (staff only)."""
+        if not request.user.has_perm("core.change_notification"):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        now = timezone.now()
+        previews = [
+            {
+                "rule": rule,
+                "label": _render(rule.label),
+                "reminders": [
+                    {
+                        "recipient": reminder.recipient,
+                        "title": _render(reminder.title),
+                        "due_at": reminder.due_at or now,
+                        "queued": reminder.dedupe_key[:200] in existing,
+                    }
+                    for reminder in reminders
+                ],
+            }
+            for rule, reminders, existing in rules.preview(now)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reminders due today"),
+            "opts": self.model._meta,
+            "previews": previews,
+            "now": now,
+        }
+        return TemplateResponse(request, "notifications/admin_preview.html", context)

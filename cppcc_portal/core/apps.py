@@ -13,3 +13,8 @@ class CoreConfig(AppConfig):
 
         # Permissions exist only after post_migrate, so role grants are synced then, every time.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")
+        from cppcc_portal.core.notifications import rules
+
+        # Each app's reminders.py registers its rules; their beat schedules are created once.
+        rules.autodiscover()
+        post_migrate.connect(rules.ensure_schedules, sender=self, dispatch_uid="core.reminder_schedules")

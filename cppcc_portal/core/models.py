@@ -56,6 +56,8 @@ class UserPreference(models.Model):
 
 
 class NotificationState(models.TextChoices):
+    """Where an outbox row is on its way: pending → sending → sent, or failed / cancelled."""
+
     PENDING = "pending", _("pending")
     SENDING = "sending", _("sending")
     SENT = "sent", _("sent")
@@ -94,6 +96,9 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # Each claim gets a fresh token; only the holder of the current token may mark the row sent,
+    # so a worker whose claim was taken over (it was presumed dead) cannot finish it a second time.
+    claim_token = models.UUIDField(_("claim token"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -106,7 +111,28 @@ class Notification(models.Model):
             models.Index(fields=["state", "due_at"], name="notification_due_idx"),
             models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
             models.Index(fields=["content_type", "object_id"], name="notification_subject_idx"),
+            models.Index(fields=["claim_token"], name="notification_claim_idx"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationDelivery(models.Model):
+    """One channel (e-mail, SMS …) that has carried a notification, so a redo never repeats it."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notification")
+    )
+    channel = models.CharField(_("channel"), max_length=32)
+    delivered_at = models.DateTimeField(_("delivered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="notification_delivery_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} · {self.channel}"

@@ -1,10 +1,47 @@
-"""Celery tasks of the core: notification delivery."""
+"""Celery tasks of the core: notification delivery, the periodic sweep, the reminder rules.
+
+Tasks are thin: they take ids or names and call one service. acks_late plus the claim in the
+database make a redelivered message harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 
-from cppcc_portal.core.notifications.delivery import deliver
+from cppcc_portal.core.notifications import delivery, rules
+
+# A delivering task is killed at its hard limit, so a claim older than NOTIFICATION_CLAIM_TIMEOUT
+# (which must stay above these limits) can only belong to a dead worker.
+DELIVER_TIME_LIMIT = 60
+SWEEP_TIME_LIMIT = 300
+# The sweep leaves rows due in the last half minute to the task enqueued for them.
+SWEEP_GRACE = timedelta(seconds=30)
 
 
-@shared_task(acks_late=True, time_limit=60, soft_time_limit=50)
-def deliver_notification(notification_id: int) -> bool:
-    return deliver(notification_id)
+@shared_task(
+    bind=True, acks_late=True, time_limit=DELIVER_TIME_LIMIT, soft_time_limit=DELIVER_TIME_LIMIT - 10
+)
+def deliver_notification(self, notification_id: int) -> int:
+    """Send one notification; on a transient error retry when its backoff has passed."""
+    result = delivery.deliver(notification_id)
+    if result.retry_at is not None:
+        # The row is already back in pending with this due time: if this retry message is lost,
+        # the sweep still sends it.
+        raise self.retry(eta=result.retry_at, max_retries=settings.NOTIFICATION_MAX_ATTEMPTS)
+    return result.sent
+
+
+@shared_task(acks_late=True, time_limit=SWEEP_TIME_LIMIT, soft_time_limit=SWEEP_TIME_LIMIT - 30)
+def sweep_due_notifications() -> dict:
+    """Deliver what is due and nobody took, and take over rows of workers that died."""
+    result = delivery.sweep(grace=SWEEP_GRACE, time_budget=SWEEP_TIME_LIMIT / 2)
+    return {"sent": result.sent, "retrying": result.retrying, "failed": result.failed}
+
+
+@shared_task(acks_late=True, time_limit=SWEEP_TIME_LIMIT, soft_time_limit=SWEEP_TIME_LIMIT - 30)
+def run_reminder_rule(rule_name: str) -> int:
+    """Run one reminder rule (scheduled by beat); creating nothing twice is the rule's job."""
+    return rules.run_rule(rule_name)
