@@ -1,0 +1,112 @@
+"""Shapes of the work plan API: plain fields, ids for relations, no nested writes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from workplan.choices import TaskStatus, UpdateKind
+from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, Task, WorkPlan
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkPlan
+        fields = [
+            "id",
+            "year",
+            "title",
+            "document_number",
+            "issuer",
+            "adopted_on",
+            "adoption_note",
+            "preamble",
+            "progress",
+        ]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="plan.year", read_only=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "year", "number", "title", "progress"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="plan.year", read_only=True)
+    section_number = serializers.IntegerField(source="section.number", read_only=True)
+    task_count = serializers.IntegerField(read_only=True)
+    overdue_tasks = serializers.IntegerField(source="overdue_count", read_only=True)
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "year",
+            "section",
+            "section_number",
+            "number",
+            "title",
+            "text",
+            "status",
+            "progress",
+            "task_count",
+            "overdue_tasks",
+        ]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all(), required=False, allow_null=True
+    )
+    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    item_number = serializers.IntegerField(source="item.number", read_only=True)
+    status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "item",
+            "item_number",
+            "title",
+            "owner",
+            "start_date",
+            "due_date",
+            "status",
+            "weight",
+            "progress",
+            "overdue",
+        ]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressAttachment
+        fields = ["id", "original_name", "file_type", "size"]
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    task = serializers.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=UpdateKind.choices, required=False)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachment = serializers.FileField(write_only=True, required=False, max_length=200)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["id", "item", "task", "kind", "date", "note", "author", "attachments", "attachment"]
+
+    def validate_attachment(self, value):
+        if value.size > settings.UPLOAD_MAX_BYTES:
+            # The service checks again by content; this early answer spares reading a huge body.
+            raise serializers.ValidationError(
+                _("The file is larger than %(limit)s.") % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+            )
+        return value

@@ -1,0 +1,111 @@
+"""The work plan API: everyone signed in reads; office staff write tasks and updates via the services."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from rest_framework import permissions, status, viewsets
+from rest_framework.response import Response
+
+from cppcc_portal.core import roles
+from workplan import selectors, services
+from workplan.api import serializers as s
+from workplan.models import ProgressAttachment, ProgressUpdate, Section
+
+
+class StaffWritesOthersRead(permissions.BasePermission):
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        return request.method in permissions.SAFE_METHODS or roles.is_staff_user(request.user)
+
+
+def _year(request) -> int | None:
+    value = request.query_params.get("year", "")
+    return int(value) if value.isdigit() else None
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Plans by year: /plans/2017/."""
+
+    serializer_class = s.PlanSerializer
+    lookup_field = "year"
+    lookup_value_regex = r"\d{4}"
+
+    def get_queryset(self):
+        return selectors.plan_list()
+
+
+class SectionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.SectionSerializer
+
+    def get_queryset(self):
+        queryset = Section.objects.select_related("plan").order_by("plan__year", "number")
+        year = _year(self.request)
+        return queryset.filter(plan__year=year) if year else queryset
+
+
+class ItemViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.ItemSerializer
+
+    def get_queryset(self):
+        queryset = (
+            selectors.items_with_overdue().select_related("plan", "section").order_by("plan__year", "number")
+        )
+        year = _year(self.request)
+        return queryset.filter(plan__year=year) if year else queryset
+
+
+class TaskViewSet(viewsets.ModelViewSet):
+    serializer_class = s.TaskSerializer
+    permission_classes = [StaffWritesOthersRead]
+
+    def get_queryset(self):
+        queryset = selectors.task_queryset().order_by("item__plan__year", "item__number", "due_date", "id")
+        year = _year(self.request)
+        if year:
+            queryset = queryset.filter(item__plan__year=year)
+        if self.request.query_params.get("overdue") in ("1", "true", "yes"):
+            queryset = queryset.overdue()
+        return queryset
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        task = services.task_create(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        task = self.get_object()
+        serializer = self.get_serializer(task, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        task = services.task_update(actor=request.user, task=task, **serializer.validated_data)
+        return Response(self.get_serializer(task).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.task_delete(actor=request.user, task=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProgressUpdateViewSet(viewsets.ModelViewSet):
+    serializer_class = s.ProgressUpdateSerializer
+    permission_classes = [StaffWritesOthersRead]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        queryset = (
+            ProgressUpdate.objects.select_related("author", "item", "task")
+            .prefetch_related(Prefetch("attachments", queryset=ProgressAttachment.objects.order_by("id")))
+            .order_by("-date", "-id")
+        )
+        year = _year(self.request)
+        return queryset.filter(item__plan__year=year) if year else queryset
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        attachment = data.pop("attachment", None)
+        update = services.progress_update_create(
+            actor=request.user, files=[attachment] if attachment else [], **data
+        )
+        return Response(self.get_serializer(update).data, status=status.HTTP_201_CREATED)
