@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from supervision import views
 
 app_name = "supervision"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("supervision/", views.my_supervision, name="my"),
+    path("supervision/topics/", views.topic_list, name="topic_list"),
+    path("supervision/groups/<int:pk>/", views.group_detail, name="group"),
+    path("supervision/recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
+    path("supervision/status/", views.status, name="status"),
+    path("supervision/status/export.xlsx", views.status_export, name="status_export"),
+]

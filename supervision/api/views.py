@@ -1,0 +1,194 @@
+"""The supervision API: reads scoped like the pages, writes and workflow steps through the services."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from supervision import selectors, services
+from supervision.api import serializers as s
+from supervision.models import ProgressNote, RecommendationEvent, RectificationItem
+
+
+class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+    """Supervision topics: all for staff and leaders, those of their groups for members."""
+
+    serializer_class = s.TopicSerializer
+    ordering_fields = ["year", "title"]
+
+    def get_queryset(self):
+        year = self.request.query_params.get("year")
+        return selectors.topic_list(
+            user=self.request.user, year=int(year) if year and year.isdigit() else None
+        )
+
+
+class GroupViewSet(viewsets.ReadOnlyModelViewSet):
+    """Supervision groups a user may open; internal notes only for those entitled to them."""
+
+    serializer_class = s.GroupSerializer
+
+    def get_queryset(self):
+        return selectors.group_list(user=self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        allowed = selectors.group_ids_with_notes(self.request.user)
+        if allowed is not None:
+            context["notes_group_ids"] = allowed
+        return context
+
+    @action(detail=True, methods=["get"])
+    def activities(self, request, pk=None):
+        group = self.get_object()
+        data = s.GroupActivitySerializer(selectors.group_activities(group=group), many=True).data
+        return Response(data)
+
+
+class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Supervisor appointments: all for staff and leaders, a member's own otherwise."""
+
+    serializer_class = s.AppointmentSerializer
+
+    def get_queryset(self):
+        return selectors.appointment_list(user=self.request.user)
+
+
+class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Recommendations scoped to the user; each workflow step is a POST action."""
+
+    def get_queryset(self):
+        qs = selectors.recommendation_list(user=self.request.user).order_by("due_on", "pk")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(
+                Prefetch(
+                    "items",
+                    queryset=RectificationItem.objects.prefetch_related(
+                        Prefetch("notes", ProgressNote.objects.all())
+                    ),
+                ),
+                Prefetch("events", queryset=RecommendationEvent.objects.all()),
+            )
+        state = self.request.query_params.get("state")
+        return qs.filter(state=state) if state else qs
+
+    def get_serializer_class(self):
+        return s.RecommendationDetailSerializer if self.action == "retrieve" else s.RecommendationSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.RecommendationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        recommendation = services.recommendation_create(
+            group=data["group"],
+            topic=data["topic"],
+            unit=data["unit"],
+            title=data["title"],
+            text=data["text"],
+            due_on=data["due_on"],
+            actor=request.user,
+        )
+        return Response(self._detail(recommendation.pk), status=status.HTTP_201_CREATED)
+
+    def _detail(self, pk: int) -> dict:
+        recommendation = selectors.recommendation_get(user=self.request.user, pk=pk)
+        return s.RecommendationDetailSerializer(recommendation).data
+
+    def _step(self, request, call, serializer_class=s.NoteSerializer):
+        recommendation = self.get_object()
+        payload = serializer_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        call(recommendation, **payload.validated_data)
+        return Response(self._detail(recommendation.pk))
+
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
+        return self._step(
+            request,
+            lambda r, note: services.recommendation_send(recommendation=r, note=note, actor=request.user),
+        )
+
+    @action(detail=True, methods=["post"], serializer_class=s.AnswerSerializer)
+    def answer(self, request, pk=None):
+        return self._step(
+            request,
+            lambda r, answer: services.recommendation_answer(
+                recommendation=r, answer=answer, actor=request.user
+            ),
+            s.AnswerSerializer,
+        )
+
+    @action(detail=True, methods=["post"], url_path="start-rectification")
+    def start_rectification(self, request, pk=None):
+        return self._step(
+            request,
+            lambda r, note: services.recommendation_start_rectification(
+                recommendation=r, note=note, actor=request.user
+            ),
+        )
+
+    @action(detail=True, methods=["post"], url_path="request-review")
+    def request_review(self, request, pk=None):
+        return self._step(
+            request,
+            lambda r, note: services.recommendation_request_review(
+                recommendation=r, note=note, actor=request.user
+            ),
+        )
+
+    @action(detail=True, methods=["post"], serializer_class=s.ReviewSerializer)
+    def review(self, request, pk=None):
+        return self._step(
+            request,
+            lambda r, verdict, note: services.recommendation_review(
+                recommendation=r, verdict=verdict, note=note, actor=request.user
+            ),
+            s.ReviewSerializer,
+        )
+
+    @action(detail=True, methods=["post"], serializer_class=s.ItemCreateSerializer)
+    def items(self, request, pk=None):
+        recommendation = self.get_object()
+        payload = s.ItemCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        item = services.rectification_item_add(
+            recommendation=recommendation, actor=request.user, **payload.validated_data
+        )
+        return Response(s.RectificationItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class RectificationItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Rectification items of the recommendations a user may read; progress as a POST action."""
+
+    serializer_class = s.RectificationItemSerializer
+
+    def get_queryset(self):
+        return selectors.rectification_item_list(user=self.request.user).prefetch_related("notes")
+
+    @action(detail=True, methods=["post"], serializer_class=s.ProgressSerializer)
+    def progress(self, request, pk=None):
+        item = self.get_object()
+        payload = s.ProgressSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.rectification_progress_report(item=item, actor=request.user, **payload.validated_data)
+        return Response(
+            s.RectificationItemSerializer(
+                selectors.rectification_item_get(user=request.user, pk=item.pk)
+            ).data
+        )
+
+    @action(detail=True, methods=["post"], url_path="not-feasible", serializer_class=s.ReasonSerializer)
+    def not_feasible(self, request, pk=None):
+        item = self.get_object()
+        payload = s.ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.rectification_item_accept_not_feasible(
+            item=item, reason=payload.validated_data["reason"], actor=request.user
+        )
+        return Response(
+            s.RectificationItemSerializer(
+                selectors.rectification_item_get(user=request.user, pk=item.pk)
+            ).data
+        )

@@ -1,0 +1,127 @@
+"""Pages of democratic supervision: the member portal tab and the status pages for staff and leaders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cppcc_portal.core import roles
+from supervision import exports, selectors
+from supervision.models import Recommendation, SupervisionGroup
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        years = selectors.status_years()
+        return years[0] if years else timezone.localdate().year
+
+
+@login_required
+def my_supervision(request):
+    """A member's supervision tab: their groups, the groups' activities and recommendations."""
+    groups = list(selectors.group_list(user=request.user).order_by("-year", "name")[:50])
+    activities = list(selectors.activity_list_for_user(user=request.user)[:20])
+    recommendations = list(selectors.recommendation_list(user=request.user).order_by("due_on", "pk")[:50])
+    appointments = list(selectors.appointment_list(user=request.user).filter(member__user=request.user))
+    return render(
+        request,
+        "supervision/my.html",
+        {
+            "groups": groups,
+            "activities": activities,
+            "recommendations": recommendations,
+            "appointments": appointments,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def topic_list(request):
+    """The year's supervision topics (all for staff and leaders, a member's groups' topics otherwise)."""
+    year = _year(request)
+    topics = selectors.topic_list(user=request.user, year=year)
+    return render(request, "supervision/topics.html", {"topics": topics, "year": year})
+
+
+@login_required
+def group_detail(request, pk: int):
+    """One supervision group; its internal notes only for its members, the office and the leaders."""
+    try:
+        group = selectors.group_get(user=request.user, pk=pk)
+    except SupervisionGroup.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "supervision/group.html",
+        {
+            "group": group,
+            "show_notes": selectors.can_see_internal_notes(request.user, group),
+            "activities": selectors.group_activities(group=group),
+            "recommendations": selectors.recommendation_list(user=request.user)
+            .filter(group=group)
+            .order_by("due_on"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def recommendation_detail(request, pk: int):
+    """A recommendation with its answer, rectification items, reviews and timeline."""
+    try:
+        recommendation = selectors.recommendation_get(user=request.user, pk=pk)
+    except Recommendation.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "supervision/recommendation.html",
+        {"recommendation": recommendation, "today": timezone.localdate()},
+    )
+
+
+def _require_reader(user) -> None:
+    if not roles.can_read_everything(user):
+        raise PermissionDenied(_("The status pages are for the office and the leaders."))
+
+
+def _status_context(request) -> dict:
+    year = _year(request)
+    on = timezone.localdate()
+    return {
+        "year": year,
+        "years": selectors.status_years(),
+        "stats": selectors.supervision_stats(year=year, on=on),
+        "overdue": selectors.status_overdue_lists(year=year, on=on),
+        "on": on,
+        "due_soon_days": selectors.DUE_SOON_DAYS,
+    }
+
+
+@login_required
+def status(request):
+    """Status of the year's recommendations per topic and per department; prints on A4."""
+    _require_reader(request.user)
+    return render(request, "supervision/status.html", _status_context(request))
+
+
+@login_required
+def status_export(request):
+    """The status page as an Excel workbook."""
+    _require_reader(request.user)
+    context = _status_context(request)
+    content = exports.status_workbook(context["stats"], context["overdue"])
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"supervision-status-{context['year']}-{dt.date.isoformat(context['on'])}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
