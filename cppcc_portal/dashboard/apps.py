@@ -6,3 +6,18 @@ class DashboardConfig(AppConfig):
     name = "cppcc_portal.dashboard"
     label = "dashboard"
     verbose_name = _("Leaders' dashboard")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from cppcc_portal.dashboard.figures import counted_models, mark_stale
+
+        # A write to anything the dashboard counts marks the stored figures stale, so the next
+        # page view recomputes them; bulk writes that send no signal are caught by the age limit.
+        for model in counted_models():
+            post_save.connect(
+                mark_stale, sender=model, dispatch_uid=f"dashboard-stale-save-{model._meta.label}"
+            )
+            post_delete.connect(
+                mark_stale, sender=model, dispatch_uid=f"dashboard-stale-del-{model._meta.label}"
+            )

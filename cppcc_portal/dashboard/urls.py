@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cppcc_portal.dashboard import views
 
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ping", views.ping, name="ping"),
+    path("summary/", views.summary, name="summary"),
+    path("exports/", views.exports, name="exports"),
+    path("exports/new/", views.export_create, name="export_create"),
+    path("exports/<int:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+]

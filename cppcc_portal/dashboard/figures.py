@@ -1,0 +1,114 @@
+"""The dashboard's figures for one year: live aggregates, and the summary row that caches them.
+
+`live_figures(year)` asks each app's selectors for its aggregates (grouped queries narrowed to the
+year by indexes), which at ten years of data is still too slow for every page view. `year_figures(year)` is what pages
+read: the stored `YearFigures` row, recomputed when it is stale (a counted row changed) or older
+than `DASHBOARD_FIGURES_MAX_AGE` seconds. Figures are JSON (plain dicts, lists, numbers, strings)
+because they are stored; links and charts are built from them at render time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cppcc_portal.dashboard import sections
+from cppcc_portal.dashboard.models import YearFigures
+
+logger = logging.getLogger(__name__)
+
+# The sections in the order the page shows them; each takes the year and returns a dict, or None
+# when its app is not installed in this deployment.
+# A section also sees the sections computed before it (activities reuse the participation figures).
+SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
+    "plan": sections.plan_section,
+    "participation": sections.participation_section,
+    "activities": sections.activities_section,
+    "proposals": sections.proposals_section,
+    "reports": sections.reports_section,
+    "supervision": sections.supervision_section,
+}
+
+
+def max_age() -> int:
+    return int(getattr(settings, "DASHBOARD_FIGURES_MAX_AGE", 15 * 60))
+
+
+def live_figures(year: int) -> dict[str, Any]:
+    """Every figure of the dashboard for `year`, counted from the live tables now."""
+    figures: dict[str, Any] = {"year": year}
+    for name, build in SECTIONS.items():
+        figures[name] = build(year, figures)
+    return figures
+
+
+def refresh_year_figures(year: int) -> YearFigures:
+    """Recompute and store the summary row of one year (what the periodic task calls)."""
+    figures = live_figures(year)
+    row, _ = YearFigures.objects.update_or_create(
+        year=year, defaults={"figures": figures, "computed_at": timezone.now(), "stale": False}
+    )
+    return row
+
+
+def year_figures(year: int) -> tuple[dict[str, Any], dt.datetime]:
+    """The figures of `year` and when they were computed: stored when fresh, recomputed otherwise."""
+    row = YearFigures.objects.filter(year=year).first()
+    oldest = timezone.now() - dt.timedelta(seconds=max_age())
+    if row is None or row.stale or row.computed_at < oldest:
+        row = refresh_year_figures(year)
+    return row.figures, row.computed_at
+
+
+def figures_for_years(years: list[int]) -> dict[int, tuple[dict[str, Any], dt.datetime]]:
+    """The figures of several years in one read (this year and the previous one, for deltas)."""
+    rows = {row.year: row for row in YearFigures.objects.filter(year__in=years)}
+    oldest = timezone.now() - dt.timedelta(seconds=max_age())
+    result = {}
+    for year in years:
+        row = rows.get(year)
+        if row is None or row.stale or row.computed_at < oldest:
+            row = refresh_year_figures(year)
+        result[year] = (row.figures, row.computed_at)
+    return result
+
+
+def mark_stale(**kwargs) -> None:
+    """Signal receiver: a counted row changed, so the next read recomputes (one UPDATE, after commit)."""
+    transaction.on_commit(lambda: YearFigures.objects.filter(stale=False).update(stale=True))
+
+
+# Models whose rows the dashboard counts; a save or delete of any of them marks the figures stale.
+COUNTED_MODELS = (
+    "workplan.WorkPlan",
+    "workplan.Section",
+    "workplan.Item",
+    "workplan.Task",
+    "members.Member",
+    "members.Activity",
+    "members.Participation",
+    "members.DutyRecord",
+    "proposals.Proposal",
+    "proposals.Assignment",
+    "proposals.Reply",
+    "proposals.Evaluation",
+    "proposals.OpinionReport",
+    "supervision.Recommendation",
+)
+
+
+def counted_models() -> list[type]:
+    found = []
+    for label in COUNTED_MODELS:
+        try:
+            found.append(apps.get_model(label))
+        except LookupError:
+            continue
+    return found

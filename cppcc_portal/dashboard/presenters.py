@@ -1,0 +1,440 @@
+"""Turn a year's stored figures into what the page shows: KPIs with deltas, charts, linked tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cppcc_portal.dashboard.charts import (
+    Mark,
+    StackedRow,
+    bar_chart,
+    hbar_chart,
+    progress_ring,
+    stacked_bar_chart,
+)
+from cppcc_portal.dashboard.links import admin_change, admin_list
+from cppcc_portal.dashboard.vocabulary import labels
+
+
+def kpi(label: str, value, previous=None, *, href: str = "", suffix: str = "") -> dict[str, Any]:
+    """A headline figure with its change since the previous year (None when either is unknown)."""
+    delta = None
+    if isinstance(value, int | float) and isinstance(previous, int | float):
+        delta = round(value - previous, 1)
+        if isinstance(value, int) and isinstance(previous, int):
+            delta = int(delta)
+    return {
+        "label": label,
+        "value": value,
+        "previous": previous,
+        "delta": delta,
+        "trend": "up" if delta and delta > 0 else "down" if delta and delta < 0 else "flat",
+        "href": href,
+        "suffix": suffix,
+    }
+
+
+def _get(data: dict | None, *keys, default=None):
+    for key in keys:
+        if not isinstance(data, dict):
+            return default
+        data = data.get(key)
+    return default if data is None else data
+
+
+def year_range(year: int) -> dict[str, str]:
+    return {"starts_at__gte": f"{year}-01-01", "starts_at__lt": f"{year + 1}-01-01"}
+
+
+def plan_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None:
+    plan = figures.get("plan")
+    if not plan or not plan.get("exists"):
+        return {"exists": False} if plan is not None else None
+    plan_id = plan.get("plan_id")
+    status_labels = labels("workplan.Item", "status")
+    status_counts = plan.get("status_counts", {})
+    status_marks = [
+        Mark(
+            status_labels.get(code, code),
+            status_counts.get(code, 0),
+            admin_list("workplan.Item", plan__id__exact=plan_id, status__exact=code),
+        )
+        for code in status_labels
+    ]
+    today = timezone.localdate().isoformat()
+    sections = []
+    for section in plan.get("sections", []):
+        items = []
+        for item in section.get("items", []):
+            items.append(
+                {
+                    **item,
+                    "status_label": status_labels.get(item["status"], item["status"]),
+                    "href": admin_change("workplan.Item", item["id"]),
+                    "tasks_href": admin_list("workplan.Task", item__id__exact=item["id"]),
+                    "overdue_href": admin_list(
+                        "workplan.Task",
+                        item__id__exact=item["id"],
+                        due_date__lt=today,
+                        status__in="not_started,in_progress,suspended",
+                    ),
+                }
+            )
+        sections.append({**section, "items": items})
+    overdue_tasks = [
+        {**task, "href": admin_change("workplan.Task", task.get("id"))}
+        for task in plan.get("overdue_tasks", [])
+    ]
+    prev_plan = previous.get("plan") or {}
+    return {
+        "exists": True,
+        "title": plan.get("title", ""),
+        "ring": progress_ring(
+            plan.get("progress", 0),
+            label=_("Plan progress"),
+            href=admin_list("workplan.Item", plan__id__exact=plan_id),
+        ),
+        "kpis": [
+            kpi(_("Plan progress"), plan.get("progress"), prev_plan.get("progress"), suffix="%"),
+            kpi(
+                _("Items done"),
+                status_counts.get("done", 0),
+                (prev_plan.get("status_counts") or {}).get("done"),
+                href=admin_list("workplan.Item", plan__id__exact=plan_id, status__exact="done"),
+            ),
+            kpi(
+                _("Overdue tasks"),
+                plan.get("overdue_count", 0),
+                prev_plan.get("overdue_count"),
+                href=admin_list(
+                    "workplan.Task",
+                    item__plan__id__exact=plan_id,
+                    due_date__lt=today,
+                    status__in="not_started,in_progress,suspended",
+                ),
+            ),
+        ],
+        "status_chart": bar_chart(status_marks, label=_("Items by status"), height=100),
+        "sections": sections,
+        "overdue_tasks": overdue_tasks,
+    }
+
+
+def activities_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None:
+    data = figures.get("activities")
+    if data is None:
+        return None
+    kind_labels = labels("members.Activity", "kind")
+    by_kind = data.get("by_kind", {})
+    kind_marks = [
+        Mark(
+            kind_labels.get(kind, kind),
+            count,
+            admin_list("members.Activity", kind__exact=kind, **year_range(year)),
+        )
+        for kind, count in sorted(by_kind.items(), key=lambda pair: -pair[1])
+    ]
+    month_marks = []
+    for month, count in enumerate(data.get("by_month", []), start=1):
+        end = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+        month_marks.append(
+            Mark(
+                _("%(month)s mo") % {"month": month},
+                count,
+                admin_list(
+                    "members.Activity", starts_at__gte=f"{year}-{month:02d}-01", starts_at__lt=end.isoformat()
+                ),
+            )
+        )
+    prev = previous.get("activities") or {}
+    kpis = [
+        kpi(
+            _("Activities this year"),
+            data.get("total", 0),
+            prev.get("total"),
+            href=admin_list("members.Activity", **year_range(year)),
+        )
+    ]
+    if data.get("current_month"):
+        month = data["current_month"]
+        end = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+        kpis.append(
+            kpi(
+                _("Activities this month"),
+                data.get("this_month", 0),
+                None,
+                href=admin_list(
+                    "members.Activity", starts_at__gte=f"{year}-{month:02d}-01", starts_at__lt=end.isoformat()
+                ),
+            )
+        )
+    return {
+        "kpis": kpis,
+        "kind_chart": hbar_chart(kind_marks, label=_("Activities by kind")) if kind_marks else None,
+        "month_chart": bar_chart(month_marks, label=_("Activities by month"), height=90, bar_width=22, gap=6),
+    }
+
+
+def _attendance_rows(rows: list[dict], lookup: str, year: int) -> list[StackedRow]:
+    result = []
+    for row in rows:
+        filters = {lookup: row.get("name"), "attendance__exact": "present", **_activity_year(year)}
+        others = {lookup: row.get("name"), "attendance__in": "leave,absent", **_activity_year(year)}
+        present = row.get("present", 0)
+        result.append(
+            StackedRow(
+                row.get("name", ""),
+                (
+                    Mark(_("present"), present, admin_list("members.Participation", **filters)),
+                    Mark(
+                        _("on leave or absent"),
+                        row.get("recorded", 0) - present,
+                        admin_list("members.Participation", **others),
+                    ),
+                ),
+            )
+        )
+    return result
+
+
+def _activity_year(year: int) -> dict[str, str]:
+    return {"activity__starts_at__gte": f"{year}-01-01", "activity__starts_at__lt": f"{year + 1}-01-01"}
+
+
+def participation_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None:
+    data = figures.get("participation")
+    if data is None:
+        return None
+    prev = previous.get("participation") or {}
+    legend = [_("present"), _("on leave or absent")]
+    bodies = [
+        (_("By sector"), "attendance_by_sector", "score_by_sector", "member__sector__name"),
+        (
+            _("By special committee"),
+            "attendance_by_committee",
+            "score_by_committee",
+            "member__committees__name",
+        ),
+        (_("By street group"), "attendance_by_group", "score_by_group", "member__street_groups__name"),
+    ]
+    groups = []
+    for title, attendance_key, score_key, lookup in bodies:
+        rows = data.get(attendance_key) or []
+        scores = data.get(score_key) or []
+        member_lookup = lookup.removeprefix("member__")
+        groups.append(
+            {
+                "title": title,
+                "attendance_chart": stacked_bar_chart(
+                    _attendance_rows(rows, lookup, year), label=title, legend=legend, percent=True
+                )
+                if rows
+                else None,
+                "score_chart": hbar_chart(
+                    [
+                        Mark(
+                            row.get("name", ""),
+                            row.get("average", 0),
+                            admin_list("members.Member", **{member_lookup: row.get("name")}),
+                            hint=_("%(name)s: average %(average)s points, %(members)s members")
+                            % {
+                                "name": row.get("name"),
+                                "average": row.get("average"),
+                                "members": row.get("members"),
+                            },
+                        )
+                        for row in scores
+                    ],
+                    label=title,
+                    color="#2e7d32",
+                )
+                if scores
+                else None,
+            }
+        )
+    below = data.get("below_minimum_members") or []
+    return {
+        "kpis": [
+            kpi(
+                _("Attendance rate"),
+                data.get("attendance_rate"),
+                prev.get("attendance_rate"),
+                suffix="%",
+                href=admin_list("members.Participation", **_activity_year(year)),
+            ),
+            kpi(
+                _("Members below the minimums"),
+                data.get("below_minimums", len(below)),
+                prev.get("below_minimums"),
+            ),
+        ],
+        "groups": groups,
+        "below": [
+            {
+                **row,
+                "href": admin_change("members.Member", row.get("member_id")),
+                "short_text": "、".join(
+                    f"{s.get('label', s.get('metric'))} {s.get('count')}/{s.get('minimum')}"
+                    for s in row.get("short", [])
+                    if isinstance(s, dict)
+                ),
+            }
+            for row in below[:30]
+        ],
+        "below_more": max(len(below) - 30, 0),
+    }
+
+
+def proposals_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None:
+    data = figures.get("proposals")
+    if data is None:
+        return None
+    prev = previous.get("proposals") or {}
+    state_labels = labels("proposals.Proposal", "state")
+    by_state = data.get("by_state") or {}
+    state_marks = [
+        Mark(
+            state_labels.get(state, state),
+            by_state.get(state, 0),
+            admin_list("proposals.Proposal", year=year, state__exact=state),
+        )
+        for state in list(state_labels) + [s for s in by_state if s not in state_labels]
+        if by_state.get(state)
+    ]
+    overdue = data.get("overdue_by_unit") or []
+    today = timezone.localdate().isoformat()
+    unit_marks = [
+        Mark(
+            row.get("name", ""),
+            row.get("count", 0),
+            admin_list(
+                "proposals.Assignment",
+                unit__name=row.get("name"),
+                is_current__exact=1,
+                role__exact="lead",
+                reply_due_on__lt=today,
+                proposal__year=year,
+            ),
+        )
+        for row in overdue[:15]
+    ]
+    return {
+        "kpis": [
+            kpi(
+                _("Proposals"),
+                data.get("total"),
+                prev.get("total"),
+                href=admin_list("proposals.Proposal", year=year),
+            ),
+            kpi(_("Replied on time"), data.get("on_time_rate"), prev.get("on_time_rate"), suffix="%"),
+            kpi(
+                _("Satisfaction rate"),
+                data.get("satisfaction_rate"),
+                prev.get("satisfaction_rate"),
+                suffix="%",
+            ),
+            kpi(_("Share of category A"), data.get("share_a"), prev.get("share_a"), suffix="%"),
+            kpi(_("Overdue replies"), data.get("overdue"), prev.get("overdue")),
+        ],
+        "state_chart": hbar_chart(state_marks, label=_("Proposals by state")) if state_marks else None,
+        "unit_chart": hbar_chart(unit_marks, label=_("Overdue by unit"), color="#b71c1c")
+        if unit_marks
+        else None,
+    }
+
+
+def reports_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None:
+    data = figures.get("reports")
+    if data is None:
+        return None
+    prev = previous.get("reports") or {}
+    level_labels = labels("proposals.OpinionReport", "adoption_level")
+    by_level = data.get("adopted_by_level") or {}
+    marks = [
+        Mark(
+            level_labels.get(level, level),
+            count,
+            admin_list("proposals.OpinionReport", year=year, adoption_level__exact=level),
+        )
+        for level, count in by_level.items()
+    ]
+    return {
+        "kpis": [
+            kpi(
+                _("Reports"),
+                data.get("total"),
+                prev.get("total"),
+                href=admin_list("proposals.OpinionReport", year=year),
+            ),
+            kpi(_("Adopted"), data.get("adopted"), prev.get("adopted")),
+        ],
+        "level_chart": hbar_chart(marks, label=_("Adopted by level"), color="#6a1b9a") if marks else None,
+    }
+
+
+def supervision_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None:
+    data = figures.get("supervision")
+    if data is None:
+        return None
+    prev = previous.get("supervision") or {}
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=14)
+    topic_year = {"topic__year": year}
+    open_states = "sent,answered,rectifying,under_review,returned"
+    links = {
+        "total": admin_list("supervision.Recommendation", **topic_year),
+        "open": admin_list("supervision.Recommendation", state__in=open_states, **topic_year),
+        "due_soon": admin_list(
+            "supervision.Recommendation",
+            state__exact="sent",
+            due_on__gte=today.isoformat(),
+            due_on__lte=soon.isoformat(),
+            **topic_year,
+        ),
+        "overdue": admin_list(
+            "supervision.Recommendation", state__exact="sent", due_on__lt=today.isoformat(), **topic_year
+        ),
+        "rectified": admin_list("supervision.Recommendation", state__exact="closed", **topic_year),
+    }
+    names = [
+        ("total", _("Recommendations")),
+        ("open", _("Open")),
+        ("due_soon", _("Due within 14 days")),
+        ("overdue", _("Overdue")),
+        ("rectified", _("Rectified and closed")),
+    ]
+    units = [
+        Mark(
+            row.get("name", ""),
+            row.get("open", 0),
+            admin_list(
+                "supervision.Recommendation",
+                unit__id__exact=row.get("unit_id"),
+                state__in=open_states,
+                **topic_year,
+            ),
+        )
+        for row in (data.get("by_unit") or [])
+        if row.get("open")
+    ]
+    return {
+        "kpis": [kpi(label, data.get(key), prev.get(key), href=links[key]) for key, label in names],
+        "unit_chart": hbar_chart(units, label=_("Open recommendations by unit"), color="#00838f")
+        if units
+        else None,
+    }
+
+
+def dashboard_context(figures: dict, previous: dict, year: int) -> dict[str, Any]:
+    return {
+        "plan": plan_view(figures, previous, year),
+        "activities": activities_view(figures, previous, year),
+        "participation": participation_view(figures, previous, year),
+        "proposals": proposals_view(figures, previous, year),
+        "reports": reports_view(figures, previous, year),
+        "supervision": supervision_view(figures, previous, year),
+    }

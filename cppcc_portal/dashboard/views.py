@@ -1,0 +1,108 @@
+"""The leaders' dashboard pages: thin views that authorise, read the figures and render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cppcc_portal.dashboard import figures as year_figures
+from cppcc_portal.dashboard.choices import ExportState
+from cppcc_portal.dashboard.permissions import dashboard_access
+from cppcc_portal.dashboard.presenters import dashboard_context
+from cppcc_portal.dashboard.selectors import export_list, plan_years
+from cppcc_portal.dashboard.services import export_request
+from cppcc_portal.dashboard.summary import annual_summary
+
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def _year(request, years: list[int]) -> int:
+    """The year asked for in ?year=, else the latest plan year up to now, else this year."""
+    raw = request.GET.get("year", "")
+    if raw:
+        try:
+            year = int(raw)
+        except ValueError:
+            raise Http404("no such year") from None
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise Http404("no such year")
+        return year
+    today = timezone.localdate().year
+    past = [y for y in years if y <= today]
+    return max(past) if past else (max(years) if years else today)
+
+
+@login_required
+def ping(request):
+    """The benchmark floor: a trivial page behind the same middleware and login as the others."""
+    return HttpResponse("pong", content_type="text/plain")
+
+
+@dashboard_access
+def home(request):
+    years = plan_years()
+    year = _year(request, years)
+    found = year_figures.figures_for_years([year, year - 1])
+    figures, computed_at = found[year]
+    previous, _ = found[year - 1]
+    context = dashboard_context(figures, previous, year)
+    context.update(
+        {
+            "year": year,
+            "previous_year": year - 1,
+            "years": sorted(set(years) | {year}, reverse=True),
+            "computed_at": computed_at,
+        }
+    )
+    return render(request, "dashboard/home.html", context)
+
+
+@dashboard_access
+def summary(request):
+    years = plan_years()
+    year = _year(request, years)
+    return render(
+        request,
+        "dashboard/summary.html",
+        {"year": year, "years": sorted(set(years) | {year}, reverse=True), "summary": annual_summary(year)},
+    )
+
+
+@require_POST
+@dashboard_access
+def export_create(request):
+    year = _year(request, plan_years()) if "year" in request.GET else None
+    try:
+        year = year or int(request.POST.get("year", ""))
+    except ValueError:
+        raise Http404("no such year") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("no such year")
+    job = export_request(actor=request.user, year=year)
+    return redirect("dashboard:export_detail", pk=job.pk)
+
+
+@dashboard_access
+def exports(request):
+    return render(request, "dashboard/exports.html", {"jobs": export_list(user=request.user)[:20]})
+
+
+@dashboard_access
+def export_detail(request, pk: int):
+    job = get_object_or_404(export_list(user=request.user), pk=pk)
+    return render(
+        request,
+        "dashboard/export_detail.html",
+        {"job": job, "refresh": job.state in (ExportState.QUEUED, ExportState.RUNNING)},
+    )
+
+
+@dashboard_access
+def export_download(request, pk: int):
+    job = get_object_or_404(export_list(user=request.user), pk=pk, state=ExportState.DONE)
+    if not job.file:
+        raise Http404("no file")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"work-summary-{job.year}.xlsx")
