@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from proposals import unit_views
 
 app_name = "proposals_units"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", unit_views.home, name="home"),
+    path("proposals/<int:pk>/", unit_views.detail, name="detail"),
+    path("proposals/<int:pk>/return/", unit_views.return_proposal, name="return"),
+    path("proposals/<int:pk>/start/", unit_views.start, name="start"),
+    path("proposals/<int:pk>/reply/", unit_views.reply, name="reply"),
+    path("proposals/<int:pk>/send/", unit_views.send_reply, name="send"),
+    path("proposals/<int:pk>/countersign/", unit_views.countersign, name="countersign"),
+    path("proposals/<int:pk>/files/<int:attachment_pk>/", unit_views.attachment, name="attachment"),
+]

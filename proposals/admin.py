@@ -1,0 +1,535 @@
+"""The office runs both workflows from here: every action calls a service; refusals become messages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+
+from cppcc_portal.core.errors import DomainError
+from members.models import HandlingUnit, Member
+from proposals import services
+from proposals.choices import AdoptionLevel, ConversionKind, ReplyCategory, Satisfaction
+from proposals.models import (
+    Assignment,
+    BulletinIssue,
+    Cosignature,
+    Feedback,
+    Instruction,
+    OpinionReport,
+    Proposal,
+    ProposalAttachment,
+    ProposalCategory,
+    ProposalEvent,
+    ProposalYearSettings,
+    Reply,
+    ReportEvent,
+)
+from proposals.resources import OpinionReportResource, ProposalResource
+
+
+class WorkflowActionForm(ActionForm):
+    """The inputs the workflow actions need, shown next to the action menu."""
+
+    note = forms.CharField(label=_("note / reason"), required=False)
+    lead_unit = forms.ModelChoiceField(
+        label=_("lead unit"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
+    )
+    assisting_units = forms.ModelMultipleChoiceField(
+        label=_("assisting units"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
+    )
+    new_due_on = forms.DateField(label=_("new reply due date"), required=False, help_text="YYYY-MM-DD")
+    category = forms.ChoiceField(
+        label=_("reply category"), choices=[("", "—"), *ReplyCategory.choices], required=False
+    )
+    merge_into = forms.CharField(label=_("merge into (number)"), required=False)
+    conversion = forms.ChoiceField(label=_("convert to"), choices=ConversionKind.choices, required=False)
+    leader = forms.CharField(label=_("overseeing leader"), required=False)
+    member_number = forms.CharField(label=_("member number (rating for)"), required=False)
+    rating = forms.ChoiceField(label=_("rating"), choices=[("", "—"), *Satisfaction.choices], required=False)
+
+
+def _run(modeladmin, request, queryset, call, done: str) -> None:
+    """Call a service for each selected row; report successes and each refusal by name."""
+    ok = 0
+    for obj in queryset:
+        try:
+            call(obj, request.POST)
+        except (DomainError, ValidationError) as exc:
+            text = exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
+            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
+        else:
+            ok += 1
+    if ok:
+        modeladmin.message_user(
+            request, gettext("%(action)s: %(count)s done.") % {"action": done, "count": ok}
+        )
+
+
+def _action(name: str, label, call):
+    def action(modeladmin, request, queryset):
+        _run(modeladmin, request, queryset, lambda obj, post: call(obj, post, request.user), str(label))
+
+    action.__name__ = name
+    action.short_description = label
+    return action
+
+
+def _units(post, key):
+    ids = post.getlist(key) if hasattr(post, "getlist") else post.get(key, [])
+    return list(HandlingUnit.objects.filter(pk__in=[i for i in ids if i]))
+
+
+def _assign(p, post, user):
+    lead = _units(post, "lead_unit")
+    if not lead:
+        raise DomainError(gettext("Choose the lead unit."), code="invalid", field="lead_unit")
+    return services.proposal_assign(
+        proposal=p,
+        actor=user,
+        lead_unit=lead[0],
+        assisting_units=_units(post, "assisting_units"),
+        note=post.get("note", ""),
+    )
+
+
+def _extend(p, post, user):
+    form = forms.DateField(required=True)
+    try:
+        due = form.clean(post.get("new_due_on"))
+    except ValidationError as exc:
+        raise DomainError(gettext("Give the new reply due date (YYYY-MM-DD)."), code="invalid") from exc
+    return services.assignment_extend(proposal=p, actor=user, new_due_on=due, reason=post.get("note", ""))
+
+
+def _merge(p, post, user):
+    into = Proposal.objects.filter(year=p.year, number=post.get("merge_into", "").strip()).first()
+    if into is None:
+        raise DomainError(gettext("No accepted proposal of that year has that number."), code="invalid")
+    return services.proposal_merge(proposal=p, into=into, actor=user, note=post.get("note", ""))
+
+
+def _rate(p, post, user):
+    member = Member.objects.filter(member_number=post.get("member_number", "").strip()).first()
+    if member is None:
+        raise DomainError(gettext("Give the member number of the member who rated."), code="invalid")
+    return services.feedback_rate(
+        proposal=p, actor=user, member=member, rating=post.get("rating", ""), comment=post.get("note", "")
+    )
+
+
+PROPOSAL_ACTIONS = [
+    _action(
+        "submit",
+        _("Submit (on the proposer's behalf)"),
+        lambda p, post, u: services.proposal_submit(proposal=p, actor=u, note=post.get("note", "")),
+    ),
+    _action(
+        "close_cosigning",
+        _("Close co-signing"),
+        lambda p, post, u: services.proposal_close_cosigning(proposal=p, actor=u, note=post.get("note", "")),
+    ),
+    _action(
+        "withdraw",
+        _("Withdraw"),
+        lambda p, post, u: services.proposal_withdraw(proposal=p, actor=u, note=post.get("note", "")),
+    ),
+    _action(
+        "accept",
+        _("Accept and number"),
+        lambda p, post, u: services.proposal_accept(proposal=p, actor=u, note=post.get("note", "")),
+    ),
+    _action(
+        "reject",
+        _("Reject (reason in the note)"),
+        lambda p, post, u: services.proposal_reject(proposal=p, actor=u, reason=post.get("note", "")),
+    ),
+    _action(
+        "convert",
+        _("Convert (choose what to)"),
+        lambda p, post, u: services.proposal_convert(
+            proposal=p, actor=u, kind=post.get("conversion", ""), note=post.get("note", "")
+        ),
+    ),
+    _action("merge", _("Merge into the proposal numbered"), _merge),
+    _action("assign", _("Assign to units (reassign a returned one)"), _assign),
+    _action("extend", _("Extend the reply deadline (reason in the note)"), _extend),
+    _action(
+        "approve_reply",
+        _("Approve the reply and publish it (category may change)"),
+        lambda p, post, u: services.reply_review(
+            proposal=p, actor=u, category=post.get("category") or None, note=post.get("note", "")
+        ),
+    ),
+    _action(
+        "send_back_reply",
+        _("Send the reply back to the unit (note)"),
+        lambda p, post, u: services.reply_send_back(proposal=p, actor=u, note=post.get("note", "")),
+    ),
+    _action("record_rating", _("Record a rating for an offline member"), _rate),
+    _action(
+        "close",
+        _("Close by office decision (note)"),
+        lambda p, post, u: services.proposal_close(proposal=p, actor=u, note=post.get("note", "")),
+    ),
+    _action(
+        "mark_key",
+        _("Mark as key proposal (leader)"),
+        lambda p, post, u: services.proposal_set_key(
+            proposal=p, actor=u, is_key=True, leader=post.get("leader", "")
+        ),
+    ),
+    _action(
+        "unmark_key",
+        _("Unmark key proposal"),
+        lambda p, post, u: services.proposal_set_key(proposal=p, actor=u, is_key=False),
+    ),
+    _action(
+        "excellent_advance",
+        _("Excellent proposal: nominate / shortlist / select"),
+        lambda p, post, u: services.proposal_excellent_advance(
+            proposal=p, actor=u, note=post.get("note", "")
+        ),
+    ),
+]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CosignatureInline(ReadOnlyInline):
+    model = Cosignature
+    fields = ("member", "state", "invited_at", "responded_at")
+    readonly_fields = fields
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = (
+        "unit",
+        "role",
+        "is_current",
+        "assigned_on",
+        "return_deadline_on",
+        "reply_due_on",
+        "extension_reason",
+        "returned_on",
+        "return_reason",
+    )
+    readonly_fields = fields
+
+
+class ReplyInline(ReadOnlyInline):
+    model = Reply
+    fields = (
+        "round",
+        "unit",
+        "category",
+        "category_by_unit",
+        "document_number",
+        "contact_person",
+        "contact_phone",
+        "body",
+        "submitted_at",
+        "published_at",
+    )
+    readonly_fields = fields
+
+
+class FeedbackInline(ReadOnlyInline):
+    model = Feedback
+    fields = ("reply", "member", "rating", "comment", "recorded_by", "created_at")
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = ProposalAttachment
+    fields = ("original_name", "reply", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = ProposalEvent
+    fields = ("created_at", "actor", "action", "from_state", "to_state", "note")
+    readonly_fields = fields
+
+
+class ProposalAdminForm(forms.ModelForm):
+    """Checks the year's length limit before the service is called, so the error sits on the form."""
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "year",
+            "title",
+            "category",
+            "proposer_kind",
+            "submitter",
+            "party",
+            "sector",
+            "committee",
+            "reason",
+            "suggestions",
+            "items",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year")
+        if year:
+            limit = services.year_settings(year).length_limit
+            length = len(data.get("reason") or "") + len(data.get("suggestions") or "")
+            if length > limit:
+                self.add_error(
+                    "reason",
+                    gettext(
+                        "The reason and suggestions are %(length)s characters long; the limit is %(limit)s."
+                    )
+                    % {"length": length, "limit": limit},
+                )
+        return data
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ExportMixin, admin.ModelAdmin):
+    form = ProposalAdminForm
+    resource_classes = [ProposalResource]
+    action_form = WorkflowActionForm
+    actions = PROPOSAL_ACTIONS
+    list_display = ("number", "title", "submitter", "category", "state", "is_key", "excellent_state", "year")
+    list_filter = ("year", "state", "category", "proposer_kind", "is_key", "excellent_state")
+    search_fields = ("number", "title", "submitter__name", "submitter__member_number")
+    raw_id_fields = ("submitter",)
+    filter_horizontal = ("items",)
+    readonly_fields = (
+        "state",
+        "number",
+        "number_seq",
+        "submitted_at",
+        "cosign_deadline_on",
+        "accepted_at",
+        "first_replied_on",
+        "closed_at",
+        "rejection_reason",
+        "conversion_kind",
+        "converted_report",
+        "source_report",
+        "merged_into",
+        "is_key",
+        "key_leader",
+        "excellent_state",
+        "handling_round",
+        "closing_note",
+        "created_by",
+    )
+    inlines = [
+        CosignatureInline,
+        AssignmentInline,
+        ReplyInline,
+        FeedbackInline,
+        AttachmentInline,
+        EventInline,
+    ]
+    list_select_related = ("submitter", "category")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {name: data.get(name) for name in services.EDITABLE_FIELDS if name in data}
+        if change:
+            services.proposal_update(proposal=obj, actor=request.user, **fields)
+        else:
+            created = services.proposal_create(
+                actor=request.user, submitter=data["submitter"], year=data["year"], **fields
+            )
+            obj.pk = created.pk
+            obj.__dict__.update(created.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        form.save_m2m()
+
+
+@admin.register(ProposalCategory)
+class ProposalCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "is_active")
+    list_editable = ("order", "is_active")
+
+
+@admin.register(ProposalYearSettings)
+class ProposalYearSettingsAdmin(admin.ModelAdmin):
+    list_display = (
+        "year",
+        "submission_opens_on",
+        "submission_closes_on",
+        "reply_months",
+        "countersign_required",
+        "review_required",
+        "length_limit",
+        "excellent_quota_percent",
+    )
+
+
+class ReportActionForm(ActionForm):
+    level = forms.ChoiceField(
+        label=_("adoption level"), choices=[("", "—"), *AdoptionLevel.choices], required=False
+    )
+    note = forms.CharField(label=_("note"), required=False)
+    bulletin = forms.ModelChoiceField(
+        label=_("bulletin issue"), queryset=BulletinIssue.objects.filter(state="draft"), required=False
+    )
+    leader_name = forms.CharField(label=_("leader"), required=False)
+    text = forms.CharField(label=_("instruction"), required=False)
+    category = forms.ModelChoiceField(
+        label=_("proposal category"), queryset=ProposalCategory.objects.all(), required=False
+    )
+
+
+def _add_to_bulletin(r, post, user):
+    issue = BulletinIssue.objects.filter(pk=post.get("bulletin") or 0).first()
+    if issue is None:
+        raise DomainError(gettext("Choose the bulletin issue."), code="invalid")
+    return services.bulletin_add_reports(bulletin=issue, actor=user, reports=[r])
+
+
+def _instruct(r, post, user):
+    return services.instruction_record(
+        report=r,
+        actor=user,
+        leader_name=post.get("leader_name", ""),
+        level=post.get("level", ""),
+        text=post.get("text", ""),
+    )
+
+
+def _to_proposal(r, post, user):
+    category = ProposalCategory.objects.filter(pk=post.get("category") or 0).first()
+    if category is None:
+        raise DomainError(gettext("Choose the proposal category."), code="invalid")
+    return services.report_to_proposal(report=r, actor=user, category=category)
+
+
+REPORT_ACTIONS = [
+    _action(
+        "adopt",
+        _("Adopt at the chosen level"),
+        lambda r, post, u: services.report_adopt(
+            report=r, actor=u, level=post.get("level", ""), note=post.get("note", "")
+        ),
+    ),
+    _action(
+        "file",
+        _("File without adopting"),
+        lambda r, post, u: services.report_file(report=r, actor=u, note=post.get("note", "")),
+    ),
+    _action("add_to_bulletin", _("Add to the bulletin issue"), _add_to_bulletin),
+    _action("instruct", _("Record a leader's instruction"), _instruct),
+    _action("to_proposal", _("Make a draft proposal of it"), _to_proposal),
+]
+
+
+class ReportEventInline(ReadOnlyInline):
+    model = ReportEvent
+    fields = ("created_at", "actor", "action", "from_state", "to_state", "note")
+    readonly_fields = fields
+
+
+class InstructionInline(ReadOnlyInline):
+    model = Instruction
+    fields = ("leader_name", "level", "text", "instructed_on", "recorded_by")
+    readonly_fields = fields
+
+
+@admin.register(OpinionReport)
+class OpinionReportAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [OpinionReportResource]
+    action_form = ReportActionForm
+    actions = REPORT_ACTIONS
+    list_display = (
+        "title",
+        "author_kind",
+        "author_member",
+        "state",
+        "adoption_level",
+        "bulletin",
+        "submitted_at",
+    )
+    list_filter = ("year", "state", "adoption_level", "author_kind")
+    search_fields = ("title", "author_member__name")
+    list_select_related = ("author_member", "bulletin")
+    raw_id_fields = ("author_member",)
+    readonly_fields = ("state", "adoption_level", "adopted_on", "bulletin", "submitted_by", "submitted_at")
+    inlines = [InstructionInline, ReportEventInline]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            services.report_edit(
+                report=obj, actor=request.user, **{k: data[k] for k in services.REPORT_EDITABLE if k in data}
+            )
+        else:
+            created = services.report_submit(
+                actor=request.user,
+                title=data["title"],
+                situation=data["situation"],
+                analysis=data["analysis"],
+                suggestion=data["suggestion"],
+                author_kind=data["author_kind"],
+                author_member=data.get("author_member"),
+                party=data.get("party"),
+                sector=data.get("sector"),
+                year=data["year"],
+            )
+            obj.pk = created.pk
+            obj.__dict__.update(created.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        form.save_m2m()
+
+
+@admin.action(description=_("Publish the issue"))
+def publish_bulletin(modeladmin, request, queryset):
+    _run(
+        modeladmin,
+        request,
+        queryset,
+        lambda b, post: services.bulletin_publish(bulletin=b, actor=request.user),
+        gettext("Publish the issue"),
+    )
+
+
+@admin.register(BulletinIssue)
+class BulletinIssueAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "state", "published_on", "print_view")
+    list_filter = ("year", "state")
+    readonly_fields = ("number", "state", "published_on")
+    actions = [publish_bulletin]
+
+    @admin.display(description=_("print view"))
+    def print_view(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("proposals:bulletin_detail", args=[obj.pk]), gettext("A4")
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["title", "editor", "year"])
+            return
+        created = services.bulletin_create(actor=request.user, year=obj.year, title=obj.title)
+        created.editor = obj.editor
+        created.save(update_fields=["editor"])
+        obj.pk = created.pk
+        obj.__dict__.update(created.__dict__)

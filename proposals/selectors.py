@@ -1,0 +1,434 @@
+"""Every non-trivial read of proposals and reports, scoped to the user in the query."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from cppcc_portal.core import roles
+from proposals.choices import (
+    ACCEPTED_STATES,
+    HANDLING_STATES,
+    AdoptionLevel,
+    AssignmentRole,
+    BulletinState,
+    CosignState,
+    ExcellentState,
+    ProposalState,
+    ReplyCategory,
+    ReportState,
+    Satisfaction,
+)
+from proposals.models import (
+    Assignment,
+    BulletinIssue,
+    Cosignature,
+    Feedback,
+    Instruction,
+    OpinionReport,
+    Proposal,
+    ProposalEvent,
+    Reply,
+    ReportEvent,
+)
+from proposals.services import member_for, raters
+
+
+def _member_id(user) -> int | None:
+    member = member_for(user)
+    return member.pk if member is not None else None
+
+
+# ---------------------------------------------------------------- proposals for people
+
+
+def proposal_list(*, user) -> QuerySet[Proposal]:
+    """The proposals a user may read: staff and leaders all; a member those they made or were invited to."""
+    qs = Proposal.objects.select_related("category", "submitter", "party", "sector", "committee")
+    if roles.can_read_everything(user):
+        return qs
+    member_id = _member_id(user)
+    if member_id is None:
+        return qs.none()
+    signed = Cosignature.objects.filter(member_id=member_id).values("proposal_id")
+    return qs.filter(Q(submitter_id=member_id) | Q(pk__in=signed))
+
+
+def proposal_get(*, user, pk: int) -> Proposal:
+    """One proposal the user may read, or 404 (a guessed id of someone else's proposal)."""
+    proposal = proposal_list(user=user).filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def member_proposal_rows(*, user) -> QuerySet[Proposal]:
+    """The member portal list: their proposals with the co-signature state and current lead unit."""
+    member_id = _member_id(user)
+    lead = Assignment.objects.filter(
+        proposal=OuterRef("pk"), is_current=True, role=AssignmentRole.LEAD
+    ).select_related("unit")
+    return (
+        proposal_list(user=user)
+        .annotate(
+            my_cosign_state=Subquery(
+                Cosignature.objects.filter(proposal=OuterRef("pk"), member_id=member_id).values("state")[:1]
+            ),
+            lead_unit_name=Subquery(lead.values("unit__name")[:1]),
+            reply_due_on=Subquery(lead.values("reply_due_on")[:1]),
+        )
+        .order_by("-year", "-created_at")
+    )
+
+
+def proposal_events(*, proposal: Proposal) -> QuerySet[ProposalEvent]:
+    """The proposal's timeline, oldest first."""
+    return proposal.events.select_related("actor")
+
+
+def proposal_detail_context(*, proposal: Proposal, user) -> dict:
+    """What the detail pages show, read in a fixed number of queries."""
+    member_id = _member_id(user)
+    cosignatures = list(proposal.cosignatures.select_related("member"))
+    assignments = list(proposal.assignments.select_related("unit").order_by("-is_current", "role", "pk"))
+    replies = list(
+        proposal.replies.select_related("unit").prefetch_related(
+            "attachments",
+            Prefetch("feedback", queryset=Feedback.objects.select_related("member", "recorded_by")),
+        )
+    )
+    published = [r for r in replies if r.published_at]
+    attachments = [a for a in proposal.attachments.all() if a.reply_id is None]
+    can_rate_ids = {proposal.submitter_id} | {
+        c.member_id for c in cosignatures if c.state == CosignState.ACCEPTED
+    }
+    current = next((r for r in replies if r.round == proposal.handling_round), None)
+    rated = bool(current and any(f.member_id == member_id for f in current.feedback.all()))
+    return {
+        "cosignatures": cosignatures,
+        "assignments": assignments,
+        "current_assignments": [a for a in assignments if a.is_current],
+        "replies": replies,
+        "published_replies": published,
+        "current_reply": current,
+        "attachments": attachments,
+        "events": list(proposal_events(proposal=proposal)),
+        "my_cosignature": next((c for c in cosignatures if c.member_id == member_id), None),
+        "is_submitter": member_id == proposal.submitter_id,
+        "handling_states": [str(s) for s in HANDLING_STATES],
+        "reply_states": [ProposalState.ASSIGNED, ProposalState.HANDLING, ProposalState.REPLY_DRAFTED],
+        "may_rate": (
+            member_id in can_rate_ids and proposal.state == ProposalState.AWAITING_EVALUATION and not rated
+        ),
+    }
+
+
+def pending_invitations(*, user) -> QuerySet[Cosignature]:
+    """Invitations to co-sign the member has not answered, while co-signing is open."""
+    member_id = _member_id(user)
+    return Cosignature.objects.filter(
+        member_id=member_id, state=CosignState.INVITED, proposal__state=ProposalState.COSIGNING
+    ).select_related("proposal", "proposal__submitter")
+
+
+def awaiting_my_rating(*, user) -> QuerySet[Proposal]:
+    """Proposals whose reply the member must still rate."""
+    member_id = _member_id(user)
+    if member_id is None:
+        return Proposal.objects.none()
+    rated = Feedback.objects.filter(
+        proposal=OuterRef("pk"), member_id=member_id, reply__round=OuterRef("handling_round")
+    )
+    signed = Cosignature.objects.filter(member_id=member_id, state=CosignState.ACCEPTED).values("proposal_id")
+    return (
+        Proposal.objects.filter(state=ProposalState.AWAITING_EVALUATION)
+        .filter(Q(submitter_id=member_id) | Q(pk__in=signed))
+        .exclude(Exists(rated))
+    )
+
+
+def proposal_raters(*, proposal: Proposal) -> list:
+    """Who rates the published reply (the lead proposer and accepted co-signers)."""
+    return raters(proposal)
+
+
+# ---------------------------------------------------------------- handling units
+
+
+def unit_ids_for(user) -> list[int]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(user.handling_units.values_list("pk", flat=True))
+
+
+def unit_assignment_list(*, user) -> QuerySet[Assignment]:
+    """The unit workspace: current assignments of the user's units (lead or assisting), soonest due first."""
+    return (
+        Assignment.objects.filter(is_current=True, unit__accounts=user)
+        .select_related("unit", "proposal", "proposal__category", "proposal__submitter")
+        .order_by("reply_due_on", "proposal_id")
+        .distinct()
+    )
+
+
+def unit_proposal_list(*, user) -> QuerySet[Proposal]:
+    """Proposals currently assigned to one of the user's units."""
+    assigned = Assignment.objects.filter(is_current=True, unit__accounts=user).values("proposal_id")
+    return Proposal.objects.filter(pk__in=assigned).select_related("category", "submitter")
+
+
+def unit_proposal_get(*, user, pk: int) -> Proposal:
+    """A proposal assigned to the user's unit, or 404 (another unit's proposal stays invisible)."""
+    proposal = unit_proposal_list(user=user).filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def unit_assignments_for(*, user, proposal: Proposal) -> list[Assignment]:
+    """The user's units' current assignments on one proposal (lead and/or assisting)."""
+    return list(
+        proposal.assignments.filter(is_current=True, unit__accounts=user).select_related("unit").distinct()
+    )
+
+
+def open_assignments() -> QuerySet[Assignment]:
+    """Current assignments whose reply is still owed (for reminders: reply_due_on, return_deadline_on)."""
+    return Assignment.objects.filter(is_current=True, proposal__state__in=HANDLING_STATES).select_related(
+        "proposal", "unit"
+    )
+
+
+def overdue_proposals(*, year: int | None = None, today: dt.date | None = None) -> QuerySet[Proposal]:
+    """超期: proposals still with a unit whose lead reply due date has passed."""
+    today = today or timezone.localdate()
+    qs = Proposal.objects.filter(
+        state__in=HANDLING_STATES,
+        assignments__is_current=True,
+        assignments__role=AssignmentRole.LEAD,
+        assignments__reply_due_on__lt=today,
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.annotate(
+        reply_due_on=F("assignments__reply_due_on"), lead_unit_name=F("assignments__unit__name")
+    )
+
+
+def cosigning_open(*, today: dt.date | None = None) -> QuerySet[Proposal]:
+    """Proposals whose co-signing is open, with its stored deadline (cosign_deadline_on)."""
+    return Proposal.objects.filter(state=ProposalState.COSIGNING).select_related("submitter")
+
+
+# ---------------------------------------------------------------- statistics for the analysis meeting
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _counts(qs, key) -> list[dict]:
+    return [
+        {"name": row["name"] or "—", "count": row["count"]}
+        for row in qs.annotate(name=key)
+        .values("name")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count", "name")
+    ]
+
+
+def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
+    """The analysis meeting's figures for a year: counts by state, category, sector, party and unit,
+    按期办复率, 满意率, 问题解决率 (share of A), and the overdue list. Aggregate queries only.
+
+    On-time rate: among accepted proposals whose reply is in or whose due date has passed, the share
+    first replied on or before the (possibly extended) due date. Satisfaction rate: share of all
+    ratings given that are 满意 or 基本满意. Solved rate: share of replied proposals whose latest
+    published reply is category A.
+    """
+    today = today or timezone.localdate()
+    year_qs = Proposal.objects.filter(year=year)
+    states = {row["state"]: row["count"] for row in year_qs.values("state").annotate(count=Count("pk"))}
+    by_state = [
+        {"state": value, "label": str(label), "count": states.get(value, 0)}
+        for value, label in ProposalState.choices
+    ]
+    submitted_qs = year_qs.exclude(state=ProposalState.DRAFT)
+    accepted_qs = year_qs.filter(state__in=ACCEPTED_STATES)
+
+    lead = Assignment.objects.filter(proposal__year=year, is_current=True, role=AssignmentRole.LEAD)
+    timing = lead.aggregate(
+        replied=Count("pk", filter=Q(proposal__first_replied_on__isnull=False)),
+        on_time=Count("pk", filter=Q(proposal__first_replied_on__lte=F("reply_due_on"))),
+        due_passed_unreplied=Count(
+            "pk", filter=Q(proposal__first_replied_on__isnull=True, reply_due_on__lt=today)
+        ),
+    )
+    owed = timing["replied"] + timing["due_passed_unreplied"]
+
+    ratings = Feedback.objects.filter(proposal__year=year).aggregate(
+        total=Count("pk"),
+        satisfied=Count("pk", filter=Q(rating=Satisfaction.SATISFIED)),
+        basically=Count("pk", filter=Q(rating=Satisfaction.BASICALLY)),
+        unsatisfied=Count("pk", filter=Q(rating=Satisfaction.UNSATISFIED)),
+    )
+
+    latest_category = Subquery(
+        Reply.objects.filter(proposal=OuterRef("pk"), published_at__isnull=False)
+        .order_by("-round")
+        .values("category")[:1]
+    )
+    categories = {
+        row["latest"]: row["count"]
+        for row in year_qs.filter(first_replied_on__isnull=False)
+        .annotate(latest=latest_category)
+        .values("latest")
+        .annotate(count=Count("pk"))
+    }
+    replied_total = sum(categories.values())
+
+    by_unit = [
+        {
+            "name": row["unit__name"],
+            "lead": row["lead"],
+            "assisting": row["assisting"],
+            "replied": row["replied"],
+            "overdue": row["overdue"],
+        }
+        for row in Assignment.objects.filter(proposal__year=year, is_current=True)
+        .values("unit__name")
+        .annotate(
+            lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)),
+            assisting=Count("pk", filter=Q(role=AssignmentRole.ASSISTING)),
+            replied=Count("pk", filter=Q(role=AssignmentRole.LEAD, proposal__first_replied_on__isnull=False)),
+            overdue=Count(
+                "pk",
+                filter=Q(
+                    role=AssignmentRole.LEAD,
+                    reply_due_on__lt=today,
+                    proposal__state__in=HANDLING_STATES,
+                ),
+            ),
+        )
+        .order_by("-lead", "unit__name")
+    ]
+    overdue = [
+        {
+            "id": p.pk,
+            "number": p.number,
+            "title": p.title,
+            "unit": p.lead_unit_name,
+            "reply_due_on": p.reply_due_on,
+            "days_overdue": (today - p.reply_due_on).days,
+        }
+        for p in overdue_proposals(year=year, today=today).order_by("reply_due_on", "number_seq")
+    ]
+    flags = year_qs.aggregate(
+        key=Count("pk", filter=Q(is_key=True)),
+        excellent=Count("pk", filter=Q(excellent_state=ExcellentState.SELECTED)),
+        nominated=Count("pk", filter=~Q(excellent_state=ExcellentState.NONE)),
+    )
+    return {
+        "year": year,
+        "total": sum(states.values()),
+        "submitted": submitted_qs.count(),
+        "accepted": accepted_qs.count(),
+        "by_state": by_state,
+        "by_category": _counts(submitted_qs, F("category__name")),
+        "by_sector": _counts(submitted_qs, Coalesce("sector__name", "submitter__sector__name")),
+        "by_party": _counts(submitted_qs, Coalesce("party__name", "submitter__party__name")),
+        "by_unit": by_unit,
+        "replied": timing["replied"],
+        "replied_on_time": timing["on_time"],
+        "on_time_rate": _rate(timing["on_time"], owed),
+        "ratings": ratings,
+        "satisfaction_rate": _rate(ratings["satisfied"] + ratings["basically"], ratings["total"]),
+        "reply_categories": {c: categories.get(c, 0) for c in ReplyCategory.values},
+        "solved_rate": _rate(categories.get(ReplyCategory.A, 0), replied_total),
+        "key": flags["key"],
+        "excellent": flags["excellent"],
+        "nominated": flags["nominated"],
+        "overdue": overdue,
+    }
+
+
+# ---------------------------------------------------------------- reports and bulletins
+
+
+def report_list(*, user) -> QuerySet[OpinionReport]:
+    """Reports a user may read: staff and leaders all; others the ones they wrote or submitted."""
+    qs = OpinionReport.objects.select_related("author_member", "party", "sector", "bulletin", "submitted_by")
+    if roles.can_read_everything(user):
+        return qs
+    member_id = _member_id(user)
+    mine = Q(submitted_by=user)
+    if member_id is not None:
+        mine |= Q(author_member_id=member_id)
+    return qs.filter(mine)
+
+
+def report_get(*, user, pk: int) -> OpinionReport:
+    """One report the user may read, or 404."""
+    report = report_list(user=user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def report_events(*, report: OpinionReport) -> QuerySet[ReportEvent]:
+    return report.events.select_related("actor")
+
+
+def report_instructions(*, report: OpinionReport) -> QuerySet[Instruction]:
+    return report.instructions.all()
+
+
+def bulletin_list(*, user) -> QuerySet[BulletinIssue]:
+    """Issues of 《社情民意》: staff and leaders see all; others the published ones."""
+    qs = BulletinIssue.objects.annotate(report_count=Count("reports"))
+    if roles.can_read_everything(user):
+        return qs
+    return qs.filter(state=BulletinState.PUBLISHED)
+
+
+def bulletin_get(*, user, pk: int) -> BulletinIssue:
+    issue = bulletin_list(user=user).filter(pk=pk).first()
+    if issue is None:
+        raise Http404
+    return issue
+
+
+def bulletin_reports(*, bulletin: BulletinIssue) -> QuerySet[OpinionReport]:
+    return bulletin.reports.select_related("author_member", "party", "sector").order_by("pk")
+
+
+def report_stats(*, year: int) -> dict:
+    """Reports of a year by state and adoption level, with adoption and instruction counts."""
+    qs = OpinionReport.objects.filter(year=year)
+    states = {row["state"]: row["count"] for row in qs.values("state").annotate(count=Count("pk"))}
+    levels = {
+        row["adoption_level"]: row["count"]
+        for row in qs.exclude(adoption_level="").values("adoption_level").annotate(count=Count("pk"))
+    }
+    total = sum(states.values())
+    adopted = states.get(ReportState.ADOPTED, 0) + states.get(ReportState.PUBLISHED, 0)
+    return {
+        "year": year,
+        "total": total,
+        "by_state": [
+            {"state": value, "label": str(label), "count": states.get(value, 0)}
+            for value, label in ReportState.choices
+        ],
+        "by_level": [
+            {"level": value, "label": str(label), "count": levels.get(value, 0)}
+            for value, label in AdoptionLevel.choices
+        ],
+        "adopted": adopted,
+        "adoption_rate": _rate(adopted, total),
+        "instructed": Instruction.objects.filter(report__year=year).values("report").distinct().count(),
+        "bulletins": BulletinIssue.objects.filter(year=year, state=BulletinState.PUBLISHED).count(),
+    }
