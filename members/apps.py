@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members and duty performance")
+
+    def ready(self):
+        from cppcc_portal.core.workspace import register_portal_tab
+
+        register_portal_tab(_("My portal"), "members:portal_home", 10)
+        register_portal_tab(_("My duty records"), "members:records", 20)
+        register_portal_tab(_("My score"), "members:score", 30)
+        register_portal_tab(_("Duty file"), "members:duty_file", 40)
+        register_portal_tab(_("My bodies' activities"), "members:led_activities", 50)
+        register_portal_tab(_("Directory"), "members:directory", 90)
+        try:
+            from workplan.links import register_item_links
+        except ImportError:
+            return
+        from members.links import activities_for_items
+
+        register_item_links(activities_for_items)

@@ -383,7 +383,7 @@ def members_below_minimums(*, year: int) -> list[dict]:
     rows = (
         minimum_counts(year=year)
         .filter(below)
-        .select_related("sector")
+        .select_related("sector", "user")
         .order_by("sector__order", "member_number")
     )
     labels = dict(MinimumMetric.choices)

@@ -19,6 +19,7 @@ from cppcc_portal.core.errors import DomainError, PermissionDeniedError, Transit
 from members import selectors
 from members.choices import (
     ENROLMENT_KINDS,
+    SELF_LOGGED_KINDS,
     ActivityKind,
     ActivityStatus,
     Attendance,
@@ -248,15 +249,7 @@ def duty_record_submit(
     own = selectors.member_for_user(actor)
     if not roles.is_staff_user(actor) and (own is None or own.pk != member.pk):
         raise PermissionDeniedError(_("You may log duty records only for yourself."))
-    if event_kind not in {k for k in DutyEventKind.values} or event_kind in (
-        DutyEventKind.PLENARY,
-        DutyEventKind.TRAINING,
-        DutyEventKind.PROPOSAL_ACCEPTED,
-        DutyEventKind.PROPOSAL_KEY,
-        DutyEventKind.PROPOSAL_EXCELLENT,
-        DutyEventKind.REPORT_ADOPTED,
-        DutyEventKind.REPORT_INSTRUCTED,
-    ):
+    if event_kind not in SELF_LOGGED_KINDS:
         raise DomainError(
             _("This kind of record is created by its workflow, not logged."), field="event_kind"
         )
@@ -672,7 +665,9 @@ def _set_attendance(participation: Participation, activity: Activity, attendance
 
 
 @transaction.atomic
-def attendance_record(*, activity: Activity, actor, marks: dict[int, str]) -> int:
+def attendance_record(
+    *, activity: Activity, actor, marks: dict[int, str], reasons: dict[int, str] | None = None
+) -> int:
     """Record or correct attendance of many members at once (member id → present/leave/absent).
 
     Returns how many changed. Members not yet on the list are added (walk-ins)."""
@@ -705,7 +700,12 @@ def attendance_record(*, activity: Activity, actor, marks: dict[int, str]) -> in
             )
     changed = 0
     for member_id, attendance in marks.items():
-        changed += _set_attendance(existing[member_id], activity, attendance, actor)
+        participation = existing[member_id]
+        reason = ((reasons or {}).get(member_id) or "").strip()
+        if reason and reason != participation.leave_reason:
+            participation.leave_reason = reason[:300]
+            participation.save(update_fields=["leave_reason", "updated_at"])
+        changed += _set_attendance(participation, activity, attendance, actor)
     if changed and activity.status == ActivityStatus.PLANNED and activity.ends_at <= timezone.now():
         activity.status = ActivityStatus.HELD
         activity.save(update_fields=["status"])

@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from members import views
 
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.portal_home, name="portal_home"),
+    path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/accept/", views.activity_accept, name="activity_accept"),
+    path("activities/<int:pk>/leave/", views.activity_leave, name="activity_leave"),
+    path("activities/<int:pk>/enrol/", views.activity_enrol, name="activity_enrol"),
+    path("activities/<int:pk>/enrol/cancel/", views.activity_enrol_cancel, name="activity_enrol_cancel"),
+    path("activities/<int:pk>/check-in/", views.activity_check_in, name="activity_check_in"),
+    path("activities/<int:pk>/attendance/", views.activity_attendance, name="activity_attendance"),
+    path("my-bodies/activities/", views.led_activities, name="led_activities"),
+    path("records/", views.records, name="records"),
+    path("records/<int:pk>/", views.record_detail, name="record_detail"),
+    path("records/<int:pk>/verify/", views.record_verify, name="record_verify"),
+    path("records/<int:pk>/reject/", views.record_reject, name="record_reject"),
+    path("score/", views.score, name="score"),
+    path("duty-file/", views.duty_file, name="duty_file"),
+    path("directory/", views.directory, name="directory"),
+]

@@ -1,0 +1,558 @@
+"""The office's admin for the roster, activities, attendance, duty records and scoring rules.
+
+Every change that has a rule behind it goes through members.services: saving a member or an
+activity, invitations, attendance, verification.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+
+from cppcc_portal.core.errors import DomainError
+from members import services
+from members.choices import Attendance, OrganiserKind
+from members.models import (
+    Activity,
+    ActivityAttachment,
+    CommitteeMembership,
+    DutyEvidence,
+    DutyRecord,
+    DutyRecordEvent,
+    HandlingUnit,
+    Member,
+    Participation,
+    Party,
+    ScoringRule,
+    Sector,
+    SpecialCommittee,
+    StreetGroup,
+    StreetGroupMembership,
+    Term,
+    YearlyMinimum,
+)
+from members.resources import AttendanceResource, MemberResource
+from members.validators import is_phone
+
+
+class RuleImportMixin:
+    """Imports are all or nothing: a row with a validation error rolls every row back."""
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["number", "starts_on", "ends_on"]
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "member_count"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n=Count("members"))
+
+    @admin.display(description=_("members"), ordering="n")
+    def member_count(self, obj):
+        return obj.n
+
+
+class CommitteeMembershipInline(admin.TabularInline):
+    model = CommitteeMembership
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+class StreetGroupMembershipInline(admin.TabularInline):
+    model = StreetGroupMembership
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+@admin.register(SpecialCommittee)
+class SpecialCommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    search_fields = ["name"]
+    inlines = [CommitteeMembershipInline]
+
+
+@admin.register(StreetGroup)
+class StreetGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "street"]
+    search_fields = ["name", "street"]
+    inlines = [StreetGroupMembershipInline]
+
+
+class MemberCommitteeInline(admin.TabularInline):
+    model = CommitteeMembership
+    extra = 0
+    fields = ["committee", "role"]
+
+
+class MemberGroupInline(admin.TabularInline):
+    model = StreetGroupMembership
+    extra = 0
+    fields = ["group", "role"]
+
+
+class MemberAdminForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "member_number",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "party",
+            "sector",
+            "work_unit",
+            "job_title",
+            "phone",
+            "email",
+            "term",
+            "is_standing_committee",
+            "joined_on",
+            "left_on",
+            "status",
+            "user",
+        ]
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "")
+        if phone and not is_phone(phone):
+            raise forms.ValidationError(_("Not a Chinese mobile or landline number."))
+        return phone
+
+
+@admin.register(Member)
+class MemberAdmin(RuleImportMixin, ImportExportModelAdmin):
+    form = MemberAdminForm
+    resource_classes = [MemberResource]
+    list_display = [
+        "member_number",
+        "name",
+        "gender",
+        "party",
+        "sector",
+        "work_unit",
+        "phone",
+        "is_standing_committee",
+        "term",
+        "status",
+    ]
+    list_display_links = ["member_number", "name"]
+    list_filter = [
+        "status",
+        "term",
+        "sector",
+        "party",
+        "is_standing_committee",
+        "committees",
+        "street_groups",
+    ]
+    search_fields = ["name", "member_number", "work_unit"]
+    list_select_related = ["party", "sector", "term"]
+    show_full_result_count = False
+    list_per_page = 50
+    autocomplete_fields = ["user"]
+    inlines = [MemberCommitteeInline, MemberGroupInline]
+    fieldsets = [
+        (None, {"fields": ["member_number", "name", "gender", "ethnicity", "birth_date", "party", "sector"]}),
+        (_("Work and contact"), {"fields": ["work_unit", "job_title", "phone", "email"]}),
+        (
+            _("Term of office"),
+            {"fields": ["term", "is_standing_committee", "joined_on", "left_on", "status", "user"]},
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        services.member_save(member=obj, actor=request.user)
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "contact_person", "contact_phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    filter_horizontal = ["accounts"]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = [
+        "member",
+        "invitation",
+        "enrolment",
+        "waitlist_position",
+        "attendance",
+        "leave_reason",
+        "checked_in_at",
+    ]
+    readonly_fields = ["invitation", "enrolment", "waitlist_position", "leave_reason", "checked_in_at"]
+    autocomplete_fields = ["member"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member")
+
+
+class ActivityAttachmentInline(admin.TabularInline):
+    model = ActivityAttachment
+    extra = 0
+    fields = ["original_name", "file", "size", "uploaded_at"]
+    readonly_fields = ["original_name", "file", "size", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class InviteBodiesForm(forms.Form):
+    committees = forms.ModelMultipleChoiceField(
+        SpecialCommittee.objects.all(), required=False, label=_("special committees")
+    )
+    sectors = forms.ModelMultipleChoiceField(Sector.objects.all(), required=False, label=_("sectors"))
+    groups = forms.ModelMultipleChoiceField(
+        StreetGroup.objects.all(), required=False, label=_("street groups")
+    )
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "organiser_kind",
+        "starts_at",
+        "place",
+        "status",
+        "capacity",
+        "invited",
+        "present",
+    ]
+    list_filter = ["kind", "status", "organiser_kind", "organiser_committee", "organiser_group", "starts_at"]
+    search_fields = ["title", "place"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["organiser_committee", "organiser_group", "organiser_sector"]
+    show_full_result_count = False
+    filter_horizontal = ["items"]
+    inlines = [ParticipationInline, ActivityAttachmentInline]
+    actions = ["invite_bodies", "invite_organising_body"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_invited=Count("participations"),
+                n_present=Count("participations", filter=Q(participations__attendance=Attendance.PRESENT)),
+            )
+        )
+
+    @admin.display(description=_("invited"), ordering="n_invited")
+    def invited(self, obj):
+        return obj.n_invited
+
+    @admin.display(description=_("present"), ordering="n_present")
+    def present(self, obj):
+        return obj.n_present
+
+    def save_model(self, request, obj, form, change):
+        services.activity_save(activity=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Participation:
+            return super().save_formset(request, form, formset, change)
+        activity = form.instance
+        marks: dict[int, str] = {}
+        new_members = []
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or inline_form in formset.deleted_forms:
+                continue
+            member = inline_form.cleaned_data.get("member")
+            if member is None:
+                continue
+            if inline_form.instance.pk is None:
+                new_members.append(member)
+            attendance = inline_form.cleaned_data.get("attendance")
+            if attendance and attendance != Attendance.UNRECORDED:
+                marks[member.pk] = attendance
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                deleted.instance.delete()
+        try:
+            if new_members:
+                services.activity_invite(activity=activity, members=new_members, actor=request.user)
+            if marks:
+                services.attendance_record(activity=activity, actor=request.user, marks=marks)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    @admin.action(description=_("Invite the organising body"))
+    def invite_organising_body(self, request, queryset):
+        total = 0
+        for activity in queryset:
+            kwargs = {}
+            if activity.organiser_kind == OrganiserKind.COMMITTEE and activity.organiser_committee_id:
+                kwargs["committees"] = [activity.organiser_committee]
+            elif activity.organiser_kind == OrganiserKind.STREET_GROUP and activity.organiser_group_id:
+                kwargs["groups"] = [activity.organiser_group]
+            elif activity.organiser_kind == OrganiserKind.SECTOR and activity.organiser_sector_id:
+                kwargs["sectors"] = [activity.organiser_sector]
+            else:
+                continue
+            try:
+                total += len(services.activity_invite(activity=activity, actor=request.user, **kwargs))
+            except DomainError as exc:
+                self.message_user(request, f"{activity}: {exc.message}", messages.ERROR)
+        self.message_user(request, ngettext("%d member invited.", "%d members invited.", total) % total)
+
+    @admin.action(description=_("Invite committees, sectors or street groups…"))
+    def invite_bodies(self, request, queryset):
+        if "apply" in request.POST:
+            form = InviteBodiesForm(request.POST)
+            if form.is_valid():
+                total = 0
+                for activity in queryset:
+                    try:
+                        total += len(
+                            services.activity_invite(
+                                activity=activity, actor=request.user, **form.cleaned_data
+                            )
+                        )
+                    except DomainError as exc:
+                        self.message_user(request, f"{activity}: {exc.message}", messages.ERROR)
+                self.message_user(
+                    request, ngettext("%d member invited.", "%d members invited.", total) % total
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        else:
+            form = InviteBodiesForm()
+        return TemplateResponse(
+            request,
+            "admin/members/invite_bodies.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Invite bodies"),
+                "form": form,
+                "activities": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+def _mark(attendance: str):
+    def action(modeladmin, request, queryset):
+        by_activity: dict[int, dict[int, str]] = {}
+        activities = {}
+        for p in queryset.select_related("activity"):
+            by_activity.setdefault(p.activity_id, {})[p.member_id] = attendance
+            activities[p.activity_id] = p.activity
+        changed = 0
+        for activity_id, marks in by_activity.items():
+            try:
+                changed += services.attendance_record(
+                    activity=activities[activity_id], actor=request.user, marks=marks
+                )
+            except DomainError as exc:
+                modeladmin.message_user(request, f"{activities[activity_id]}: {exc.message}", messages.ERROR)
+        modeladmin.message_user(
+            request, ngettext("%d attendance recorded.", "%d attendances recorded.", changed) % changed
+        )
+
+    action.__name__ = f"mark_{attendance}"
+    return action
+
+
+@admin.register(Participation)
+class ParticipationAdmin(RuleImportMixin, ImportExportModelAdmin):
+    resource_classes = [AttendanceResource]
+    list_display = [
+        "activity",
+        "member",
+        "invitation",
+        "enrolment",
+        "waitlist_position",
+        "attendance",
+        "leave_reason",
+        "checked_in_at",
+        "recorded_by",
+    ]
+    list_filter = [
+        "attendance",
+        "invitation",
+        "enrolment",
+        "activity__kind",
+        "member__sector",
+        "member__committees",
+        "member__street_groups",
+    ]
+    search_fields = ["member__name", "member__member_number", "activity__title"]
+    list_select_related = ["activity", "member", "recorded_by"]
+    show_full_result_count = False
+    autocomplete_fields = ["member", "activity"]
+    readonly_fields = [
+        "invitation",
+        "enrolment",
+        "waitlist_position",
+        "checked_in_at",
+        "recorded_by",
+        "recorded_at",
+    ]
+    actions = [
+        admin.action(description=_("Mark as present"))(_mark(Attendance.PRESENT)),
+        admin.action(description=_("Mark as on leave"))(_mark(Attendance.LEAVE)),
+        admin.action(description=_("Mark as absent"))(_mark(Attendance.ABSENT)),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.activity_invite(activity=obj.activity, members=[obj.member], actor=request.user)
+        if obj.attendance != Attendance.UNRECORDED:
+            services.attendance_record(
+                activity=obj.activity,
+                actor=request.user,
+                marks={obj.member_id: obj.attendance},
+                reasons={obj.member_id: obj.leave_reason},
+            )
+
+
+class DutyEvidenceInline(admin.TabularInline):
+    model = DutyEvidence
+    extra = 0
+    fields = ["original_name", "file", "size", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DutyRecordEventInline(admin.TabularInline):
+    model = DutyRecordEvent
+    extra = 0
+    fields = ["at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("reason for rejection"), max_length=300, widget=forms.Textarea)
+
+
+@admin.register(DutyRecord)
+class DutyRecordAdmin(admin.ModelAdmin):
+    list_display = ["occurred_on", "member", "event_kind", "role", "quantity", "title", "status", "points"]
+    list_filter = [
+        "status",
+        "year",
+        "event_kind",
+        "role",
+        "member__sector",
+        "member__committees",
+        "member__street_groups",
+        "member__party",
+    ]
+    search_fields = ["member__name", "member__member_number", "title"]
+    list_select_related = ["member", "item"]
+    show_full_result_count = False
+    date_hierarchy = "occurred_on"
+    readonly_fields = [
+        "status",
+        "reject_reason",
+        "verified_by",
+        "verified_at",
+        "points",
+        "content_type",
+        "object_id",
+        "submitted_by",
+        "created_at",
+    ]
+    autocomplete_fields = ["member"]
+    inlines = [DutyEvidenceInline, DutyRecordEventInline]
+    actions = ["verify", "reject"]
+
+    def has_add_permission(self, request):
+        # Records come from the portal (members) or from workflows, so they pass their rules.
+        return False
+
+    @admin.action(description=_("Verify the selected records"))
+    def verify(self, request, queryset):
+        done = 0
+        for record in queryset:
+            try:
+                services.duty_record_verify(record=record, actor=request.user)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{record}: {exc.message}", messages.ERROR)
+        self.message_user(request, ngettext("%d record verified.", "%d records verified.", done) % done)
+
+    @admin.action(description=_("Reject the selected records…"))
+    def reject(self, request, queryset):
+        if "apply" in request.POST:
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                done = 0
+                for record in queryset:
+                    try:
+                        services.duty_record_reject(
+                            record=record, actor=request.user, reason=form.cleaned_data["reason"]
+                        )
+                        done += 1
+                    except DomainError as exc:
+                        self.message_user(request, f"{record}: {exc.message}", messages.ERROR)
+                self.message_user(
+                    request, ngettext("%d record rejected.", "%d records rejected.", done) % done
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        else:
+            form = RejectForm()
+        return TemplateResponse(
+            request,
+            "admin/members/reject_records.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject duty records"),
+                "form": form,
+                "records": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(ScoringRule)
+class ScoringRuleAdmin(admin.ModelAdmin):
+    list_display = ["year", "event_kind", "role", "points", "yearly_cap"]
+    list_editable = ["points", "yearly_cap"]
+    list_filter = ["year", "event_kind"]
+
+
+@admin.register(YearlyMinimum)
+class YearlyMinimumAdmin(admin.ModelAdmin):
+    list_display = ["year", "metric", "minimum"]
+    list_editable = ["minimum"]
+    list_filter = ["year"]

@@ -1,0 +1,328 @@
+"""Excel import and export of the roster and of attendance, with Chinese headers.
+
+Rows are matched by natural keys (member number, names of parties and sectors); saving goes
+through the services so an import obeys the same rules as a form. Imports run in one
+transaction and are all or nothing: one bad row and no row is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from cppcc_portal.core.errors import DomainError
+from members import services
+from members.choices import Attendance, Gender, MemberStatus
+from members.models import Activity, Member, Participation, Party, Sector, Term
+from members.validators import is_phone
+
+CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _chinese_number(text: str) -> int | None:
+    """十四 → 14, 二十一 → 21; plain digits pass through."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in CHINESE_NUMERALS for c in text):
+        return None
+    if "十" not in text:
+        return CHINESE_NUMERALS[text] if len(text) == 1 else None
+    tens, _sep, units = text.partition("十")
+    return (CHINESE_NUMERALS[tens] if tens else 1) * 10 + (CHINESE_NUMERALS[units] if units else 0)
+
+
+class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key given by its name (or short name), refused with a clear message when unknown."""
+
+    def __init__(self, model, label: str, alt_field: str | None = None):
+        super().__init__(model, field="name")
+        self.label = label
+        self.alt_field = alt_field
+
+    def clean(self, value, row=None, **kwargs):
+        value = (str(value).strip() if value is not None else "") or ""
+        if not value:
+            raise ValueError(_("%(label)s is required.") % {"label": self.label})
+        found = self.model.objects.filter(name=value).first()
+        if found is None and self.alt_field:
+            found = self.model.objects.filter(**{self.alt_field: value}).first()
+        if found is None:
+            raise ValueError(_("Unknown %(label)s “%(value)s”.") % {"label": self.label, "value": value})
+        return found
+
+
+class TermWidget(widgets.ForeignKeyWidget):
+    """届次 given as 14, 第十四届 or 十四届."""
+
+    def __init__(self):
+        super().__init__(Term, field="number")
+
+    def clean(self, value, row=None, **kwargs):
+        text = re.sub(r"[第届\s]", "", str(value or ""))
+        number = _chinese_number(text)
+        term = Term.objects.filter(number=number).first() if number else None
+        if term is None:
+            raise ValueError(_("Unknown term “%(value)s”.") % {"value": value})
+        return term
+
+    def render(self, value, obj=None, **kwargs):
+        return f"第{value.number}届" if value else ""
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice given by its Chinese label (男, 在任 …) or its code."""
+
+    def __init__(self, choices, label: str, aliases: dict | None = None, default=None):
+        self.choices = choices
+        self.label = label
+        self.aliases = aliases or {}
+        self.default = default
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text and self.default is not None:
+            return self.default
+        if text in self.aliases:
+            return self.aliases[text]
+        for code, label in self.choices.choices:
+            if text in (code, str(label)):
+                return code
+        raise ValueError(_("Unknown %(label)s “%(value)s”.") % {"label": self.label, "value": text})
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices.choices).get(value, value or ""))
+
+
+class YesNoWidget(widgets.Widget):
+    YES = {"是", "1", "true", "True", "y", "Y", "yes", "√"}
+    NO = {"否", "0", "false", "False", "n", "N", "no", ""}
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip()
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(_("Write 是 or 否, not “%(value)s”.") % {"value": text})
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class PhoneWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        # Excel turns a mobile number typed as a number into 13800138000.0.
+        if re.fullmatch(r"\d+\.0", text):
+            text = text[:-2]
+        if text and not is_phone(text):
+            raise ValueError(_("“%(value)s” is not a Chinese mobile or landline number.") % {"value": text})
+        return text
+
+
+class MemberNumberWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if re.fullmatch(r"\d+\.0", text):
+            text = text[:-2]
+        return text
+
+
+class MemberResource(resources.ModelResource):
+    """The roster: 委员编号 is the key; parties, sectors and terms by name."""
+
+    member_number = fields.Field("member_number", "委员编号", widget=MemberNumberWidget())
+    name = fields.Field("name", "姓名")
+    gender = fields.Field(
+        "gender", "性别", widget=ChoiceLabelWidget(Gender, "性别", {"男": "male", "女": "female"})
+    )
+    ethnicity = fields.Field("ethnicity", "民族")
+    birth_date = fields.Field("birth_date", "出生日期", widget=widgets.DateWidget())
+    party = fields.Field("party", "党派", widget=NamedForeignKeyWidget(Party, "党派", alt_field="short_name"))
+    sector = fields.Field("sector", "界别", widget=NamedForeignKeyWidget(Sector, "界别"))
+    work_unit = fields.Field("work_unit", "工作单位")
+    job_title = fields.Field("job_title", "职务")
+    phone = fields.Field("phone", "手机", widget=PhoneWidget())
+    email = fields.Field("email", "电子邮箱")
+    is_standing_committee = fields.Field("is_standing_committee", "常委", widget=YesNoWidget())
+    term = fields.Field("term", "届次", widget=TermWidget())
+    status = fields.Field(
+        "status",
+        "状态",
+        widget=ChoiceLabelWidget(
+            MemberStatus, "状态", {"在任": "in_office", "离任": "left"}, default=MemberStatus.IN_OFFICE
+        ),
+    )
+
+    class Meta:
+        model = Member
+        import_id_fields = ("member_number",)
+        fields = (
+            "member_number",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "party",
+            "sector",
+            "work_unit",
+            "job_title",
+            "phone",
+            "email",
+            "is_standing_committee",
+            "term",
+            "status",
+        )
+        export_order = fields
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return Member.objects.select_related("party", "sector", "term")
+
+    def before_import(self, dataset, **kwargs):
+        column = dataset.headers.index("委员编号") if "委员编号" in (dataset.headers or []) else None
+        numbers = [MemberNumberWidget().clean(row[column]) for row in dataset] if column is not None else []
+        self._duplicates = {n for n, count in Counter(numbers).items() if n and count > 1}
+
+    def before_import_row(self, row, **kwargs):
+        number = MemberNumberWidget().clean(row.get("委员编号"))
+        if not number:
+            raise ValidationError({"member_number": _("委员编号 is required.")})
+        if number in getattr(self, "_duplicates", set()):
+            raise ValidationError(
+                {"member_number": _("Member number %(number)s appears more than once.") % {"number": number}}
+            )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        self.before_save_instance(instance, row, **kwargs)
+        try:
+            services.member_save(member=instance, actor=kwargs.get("user"))
+        except DomainError as exc:
+            raise ValidationError({exc.field or "__all__": exc.message}) from exc
+        self.after_save_instance(instance, row, **kwargs)
+
+
+class ActivityWidget(widgets.ForeignKeyWidget):
+    """An activity given by its number (ID) or its exact title, which must then be unique."""
+
+    def __init__(self):
+        super().__init__(Activity, field="pk")
+
+    def clean(self, value, row=None, **kwargs):
+        number = str((row or {}).get("活动编号") or "").strip()
+        if re.fullmatch(r"\d+(\.0)?", number):
+            found = Activity.objects.filter(pk=int(float(number))).first()
+            if found is None:
+                raise ValueError(_("Unknown activity number %(value)s.") % {"value": number})
+            return found
+        title = str(value or "").strip()
+        matches = list(Activity.objects.filter(title=title)[:2])
+        if not matches:
+            raise ValueError(_("Unknown activity “%(value)s”.") % {"value": title})
+        if len(matches) > 1:
+            raise ValueError(
+                _("Several activities are called “%(value)s”: give 活动编号.") % {"value": title}
+            )
+        return matches[0]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.title if value else ""
+
+
+class MemberByNumberWidget(widgets.ForeignKeyWidget):
+    def __init__(self):
+        super().__init__(Member, field="member_number")
+
+    def clean(self, value, row=None, **kwargs):
+        number = MemberNumberWidget().clean(value)
+        found = Member.objects.filter(member_number=number).first()
+        if found is None:
+            raise ValueError(_("Unknown member number “%(value)s”.") % {"value": number})
+        return found
+
+
+class AttendanceResource(resources.ModelResource):
+    """Attendance of activities: one row per member and activity; saved through the attendance service,
+    so each 出席 becomes a verified duty record."""
+
+    activity_id = fields.Field("activity_id", "活动编号", readonly=True)
+    activity = fields.Field("activity", "活动", widget=ActivityWidget())
+    member = fields.Field("member", "委员编号", widget=MemberByNumberWidget())
+    member_name = fields.Field("member__name", "姓名", readonly=True)
+    attendance = fields.Field(
+        "attendance",
+        "出席情况",
+        widget=ChoiceLabelWidget(
+            Attendance, "出席情况", {"出席": "present", "请假": "leave", "缺席": "absent"}
+        ),
+    )
+    leave_reason = fields.Field("leave_reason", "请假事由")
+
+    class Meta:
+        model = Participation
+        import_id_fields = ("activity", "member")
+        fields = ("activity_id", "activity", "member", "member_name", "attendance", "leave_reason")
+        export_order = fields
+        use_transactions = True
+        skip_diff = True
+
+    def get_queryset(self):
+        return Participation.objects.select_related("activity", "member")
+
+    def before_import(self, dataset, **kwargs):
+        self._seen = Counter()
+
+    def before_import_row(self, row, **kwargs):
+        key = (
+            str(row.get("活动编号") or row.get("活动") or "").strip(),
+            str(row.get("委员编号") or "").strip(),
+        )
+        self._seen[key] += 1
+        if self._seen[key] > 1:
+            raise ValidationError({"member": _("This member appears twice for the same activity.")})
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        self.before_save_instance(instance, row, **kwargs)
+        try:
+            services.attendance_record(
+                activity=instance.activity,
+                actor=kwargs.get("user"),
+                marks={instance.member_id: instance.attendance},
+                reasons={instance.member_id: instance.leave_reason} if instance.leave_reason else None,
+            )
+        except DomainError as exc:
+            raise ValidationError({exc.field or "attendance": exc.message}) from exc
+        self.after_save_instance(instance, row, **kwargs)
+
+
+def import_with_rules(resource: resources.Resource, dataset, *, actor, dry_run: bool):
+    """Run an import all or nothing: any bad row rolls every row back."""
+    return resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        raise_errors=False,
+        user=actor,
+    )
+
+
+def row_errors(result) -> list[dict]:
+    """Each bad row of an import result as {row, field, message} (row 1 is the first row under the headers)."""
+    errors = []
+    for invalid in result.invalid_rows:
+        for field, messages in invalid.error_dict.items():
+            for message in messages:
+                errors.append({"row": invalid.number, "field": field, "message": str(message)})
+    for number, row_errs in result.row_errors():
+        for err in row_errs:
+            errors.append({"row": number, "field": "", "message": str(err.error)})
+    return errors
