@@ -1,0 +1,72 @@
+"""Fixtures of the notification tests: mail to memory, private Redis and workers for the slow ones."""
+
+from __future__ import annotations
+
+import pytest
+from celery import Celery
+from django.db import connection
+
+from tests.core.notifications.processes import RedisServer, Worker, worker_env
+
+
+@pytest.fixture(autouse=True)
+def _mail_in_memory(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+
+@pytest.fixture(autouse=True)
+def enqueued(request, monkeypatch):
+    """Fast tests record what would go to the broker; slow tests use a real one."""
+    calls: list = []
+    if request.node.get_closest_marker("slow") is None:
+        from cppcc_portal.core import tasks
+
+        monkeypatch.setattr(
+            tasks.deliver_notification, "apply_async", lambda args, **kwargs: calls.append((args, kwargs))
+        )
+    return calls
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def start_worker(tmp_path, redis_server):
+    """Start a worker on the private broker, against the test database; all are stopped at the end."""
+    workers: list[Worker] = []
+
+    def start(name: str = "w1", **extra: str) -> Worker:
+        env = worker_env(
+            database_name=connection.settings_dict["NAME"],
+            broker_url=redis_server.url,
+            var_dir=tmp_path / "var",
+            **extra,
+        )
+        worker = Worker(env, name, tmp_path / f"{name}-{len(workers)}.log")
+        workers.append(worker)
+        worker.start()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def mail_dir(tmp_path):
+    return tmp_path / "var" / "mail"
+
+
+@pytest.fixture
+def broker(redis_server):
+    """A Celery client on the private Redis, to send tasks as beat or the web process would."""
+    app = Celery("test-client", broker=redis_server.url, set_as_current=False)
+    app.conf.broker_connection_retry_on_startup = False
+    yield app
+    app.close()
