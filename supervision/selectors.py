@@ -8,7 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from members.models import Activity, HandlingUnit
+from members.models import Activity
+from members.selectors import member_for_user, units_for_user
 from supervision.choices import (
     FINISHED_ITEM_STATUSES,
     OPEN_STATES,
@@ -32,7 +33,7 @@ DUE_SOON_DAYS = 14
 
 
 def _member_id(user) -> int | None:
-    member = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
+    member = member_for_user(user)
     return member.pk if member is not None else None
 
 
@@ -172,13 +173,13 @@ def recommendation_list(*, user) -> QuerySet[Recommendation]:
     if member_id is not None:
         scope |= Q(group__in=SupervisionGroup.objects.filter(_in_group(member_id)).values("pk"))
     if roles.has_role(user, roles.UNIT):
-        scope |= Q(unit__in=HandlingUnit.objects.filter(accounts=user).values("pk")) & ~Q(state=S.DRAFT)
+        scope |= Q(unit__in=units_for_user(user).values("pk")) & ~Q(state=S.DRAFT)
     return qs.filter(scope)
 
 
 def unit_recommendation_list(*, user) -> QuerySet[Recommendation]:
     """What a handling unit's account sees in /units/: recommendations sent to its own units only."""
-    units = HandlingUnit.objects.filter(accounts=user).values("pk")
+    units = units_for_user(user).values("pk")
     return _recommendation_base().filter(unit__in=units).exclude(state=S.DRAFT).order_by("due_on", "pk")
 
 

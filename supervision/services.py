@@ -178,6 +178,42 @@ def group_activity_link(
     return link
 
 
+@transaction.atomic
+def group_activity_create(
+    *,
+    group: SupervisionGroup,
+    topic: SupervisionTopic | None,
+    kind: str,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: str = "",
+    actor,
+) -> GroupActivity:
+    """Plan an inspection, hearing or survey of a group as a members.Activity, invite the group, link it.
+
+    Attendance and the duty records it produces are then kept by the members app.
+    """
+    from members.models import Activity
+    from members.services import activity_invite, activity_save
+
+    _require_staff(actor)
+    if kind not in SUPERVISION_ACTIVITY_KINDS:
+        raise DomainError(
+            _("Only inspections, hearings and surveys count as supervision activities."),
+            code="wrong_activity_kind",
+            field="kind",
+        )
+    activity = activity_save(
+        activity=Activity(title=title, kind=kind, starts_at=starts_at, ends_at=ends_at, place=place),
+        actor=actor,
+    )
+    if topic is not None and topic.item_id:
+        activity.items.add(topic.item_id)
+    activity_invite(activity=activity, members=[group.leader, *group.members.all()], actor=actor)
+    return group_activity_link(group=group, activity=activity, topic=topic, actor=actor)
+
+
 # --- supervisor appointments --------------------------------------------------------------------
 
 
