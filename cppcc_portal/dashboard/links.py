@@ -2,25 +2,47 @@
 
 Leaders have view-only admin and staff full admin, and only they see the dashboard, so the admin
 changelists are the lists behind the numbers. Filters use the changelist's own query parameters
-(`field__exact=…`), so the list shows exactly the rows the figure counts.
+(`field__exact=…`), so the list shows exactly the rows the figure counts. A filter that the
+model's admin does not allow (the admin answers 400) gives no link at all rather than a broken
+one or a list with a different count; the number is then shown as plain text.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin import SimpleListFilter
 from django.urls import NoReverseMatch, reverse
 
 
+def _allowed(model_admin, params: dict) -> bool:
+    custom = {
+        item.parameter_name
+        for item in model_admin.list_filter
+        if isinstance(item, type) and issubclass(item, SimpleListFilter)
+    }
+    for key, value in params.items():
+        if key in custom:
+            continue
+        if not model_admin.lookup_allowed(key, value, None):
+            return False
+    return True
+
+
 def admin_list(model: str, **params) -> str:
-    """The changelist URL of `app_label.modelname` with filters, or "" when that admin is absent."""
+    """The changelist URL of `app_label.Model` with filters, or "" when the admin cannot show it."""
     app_label, model_name = model.lower().split(".")
     try:
         url = reverse(f"admin:{app_label}_{model_name}_changelist")
-    except NoReverseMatch:
+        model_admin = admin.site._registry[apps.get_model(app_label, model_name)]
+    except (NoReverseMatch, LookupError, KeyError):
         return ""
-    query = urlencode({key: value for key, value in params.items() if value is not None and value != ""})
-    return f"{url}?{query}" if query else url
+    params = {key: value for key, value in params.items() if value is not None and value != ""}
+    if not _allowed(model_admin, params):
+        return ""
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 def admin_change(model: str, pk) -> str:

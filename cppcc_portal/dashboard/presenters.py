@@ -65,7 +65,6 @@ def plan_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None
         )
         for code in status_labels
     ]
-    today = timezone.localdate().isoformat()
     sections = []
     for section in plan.get("sections", []):
         items = []
@@ -76,12 +75,7 @@ def plan_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None
                     "status_label": status_labels.get(item["status"], item["status"]),
                     "href": admin_change("workplan.Item", item["id"]),
                     "tasks_href": admin_list("workplan.Task", item__id__exact=item["id"]),
-                    "overdue_href": admin_list(
-                        "workplan.Task",
-                        item__id__exact=item["id"],
-                        due_date__lt=today,
-                        status__in="not_started,in_progress,suspended",
-                    ),
+                    "overdue_href": admin_list("workplan.Task", item__id__exact=item["id"], overdue="yes"),
                 }
             )
         sections.append({**section, "items": items})
@@ -110,11 +104,13 @@ def plan_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None
                 _("Overdue tasks"),
                 plan.get("overdue_count", 0),
                 prev_plan.get("overdue_count"),
+                # Tasks of a year's plan fall due within that year; the admin filters tasks by
+                # section, not by plan, so the year of the due date stands for the plan.
                 href=admin_list(
                     "workplan.Task",
-                    item__plan__id__exact=plan_id,
-                    due_date__lt=today,
-                    status__in="not_started,in_progress,suspended",
+                    overdue="yes",
+                    due_date__gte=f"{year}-01-01",
+                    due_date__lt=f"{year + 1}-01-01",
                 ),
             ),
         ],
@@ -179,21 +175,34 @@ def activities_view(figures: dict, previous: dict, year: int) -> dict[str, Any] 
     }
 
 
-def _attendance_rows(rows: list[dict], lookup: str, year: int) -> list[StackedRow]:
+def _attendance_rows(rows: list[dict], lookup: str, ids: dict[str, int], year: int) -> list[StackedRow]:
     result = []
     for row in rows:
-        filters = {lookup: row.get("name"), "attendance__exact": "present", **_activity_year(year)}
-        others = {lookup: row.get("name"), "attendance__in": "leave,absent", **_activity_year(year)}
+        body = {lookup: ids.get(row.get("name"))}
         present = row.get("present", 0)
         result.append(
             StackedRow(
                 row.get("name", ""),
                 (
-                    Mark(_("present"), present, admin_list("members.Participation", **filters)),
+                    Mark(
+                        _("present"),
+                        present,
+                        admin_list(
+                            "members.Participation",
+                            attendance__exact="present",
+                            **body,
+                            **_activity_year(year),
+                        ),
+                    ),
                     Mark(
                         _("on leave or absent"),
                         row.get("recorded", 0) - present,
-                        admin_list("members.Participation", **others),
+                        admin_list(
+                            "members.Participation",
+                            attendance__in="leave,absent",
+                            **body,
+                            **_activity_year(year),
+                        ),
                     ),
                 ),
             )
@@ -210,27 +219,26 @@ def participation_view(figures: dict, previous: dict, year: int) -> dict[str, An
     if data is None:
         return None
     prev = previous.get("participation") or {}
+    ids = data.get("ids") or {}
     legend = [_("present"), _("on leave or absent")]
     bodies = [
-        (_("By sector"), "attendance_by_sector", "score_by_sector", "member__sector__name"),
-        (
-            _("By special committee"),
-            "attendance_by_committee",
-            "score_by_committee",
-            "member__committees__name",
-        ),
-        (_("By street group"), "attendance_by_group", "score_by_group", "member__street_groups__name"),
+        (_("By sector"), "sector", "member__sector__id__exact", "sector__id__exact"),
+        (_("By special committee"), "committee", "member__committees__id__exact", "committees__id__exact"),
+        (_("By street group"), "group", "member__street_groups__id__exact", "street_groups__id__exact"),
     ]
     groups = []
-    for title, attendance_key, score_key, lookup in bodies:
-        rows = data.get(attendance_key) or []
-        scores = data.get(score_key) or []
-        member_lookup = lookup.removeprefix("member__")
+    for title, key, attendance_lookup, member_lookup in bodies:
+        rows = data.get(f"attendance_by_{key}") or []
+        scores = data.get(f"score_by_{key}") or []
+        body_ids = ids.get(key) or {}
         groups.append(
             {
                 "title": title,
                 "attendance_chart": stacked_bar_chart(
-                    _attendance_rows(rows, lookup, year), label=title, legend=legend, percent=True
+                    _attendance_rows(rows, attendance_lookup, body_ids, year),
+                    label=title,
+                    legend=legend,
+                    percent=True,
                 )
                 if rows
                 else None,
@@ -239,7 +247,11 @@ def participation_view(figures: dict, previous: dict, year: int) -> dict[str, An
                         Mark(
                             row.get("name", ""),
                             row.get("average", 0),
-                            admin_list("members.Member", **{member_lookup: row.get("name")}),
+                            admin_list(
+                                "members.Member",
+                                status__exact="in_office",
+                                **{member_lookup: body_ids.get(row.get("name"))},
+                            ),
                             hint=_("%(name)s: average %(average)s points, %(members)s members")
                             % {
                                 "name": row.get("name"),

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
@@ -130,7 +131,17 @@ def participation_section(year: int, figures: dict[str, Any]) -> dict[str, Any] 
     stats = selector("members.selectors", "participation_stats")
     if stats is None:
         return None
-    return jsonable(stats(year=year))
+    data = jsonable(stats(year=year))
+    # The selector names the bodies; the drill-down links filter by id, so keep the ids too.
+    data["ids"] = {
+        key: {name: pk for pk, name in apps.get_model(label).objects.values_list("pk", "name")}
+        for key, label in (
+            ("sector", "members.Sector"),
+            ("committee", "members.SpecialCommittee"),
+            ("group", "members.StreetGroup"),
+        )
+    }
+    return data
 
 
 def activities_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | None:
