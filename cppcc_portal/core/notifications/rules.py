@@ -18,13 +18,11 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Left
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from cppcc_portal.core.notifications.kinds import register_kind
-from cppcc_portal.core.notifications.services import Text, cancel_pending, notify
+from cppcc_portal.core.notifications.services import Text, cancel_pending, notify, released_key
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +143,7 @@ def withdraw_unplanned(rule: Rule, planned_keys: set[str]) -> int:
     )
     return stale.update(
         state=NotificationState.CANCELLED,
-        dedupe_key=Left(Concat(Value("cancelled:"), F("id"), Value(":"), F("dedupe_key")), 200),
+        dedupe_key=released_key(),
     )
 
 

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Left
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat, Left
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -89,8 +89,22 @@ def cancel_pending(*, about: models.Model, kind_prefix: str = "", release_keys: 
     )
     changes: dict = {"state": NotificationState.CANCELLED}
     if release_keys:
-        changes["dedupe_key"] = Left(Concat(Value("cancelled:"), F("id"), Value(":"), F("dedupe_key")), 200)
+        changes["dedupe_key"] = released_key()
     return pending.update(**changes)
+
+
+def released_key() -> Left:
+    """The dedupe key a cancelled row keeps once it gives its key up ("cancelled:<id>:<key>")."""
+    return Left(
+        Concat(
+            Value("cancelled:"),
+            Cast("id", CharField()),
+            Value(":"),
+            F("dedupe_key"),
+            output_field=CharField(),
+        ),
+        200,
+    )
 
 
 def notifications_retry(*, notification_ids: Iterable[int], actor) -> int:
