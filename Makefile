@@ -59,3 +59,9 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) var
+
+# Latency of the main pages at ten and one years of data, the attendance import, the sweep
+# (heavy: builds the cppcc_bench database once, then reuses it); figures go to docs/benchmarks.md.
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && (apt-get install -y wrk || sudo apt-get install -y wrk); }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

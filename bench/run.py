@@ -1,0 +1,348 @@
+"""`make bench`: latency of the main pages at one and ten years of data, the attendance import, the sweep.
+
+For each data size it builds (once: the database is reused when it already holds the data) a
+PostgreSQL database, serves the portal with gunicorn on 127.0.0.1, and measures each page with
+wrk: median and p99 latency, and the ratio to the floor (a trivial page behind the same
+middleware and login). Then it times the import of a 10,000-row attendance workbook against a
+plain bulk_create of the same rows, runs the notification sweep benchmark, and writes
+docs/benchmarks.md with the machine it ran on.
+
+Usage: python bench/run.py [--sizes 10,1] [--duration 10] [--connections 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+LAST_YEAR = 2017
+
+
+def database_for(years: int) -> str:
+    return "cppcc_bench" if years >= 10 else f"cppcc_bench_{years}y"
+
+
+def bench_env(years: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": f"{PG}/{database_for(years)}",
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-0123456789",
+            "DJANGO_SETTINGS_MODULE": "cppcc_portal.settings",
+            "CACHE_KEY_PREFIX": f"bench{years}",
+        }
+    )
+    return env
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else ""
+
+
+def prepare(years: int) -> dict[str, str]:
+    """Create and fill the database of a data size (skipped when it is already filled)."""
+    env = bench_env(years)
+    name = database_for(years)
+    exists = subprocess.run(
+        ["psql", f"{PG}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],  # noqa: S608 - our name
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["createdb", "-d", f"{PG}/postgres", name], check=True)
+    manage(env, "migrate", "--no-input", "-v0")
+    started = time.monotonic()
+    say(f"== data set: {years} year(s) in database {name}")
+    built = manage(
+        env,
+        "shell",
+        "-c",
+        "from cppcc_portal.dashboard.bulk import already_built; print(already_built())",
+        capture=True,
+    )
+    if "True" in built:
+        say("   already built: reusing it")
+        return env
+    manage(env, "seed_demo", "--force", "--year", str(LAST_YEAR), "--years", str(years))
+    if years == 1:
+        # seed_demo runs the bulk generator only for several years; one year of the same shape here.
+        manage(
+            env,
+            "shell",
+            "-c",
+            f"from cppcc_portal.dashboard import bulk; bulk.build(last_year={LAST_YEAR}, years=1, say=print)",
+        )
+    say(f"   data ready in {time.monotonic() - started:.0f}s")
+    return env
+
+
+SESSION_SCRIPT = """
+from django.contrib.auth import get_user_model
+from django.test import Client
+from cppcc_portal.core import roles
+from members.models import HandlingUnit, Member
+User = get_user_model()
+def account(username, role):
+    user, _ = User.objects.get_or_create(username=username)
+    user.groups.add(roles.ensure_groups()[role])
+    if role in (roles.STAFF, roles.LEADER) and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
+leader, staff = account("bench_leader", roles.LEADER), account("bench_staff", roles.STAFF)
+member_user, unit_user = account("bench_member", roles.MEMBER), account("bench_unit", roles.UNIT)
+if not Member.objects.filter(user=member_user).exists():
+    member = Member.objects.filter(status="in_office", user__isnull=True).order_by("id").first()
+    member.user = member_user
+    member.save(update_fields=["user"])
+HandlingUnit.objects.order_by("id").first().accounts.add(unit_user)
+for user in (leader, staff, member_user, unit_user):
+    client = Client()
+    client.force_login(user)
+    print(user.username, client.cookies["sessionid"].value)
+"""
+
+
+def sessions(env: dict) -> dict[str, str]:
+    out = manage(env, "shell", "-c", SESSION_SCRIPT, capture=True)
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0].startswith("bench_"):
+            found[parts[0].removeprefix("bench_")] = parts[1]
+    return found
+
+
+PAGES = [
+    ("floor (ping)", "/dashboard/ping", "leader"),
+    ("dashboard", "/dashboard/?year=2017", "leader"),
+    ("plan page", "/plan/", "leader"),
+    ("portal home", "/portal/", "member"),
+    ("unit workspace", "/units/", "unit"),
+    ("admin changelist (attendance)", "/admin/members/participation/", "staff"),
+    ("DRF list (attendance)", "/api/v1/members/participations/", "staff"),
+]
+
+
+def serve(env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            GUNICORN,
+            "cppcc_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)  # noqa: S310 - local
+            return process
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def _ms(text: str) -> float:
+    match = re.match(r"([\d.]+)(us|ms|s)", text)
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def measure(url: str, cookie: str, duration: int, connections: int) -> dict:
+    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})  # noqa: S310 - local URL
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - local
+        status = response.status
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "--timeout",
+            "30s",
+            "-H",
+            f"Cookie: sessionid={cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    median = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "status": status,
+        "median": median,
+        "p99": p99,
+        "rps": rps,
+        "non2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def pages(years: int, env: dict, duration: int, connections: int) -> list[dict]:
+    cookies = sessions(env)
+    # The figures are stored per year; make sure the run measures the stored path, as in production.
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from cppcc_portal.dashboard.figures import refresh_year_figures as r; r(2017); r(2016)",
+    )
+    process = serve(env)
+    results = []
+    try:
+        for label, path, who in PAGES:
+            row = measure(f"http://127.0.0.1:{PORT}{path}", cookies[who], duration, connections)
+            row.update({"page": label, "path": path})
+            say(
+                f"   {label:<32} median {row['median']:8.1f} ms  p99 {row['p99']:8.1f} ms  "
+                f"{row['rps']:7.1f} req/s  status {row['status']}"
+            )
+            results.append(row)
+    finally:
+        stop(process)
+    floor = results[0]["median"] or 1
+    for row in results:
+        row["ratio"] = row["median"] / floor
+    return results
+
+
+def import_benchmark(env: dict) -> str:
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "attendance_import.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    say(out.stdout)
+    if out.returncode:
+        say(out.stderr[-2000:])
+        return f"import benchmark failed:\n\n```\n{out.stderr[-1500:]}\n```\n"
+    return out.stdout
+
+
+def sweep_benchmark(env: dict) -> str:
+    script = ROOT / "bench" / "notifications_sweep.py"
+    if not script.exists():
+        return "bench/notifications_sweep.py is not there (the notifications engineer's script).\n"
+    out = subprocess.run([PYTHON, str(script)], cwd=ROOT, env=env, capture_output=True, text=True)
+    say(out.stdout)
+    if out.returncode:
+        return f"sweep benchmark failed:\n\n```\n{out.stderr[-1500:]}\n```\n"
+    return out.stdout
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    except OSError:
+        memory = 0
+    return f"{os.cpu_count()} CPUs ({cpu}), {memory:.1f} GiB memory, {platform.platform()}, Python {platform.python_version()}"
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| page | path | median (ms) | p99 (ms) | req/s | × floor |", "|---|---|---:|---:|---:|---:|"]
+    for row in rows:
+        lines.append(
+            f"| {row['page']} | `{row['path']}` | {row['median']:.1f} | {row['p99']:.1f} | {row['rps']:.0f} | "
+            f"{row['ratio']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10,1")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=4)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (make bench installs it with apt-get)")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    report = [
+        "# Benchmarks",
+        "",
+        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `make bench` on {machine()}.",
+        f"wrk, 1 thread, {args.connections} connections, {args.duration} s per page; gunicorn with 2 sync "
+        "workers on 127.0.0.1; PostgreSQL and Redis on the same machine (shared with other work).",
+        "",
+    ]
+    measured = {}
+    for years in sizes:
+        env = prepare(years)
+        rows = pages(years, env, args.duration, args.connections)
+        measured[years] = rows
+        report += [f"## {years} year(s) of data (database `{database_for(years)}`)", "", table(rows), ""]
+    if len(measured) == 2 and 10 in measured and 1 in measured:
+        ten = {r["page"]: r for r in measured[10]}
+        one = {r["page"]: r for r in measured[1]}
+        report += [
+            "## Growth from one to ten years",
+            "",
+            "| page | median 1 y (ms) | median 10 y (ms) | growth |",
+            "|---|---:|---:|---:|",
+        ]
+        for page, row in ten.items():
+            report.append(
+                f"| {page} | {one[page]['median']:.1f} | {row['median']:.1f} | {row['median'] / (one[page]['median'] or 1):.2f}× |"
+            )
+        report.append("")
+    env = bench_env(max(sizes))
+    report += ["## Attendance import (10,000 rows)", "", import_benchmark(env), ""]
+    report += ["## Notification sweep", "", sweep_benchmark(env), ""]
+    target = ROOT / "docs" / "benchmarks.md"
+    target.write_text("\n".join(report))
+    say(f"written to {target}")
+
+
+if __name__ == "__main__":
+    main()
