@@ -1,0 +1,221 @@
+"""Serializers of the members API. Colleagues get public fields only; contact details are staff's."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from members.choices import Attendance
+from members.forms import LOGGABLE_KINDS
+from members.models import (
+    Activity,
+    DutyEvidence,
+    DutyRecord,
+    HandlingUnit,
+    Member,
+    Participation,
+    Sector,
+    SpecialCommittee,
+    StreetGroup,
+)
+
+
+class MemberPublicSerializer(serializers.ModelSerializer):
+    """What a member may see of a colleague."""
+
+    party = serializers.StringRelatedField()
+    sector = serializers.StringRelatedField()
+    term = serializers.IntegerField(source="term.number", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "member_number",
+            "name",
+            "gender",
+            "ethnicity",
+            "party",
+            "sector",
+            "work_unit",
+            "job_title",
+            "is_standing_committee",
+            "term",
+            "status",
+        ]
+
+
+class MemberFullSerializer(MemberPublicSerializer):
+    """Staff, leaders and the member themselves: with contact details and birth date."""
+
+    class Meta(MemberPublicSerializer.Meta):
+        fields = MemberPublicSerializer.Meta.fields + ["birth_date", "phone", "email", "joined_on", "left_on"]
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["id", "name", "order"]
+
+
+class SpecialCommitteeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SpecialCommittee
+        fields = ["id", "name", "order"]
+
+
+class StreetGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StreetGroup
+        fields = ["id", "name", "street"]
+
+
+class HandlingUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HandlingUnit
+        fields = ["id", "name", "kind", "contact_person", "contact_phone", "is_active"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "organiser_kind",
+            "organiser_committee",
+            "organiser_sector",
+            "organiser_group",
+            "starts_at",
+            "ends_at",
+            "place",
+            "description",
+            "items",
+            "status",
+            "half_days",
+            "capacity",
+            "enrolment_deadline",
+            "outcome_report",
+            "reminder_first_hours",
+            "reminder_second_hours",
+            "reminder_message",
+        ]
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    activity_title = serializers.CharField(source="activity.title", read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = [
+            "id",
+            "activity",
+            "activity_title",
+            "member",
+            "member_name",
+            "invitation",
+            "enrolment",
+            "waitlist_position",
+            "attendance",
+            "leave_reason",
+            "checked_in_at",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class DutyEvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DutyEvidence
+        fields = ["id", "original_name", "size", "file", "uploaded_at"]
+
+
+class DutyRecordSerializer(serializers.ModelSerializer):
+    evidence = DutyEvidenceSerializer(many=True, read_only=True)
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = DutyRecord
+        fields = [
+            "id",
+            "member",
+            "member_name",
+            "year",
+            "event_kind",
+            "role",
+            "quantity",
+            "occurred_on",
+            "title",
+            "description",
+            "item",
+            "status",
+            "reject_reason",
+            "verified_at",
+            "points",
+            "evidence",
+        ]
+        read_only_fields = fields
+
+
+class DutyRecordWriteSerializer(serializers.Serializer):
+    event_kind = serializers.ChoiceField(choices=LOGGABLE_KINDS)
+    occurred_on = serializers.DateField()
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    item = serializers.IntegerField(required=False, allow_null=True, default=None)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class CodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=16)
+
+
+class AttendanceMarkSerializer(serializers.Serializer):
+    member = serializers.IntegerField()
+    attendance = serializers.ChoiceField(
+        choices=[a for a in Attendance.choices if a[0] != Attendance.UNRECORDED]
+    )
+
+
+class AttendanceSerializer(serializers.Serializer):
+    marks = AttendanceMarkSerializer(many=True)
+
+
+class InviteSerializer(serializers.Serializer):
+    committees = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    sectors = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    groups = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    members = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class ScoreRowSerializer(serializers.Serializer):
+    event_kind = serializers.CharField()
+    role = serializers.CharField()
+    quantity = serializers.IntegerField()
+    points_each = serializers.IntegerField()
+    cap = serializers.IntegerField(allow_null=True)
+    capped = serializers.BooleanField()
+    points = serializers.IntegerField()
+
+
+class ScoreSerializer(serializers.Serializer):
+    member = serializers.IntegerField(source="member.pk")
+    year = serializers.IntegerField()
+    total = serializers.IntegerField()
+    breakdown = ScoreRowSerializer(many=True)
+
+
+class RankingSerializer(serializers.Serializer):
+    member = serializers.IntegerField(source="pk")
+    member_number = serializers.CharField()
+    name = serializers.CharField()
+    sector = serializers.CharField(source="sector.name")
+    score = serializers.IntegerField()
+    rank = serializers.IntegerField()

@@ -1,0 +1,280 @@
+"""The members API: reads through the scoped selectors, writes through the services."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from cppcc_portal.core import roles
+from cppcc_portal.core.errors import PermissionDeniedError
+from members import selectors, services
+from members.api import serializers as s
+from members.models import HandlingUnit, Member, Sector, SpecialCommittee, StreetGroup
+
+
+def _year(request) -> int:
+    try:
+        return int(request.query_params.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+class PortalUserMixin:
+    """Members, staff and leaders use these endpoints; handling units have nothing here."""
+
+    permission_classes = [IsAuthenticated]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not (roles.can_read_everything(request.user) or selectors.member_for_user(request.user)):
+            raise PermissionDenied
+
+
+class MemberViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
+    """The roster: a member sees colleagues' public fields; staff and leaders everything."""
+
+    def get_queryset(self):
+        return selectors.member_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if roles.can_read_everything(self.request.user):
+            return s.MemberFullSerializer
+        return s.MemberPublicSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        member = self.get_object()
+        serializer_class = (
+            s.MemberFullSerializer
+            if selectors.can_see_private_fields(request.user, member)
+            else s.MemberPublicSerializer
+        )
+        return Response(serializer_class(member).data)
+
+    @extend_schema(responses=s.ScoreSerializer, parameters=[OpenApiParameter("year", int)])
+    @action(detail=True, methods=["get"])
+    def score(self, request, pk=None):
+        member = self.get_object()
+        if not selectors.can_see_private_fields(request.user, member) and not selectors.leads_member(
+            selectors.member_for_user(request.user), member
+        ):
+            raise PermissionDeniedError("You may see only your own score.")
+        return Response(s.ScoreSerializer(selectors.member_score(member=member, year=_year(request))).data)
+
+
+class SectorViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.SectorSerializer
+    queryset = Sector.objects.all()
+
+
+class SpecialCommitteeViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.SpecialCommitteeSerializer
+    queryset = SpecialCommittee.objects.all()
+
+
+class StreetGroupViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.StreetGroupSerializer
+    queryset = StreetGroup.objects.all()
+
+
+class HandlingUnitViewSet(viewsets.ReadOnlyModelViewSet):
+    """Handling units: the office's list (a unit account sees its own)."""
+
+    serializer_class = s.HandlingUnitSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        if roles.can_read_everything(self.request.user):
+            return HandlingUnit.objects.all()
+        return selectors.units_for_user(self.request.user)
+
+
+class ActivityViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
+    """Activities the user may see; POST actions: accept, leave, enrol, cancel-enrolment, check-in,
+    invite and attendance (organisers)."""
+
+    serializer_class = s.ActivitySerializer
+
+    def get_queryset(self):
+        return (
+            selectors.activity_list(user=self.request.user).prefetch_related("items").order_by("-starts_at")
+        )
+
+    def _participation(self, activity):
+        member = selectors.member_for_user(self.request.user)
+        participation = activity.participations.filter(member=member).first() if member else None
+        if participation is None:
+            raise PermissionDeniedError("You are not invited to this activity.")
+        return participation
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=None, responses=s.ParticipationSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        participation = services.participation_accept(
+            participation=self._participation(self.get_object()), actor=request.user
+        )
+        return Response(s.ParticipationSerializer(participation).data)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.ParticipationSerializer)
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        reason = self._input(s.ReasonSerializer)["reason"]
+        participation = services.participation_request_leave(
+            participation=self._participation(self.get_object()), actor=request.user, reason=reason
+        )
+        return Response(s.ParticipationSerializer(participation).data)
+
+    @extend_schema(request=None, responses=s.ParticipationSerializer)
+    @action(detail=True, methods=["post"])
+    def enrol(self, request, pk=None):
+        participation = services.enrol(activity=self.get_object(), actor=request.user)
+        return Response(s.ParticipationSerializer(participation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.ParticipationSerializer)
+    @action(detail=True, methods=["post"], url_path="cancel-enrolment")
+    def cancel_enrolment(self, request, pk=None):
+        participation = services.enrolment_cancel(activity=self.get_object(), actor=request.user)
+        return Response(s.ParticipationSerializer(participation).data)
+
+    @extend_schema(request=s.CodeSerializer, responses=s.ParticipationSerializer)
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        code = self._input(s.CodeSerializer)["code"]
+        participation = services.check_in(activity=self.get_object(), actor=request.user, code=code)
+        return Response(s.ParticipationSerializer(participation).data)
+
+    @extend_schema(request=s.AttendanceSerializer, responses=s.ParticipationSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        activity = self.get_object()
+        marks = {m["member"]: m["attendance"] for m in self._input(s.AttendanceSerializer)["marks"]}
+        services.attendance_record(activity=activity, actor=request.user, marks=marks)
+        rows = selectors.participations_for_activity(user=request.user, activity=activity)
+        return Response(s.ParticipationSerializer(rows, many=True).data)
+
+    @extend_schema(request=s.InviteSerializer, responses=s.ParticipationSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None):
+        activity = self.get_object()
+        data = self._input(s.InviteSerializer)
+        created = services.activity_invite(
+            activity=activity,
+            committees=list(SpecialCommittee.objects.filter(pk__in=data["committees"])),
+            sectors=list(Sector.objects.filter(pk__in=data["sectors"])),
+            groups=list(StreetGroup.objects.filter(pk__in=data["groups"])),
+            members=list(Member.objects.filter(pk__in=data["members"])),
+            actor=request.user,
+        )
+        return Response({"invited": len(created)}, status=status.HTTP_201_CREATED)
+
+
+class ParticipationViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
+    """Participations: mine, my bodies' activities', or all for staff and leaders."""
+
+    serializer_class = s.ParticipationSerializer
+
+    def get_queryset(self):
+        qs = selectors.participation_list(user=self.request.user).order_by(
+            "-activity__starts_at", "member_id"
+        )
+        if self.request.query_params.get("activity"):
+            qs = qs.filter(activity_id=self.request.query_params["activity"])
+        return qs
+
+
+class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Duty records: one's own (and one's bodies' for a leader); staff and leaders all.
+    POST logs a record with files; verify/reject are for reviewers."""
+
+    serializer_class = s.DutyRecordSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        qs = selectors.duty_record_list(user=self.request.user).order_by("-occurred_on", "-id")
+        if self.request.query_params.get("year"):
+            qs = qs.filter(year=_year(self.request))
+        return qs
+
+    @extend_schema(request=s.DutyRecordWriteSerializer, responses=s.DutyRecordSerializer)
+    def create(self, request, *args, **kwargs):
+        member = selectors.member_for_user(request.user)
+        if member is None:
+            raise PermissionDeniedError("Only members log duty records.")
+        serializer = s.DutyRecordWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
+        data.pop("files", None)
+        item_id = data.pop("item", None)
+        item = None
+        if item_id:
+            from workplan.models import Item
+
+            item = get_object_or_404(Item, pk=item_id)
+        record = services.duty_record_submit(
+            member=member, actor=request.user, item=item, files=files, **data
+        )
+        return Response(s.DutyRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.DutyRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        record = services.duty_record_verify(record=self.get_object(), actor=request.user)
+        return Response(s.DutyRecordSerializer(record).data)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.DutyRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        serializer = s.ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = services.duty_record_reject(
+            record=self.get_object(), actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(s.DutyRecordSerializer(record).data)
+
+
+class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
+    """Scores: GET /scores/ is my own; /scores/ranking/ (staff and leaders) ranks members."""
+
+    @extend_schema(responses=s.ScoreSerializer, parameters=[OpenApiParameter("year", int)])
+    def list(self, request):
+        member = selectors.member_for_user(request.user)
+        if member is None:
+            raise PermissionDeniedError("Only members have a score.")
+        return Response(s.ScoreSerializer(selectors.member_score(member=member, year=_year(request))).data)
+
+    @extend_schema(
+        responses=s.RankingSerializer(many=True),
+        parameters=[
+            OpenApiParameter("year", int),
+            OpenApiParameter("sector", int),
+            OpenApiParameter("committee", int),
+        ],
+    )
+    @action(detail=False, methods=["get"])
+    def ranking(self, request):
+        if not roles.can_read_everything(request.user):
+            raise PermissionDeniedError("Rankings are for the office and leaders.")
+        sector = (
+            get_object_or_404(Sector, pk=request.query_params["sector"])
+            if request.query_params.get("sector")
+            else None
+        )
+        committee = (
+            get_object_or_404(SpecialCommittee, pk=request.query_params["committee"])
+            if request.query_params.get("committee")
+            else None
+        )
+        rows = selectors.score_ranking(year=_year(request), sector=sector, committee=committee)[:500]
+        return Response(s.RankingSerializer(rows, many=True).data)
