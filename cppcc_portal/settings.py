@@ -144,6 +144,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# A lockout answers the API in JSON (code locked_out) and people with the portal's page.
+AXES_LOCKOUT_CALLABLE = "cppcc_portal.core.api.lockout_response"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -217,6 +219,8 @@ NOTIFICATION_CLAIM_TIMEOUT = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600, 
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFICATION_RETRY_BASE = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60, minimum=1)
 NOTIFICATION_SWEEP_BATCH = env_int("NOTIFICATION_SWEEP_BATCH", 500, minimum=1)
+# The periodic sweep leaves rows due in the last seconds to the task enqueued for them.
+NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE_SECONDS", 30, minimum=0)
 # Rows due later than this are left to the sweep instead of a long Celery ETA (Redis would
 # redeliver ETA messages older than the visibility timeout).
 NOTIFICATION_ENQUEUE_HORIZON = env_int("NOTIFICATION_ENQUEUE_HORIZON_SECONDS", 600, minimum=0)

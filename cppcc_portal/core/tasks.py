@@ -17,8 +17,6 @@ from cppcc_portal.core.notifications import delivery, rules
 # (which must stay above these limits) can only belong to a dead worker.
 DELIVER_TIME_LIMIT = 60
 SWEEP_TIME_LIMIT = 300
-# The sweep leaves rows due in the last half minute to the task enqueued for them.
-SWEEP_GRACE = timedelta(seconds=30)
 
 
 @shared_task(
@@ -37,7 +35,8 @@ def deliver_notification(self, notification_id: int) -> int:
 @shared_task(acks_late=True, time_limit=SWEEP_TIME_LIMIT, soft_time_limit=SWEEP_TIME_LIMIT - 30)
 def sweep_due_notifications() -> dict:
     """Deliver what is due and nobody took, and take over rows of workers that died."""
-    result = delivery.sweep(grace=SWEEP_GRACE, time_budget=SWEEP_TIME_LIMIT / 2)
+    grace = timedelta(seconds=settings.NOTIFICATION_SWEEP_GRACE)
+    result = delivery.sweep(grace=grace, time_budget=SWEEP_TIME_LIMIT / 2)
     return {"sent": result.sent, "retrying": result.retrying, "failed": result.failed}
 
 

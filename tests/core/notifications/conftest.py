@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from celery import Celery
 from django.db import connection
 
 from tests.core.notifications.processes import RedisServer, Worker, worker_env
@@ -63,10 +62,20 @@ def mail_dir(tmp_path):
     return tmp_path / "var" / "mail"
 
 
+def _point_app_at(app, url: str) -> None:
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = url
+
+
 @pytest.fixture
 def broker(redis_server):
-    """A Celery client on the private Redis, to send tasks as beat or the web process would."""
-    app = Celery("test-client", broker=redis_server.url, set_as_current=False)
-    app.conf.broker_connection_retry_on_startup = False
+    """The portal's own Celery app, sending to the private Redis (as beat or the web process would)."""
+    from cppcc_portal.celery import app
+
+    before = app.conf.broker_url
+    _point_app_at(app, redis_server.url)
     yield app
-    app.close()
+    _point_app_at(app, before)

@@ -119,6 +119,11 @@ class Worker:
         )
         assert wait_until(lambda: b"ready." in self.log.read_bytes(), timeout=60), self.log.read_text()
 
+    def finished(self, task_name: str) -> int:
+        """How many runs of a task this worker has logged as succeeded."""
+        pattern = rf"Task {re.escape(task_name)}\[[^\]]+\] succeeded"
+        return len(re.findall(pattern, self.log.read_text(errors="replace")))
+
     def kill(self) -> None:
         """SIGKILL: no warm shutdown, no acknowledgement, nothing cleaned up."""
         os.killpg(self.process.pid, signal.SIGKILL)
