@@ -432,3 +432,27 @@ def report_stats(*, year: int) -> dict:
         "instructed": Instruction.objects.filter(report__year=year).values("report").distinct().count(),
         "bulletins": BulletinIssue.objects.filter(year=year, state=BulletinState.PUBLISHED).count(),
     }
+
+
+def proposal_list_for_api(*, user) -> QuerySet[Proposal]:
+    """The API's scope: what the member pages show plus what the unit workspace shows, for this user."""
+    if roles.can_read_everything(user):
+        return proposal_list(user=user)
+    member_id = _member_id(user)
+    scope = Q(pk__in=Assignment.objects.filter(is_current=True, unit__accounts=user).values("proposal_id"))
+    if member_id is not None:
+        signed = Cosignature.objects.filter(member_id=member_id).values("proposal_id")
+        scope |= Q(submitter_id=member_id) | Q(pk__in=signed)
+    return Proposal.objects.select_related("category", "submitter", "party", "sector", "committee").filter(
+        scope
+    )
+
+
+def reply_list(*, user) -> QuerySet[Reply]:
+    """Replies: staff and leaders all; units those of proposals assigned to them; members published ones."""
+    qs = Reply.objects.select_related("unit", "proposal")
+    if roles.can_read_everything(user):
+        return qs
+    unit_scope = Q(proposal__assignments__is_current=True, proposal__assignments__unit__accounts=user)
+    member_scope = Q(proposal__in=proposal_list(user=user).values("pk"), published_at__isnull=False)
+    return qs.filter(unit_scope | member_scope).distinct()
