@@ -240,6 +240,31 @@ def latest_due_offsets(
             yield offset
 
 
+def office_staff() -> list:
+    """The office's active staff accounts (who hears escalations)."""
+    from django.contrib.auth import get_user_model
+
+    from cppcc_portal.core import roles
+
+    users = get_user_model().objects.filter(groups__name=roles.GROUP_NAMES[roles.STAFF], is_active=True)
+    return list(users.select_related("preference").distinct())
+
+
+def days_before(
+    due_on, offsets: Iterable[int], now: datetime, hour: int = 9
+) -> Iterator[tuple[int, datetime]]:
+    """(offset, when) for the reminders N days before a due date, at `hour` o'clock, still worth sending."""
+    target = local_morning(due_on, hour)
+    for offset in latest_due_offsets(target, offsets, now, timedelta(days=1)):
+        yield offset, max(target - timedelta(days=offset), now)
+
+
+def overdue_week(due_on, now: datetime) -> int | None:
+    """0 on the first day after the due date and the six days after it, 1 the next week …; None if not late."""
+    late_days = (timezone.localtime(now).date() - due_on).days - 1
+    return None if late_days < 0 else late_days // 7
+
+
 def link_to(url_name: str, *args, fallback: str = "") -> str:
     """The path of a named page, or `fallback` while the app that owns it has not mounted it."""
     from django.urls import NoReverseMatch, reverse
