@@ -136,7 +136,8 @@ def test_embedded_default_migrates_imports_serves_and_runs_a_task(embedded_env, 
                 "-c",
                 "from cppcc_portal.core.models import Notification; print(Notification.objects.get(dedupe_key='smoke-1').state)",
             )
-            return check.stdout.strip() == "sent"
+            # `shell` may print its own banner first; the state is the last line.
+            return check.stdout.strip().splitlines()[-1:] == ["sent"]
 
         assert wait_until(delivered, timeout=90, interval=1), "the worker did not deliver the notification"
     finally:
