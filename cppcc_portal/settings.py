@@ -146,6 +146,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # A lockout answers the API in JSON (code locked_out) and people with the portal's page.
 AXES_LOCKOUT_CALLABLE = "cppcc_portal.core.api.lockout_response"
+# A lockout answers the API in JSON (code locked_out) and people with the portal's page.
+AXES_LOCKOUT_CALLABLE = "cppcc_portal.core.api.lockout_response"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
