@@ -8,6 +8,7 @@ A user gets their token from `POST /api/v1/auth/token/` or the page `accounts/to
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -190,3 +191,29 @@ def token_page(request):
         return redirect("api_token")
     token = Token.objects.filter(user=request.user).first()
     return render(request, "core/api_token.html", {"token": token})
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login: JSON 429 for the API, the portal's page elsewhere."""
+    from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    minutes = max(1, int(cool_off.total_seconds() // 60)) if cool_off else None
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            _body(
+                "locked_out",
+                _("Too many failed logins: try again in %(minutes)s minutes.") % {"minutes": minutes},
+            ),
+            status=429,
+        )
+        if cool_off:
+            response["Retry-After"] = str(int(cool_off.total_seconds()))
+        return response
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "username": get_client_username(request, credentials) or "",
+        "cooloff_timedelta": cool_off,
+        "cooloff_minutes": minutes,
+    }
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=429)
