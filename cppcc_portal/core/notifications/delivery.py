@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
@@ -163,12 +163,11 @@ def _transient_errors(channels: list[Channel]) -> tuple[type[BaseException], ...
 
 
 def _record_delivery(row: Notification, channel: Channel) -> None:
-    try:
-        with transaction.atomic():
-            NotificationDelivery.objects.create(notification_id=row.pk, channel=channel.name)
-    except IntegrityError:
-        # Another claim holder recorded it first; the message went out once already.
-        pass
+    # ON CONFLICT DO NOTHING: if another claim holder recorded it first, the message went out once
+    # already; one statement, no savepoint, because this runs once per e-mail.
+    NotificationDelivery.objects.bulk_create(
+        [NotificationDelivery(notification_id=row.pk, channel=channel.name)], ignore_conflicts=True
+    )
 
 
 def _give_back(row: Notification, token: uuid.UUID, exc: Exception, *, transient: bool) -> datetime | None:
