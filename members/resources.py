@@ -137,18 +137,18 @@ class MemberResource(resources.ModelResource):
     """The roster: 委员编号 is the key; parties, sectors and terms by name."""
 
     member_number = fields.Field("member_number", "委员编号", widget=MemberNumberWidget())
-    name = fields.Field("name", "姓名")
+    name = fields.Field("name", "姓名", widget=widgets.CharWidget())
     gender = fields.Field(
         "gender", "性别", widget=ChoiceLabelWidget(Gender, "性别", {"男": "male", "女": "female"})
     )
-    ethnicity = fields.Field("ethnicity", "民族")
+    ethnicity = fields.Field("ethnicity", "民族", widget=widgets.CharWidget())
     birth_date = fields.Field("birth_date", "出生日期", widget=widgets.DateWidget())
     party = fields.Field("party", "党派", widget=NamedForeignKeyWidget(Party, "党派", alt_field="short_name"))
     sector = fields.Field("sector", "界别", widget=NamedForeignKeyWidget(Sector, "界别"))
-    work_unit = fields.Field("work_unit", "工作单位")
-    job_title = fields.Field("job_title", "职务")
+    work_unit = fields.Field("work_unit", "工作单位", widget=widgets.CharWidget())
+    job_title = fields.Field("job_title", "职务", widget=widgets.CharWidget())
     phone = fields.Field("phone", "手机", widget=PhoneWidget())
-    email = fields.Field("email", "电子邮箱")
+    email = fields.Field("email", "电子邮箱", widget=widgets.CharWidget())
     is_standing_committee = fields.Field("is_standing_committee", "常委", widget=YesNoWidget())
     term = fields.Field("term", "届次", widget=TermWidget())
     status = fields.Field(
@@ -264,7 +264,7 @@ class AttendanceResource(resources.ModelResource):
             Attendance, "出席情况", {"出席": "present", "请假": "leave", "缺席": "absent"}
         ),
     )
-    leave_reason = fields.Field("leave_reason", "请假事由")
+    leave_reason = fields.Field("leave_reason", "请假事由", widget=widgets.CharWidget())
 
     class Meta:
         model = Participation
@@ -288,6 +288,19 @@ class AttendanceResource(resources.ModelResource):
         self._seen[key] += 1
         if self._seen[key] > 1:
             raise ValidationError({"member": _("This member appears twice for the same activity.")})
+        # The key columns are looked up before field validation; check them here so a bad one
+        # is reported against its column like any other field.
+        errors = {}
+        for field_name, widget, column in (
+            ("activity", ActivityWidget(), "活动"),
+            ("member", MemberByNumberWidget(), "委员编号"),
+        ):
+            try:
+                widget.clean(row.get(column), row=row)
+            except ValueError as exc:
+                errors[field_name] = str(exc)
+        if errors:
+            raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         self.before_save_instance(instance, row, **kwargs)
