@@ -14,9 +14,7 @@ class ProgressUpdateForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=UpdateKind.choices, initial=UpdateKind.UPDATE)
-    task = forms.ModelChoiceField(
-        label=_("Task"), queryset=None, required=False, empty_label=_("(the whole item)")
-    )
+    task = forms.ChoiceField(label=_("Task"), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea, max_length=5000)
     attachment = forms.FileField(
         label=_("Attachment"),
