@@ -171,7 +171,11 @@ def preview(now: datetime | None = None) -> list[tuple[Rule, list[Reminder], set
 
 def ensure_schedules(using: str = "default", **kwargs) -> None:
     """Create the beat entries of the sweep and of every rule once; later edits by staff stay."""
+    from django.db import connections
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
+        return  # a partial migrate that has not reached django_celery_beat yet
 
     def crontab(schedule: Schedule) -> CrontabSchedule:
         found = CrontabSchedule.objects.using(using).filter(
