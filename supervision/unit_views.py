@@ -58,6 +58,8 @@ def _render_detail(request, recommendation, **forms):
         "item_form": forms.get("item_form") or ItemForm(),
         "progress_form": ProgressForm(),
         "step_form": forms.get("step_form") or StepForm(),
+        # A refused step is shown at the top, whichever form's section is hidden in this state.
+        "refusals": [e for f in forms.values() for e in f.non_field_errors()],
     }
     status = 400 if forms else 200
     return render(request, "supervision/unit_detail.html", context, status=status)
