@@ -223,3 +223,20 @@ def test_a_user_without_preferences_reads_in_the_default_language():
     user = UserFactory(username="nopref")
     row = notify(recipient=user, kind=ACTIVITY_KIND, dedupe_key="np", title=lambda: "ok")
     assert row.title == "ok"
+
+
+def test_the_api_lists_only_the_callers_notifications_and_marks_them_read(
+    client, member_user, other_member_user
+):
+    mine = delivered(member_user, 1)
+    theirs = delivered(other_member_user, 2)
+    client.force_login(member_user)
+    listing = client.get("/api/v1/notifications/").json()
+    assert [row["id"] for row in listing["results"]] == [mine.pk]
+    assert client.post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
+    assert client.post(f"/api/v1/notifications/{mine.pk}/read/").json()["read_at"]
+    assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 0}
+
+
+def test_the_api_refuses_anonymous_callers(client):
+    assert client.get("/api/v1/notifications/").status_code in (401, 403)
