@@ -9,6 +9,7 @@ one or a list with a different count; the number is then shown as plain text.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -17,32 +18,39 @@ from django.contrib.admin import SimpleListFilter
 from django.urls import NoReverseMatch, reverse
 
 
-def _allowed(model_admin, params: dict) -> bool:
+@lru_cache(maxsize=256)
+def _changelist(model: str) -> tuple[str, object] | None:
+    """The changelist URL and ModelAdmin of a model (fixed once the URLconf is loaded)."""
+    app_label, model_name = model.lower().split(".")
+    try:
+        url = reverse(f"admin:{app_label}_{model_name}_changelist")
+        return url, admin.site._registry[apps.get_model(app_label, model_name)]
+    except (NoReverseMatch, LookupError, KeyError):
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _allowed(model: str, keys: tuple[str, ...]) -> bool:
+    """Whether the admin accepts these filter parameters; an admin allows a lookup whatever its value,
+    so the answer is cached per model and set of keys (a dashboard page builds hundreds of links)."""
+    _url, model_admin = _changelist(model)
     custom = {
         item.parameter_name
         for item in model_admin.list_filter
         if isinstance(item, type) and issubclass(item, SimpleListFilter)
     }
-    for key, value in params.items():
-        if key in custom:
-            continue
-        if not model_admin.lookup_allowed(key, value, None):
-            return False
-    return True
+    return all(key in custom or model_admin.lookup_allowed(key, "1", None) for key in keys)
 
 
 def admin_list(model: str, **params) -> str:
     """The changelist URL of `app_label.Model` with filters, or "" when the admin cannot show it."""
-    app_label, model_name = model.lower().split(".")
-    try:
-        url = reverse(f"admin:{app_label}_{model_name}_changelist")
-        model_admin = admin.site._registry[apps.get_model(app_label, model_name)]
-    except (NoReverseMatch, LookupError, KeyError):
+    found = _changelist(model)
+    if found is None:
         return ""
     params = {key: value for key, value in params.items() if value is not None and value != ""}
-    if not _allowed(model_admin, params):
+    if not _allowed(model, tuple(sorted(params))):
         return ""
-    return f"{url}?{urlencode(params)}" if params else url
+    return f"{found[0]}?{urlencode(params)}" if params else found[0]
 
 
 def admin_change(model: str, pk) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,13 +73,14 @@ def plan_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None
             items.append(
                 {
                     **item,
+                    "percent": round(item["progress"]),
                     "status_label": status_labels.get(item["status"], item["status"]),
                     "href": admin_change("workplan.Item", item["id"]),
                     "tasks_href": admin_list("workplan.Task", item__id__exact=item["id"]),
                     "overdue_href": admin_list("workplan.Task", item__id__exact=item["id"], overdue="yes"),
                 }
             )
-        sections.append({**section, "items": items})
+        sections.append({**section, "percent": round(section["progress"]), "items": items})
     overdue_tasks = [
         {**task, "href": admin_change("workplan.Task", task.get("id"))}
         for task in plan.get("overdue_tasks", [])
@@ -289,6 +291,9 @@ def participation_view(figures: dict, previous: dict, year: int) -> dict[str, An
             {
                 **row,
                 "href": admin_change("members.Member", row.get("member_id")),
+                "duty_file": reverse("dashboard:member_duty_file", args=[row.get("member_id")])
+                if row.get("member_id")
+                else "",
                 "short_text": "、".join(
                     f"{s.get('label', s.get('metric'))} {s.get('count')}/{s.get('minimum')}"
                     for s in row.get("short", [])
@@ -297,7 +302,7 @@ def participation_view(figures: dict, previous: dict, year: int) -> dict[str, An
             }
             for row in below[:30]
         ],
-        "below_more": max(len(below) - 30, 0),
+        "below_more": max(data.get("below_minimums", len(below)) - len(below[:30]), 0),
     }
 
 

@@ -21,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 OVERDUE_TASKS_SHOWN = 15
+BELOW_MINIMUM_SHOWN = 30
 
 
 def selector(module: str, name: str) -> Callable | None:
@@ -132,6 +133,10 @@ def participation_section(year: int, figures: dict[str, Any]) -> dict[str, Any] 
     if stats is None:
         return None
     data = jsonable(stats(year=year))
+    # The page lists the first members below the minimums and counts the rest: store only those.
+    below = data.get("below_minimum_members") or []
+    data["below_minimums"] = data.get("below_minimums", len(below))
+    data["below_minimum_members"] = below[:BELOW_MINIMUM_SHOWN]
     # The selector names the bodies; the drill-down links filter by id, so keep the ids too.
     data["ids"] = {
         key: {name: pk for pk, name in apps.get_model(label).objects.values_list("pk", "name")}

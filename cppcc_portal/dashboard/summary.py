@@ -54,30 +54,29 @@ def annual_summary(year: int) -> dict[str, Any] | None:
     kinds = []
     for kind, (label, year_field) in WORK_KINDS.items():
         Model = _model(label)
-        if Model is None or "items" not in {f.name for f in Model._meta.get_fields()}:
+        if Model is None:
+            continue
+        names = {f.name for f in Model._meta.get_fields()}
+        if "items" in names:
+            # Many-to-many: count over the link table, reaching the work through its foreign key.
+            rows = Model._meta.get_field("items").remote_field.through.objects
+            source = f"{Model._meta.model_name}__"
+        elif "item" in names:
+            rows, source = Model.objects, ""
+        else:
             continue
         kinds.append(kind)
-        through = Model._meta.get_field("items").remote_field.through
-        source = Model._meta.model_name
-        in_year = {f"{source}__{key}": value for key, value in _year_filter(year_field, year).items()}
-        counts[kind] = dict(
-            through.objects.filter(item_id__in=item_ids, **in_year)
-            .values_list("item_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+        in_year = {f"{source}{key}": value for key, value in _year_filter(year_field, year).items()}
+        linked = rows.filter(item_id__in=item_ids, **in_year)
+        counts[kind] = dict(linked.values_list("item_id").annotate(n=Count("item_id")).order_by())
         # The newest few per item in one query: number the rows per item, keep the first ones.
-        ranked = (
-            through.objects.filter(item_id__in=item_ids, **in_year)
-            .annotate(
-                rank=Window(RowNumber(), partition_by=[F("item_id")], order_by=F(f"{source}__id").desc()),
-                title=F(f"{source}__title"),
-            )
-            .values("item_id", "title", "rank")
-        )
+        ranked = linked.annotate(
+            rank=Window(RowNumber(), partition_by=[F("item_id")], order_by=F(f"{source}id").desc()),
+            heading=F(f"{source}title"),
+        ).values("item_id", "heading", "rank")
         per_item: dict[int, list[str]] = {}
         for row in ranked.filter(rank__lte=HIGHLIGHTS):
-            per_item.setdefault(row["item_id"], []).append(row["title"])
+            per_item.setdefault(row["item_id"], []).append(row["heading"])
         highlights[kind] = per_item
     sections: dict[int, dict[str, Any]] = {}
     totals = dict.fromkeys(kinds, 0)

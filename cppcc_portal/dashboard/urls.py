@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("ping", views.ping, name="ping"),
     path("summary/", views.summary, name="summary"),
+    path("members/<int:pk>/duty-file/", views.member_duty_file, name="member_duty_file"),
     path("exports/", views.exports, name="exports"),
     path("exports/new/", views.export_create, name="export_create"),
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),

@@ -61,6 +61,18 @@ def home(request):
 
 
 @dashboard_access
+def member_duty_file(request, pk: int):
+    """A member's duty file (履职档案), the members app's printable page, opened from the dashboard."""
+    from members.selectors import member_list
+    from members.views import duty_file_context
+
+    member = get_object_or_404(
+        member_list(user=request.user).select_related("term", "sector", "party"), pk=pk
+    )
+    return render(request, "members/duty_file.html", duty_file_context(member))
+
+
+@dashboard_access
 def summary(request):
     years = plan_years()
     year = _year(request, years)

@@ -56,3 +56,14 @@ def test_the_ping_page_needs_a_login(client, member_user):
     assert client.get(reverse("dashboard:ping")).status_code == 302
     login(client, member_user)
     assert client.get(reverse("dashboard:ping")).content == b"pong"
+
+
+def test_a_leader_opens_a_members_duty_file_and_a_member_cannot(
+    client, leader_user, member, other_member_user
+):
+    login(client, leader_user)
+    response = client.get(reverse("dashboard:member_duty_file", args=[member.pk]))
+    assert response.status_code == 200
+    assert member.name in response.content.decode()
+    login(client, other_member_user)
+    assert client.get(reverse("dashboard:member_duty_file", args=[member.pk])).status_code == 403
