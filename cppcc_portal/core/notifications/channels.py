@@ -82,7 +82,11 @@ class EmailChannel(Channel):
                 self.connection = None
 
     def applies(self, notification: Notification) -> bool:
-        return bool(notification.send_email and notification.recipient.email)
+        # The choice is read again at sending time, so turning e-mail off stops rows already queued.
+        recipient = notification.recipient
+        preference = getattr(recipient, "preference", None)
+        still_wanted = preference is None or notification.kind in (preference.email_kinds or [])
+        return bool(notification.send_email and recipient.email and still_wanted)
 
     def send(self, notification: Notification) -> None:
         link = notification.link

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core.models import Notification, NotificationDelivery, NotificationState, UserPreference
 from cppcc_portal.core.notifications import delivery
+from cppcc_portal.core.notifications.channels import Channel, register_channel, unregister_channel
 from cppcc_portal.core.notifications.kinds import register_kind
 from cppcc_portal.core.notifications.services import cancel_pending, notify
 from tests.factories import ActivityFactory, UserFactory
@@ -254,3 +255,41 @@ def test_a_row_due_soon_is_handed_to_celery_and_a_far_one_is_left_to_the_sweep(
         soon = queue(person, key="soon")
         queue(person, key="far", due_at=timezone.now() + dt.timedelta(days=3))
     assert [args for args, _kwargs in enqueued] == [[soon.pk]]
+
+
+class SmsChannel(Channel):
+    """A stand-in for an SMS gateway, added through the registry only."""
+
+    name = "sms"
+    sent: list = []
+
+    def applies(self, notification):
+        return True
+
+    def send(self, notification):
+        SmsChannel.sent.append(notification.pk)
+
+
+@pytest.fixture
+def sms():
+    SmsChannel.sent = []
+    register_channel(SmsChannel)
+    yield SmsChannel
+    unregister_channel("sms")
+
+
+def test_a_new_channel_is_used_once_per_notification_without_changing_any_rule(person, sms):
+    row = queue(person)
+    delivery.deliver(row.pk)
+    delivery.deliver(row.pk)
+    assert sms.sent == [row.pk]
+    assert list(row.deliveries.values_list("channel", flat=True)) == ["sms"]
+
+
+def test_turning_email_off_stops_mail_for_rows_already_queued(person):
+    wants_mail(person)
+    row = queue(person)
+    UserPreference.objects.filter(user=person).update(email_kinds=[])
+    delivery.deliver(row.pk)
+    assert mail.outbox == []
+    assert Notification.objects.get(pk=row.pk).state == NotificationState.SENT
