@@ -64,6 +64,19 @@ class PercentWidget(widgets.DecimalWidget):
         return super().clean(value, row=row, **kwargs)
 
 
+class OwnerWidget(widgets.ForeignKeyWidget):
+    """负责人 by username; an unknown name is a mistake in that row, not a crash of the import."""
+
+    def __init__(self):
+        super().__init__(get_user_model(), "username")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(str(value).strip() if value not in (None, "") else value, row=row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(_("There is no user “%(value)s”.") % {"value": value}) from None
+
+
 class ItemWidget(widgets.Widget):
     """要点编号 + the row's 年度 (or the newest plan) → the plan item."""
 
@@ -112,9 +125,7 @@ class TaskResource(resources.ModelResource):
     year = fields.Field(column_name=YEAR, attribute="item__plan__year", readonly=True)
     item = fields.Field(column_name=ITEM, attribute="item", widget=ItemWidget())
     title = fields.Field(column_name=TITLE, attribute="title")
-    owner = fields.Field(
-        column_name=OWNER, attribute="owner", widget=widgets.ForeignKeyWidget(get_user_model(), "username")
-    )
+    owner = fields.Field(column_name=OWNER, attribute="owner", widget=OwnerWidget())
     start_date = fields.Field(
         column_name=START, attribute="start_date", widget=widgets.DateWidget("%Y-%m-%d")
     )

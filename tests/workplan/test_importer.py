@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from tests.workplan.conftest import PLAN_FILE
 from tests.workplan.factories import ProgressUpdateFactory, TaskFactory
@@ -249,6 +250,7 @@ def test_a_malformed_file_is_refused_with_its_line_and_nothing_is_written(db, tm
     assert WorkPlan.objects.count() == Section.objects.count() == Item.objects.count() == 0
 
 
+@translation.override("en")
 def test_the_messages_say_what_is_wrong(plan_text):
     with pytest.raises(PlanFormatError, match="item 5 follows item 3: item 4 is missing"):
         parse_text(plan_text.replace("4. 搭建", "5. 搭建", 1))
@@ -289,5 +291,11 @@ def test_the_command_exits_non_zero_without_a_traceback(tmp_path):
     )
 
     assert done.returncode != 0
-    assert "line 1: the file is empty" in done.stderr
+    assert "line 1: " in done.stderr
+    assert "文件为空" in done.stderr or "the file is empty" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_messages_are_in_chinese_for_a_chinese_reader(plan_text):
+    with translation.override("zh-hans"), pytest.raises(PlanFormatError, match="缺少第 4 条"):
+        parse_text(plan_text.replace("4. 搭建", "5. 搭建", 1))
