@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.notifications import rules
+from cppcc_portal.core.notifications.kinds import register_kind
 from cppcc_portal.core.notifications.services import cancel_pending
 from members import selectors
 from members.choices import (
@@ -28,6 +29,9 @@ from members.choices import (
 )
 from members.models import Activity, Member, Participation
 from members.signals import activity_cancelled, activity_rescheduled
+
+# Kinds the members services send directly; registered here so people can choose them for e-mail.
+register_kind("members.enrolment.promoted", _("A seat in a training became free for you"))
 
 ACTIVITY_KIND = "members.activity_reminder"
 ATTENDANCE_KIND = "members.attendance_missing"

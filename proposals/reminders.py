@@ -14,10 +14,19 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core.notifications import rules
+from cppcc_portal.core.notifications.kinds import register_kind
 from proposals import services
 from proposals.choices import HANDLING_STATES, CosignState, ProposalState
 from proposals.models import Assignment, Cosignature, Feedback, Proposal
 from proposals.signals import proposal_transitioned
+
+# Kinds the proposal services send directly; registered here so people can choose them for e-mail.
+register_kind("proposals.cosign_invited", _("Invitation to co-sign a proposal"))
+register_kind("proposals.assigned", _("A proposal was assigned to your unit"))
+register_kind("proposals.reply_published", _("The reply to your proposal was published"))
+register_kind("proposals.rehandle", _("A proposal is sent back for handling again"))
+register_kind("proposals.report_published", _("Your social-conditions report was published"))
+register_kind("proposals.report_instructed", _("A leader gave an instruction on your report"))
 
 COSIGN_KIND = "proposals.cosign_deadline"
 REPLY_DUE_KIND = "proposals.reply_due"

@@ -240,3 +240,10 @@ def test_the_api_lists_only_the_callers_notifications_and_marks_them_read(
 
 def test_the_api_refuses_anonymous_callers(client):
     assert client.get("/api/v1/notifications/").status_code in (401, 403)
+
+
+def test_the_preferences_page_offers_the_kinds_other_apps_send_directly(client, unit_user):
+    client.force_login(unit_user)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    for kind in ("proposals.assigned", "supervision.recommendation_sent", "proposals.reply_overdue"):
+        assert f'value="{kind}"' in page
