@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, Subquery
@@ -133,6 +134,10 @@ def deliver_claimed(token: uuid.UUID) -> DeliveryResult:
                     if channel.records_delivery:
                         _record_delivery(row, channel)
                 sent_ids.append(row.pk)
+            except SoftTimeLimitExceeded:
+                # Out of time: what went out is marked; the rest stays claimed for the sweep.
+                _mark_sent(sent_ids, token)
+                raise
             except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
                 transient = isinstance(exc, _transient_errors(channels))
                 retry_at = _give_back(row, token, exc, transient=transient)
@@ -145,14 +150,20 @@ def deliver_claimed(token: uuid.UUID) -> DeliveryResult:
     finally:
         for channel in opened:
             channel.close()
-    if sent_ids:
-        result.sent = (
-            Notification.objects.filter(pk__in=sent_ids, claim_token=token, state=NotificationState.SENDING)
-            .order_by()
-            .update(state=NotificationState.SENT, sent_at=timezone.now(), last_error="")
-        )
-        result.sent_ids = sent_ids
+    result.sent = _mark_sent(sent_ids, token)
+    result.sent_ids = sent_ids
     return result
+
+
+def _mark_sent(ids: list[int], token: uuid.UUID) -> int:
+    """Only the current claim holder can complete its rows (a taken-over claim changes the token)."""
+    if not ids:
+        return 0
+    return (
+        Notification.objects.filter(pk__in=ids, claim_token=token, state=NotificationState.SENDING)
+        .order_by()
+        .update(state=NotificationState.SENT, sent_at=timezone.now(), last_error="")
+    )
 
 
 def _transient_errors(channels: list[Channel]) -> tuple[type[BaseException], ...]:

@@ -293,3 +293,37 @@ def test_turning_email_off_stops_mail_for_rows_already_queued(person):
     delivery.deliver(row.pk)
     assert mail.outbox == []
     assert Notification.objects.get(pk=row.pk).state == NotificationState.SENT
+
+
+class SlowChannel(Channel):
+    """A channel that runs the task out of time on its second message."""
+
+    name = "slow"
+    calls = 0
+
+    def applies(self, notification):
+        return True
+
+    def send(self, notification):
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        SlowChannel.calls += 1
+        if SlowChannel.calls == 2:
+            raise SoftTimeLimitExceeded
+
+
+def test_running_out_of_time_marks_what_went_out_and_leaves_the_rest_claimed(person):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    SlowChannel.calls = 0
+    register_channel(SlowChannel)
+    try:
+        for n in range(3):
+            queue(person, key=f"slow{n}")
+        token = delivery.claim_batch(limit=3)
+        with pytest.raises(SoftTimeLimitExceeded):
+            delivery.deliver_claimed(token)
+    finally:
+        unregister_channel("slow")
+    states = sorted(Notification.objects.values_list("state", flat=True))
+    assert states == [NotificationState.SENDING, NotificationState.SENDING, NotificationState.SENT]
