@@ -112,6 +112,25 @@ def test_a_recommendation_goes_from_topic_to_closed_with_a_timeline(
     ).exists()
 
 
+def test_sending_credits_the_group_with_supervision_duty_records(staff_user, group, topic, unit, member):
+    from members.models import DutyRecord
+
+    rec = services.recommendation_create(
+        group=group,
+        topic=topic,
+        unit=unit,
+        title="关于居家养老的意见",
+        text="建议",
+        due_on=dt.date(2017, 5, 1),
+        actor=staff_user,
+    )
+    assert not DutyRecord.objects.filter(event_kind="supervision").exists()
+    services.recommendation_send(recommendation=rec, actor=staff_user)
+    records = DutyRecord.objects.filter(event_kind="supervision")
+    assert set(records.values_list("member__name", "role")) == {("赵组长", "lead"), ("张委员", "participant")}
+    assert records.first().item == topic.item
+
+
 def test_sending_tells_the_units_accounts_and_the_answer_tells_the_office(staff_user, unit_user):
     rec = RecommendationFactory(unit=unit_user.handling_units.get(), created_by=staff_user)
     services.recommendation_send(recommendation=rec, actor=staff_user)
