@@ -98,7 +98,7 @@ class ProposalEventSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def get_actor_name(self, obj):
+    def get_actor_name(self, obj) -> str:
         return (obj.actor.get_full_name() or obj.actor.username) if obj.actor else ""
 
 

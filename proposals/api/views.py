@@ -9,7 +9,15 @@ from rest_framework.response import Response
 from cppcc_portal.core.errors import PermissionDeniedError
 from proposals import selectors, services
 from proposals.api import serializers as s
-from proposals.models import Assignment, Feedback, ProposalEvent
+from proposals.models import (
+    Assignment,
+    BulletinIssue,
+    Feedback,
+    OpinionReport,
+    Proposal,
+    ProposalEvent,
+    Reply,
+)
 
 
 def _unit_of(user, proposal, role=None):
@@ -26,6 +34,7 @@ class ProposalViewSet(
     """Proposals the user may read; POST actions move them through the workflow."""
 
     serializer_class = s.ProposalSerializer
+    queryset = Proposal.objects.none()  # the schema's types; get_queryset scopes the rows
 
     def get_queryset(self):
         return selectors.proposal_list_for_api(user=self.request.user).order_by("-year", "number_seq", "pk")
@@ -241,6 +250,7 @@ class ProposalEventViewSet(viewsets.ReadOnlyModelViewSet):
     """Timeline rows of the proposals the user may read."""
 
     serializer_class = s.ProposalEventSerializer
+    queryset = ProposalEvent.objects.none()
 
     def get_queryset(self):
         visible = selectors.proposal_list_for_api(user=self.request.user).values("pk")
@@ -251,6 +261,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     """Assignments of the proposals the user may read."""
 
     serializer_class = s.AssignmentSerializer
+    queryset = Assignment.objects.none()
 
     def get_queryset(self):
         visible = selectors.proposal_list_for_api(user=self.request.user).values("pk")
@@ -261,6 +272,7 @@ class ReplyViewSet(viewsets.ReadOnlyModelViewSet):
     """Replies: units see those of their proposals, members the published ones."""
 
     serializer_class = s.ReplySerializer
+    queryset = Reply.objects.none()
 
     def get_queryset(self):
         return selectors.reply_list(user=self.request.user).order_by("pk")
@@ -270,6 +282,7 @@ class FeedbackViewSet(viewsets.ReadOnlyModelViewSet):
     """Ratings of the proposals the user may read."""
 
     serializer_class = s.FeedbackSerializer
+    queryset = Feedback.objects.none()
 
     def get_queryset(self):
         visible = selectors.proposal_list_for_api(user=self.request.user).values("pk")
@@ -282,6 +295,7 @@ class ReportViewSet(
     """Social-conditions reports: submit, follow; the office edits, adopts, files, records instructions."""
 
     serializer_class = s.ReportSerializer
+    queryset = OpinionReport.objects.none()
 
     def get_queryset(self):
         return selectors.report_list(user=self.request.user).order_by("-submitted_at", "-pk")
@@ -342,6 +356,7 @@ class BulletinViewSet(
     """Bulletin issues: everyone reads published ones; the office makes and publishes them."""
 
     serializer_class = s.BulletinSerializer
+    queryset = BulletinIssue.objects.none()
 
     def get_queryset(self):
         return selectors.bulletin_list(user=self.request.user).order_by("-year", "-number")

@@ -142,3 +142,18 @@ def test_the_transition_signal_is_sent_on_commit(world, django_capture_on_commit
     finally:
         proposal_transitioned.disconnect(listener)
     assert (S.AWAITING_REVIEW, S.ACCEPTED, world.staff) in seen
+
+
+def test_the_nightly_sweep_closes_co_signing_after_the_deadline(world, time_machine):
+    import datetime as dt
+
+    from proposals.models import Cosignature
+    from proposals.tasks import close_expired_cosigning
+
+    proposal = world.reach(S.COSIGNING)
+    assert close_expired_cosigning() == 0
+    time_machine.move_to(dt.datetime.combine(proposal.cosign_deadline_on + dt.timedelta(days=1), dt.time(1)))
+    assert close_expired_cosigning() == 1
+    proposal.refresh_from_db()
+    assert proposal.state == S.AWAITING_REVIEW
+    assert Cosignature.objects.get(proposal=proposal).state == "expired"
