@@ -51,6 +51,8 @@ def bench_env(years: int) -> dict[str, str]:
             "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key-0123456789",
             "DJANGO_SETTINGS_MODULE": "cppcc_portal.settings",
             "CACHE_KEY_PREFIX": f"bench{years}",
+            # The helper scripts in bench/ import the project: run them from its root.
+            "PYTHONPATH": str(ROOT),
         }
     )
     return env
@@ -77,7 +79,7 @@ def prepare(years: int) -> dict[str, str]:
         text=True,
     ).stdout.strip()
     if not exists:
-        subprocess.run(["createdb", "-d", f"{PG}/postgres", name], check=True)
+        subprocess.run(["psql", f"{PG}/postgres", "-c", f'CREATE DATABASE "{name}"'], check=True)
     manage(env, "migrate", "--no-input", "-v0")
     started = time.monotonic()
     say(f"== data set: {years} year(s) in database {name}")
@@ -144,7 +146,7 @@ def sessions(env: dict) -> dict[str, str]:
 PAGES = [
     ("floor (ping)", "/dashboard/ping", "leader"),
     ("dashboard", "/dashboard/?year=2017", "leader"),
-    ("plan page", "/plan/", "leader"),
+    ("plan page", "/plan/2017/", "leader"),
     ("portal home", "/portal/", "member"),
     ("unit workspace", "/units/", "unit"),
     ("admin changelist (attendance)", "/admin/members/participation/", "staff"),
