@@ -220,3 +220,42 @@ def test_the_export_has_chinese_headers(staff_client, imported_plan):
     assert dataset.headers == HEADER.split(",")
     assert dataset.dict[0]["要点编号"] == 9
     assert dataset.dict[0]["状态"] == "进行中"
+
+
+def test_adding_a_task_in_the_item_page_rolls_progress_up(staff_client, imported_plan):
+    item = imported_plan.items.get(number=4)
+    url = reverse("admin:workplan_item_change", args=[item.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {
+        "plan": item.plan_id,
+        "section": item.section_id,
+        "number": item.number,
+        "title": item.title,
+        "text": item.text,
+        "responsible_bodies": "",
+        "status": item.status,
+        "tasks-TOTAL_FORMS": "1",
+        "tasks-INITIAL_FORMS": "0",
+        "tasks-MIN_NUM_FORMS": "0",
+        "tasks-MAX_NUM_FORMS": "1000",
+        "tasks-0-title": "履职评价办法修订",
+        "tasks-0-status": TaskStatus.DONE,
+        "tasks-0-weight": "1",
+        "tasks-0-due_date": "2017-06-30",
+    }
+    assert "title" in form.fields
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    task = Task.objects.get()
+    assert (task.title, task.item_id) == ("履职评价办法修订", item.pk)
+    item.refresh_from_db()
+    assert item.progress == Decimal("100.00")
+
+
+def test_a_leader_reads_the_task_list_but_cannot_import(client, leader_user, imported_plan):
+    client.force_login(leader_user)
+
+    assert client.get(reverse("admin:workplan_task_changelist")).status_code == 200
+    assert client.get(reverse("admin:workplan_task_import")).status_code == 403
