@@ -12,7 +12,7 @@ from workplan.choices import TaskStatus, UpdateKind
 class ProgressUpdateForm(forms.Form):
     """A progress note (or milestone) on an item, optionally about one task, with one file."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     kind = forms.ChoiceField(label=_("Kind"), choices=UpdateKind.choices, initial=UpdateKind.UPDATE)
     task = forms.ChoiceField(label=_("Task"), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea, max_length=5000)
@@ -64,7 +64,9 @@ class TaskDueDateForm(forms.Form):
         help_text=_("Negative moves earlier."),
     )
     due_date = forms.DateField(
-        label=_("Or set the due date to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Or set the due date to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self):
