@@ -49,11 +49,15 @@ class DeliveryResult:
             self.retry_at = other.retry_at
 
 
-def _claimable(now: datetime, *, grace: timedelta = timedelta(0)) -> Q:
-    """Rows a worker may take: pending and due, or stuck in sending past the claim timeout."""
-    stale_before = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT)
-    return Q(state=NotificationState.PENDING, due_at__lte=now - grace) | Q(
-        state=NotificationState.SENDING, claimed_at__lt=stale_before
+def _pending_due(now: datetime, grace: timedelta = timedelta(0)) -> Q:
+    return Q(state=NotificationState.PENDING, due_at__lte=now - grace)
+
+
+def _stale_claim(now: datetime) -> Q:
+    """Stuck in sending longer than any delivering task may live: its worker is dead."""
+    return Q(
+        state=NotificationState.SENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT),
     )
 
 
@@ -71,7 +75,7 @@ def claim(notification_id: int, *, now: datetime | None = None) -> uuid.UUID | N
     now = now or timezone.now()
     token = uuid.uuid4()
     won = (
-        Notification.objects.filter(_claimable(now), pk=notification_id)
+        Notification.objects.filter(_pending_due(now) | _stale_claim(now), pk=notification_id)
         .order_by()
         .update(**_claim_values(now, token))
     )
@@ -83,17 +87,25 @@ def claim_batch(*, limit: int, now: datetime | None = None, grace: timedelta = t
 
     Two sweeps running at once skip each other's locked rows instead of waiting or claiming the
     same ones. SQLite has no row locks (Django drops FOR UPDATE there) but serialises writers,
-    so the same single UPDATE is just as exclusive on it.
+    so the same single UPDATE is just as exclusive on it. Pending rows are claimed first (the
+    state+due index serves them in order); only a batch left short also looks for stale claims,
+    so the usual batch is a single statement and never scans the rows already sent.
     """
     now = now or timezone.now()
     token = uuid.uuid4()
-    due = Notification.objects.filter(_claimable(now, grace=grace)).order_by("due_at")
-    if connection.features.has_select_for_update_skip_locked:
-        due = due.select_for_update(skip_locked=True)
-    with transaction.atomic():
-        Notification.objects.filter(pk__in=Subquery(due.values("pk")[:limit])).order_by().update(
-            **_claim_values(now, token)
-        )
+    claimed = 0
+    for condition in (_pending_due(now, grace), _stale_claim(now)):
+        if claimed >= limit:
+            break
+        due = Notification.objects.filter(condition).order_by("due_at")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        with transaction.atomic():
+            claimed += (
+                Notification.objects.filter(pk__in=Subquery(due.values("pk")[: limit - claimed]))
+                .order_by()
+                .update(**_claim_values(now, token))
+            )
     return token
 
 
