@@ -8,7 +8,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
@@ -359,9 +359,6 @@ class ProposalAdmin(ExportMixin, admin.ModelAdmin):
             obj.pk = created.pk
             obj.__dict__.update(created.__dict__)
 
-    def save_related(self, request, form, formsets, change):
-        form.save_m2m()
-
 
 @admin.register(ProposalCategory)
 class ProposalCategoryAdmin(admin.ModelAdmin):
@@ -391,7 +388,7 @@ class ReportActionForm(ActionForm):
     bulletin = forms.ModelChoiceField(
         label=_("bulletin issue"), queryset=BulletinIssue.objects.filter(state="draft"), required=False
     )
-    leader_name = forms.CharField(label=_("leader"), required=False)
+    leader_name = forms.CharField(label=pgettext_lazy("proposals", "leader"), required=False)
     text = forms.CharField(label=_("instruction"), required=False)
     category = forms.ModelChoiceField(
         label=_("proposal category"), queryset=ProposalCategory.objects.all(), required=False
@@ -495,9 +492,6 @@ class OpinionReportAdmin(ExportMixin, admin.ModelAdmin):
             )
             obj.pk = created.pk
             obj.__dict__.update(created.__dict__)
-
-    def save_related(self, request, form, formsets, change):
-        form.save_m2m()
 
 
 @admin.action(description=_("Publish the issue"))

@@ -1,26 +1,26 @@
 """States, kinds and categories of proposals and social-conditions reports."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProposalState(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    COSIGNING = "cosigning", _("submitted, co-signing open")
-    AWAITING_REVIEW = "awaiting_review", _("awaiting review")
-    ACCEPTED = "accepted", _("accepted, awaiting assignment")
-    REJECTED = "rejected", _("rejected")
-    CONVERTED = "converted", _("converted")
-    MERGED = "merged", _("merged")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    ASSIGNED = "assigned", _("assigned")
-    RETURNED = "returned", _("returned by the unit")
-    HANDLING = "handling", _("being handled")
-    REPLY_DRAFTED = "reply_drafted", _("reply drafted")
-    COUNTERSIGNING = "countersigning", _("awaiting countersignatures")
-    UNDER_REVIEW = "under_review", _("under office review")
-    AWAITING_EVALUATION = "awaiting_evaluation", _("replied, awaiting evaluation")
-    CLOSED = "closed", _("closed")
+    DRAFT = "draft", pgettext_lazy("proposals", "draft")
+    COSIGNING = "cosigning", pgettext_lazy("proposals", "submitted, co-signing open")
+    AWAITING_REVIEW = "awaiting_review", pgettext_lazy("proposals", "awaiting review")
+    ACCEPTED = "accepted", pgettext_lazy("proposals", "accepted, awaiting assignment")
+    REJECTED = "rejected", pgettext_lazy("proposals", "rejected")
+    CONVERTED = "converted", pgettext_lazy("proposals", "converted")
+    MERGED = "merged", pgettext_lazy("proposals", "merged")
+    WITHDRAWN = "withdrawn", pgettext_lazy("proposals", "withdrawn")
+    ASSIGNED = "assigned", pgettext_lazy("proposals", "assigned")
+    RETURNED = "returned", pgettext_lazy("proposals", "returned by the unit")
+    HANDLING = "handling", pgettext_lazy("proposals", "being handled")
+    REPLY_DRAFTED = "reply_drafted", pgettext_lazy("proposals", "reply drafted")
+    COUNTERSIGNING = "countersigning", pgettext_lazy("proposals", "awaiting countersignatures")
+    UNDER_REVIEW = "under_review", pgettext_lazy("proposals", "under office review")
+    AWAITING_EVALUATION = "awaiting_evaluation", pgettext_lazy("proposals", "replied, awaiting evaluation")
+    CLOSED = "closed", pgettext_lazy("proposals", "closed")
 
 
 # States in which a unit holds the proposal and the reply deadline runs.
@@ -44,71 +44,71 @@ EDITABLE_STATES = (ProposalState.DRAFT,)
 
 
 class ProposerKind(models.TextChoices):
-    MEMBER = "member", _("member")
-    PARTY = "party", _("party group")
-    SECTOR = "sector", _("sector")
-    COMMITTEE = "committee", _("special committee")
+    MEMBER = "member", pgettext_lazy("proposals", "member")
+    PARTY = "party", pgettext_lazy("proposals", "party group")
+    SECTOR = "sector", pgettext_lazy("proposals", "sector")
+    COMMITTEE = "committee", pgettext_lazy("proposals", "special committee")
 
 
 class CosignState(models.TextChoices):
-    INVITED = "invited", _("invited")
-    ACCEPTED = "accepted", _("accepted")
-    DECLINED = "declined", _("declined")
-    EXPIRED = "expired", _("expired")
+    INVITED = "invited", pgettext_lazy("proposals", "invited")
+    ACCEPTED = "accepted", pgettext_lazy("proposals", "accepted")
+    DECLINED = "declined", pgettext_lazy("proposals", "declined")
+    EXPIRED = "expired", pgettext_lazy("proposals", "expired")
 
 
 class ConversionKind(models.TextChoices):
-    OPINION = "opinion", _("converted to an opinion")
-    REPORT = "report", _("converted to a social-conditions report")
+    OPINION = "opinion", pgettext_lazy("proposals", "converted to an opinion")
+    REPORT = "report", pgettext_lazy("proposals", "converted to a social-conditions report")
 
 
 class AssignmentRole(models.TextChoices):
-    LEAD = "lead", _("lead unit")
-    ASSISTING = "assisting", _("assisting unit")
+    LEAD = "lead", pgettext_lazy("proposals", "lead unit")
+    ASSISTING = "assisting", pgettext_lazy("proposals", "assisting unit")
 
 
 class ReplyCategory(models.TextChoices):
-    A = "A", _("A: solved or basically solved")
-    B = "B", _("B: being solved or planned")
-    C = "C", _("C: to be solved when conditions allow")
-    D = "D", _("D: kept for reference")
+    A = "A", pgettext_lazy("proposals", "A: solved or basically solved")
+    B = "B", pgettext_lazy("proposals", "B: being solved or planned")
+    C = "C", pgettext_lazy("proposals", "C: to be solved when conditions allow")
+    D = "D", pgettext_lazy("proposals", "D: kept for reference")
 
 
 class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", _("satisfied")
-    BASICALLY = "basically", _("basically satisfied")
-    UNSATISFIED = "unsatisfied", _("unsatisfied")
+    SATISFIED = "satisfied", pgettext_lazy("proposals", "satisfied")
+    BASICALLY = "basically", pgettext_lazy("proposals", "basically satisfied")
+    UNSATISFIED = "unsatisfied", pgettext_lazy("proposals", "unsatisfied")
 
 
 class ExcellentState(models.TextChoices):
-    NONE = "", _("not nominated")
-    NOMINATED = "nominated", _("nominated")
-    SHORTLISTED = "shortlisted", _("shortlisted")
-    SELECTED = "selected", _("selected")
+    NONE = "", pgettext_lazy("proposals", "not nominated")
+    NOMINATED = "nominated", pgettext_lazy("proposals", "nominated")
+    SHORTLISTED = "shortlisted", pgettext_lazy("proposals", "shortlisted")
+    SELECTED = "selected", pgettext_lazy("proposals", "selected")
 
 
 class ReportState(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")
-    EDITING = "editing", _("being edited")
-    ADOPTED = "adopted", _("adopted")
-    FILED = "filed", _("filed")
-    PUBLISHED = "published", _("published in a bulletin")
+    SUBMITTED = "submitted", pgettext_lazy("proposals", "submitted")
+    EDITING = "editing", pgettext_lazy("proposals", "being edited")
+    ADOPTED = "adopted", pgettext_lazy("proposals", "adopted")
+    FILED = "filed", pgettext_lazy("proposals", "filed")
+    PUBLISHED = "published", pgettext_lazy("proposals", "published in a bulletin")
 
 
 class ReportAuthorKind(models.TextChoices):
-    MEMBER = "member", _("member")
-    PARTY = "party", _("party group")
-    SECTOR = "sector", _("sector")
-    INFO_OFFICER = "info_officer", _("information officer")
+    MEMBER = "member", pgettext_lazy("proposals", "member")
+    PARTY = "party", pgettext_lazy("proposals", "party group")
+    SECTOR = "sector", pgettext_lazy("proposals", "sector")
+    INFO_OFFICER = "info_officer", pgettext_lazy("proposals", "information officer")
 
 
 class AdoptionLevel(models.TextChoices):
-    DISTRICT = "district", _("district")
-    CITY = "city", _("city")
-    PROVINCE = "province", _("province")
-    NATIONAL = "national", _("national")
+    DISTRICT = "district", pgettext_lazy("proposals", "district")
+    CITY = "city", pgettext_lazy("proposals", "city")
+    PROVINCE = "province", pgettext_lazy("proposals", "province")
+    NATIONAL = "national", pgettext_lazy("proposals", "national")
 
 
 class BulletinState(models.TextChoices):
-    DRAFT = "draft", _("being edited")
-    PUBLISHED = "published", _("published")
+    DRAFT = "draft", pgettext_lazy("proposals", "being edited")
+    PUBLISHED = "published", pgettext_lazy("proposals", "published")

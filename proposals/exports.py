@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -34,7 +35,7 @@ def stats_workbook(stats: dict, reports: dict) -> bytes:
         (_("Proposals submitted"), stats["submitted"]),
         (_("Proposals accepted"), stats["accepted"]),
         (_("Replied"), stats["replied"]),
-        (_("Replied on time"), stats["replied_on_time"]),
+        (pgettext("proposals", "Replied on time"), stats["replied_on_time"]),
         (_("On-time reply rate"), _percent(stats["on_time_rate"])),
         (_("Satisfaction rate"), _percent(stats["satisfaction_rate"])),
         (_("Problem-solved rate (category A)"), _percent(stats["solved_rate"])),

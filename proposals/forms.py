@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Member
 from proposals.choices import AdoptionLevel, ReplyCategory, Satisfaction
@@ -101,7 +102,7 @@ class AdoptForm(forms.Form):
 
 
 class InstructionForm(forms.Form):
-    leader_name = forms.CharField(label=_("leader"), max_length=64)
+    leader_name = forms.CharField(label=pgettext_lazy("proposals", "leader"), max_length=64)
     level = forms.ChoiceField(label=_("level"), choices=AdoptionLevel.choices)
     text = forms.CharField(label=_("instruction"), widget=forms.Textarea(attrs={"rows": 3}))
     instructed_on = forms.DateField(label=_("instructed on"), required=False)

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from proposals.choices import (
     AdoptionLevel,
@@ -25,13 +25,13 @@ USER = settings.AUTH_USER_MODEL
 class ProposalCategory(models.Model):
     """提案分类: a subject category the office edits (经济建设, 城市建设管理 …)."""
 
-    name = models.CharField(_("name"), max_length=64, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    name = models.CharField(pgettext_lazy("proposals", "name"), max_length=64, unique=True)
+    order = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "order"), default=0)
+    is_active = models.BooleanField(pgettext_lazy("proposals", "active"), default=True)
 
     class Meta:
-        verbose_name = _("proposal category")
-        verbose_name_plural = _("proposal categories")
+        verbose_name = pgettext_lazy("proposals", "proposal category")
+        verbose_name_plural = pgettext_lazy("proposals", "proposal categories")
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
@@ -41,28 +41,50 @@ class ProposalCategory(models.Model):
 class ProposalYearSettings(models.Model):
     """The rules of one year's proposal and report work, edited by the office."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    submission_opens_on = models.DateField(_("submission opens on"), null=True, blank=True)
-    submission_closes_on = models.DateField(_("submission closes on"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), unique=True)
+    submission_opens_on = models.DateField(
+        pgettext_lazy("proposals", "submission opens on"), null=True, blank=True
+    )
+    submission_closes_on = models.DateField(
+        pgettext_lazy("proposals", "submission closes on"), null=True, blank=True
+    )
     cosign_deadline = models.DateField(
-        _("co-signing deadline"),
+        pgettext_lazy("proposals", "co-signing deadline"),
         null=True,
         blank=True,
-        help_text=_("A fixed date; when empty, each proposal gets the number of days below."),
+        help_text=pgettext_lazy(
+            "proposals", "A fixed date; when empty, each proposal gets the number of days below."
+        ),
     )
-    cosign_days = models.PositiveSmallIntegerField(_("co-signing days after submission"), default=7)
-    reply_months = models.PositiveSmallIntegerField(_("months to reply"), default=3)
-    max_extension_months = models.PositiveSmallIntegerField(_("longest extension (months)"), default=6)
-    return_window_days = models.PositiveSmallIntegerField(_("days a unit may return a proposal"), default=10)
-    countersign_required = models.BooleanField(_("assisting units countersign the reply"), default=True)
-    review_required = models.BooleanField(_("the office reviews replies"), default=True)
-    length_limit = models.PositiveIntegerField(_("proposal length limit (characters)"), default=2500)
-    report_length_limit = models.PositiveIntegerField(_("report length limit (characters)"), default=1500)
-    excellent_quota_percent = models.PositiveSmallIntegerField(_("excellent proposals quota (%)"), default=5)
+    cosign_days = models.PositiveSmallIntegerField(
+        pgettext_lazy("proposals", "co-signing days after submission"), default=7
+    )
+    reply_months = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "months to reply"), default=3)
+    max_extension_months = models.PositiveSmallIntegerField(
+        pgettext_lazy("proposals", "longest extension (months)"), default=6
+    )
+    return_window_days = models.PositiveSmallIntegerField(
+        pgettext_lazy("proposals", "days a unit may return a proposal"), default=10
+    )
+    countersign_required = models.BooleanField(
+        pgettext_lazy("proposals", "assisting units countersign the reply"), default=True
+    )
+    review_required = models.BooleanField(
+        pgettext_lazy("proposals", "the office reviews replies"), default=True
+    )
+    length_limit = models.PositiveIntegerField(
+        pgettext_lazy("proposals", "proposal length limit (characters)"), default=2500
+    )
+    report_length_limit = models.PositiveIntegerField(
+        pgettext_lazy("proposals", "report length limit (characters)"), default=1500
+    )
+    excellent_quota_percent = models.PositiveSmallIntegerField(
+        pgettext_lazy("proposals", "excellent proposals quota (%)"), default=5
+    )
 
     class Meta:
-        verbose_name = _("proposal year settings")
-        verbose_name_plural = _("proposal year settings")
+        verbose_name = pgettext_lazy("proposals", "proposal year settings")
+        verbose_name_plural = pgettext_lazy("proposals", "proposal year settings")
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
@@ -71,18 +93,18 @@ class ProposalYearSettings(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Proposal settings %(year)s") % {"year": self.year}
+        return pgettext_lazy("proposals", "Proposal settings %(year)s") % {"year": self.year}
 
 
 class ProposalCounter(models.Model):
     """The last proposal number given in a year; locked row so numbers have no gap or duplicate."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    last_number = models.PositiveIntegerField(_("last number"), default=0)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), unique=True)
+    last_number = models.PositiveIntegerField(pgettext_lazy("proposals", "last number"), default=0)
 
     class Meta:
-        verbose_name = _("proposal counter")
-        verbose_name_plural = _("proposal counters")
+        verbose_name = pgettext_lazy("proposals", "proposal counter")
+        verbose_name_plural = pgettext_lazy("proposals", "proposal counters")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
@@ -91,13 +113,16 @@ class ProposalCounter(models.Model):
 class OpinionReport(models.Model):
     """社情民意信息: a short report of one matter of public opinion, edited and maybe adopted."""
 
-    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
-    title = models.CharField(_("title"), max_length=200)
-    situation = models.TextField(_("situation"))
-    analysis = models.TextField(_("analysis"), blank=True)
-    suggestion = models.TextField(_("suggestion"), blank=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), db_index=True)
+    title = models.CharField(pgettext_lazy("proposals", "title"), max_length=200)
+    situation = models.TextField(pgettext_lazy("proposals", "situation"))
+    analysis = models.TextField(pgettext_lazy("proposals", "analysis"), blank=True)
+    suggestion = models.TextField(pgettext_lazy("proposals", "suggestion"), blank=True)
     author_kind = models.CharField(
-        _("author kind"), max_length=16, choices=ReportAuthorKind.choices, default=ReportAuthorKind.MEMBER
+        pgettext_lazy("proposals", "author kind"),
+        max_length=16,
+        choices=ReportAuthorKind.choices,
+        default=ReportAuthorKind.MEMBER,
     )
     author_member = models.ForeignKey(
         "members.Member",
@@ -105,7 +130,7 @@ class OpinionReport(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="opinion_reports",
-        verbose_name=_("author (member)"),
+        verbose_name=pgettext_lazy("proposals", "author (member)"),
     )
     party = models.ForeignKey(
         "members.Party",
@@ -113,7 +138,7 @@ class OpinionReport(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("party"),
+        verbose_name=pgettext_lazy("proposals", "party"),
     )
     sector = models.ForeignKey(
         "members.Sector",
@@ -121,7 +146,7 @@ class OpinionReport(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("sector"),
+        verbose_name=pgettext_lazy("proposals", "sector"),
     )
     submitted_by = models.ForeignKey(
         USER,
@@ -129,32 +154,39 @@ class OpinionReport(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("submitted by"),
+        verbose_name=pgettext_lazy("proposals", "submitted by"),
     )
     state = models.CharField(
-        _("state"), max_length=16, choices=ReportState.choices, default=ReportState.SUBMITTED, db_index=True
+        pgettext_lazy("proposals", "state"),
+        max_length=16,
+        choices=ReportState.choices,
+        default=ReportState.SUBMITTED,
+        db_index=True,
     )
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("proposals", "submitted at"), auto_now_add=True)
     adoption_level = models.CharField(
-        _("adoption level"), max_length=16, choices=AdoptionLevel.choices, blank=True
+        pgettext_lazy("proposals", "adoption level"), max_length=16, choices=AdoptionLevel.choices, blank=True
     )
-    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
-    editor_note = models.TextField(_("editor's note"), blank=True)
+    adopted_on = models.DateField(pgettext_lazy("proposals", "adopted on"), null=True, blank=True)
+    editor_note = models.TextField(pgettext_lazy("proposals", "editor's note"), blank=True)
     bulletin = models.ForeignKey(
         "BulletinIssue",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reports",
-        verbose_name=_("bulletin issue"),
+        verbose_name=pgettext_lazy("proposals", "bulletin issue"),
     )
     items = models.ManyToManyField(
-        "workplan.Item", blank=True, related_name="opinion_reports", verbose_name=_("work-plan items served")
+        "workplan.Item",
+        blank=True,
+        related_name="opinion_reports",
+        verbose_name=pgettext_lazy("proposals", "work-plan items served"),
     )
 
     class Meta:
-        verbose_name = _("social-conditions report")
-        verbose_name_plural = _("social-conditions reports")
+        verbose_name = pgettext_lazy("proposals", "social-conditions report")
+        verbose_name_plural = pgettext_lazy("proposals", "social-conditions reports")
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["year", "state"], name="report_year_state_idx")]
 
@@ -169,21 +201,27 @@ class OpinionReport(models.Model):
 class Proposal(models.Model):
     """提案: a formal written proposal by a member or a collective, from draft to the proposer's rating."""
 
-    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
-    title = models.CharField(_("title"), max_length=200)
-    reason = models.TextField(_("reason"))
-    suggestions = models.TextField(_("suggestions"))
+    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), db_index=True)
+    title = models.CharField(pgettext_lazy("proposals", "title"), max_length=200)
+    reason = models.TextField(pgettext_lazy("proposals", "reason"))
+    suggestions = models.TextField(pgettext_lazy("proposals", "suggestions"))
     category = models.ForeignKey(
-        ProposalCategory, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("category")
+        ProposalCategory,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=pgettext_lazy("proposals", "category"),
     )
     proposer_kind = models.CharField(
-        _("proposer"), max_length=16, choices=ProposerKind.choices, default=ProposerKind.MEMBER
+        pgettext_lazy("proposals", "proposer"),
+        max_length=16,
+        choices=ProposerKind.choices,
+        default=ProposerKind.MEMBER,
     )
     submitter = models.ForeignKey(
         "members.Member",
         on_delete=models.PROTECT,
         related_name="proposals_submitted",
-        verbose_name=_("lead proposer or submitting member"),
+        verbose_name=pgettext_lazy("proposals", "lead proposer or submitting member"),
     )
     party = models.ForeignKey(
         "members.Party",
@@ -191,7 +229,7 @@ class Proposal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="proposals",
-        verbose_name=_("party group"),
+        verbose_name=pgettext_lazy("proposals", "party group"),
     )
     sector = models.ForeignKey(
         "members.Sector",
@@ -199,7 +237,7 @@ class Proposal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="proposals",
-        verbose_name=_("sector"),
+        verbose_name=pgettext_lazy("proposals", "sector"),
     )
     committee = models.ForeignKey(
         "members.SpecialCommittee",
@@ -207,21 +245,29 @@ class Proposal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="proposals",
-        verbose_name=_("special committee"),
+        verbose_name=pgettext_lazy("proposals", "special committee"),
     )
     state = models.CharField(
-        _("state"), max_length=24, choices=ProposalState.choices, default=ProposalState.DRAFT, db_index=True
+        pgettext_lazy("proposals", "state"),
+        max_length=24,
+        choices=ProposalState.choices,
+        default=ProposalState.DRAFT,
+        db_index=True,
     )
-    number_seq = models.PositiveIntegerField(_("sequence number"), null=True, blank=True)
-    number = models.CharField(_("number"), max_length=16, blank=True, db_index=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    cosign_deadline_on = models.DateField(_("co-signing deadline"), null=True, blank=True, db_index=True)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    first_replied_on = models.DateField(_("first replied on"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    number_seq = models.PositiveIntegerField(
+        pgettext_lazy("proposals", "sequence number"), null=True, blank=True
+    )
+    number = models.CharField(pgettext_lazy("proposals", "number"), max_length=16, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("proposals", "submitted at"), null=True, blank=True)
+    cosign_deadline_on = models.DateField(
+        pgettext_lazy("proposals", "co-signing deadline"), null=True, blank=True, db_index=True
+    )
+    accepted_at = models.DateTimeField(pgettext_lazy("proposals", "accepted at"), null=True, blank=True)
+    first_replied_on = models.DateField(pgettext_lazy("proposals", "first replied on"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("proposals", "closed at"), null=True, blank=True)
+    rejection_reason = models.TextField(pgettext_lazy("proposals", "reason for rejection"), blank=True)
     conversion_kind = models.CharField(
-        _("converted to"), max_length=16, choices=ConversionKind.choices, blank=True
+        pgettext_lazy("proposals", "converted to"), max_length=16, choices=ConversionKind.choices, blank=True
     )
     converted_report = models.ForeignKey(
         OpinionReport,
@@ -229,7 +275,7 @@ class Proposal(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="converted_from_proposals",
-        verbose_name=_("converted into report"),
+        verbose_name=pgettext_lazy("proposals", "converted into report"),
     )
     source_report = models.ForeignKey(
         OpinionReport,
@@ -237,7 +283,7 @@ class Proposal(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="resulting_proposals",
-        verbose_name=_("made from report"),
+        verbose_name=pgettext_lazy("proposals", "made from report"),
     )
     merged_into = models.ForeignKey(
         "self",
@@ -245,27 +291,39 @@ class Proposal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_proposals",
-        verbose_name=_("merged into"),
+        verbose_name=pgettext_lazy("proposals", "merged into"),
     )
-    is_key = models.BooleanField(_("key proposal"), default=False)
-    key_leader = models.CharField(_("overseeing leader"), max_length=64, blank=True)
+    is_key = models.BooleanField(pgettext_lazy("proposals", "key proposal"), default=False)
+    key_leader = models.CharField(pgettext_lazy("proposals", "overseeing leader"), max_length=64, blank=True)
     excellent_state = models.CharField(
-        _("excellent proposal"), max_length=16, choices=ExcellentState.choices, blank=True, default=""
+        pgettext_lazy("proposals", "excellent proposal"),
+        max_length=16,
+        choices=ExcellentState.choices,
+        blank=True,
+        default="",
     )
-    handling_round = models.PositiveSmallIntegerField(_("handling round"), default=1)
-    closing_note = models.TextField(_("closing note"), blank=True)
+    handling_round = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "handling round"), default=1)
+    closing_note = models.TextField(pgettext_lazy("proposals", "closing note"), blank=True)
     items = models.ManyToManyField(
-        "workplan.Item", blank=True, related_name="proposals", verbose_name=_("work-plan items served")
+        "workplan.Item",
+        blank=True,
+        related_name="proposals",
+        verbose_name=pgettext_lazy("proposals", "work-plan items served"),
     )
     created_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("proposals", "created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("proposals", "created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("proposals", "updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("proposal")
-        verbose_name_plural = _("proposals")
+        verbose_name = pgettext_lazy("proposals", "proposal")
+        verbose_name_plural = pgettext_lazy("proposals", "proposals")
         ordering = ["-year", "number_seq", "-created_at"]
         indexes = [models.Index(fields=["year", "state"], name="proposal_year_state_idx")]
         constraints = [
@@ -298,17 +356,23 @@ class Cosignature(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="cosignatures")
     member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="cosignatures", verbose_name=_("member")
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="cosignatures",
+        verbose_name=pgettext_lazy("proposals", "member"),
     )
     state = models.CharField(
-        _("state"), max_length=16, choices=CosignState.choices, default=CosignState.INVITED
+        pgettext_lazy("proposals", "state"),
+        max_length=16,
+        choices=CosignState.choices,
+        default=CosignState.INVITED,
     )
-    invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
-    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    invited_at = models.DateTimeField(pgettext_lazy("proposals", "invited at"), auto_now_add=True)
+    responded_at = models.DateTimeField(pgettext_lazy("proposals", "responded at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("co-signature")
-        verbose_name_plural = _("co-signatures")
+        verbose_name = pgettext_lazy("proposals", "co-signature")
+        verbose_name_plural = pgettext_lazy("proposals", "co-signatures")
         ordering = ["invited_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["proposal", "member"], name="cosignature_unique")]
 
@@ -324,29 +388,29 @@ class Assignment(models.Model):
         "members.HandlingUnit",
         on_delete=models.PROTECT,
         related_name="proposal_assignments",
-        verbose_name=_("unit"),
+        verbose_name=pgettext_lazy("proposals", "unit"),
     )
-    role = models.CharField(_("role"), max_length=16, choices=AssignmentRole.choices)
-    is_current = models.BooleanField(_("current"), default=True)
-    assigned_on = models.DateField(_("assigned on"))
-    return_deadline_on = models.DateField(_("may be returned until"))
-    reply_due_on = models.DateField(_("reply due on"), db_index=True)
-    original_due_on = models.DateField(_("original reply due date"))
-    extension_reason = models.TextField(_("reason for the extension"), blank=True)
-    returned_on = models.DateField(_("returned on"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for returning"), blank=True)
+    role = models.CharField(pgettext_lazy("proposals", "role"), max_length=16, choices=AssignmentRole.choices)
+    is_current = models.BooleanField(pgettext_lazy("proposals", "current"), default=True)
+    assigned_on = models.DateField(pgettext_lazy("proposals", "assigned on"))
+    return_deadline_on = models.DateField(pgettext_lazy("proposals", "may be returned until"))
+    reply_due_on = models.DateField(pgettext_lazy("proposals", "reply due on"), db_index=True)
+    original_due_on = models.DateField(pgettext_lazy("proposals", "original reply due date"))
+    extension_reason = models.TextField(pgettext_lazy("proposals", "reason for the extension"), blank=True)
+    returned_on = models.DateField(pgettext_lazy("proposals", "returned on"), null=True, blank=True)
+    return_reason = models.TextField(pgettext_lazy("proposals", "reason for returning"), blank=True)
     assigned_by = models.ForeignKey(
         USER,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("assigned by"),
+        verbose_name=pgettext_lazy("proposals", "assigned by"),
     )
 
     class Meta:
-        verbose_name = _("assignment")
-        verbose_name_plural = _("assignments")
+        verbose_name = pgettext_lazy("proposals", "assignment")
+        verbose_name_plural = pgettext_lazy("proposals", "assignments")
         ordering = ["role", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -370,40 +434,52 @@ class Reply(models.Model):
     """答复: the lead unit's written answer in one handling round, with its A–D category."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="replies")
-    round = models.PositiveSmallIntegerField(_("handling round"), default=1)
+    round = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "handling round"), default=1)
     unit = models.ForeignKey(
         "members.HandlingUnit",
         on_delete=models.PROTECT,
         related_name="proposal_replies",
-        verbose_name=_("unit"),
+        verbose_name=pgettext_lazy("proposals", "unit"),
     )
-    category = models.CharField(_("category"), max_length=1, choices=ReplyCategory.choices)
+    category = models.CharField(
+        pgettext_lazy("proposals", "category"), max_length=1, choices=ReplyCategory.choices
+    )
     category_by_unit = models.CharField(
-        _("category given by the unit"), max_length=1, choices=ReplyCategory.choices, blank=True
+        pgettext_lazy("proposals", "category given by the unit"),
+        max_length=1,
+        choices=ReplyCategory.choices,
+        blank=True,
     )
-    document_number = models.CharField(_("document number"), max_length=64)
-    contact_person = models.CharField(_("contact person"), max_length=64)
-    contact_phone = models.CharField(_("contact phone"), max_length=32)
-    body = models.TextField(_("reply text"))
+    document_number = models.CharField(pgettext_lazy("proposals", "document number"), max_length=64)
+    contact_person = models.CharField(pgettext_lazy("proposals", "contact person"), max_length=64)
+    contact_phone = models.CharField(pgettext_lazy("proposals", "contact phone"), max_length=32)
+    body = models.TextField(pgettext_lazy("proposals", "reply text"))
     drafted_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("drafted by")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("proposals", "drafted by"),
     )
-    drafted_at = models.DateTimeField(_("drafted at"), auto_now=True)
-    submitted_at = models.DateTimeField(_("sent by the unit at"), null=True, blank=True)
+    drafted_at = models.DateTimeField(pgettext_lazy("proposals", "drafted at"), auto_now=True)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("proposals", "sent by the unit at"), null=True, blank=True
+    )
     reviewed_by = models.ForeignKey(
         USER,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("reviewed by"),
+        verbose_name=pgettext_lazy("proposals", "reviewed by"),
     )
-    review_note = models.TextField(_("review note"), blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    review_note = models.TextField(pgettext_lazy("proposals", "review note"), blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("proposals", "published at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("reply")
-        verbose_name_plural = _("replies")
+        verbose_name = pgettext_lazy("proposals", "reply")
+        verbose_name_plural = pgettext_lazy("proposals", "replies")
         ordering = ["proposal", "round"]
         constraints = [models.UniqueConstraint(fields=["proposal", "round"], name="reply_one_per_round")]
 
@@ -416,17 +492,25 @@ class Countersignature(models.Model):
 
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="countersignatures")
     unit = models.ForeignKey(
-        "members.HandlingUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+        "members.HandlingUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("proposals", "unit"),
     )
-    note = models.TextField(_("opinion"), blank=True)
+    note = models.TextField(pgettext_lazy("proposals", "opinion"), blank=True)
     signed_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("signed by")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("proposals", "signed by"),
     )
-    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+    signed_at = models.DateTimeField(pgettext_lazy("proposals", "signed at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("countersignature")
-        verbose_name_plural = _("countersignatures")
+        verbose_name = pgettext_lazy("proposals", "countersignature")
+        verbose_name_plural = pgettext_lazy("proposals", "countersignatures")
         constraints = [models.UniqueConstraint(fields=["reply", "unit"], name="countersignature_unique")]
 
     def __str__(self) -> str:
@@ -439,23 +523,28 @@ class Feedback(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="feedback")
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="feedback")
     member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="proposal_feedback", verbose_name=_("member")
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="proposal_feedback",
+        verbose_name=pgettext_lazy("proposals", "member"),
     )
-    rating = models.CharField(_("rating"), max_length=16, choices=Satisfaction.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    rating = models.CharField(
+        pgettext_lazy("proposals", "rating"), max_length=16, choices=Satisfaction.choices
+    )
+    comment = models.TextField(pgettext_lazy("proposals", "comment"), blank=True)
     recorded_by = models.ForeignKey(
         USER,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("recorded by"),
+        verbose_name=pgettext_lazy("proposals", "recorded by"),
     )
-    created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("proposals", "rated at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("feedback")
-        verbose_name_plural = _("feedback")
+        verbose_name = pgettext_lazy("proposals", "feedback")
+        verbose_name_plural = pgettext_lazy("proposals", "feedback")
         ordering = ["created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["reply", "member"], name="feedback_once_per_reply")]
 
@@ -477,25 +566,25 @@ class ProposalAttachment(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="attachments",
-        verbose_name=_("reply"),
+        verbose_name=pgettext_lazy("proposals", "reply"),
     )
-    file = models.FileField(_("file"), upload_to=_upload_to)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
+    file = models.FileField(pgettext_lazy("proposals", "file"), upload_to=_upload_to)
+    original_name = models.CharField(pgettext_lazy("proposals", "file name"), max_length=200)
+    content_type = models.CharField(pgettext_lazy("proposals", "content type"), max_length=100)
+    size = models.PositiveIntegerField(pgettext_lazy("proposals", "size (bytes)"))
     uploaded_by = models.ForeignKey(
         USER,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("uploaded by"),
+        verbose_name=pgettext_lazy("proposals", "uploaded by"),
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(pgettext_lazy("proposals", "uploaded at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+        verbose_name = pgettext_lazy("proposals", "attachment")
+        verbose_name_plural = pgettext_lazy("proposals", "attachments")
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
@@ -507,17 +596,26 @@ class ProposalEvent(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("proposals", "actor"),
     )
-    action = models.CharField(_("action"), max_length=32)
-    from_state = models.CharField(_("from"), max_length=24, choices=ProposalState.choices)
-    to_state = models.CharField(_("to"), max_length=24, choices=ProposalState.choices)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    action = models.CharField(pgettext_lazy("proposals", "action"), max_length=32)
+    from_state = models.CharField(
+        pgettext_lazy("proposals", "from"), max_length=24, choices=ProposalState.choices
+    )
+    to_state = models.CharField(
+        pgettext_lazy("proposals", "to"), max_length=24, choices=ProposalState.choices
+    )
+    note = models.TextField(pgettext_lazy("proposals", "note"), blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("proposals", "time"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("proposal event")
-        verbose_name_plural = _("proposal events")
+        verbose_name = pgettext_lazy("proposals", "proposal event")
+        verbose_name_plural = pgettext_lazy("proposals", "proposal events")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -527,45 +625,53 @@ class ProposalEvent(models.Model):
 class BulletinIssue(models.Model):
     """《社情民意》第 N 期: a bulletin issue grouping adopted reports."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
-    number = models.PositiveSmallIntegerField(_("issue number"))
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "issue number"))
+    title = models.CharField(pgettext_lazy("proposals", "title"), max_length=200, blank=True)
     state = models.CharField(
-        _("state"), max_length=16, choices=BulletinState.choices, default=BulletinState.DRAFT
+        pgettext_lazy("proposals", "state"),
+        max_length=16,
+        choices=BulletinState.choices,
+        default=BulletinState.DRAFT,
     )
-    published_on = models.DateField(_("published on"), null=True, blank=True)
-    editor = models.CharField(_("editor"), max_length=64, blank=True)
+    published_on = models.DateField(pgettext_lazy("proposals", "published on"), null=True, blank=True)
+    editor = models.CharField(pgettext_lazy("proposals", "editor"), max_length=64, blank=True)
 
     class Meta:
-        verbose_name = _("bulletin issue")
-        verbose_name_plural = _("bulletin issues")
+        verbose_name = pgettext_lazy("proposals", "bulletin issue")
+        verbose_name_plural = pgettext_lazy("proposals", "bulletin issues")
         ordering = ["-year", "-number"]
         constraints = [models.UniqueConstraint(fields=["year", "number"], name="bulletin_number_unique")]
 
     def __str__(self) -> str:
-        return _("Social conditions, %(year)s issue %(number)s") % {"year": self.year, "number": self.number}
+        return pgettext_lazy("proposals", "Social conditions, %(year)s issue %(number)s") % {
+            "year": self.year,
+            "number": self.number,
+        }
 
 
 class Instruction(models.Model):
     """批示: a leader's written instruction on a report, fed back to its author."""
 
     report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="instructions")
-    leader_name = models.CharField(_("leader"), max_length=64)
-    level = models.CharField(_("level"), max_length=16, choices=AdoptionLevel.choices)
-    text = models.TextField(_("instruction"))
-    instructed_on = models.DateField(_("instructed on"))
+    leader_name = models.CharField(pgettext_lazy("proposals", "leader"), max_length=64)
+    level = models.CharField(
+        pgettext_lazy("proposals", "level"), max_length=16, choices=AdoptionLevel.choices
+    )
+    text = models.TextField(pgettext_lazy("proposals", "instruction"))
+    instructed_on = models.DateField(pgettext_lazy("proposals", "instructed on"))
     recorded_by = models.ForeignKey(
         USER,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("recorded by"),
+        verbose_name=pgettext_lazy("proposals", "recorded by"),
     )
 
     class Meta:
-        verbose_name = _("leader's instruction")
-        verbose_name_plural = _("leaders' instructions")
+        verbose_name = pgettext_lazy("proposals", "leader's instruction")
+        verbose_name_plural = pgettext_lazy("proposals", "leaders' instructions")
         ordering = ["instructed_on", "pk"]
 
     def __str__(self) -> str:
@@ -577,17 +683,24 @@ class ReportEvent(models.Model):
 
     report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("proposals", "actor"),
     )
-    action = models.CharField(_("action"), max_length=32)
-    from_state = models.CharField(_("from"), max_length=16, choices=ReportState.choices)
-    to_state = models.CharField(_("to"), max_length=16, choices=ReportState.choices)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    action = models.CharField(pgettext_lazy("proposals", "action"), max_length=32)
+    from_state = models.CharField(
+        pgettext_lazy("proposals", "from"), max_length=16, choices=ReportState.choices
+    )
+    to_state = models.CharField(pgettext_lazy("proposals", "to"), max_length=16, choices=ReportState.choices)
+    note = models.TextField(pgettext_lazy("proposals", "note"), blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("proposals", "time"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("report event")
-        verbose_name_plural = _("report events")
+        verbose_name = pgettext_lazy("proposals", "report event")
+        verbose_name_plural = pgettext_lazy("proposals", "report events")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Excel export of filtered proposal and report lists (django-import-export), Chinese headers."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export import fields, resources
 
 from proposals.models import OpinionReport, Proposal
@@ -9,16 +10,18 @@ from proposals.models import OpinionReport, Proposal
 class ProposalResource(resources.ModelResource):
     """One row per proposal: number, title, proposer, category, state, units and reply category."""
 
-    number = fields.Field(attribute="number", column_name=_("number"))
-    year = fields.Field(attribute="year", column_name=_("year"))
-    title = fields.Field(attribute="title", column_name=_("title"))
-    proposer = fields.Field(attribute="proposer_label", column_name=_("proposer"))
-    category = fields.Field(attribute="category__name", column_name=_("category"))
-    state = fields.Field(column_name=_("state"))
-    lead_unit = fields.Field(column_name=_("lead unit"))
-    reply_due_on = fields.Field(column_name=_("reply due on"))
-    first_replied_on = fields.Field(attribute="first_replied_on", column_name=_("first replied on"))
-    is_key = fields.Field(column_name=_("key proposal"))
+    number = fields.Field(attribute="number", column_name=pgettext_lazy("proposals", "number"))
+    year = fields.Field(attribute="year", column_name=pgettext_lazy("proposals", "year"))
+    title = fields.Field(attribute="title", column_name=pgettext_lazy("proposals", "title"))
+    proposer = fields.Field(attribute="proposer_label", column_name=pgettext_lazy("proposals", "proposer"))
+    category = fields.Field(attribute="category__name", column_name=pgettext_lazy("proposals", "category"))
+    state = fields.Field(column_name=pgettext_lazy("proposals", "state"))
+    lead_unit = fields.Field(column_name=pgettext_lazy("proposals", "lead unit"))
+    reply_due_on = fields.Field(column_name=pgettext_lazy("proposals", "reply due on"))
+    first_replied_on = fields.Field(
+        attribute="first_replied_on", column_name=pgettext_lazy("proposals", "first replied on")
+    )
+    is_key = fields.Field(column_name=pgettext_lazy("proposals", "key proposal"))
 
     class Meta:
         model = Proposal
@@ -56,12 +59,12 @@ class ProposalResource(resources.ModelResource):
 class OpinionReportResource(resources.ModelResource):
     """One row per report: title, author, state, adoption level, bulletin."""
 
-    title = fields.Field(attribute="title", column_name=_("title"))
-    author = fields.Field(column_name=_("author"))
-    submitted_at = fields.Field(column_name=_("submitted at"))
-    state = fields.Field(column_name=_("state"))
-    adoption_level = fields.Field(column_name=_("adoption level"))
-    bulletin = fields.Field(column_name=_("bulletin issue"))
+    title = fields.Field(attribute="title", column_name=pgettext_lazy("proposals", "title"))
+    author = fields.Field(column_name=pgettext_lazy("proposals", "author"))
+    submitted_at = fields.Field(column_name=pgettext_lazy("proposals", "submitted at"))
+    state = fields.Field(column_name=pgettext_lazy("proposals", "state"))
+    adoption_level = fields.Field(column_name=pgettext_lazy("proposals", "adoption level"))
+    bulletin = fields.Field(column_name=pgettext_lazy("proposals", "bulletin issue"))
 
     class Meta:
         model = OpinionReport

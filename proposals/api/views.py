@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -25,7 +26,7 @@ def _unit_of(user, proposal, role=None):
     for assignment in selectors.unit_assignments_for(user=user, proposal=proposal):
         if role is None or assignment.role == role:
             return assignment.unit
-    raise PermissionDeniedError("Your unit does not hold this proposal in that role.")
+    raise PermissionDeniedError(_("Your unit does not hold this proposal in that role."))
 
 
 class ProposalViewSet(
@@ -52,7 +53,7 @@ class ProposalViewSet(
         data = self._input(s.ProposalWriteSerializer)
         submitter = data.pop("submitter", None) or services.member_for(request.user)
         if submitter is None:
-            raise PermissionDeniedError("Only members draft proposals.")
+            raise PermissionDeniedError(_("Members draft proposals for themselves only."))
         proposal = services.proposal_create(actor=request.user, submitter=submitter, **data)
         return Response(s.ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
 
