@@ -97,6 +97,8 @@ def _audit_many(*, actor, action: str, objs: Sequence, changes: dict[int, dict],
 
 @dataclass
 class ImportOutcome:
+    """What an import did: the plan, whether it was new, and how many rows it created or changed."""
+
     plan: WorkPlan
     created: bool
     sections_created: int
@@ -470,6 +472,8 @@ def item_set_status(*, actor, item: Item, status: str) -> Item:
 
 @dataclass
 class CheckedFile:
+    """An upload that passed the content and size checks, with what they found."""
+
     upload: UploadedFile
     file_type: str
     mime: str
@@ -574,7 +578,9 @@ def progress_update_edit(*, actor, update: ProgressUpdate, changes: dict) -> Pro
 
 
 @transaction.atomic
-def record_save(*, actor, obj: WorkPlan | Section | Item, changes: dict | None = None, created: bool = False):
+def record_save(
+    *, actor, obj: WorkPlan | Section | Item, changes: dict | None = None, created: bool = False
+) -> WorkPlan | Section | Item:
     """Save a plan, section or item edited by hand (the admin), with an audit row and roll-up."""
     _require_staff(actor)
     changes = changes or {}
