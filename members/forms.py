@@ -74,3 +74,10 @@ ATTENDANCE_MARKS = [
     (Attendance.LEAVE, Attendance.LEAVE.label),
     (Attendance.ABSENT, Attendance.ABSENT.label),
 ]
+
+
+class OutcomeForm(forms.Form):
+    report = forms.CharField(label=_("outcome report"), widget=forms.Textarea)
+    files = MultipleFileField(
+        label=_("files"), required=False, help_text=_("Accepted: %s") % ALLOWED_EXTENSIONS_TEXT
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("activities/<int:pk>/enrol/cancel/", views.activity_enrol_cancel, name="activity_enrol_cancel"),
     path("activities/<int:pk>/check-in/", views.activity_check_in, name="activity_check_in"),
     path("activities/<int:pk>/attendance/", views.activity_attendance, name="activity_attendance"),
+    path("activities/<int:pk>/outcome/", views.activity_outcome, name="activity_outcome"),
     path("my-bodies/activities/", views.led_activities, name="led_activities"),
     path("records/", views.records, name="records"),
     path("records/<int:pk>/", views.record_detail, name="record_detail"),

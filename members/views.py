@@ -23,7 +23,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from members import selectors, services
 from members.choices import Attendance, DutyEventKind, DutyRecordStatus, EnrolmentState
-from members.forms import ATTENDANCE_MARKS, CheckInForm, DutyRecordForm, LeaveForm, RejectForm
+from members.forms import ATTENDANCE_MARKS, CheckInForm, DutyRecordForm, LeaveForm, OutcomeForm, RejectForm
 from members.models import Activity, DutyRecord, Member, Participation, Term
 
 
@@ -251,8 +251,40 @@ def activity_attendance(request, pk):
     return render(
         request,
         "members/activity_attendance.html",
-        {"activity": activity, "participations": participations, "marks": ATTENDANCE_MARKS},
+        {
+            "activity": activity,
+            "participations": participations,
+            "marks": ATTENDANCE_MARKS,
+            "outcome_form": OutcomeForm(initial={"report": activity.outcome_report}),
+            "attachments": activity.attachments.all(),
+        },
     )
+
+
+@require_POST
+@login_required
+def activity_outcome(request, pk):
+    """The organiser writes the outcome report of an activity and attaches its files."""
+    activity = get_object_or_404(Activity, pk=pk)
+    if not selectors.can_manage_activity(request.user, activity):
+        raise PermissionDenied
+    form = OutcomeForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.activity_report_outcome(
+                activity=activity,
+                actor=request.user,
+                report=form.cleaned_data["report"],
+                files=form.cleaned_data["files"],
+            )
+            messages.success(request, _("The outcome report is saved."))
+        except DomainError as exc:
+            _fail(request, exc)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("members:activity_attendance", pk=activity.pk)
 
 
 # --- duty records -------------------------------------------------------------------------------

@@ -73,8 +73,9 @@ def test_checking_in_with_the_code_during_the_activity_makes_the_member_present(
 def test_checking_in_outside_the_activity_is_refused(member, seminar):
     ParticipationFactory(activity=seminar, member=member)
     with time_machine.travel(seminar.ends_at + dt.timedelta(minutes=1)):
-        with pytest.raises(DomainError, match="during"):
+        with pytest.raises(DomainError) as refused:
             services.check_in(activity=seminar, actor=member.user, code="K7Q2")
+    assert refused.value.code == "check_in_closed"
     assert Participation.objects.get().attendance == "unrecorded"
 
 
@@ -130,3 +131,25 @@ def test_rescheduling_and_cancelling_send_the_signals_on_commit(
         activity_rescheduled.disconnect(dispatch_uid="t1")
         activity_cancelled.disconnect(dispatch_uid="t2")
     assert heard == [("moved", old), ("cancelled", seminar.pk)]
+
+
+def test_the_organiser_writes_the_outcome_report_with_a_file_and_others_cannot(
+    client, staff_user, member, seminar
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(member.user)
+    url = reverse("members:activity_outcome", args=[seminar.pk])
+    assert client.post(url, {"report": "别人写的"}).status_code == 403
+    client.force_login(staff_user)
+    pdf = SimpleUploadedFile("纪要.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert client.post(url, {"report": "协商会形成建议十条。", "files": [pdf]}).status_code == 302
+    seminar.refresh_from_db()
+    assert (seminar.outcome_report, seminar.status) == ("协商会形成建议十条。", "held")
+    assert list(seminar.attachments.values_list("original_name", flat=True)) == ["纪要.pdf"]
+
+
+def test_the_portal_speaks_chinese(client, member):
+    client.force_login(member.user)
+    page = client.get(reverse("members:portal_home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "我的近期活动和邀请" in page
