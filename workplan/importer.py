@@ -160,6 +160,11 @@ def parse_bytes(data: bytes) -> ParsedPlan:
     return parse_text(decode(data))
 
 
+def parse(source: str | bytes) -> ParsedPlan:
+    """Parse the document given as text or as the file's bytes."""
+    return parse_bytes(source) if isinstance(source, bytes) else parse_text(source)
+
+
 def parse_text(text: str) -> ParsedPlan:
     """Parse the plan document's text into header, preamble, sections and items."""
     blocks = _blocks(text)

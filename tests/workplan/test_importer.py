@@ -299,3 +299,9 @@ def test_the_command_exits_non_zero_without_a_traceback(tmp_path):
 def test_the_messages_are_in_chinese_for_a_chinese_reader(plan_text):
     with translation.override("zh-hans"), pytest.raises(PlanFormatError, match="缺少第 4 条"):
         parse_text(plan_text.replace("4. 搭建", "5. 搭建", 1))
+
+
+def test_the_parser_takes_text_or_bytes_alike(plan_text):
+    from workplan.importer import parse
+
+    assert parse(plan_text) == parse(plan_text.encode("utf-8"))
