@@ -305,3 +305,20 @@ def test_the_parser_takes_text_or_bytes_alike(plan_text):
     from workplan.importer import parse
 
     assert parse(plan_text) == parse(plan_text.encode("utf-8"))
+
+
+def test_windows_line_endings_and_a_byte_order_mark_read_the_same(plan_text):
+    from workplan.importer import parse
+
+    windows = b"\xef\xbb\xbf" + plan_text.replace("\n", "\r\n").encode("utf-8")
+
+    assert parse(windows) == parse(plan_text)
+
+
+def test_runs_of_spaces_in_the_title_become_one_space(plan_text):
+    spaced = plan_text.replace("东城区 第十四届", "东城区 \u3000  第十四届", 1)
+
+    assert (
+        parse_text(spaced).title
+        == "中国人民政治协商会议北京市东城区 第十四届委员会常务委员会 2017 年工作要点"
+    )
