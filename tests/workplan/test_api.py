@@ -122,3 +122,21 @@ def test_staff_post_a_progress_update_and_members_read_it(api, staff_user, membe
     assert listed["results"][0]["note"] == "监督小组成立。"
     assert refused.status_code == 403
     assert ProgressUpdate.objects.count() == 1
+
+
+def test_an_attachment_posted_through_the_api_is_checked_by_content(api, staff_user, imported_plan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = imported_plan.items.get(number=9)
+    api.force_authenticate(staff_user)
+    renamed = SimpleUploadedFile("report.pdf", b"MZ\x90\x00" + b"\x00" * 60, content_type="application/pdf")
+
+    response = api.post(
+        "/api/v1/workplan/progress-updates/",
+        {"item": item.pk, "date": "2017-05-25", "note": "附件", "attachment": renamed},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_type"
+    assert not ProgressUpdate.objects.exists()
