@@ -678,6 +678,15 @@ def attendance_record(
     if activity.starts_at > timezone.now():
         raise DomainError(_("Attendance is recorded once the activity has started."), code="too_early")
     marks = {int(k): v for k, v in marks.items() if v}
+    own = selectors.member_for_user(actor)
+    if own is not None and own.pk in marks and not roles.is_staff_user(actor):
+        # Attendance becomes a verified record: a leader does not certify their own.
+        current = Participation.objects.filter(activity=activity, member=own).values_list(
+            "attendance", flat=True
+        )
+        if marks[own.pk] not in current:
+            raise PermissionDeniedError(_("Your own attendance is recorded by the office or by check-in."))
+        del marks[own.pk]
     existing = {
         p.member_id: p
         for p in Participation.objects.filter(activity=activity, member_id__in=marks).select_related("member")

@@ -22,4 +22,6 @@ urlpatterns = [
     path("score/", views.score, name="score"),
     path("duty-file/", views.duty_file, name="duty_file"),
     path("directory/", views.directory, name="directory"),
+    path("ranking/", views.ranking, name="ranking"),
+    path("members/<int:pk>/duty-file/", views.member_duty_file, name="member_duty_file"),
 ]

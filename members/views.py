@@ -238,7 +238,10 @@ def activity_attendance(request, pk):
     participations = selectors.participations_for_activity(user=request.user, activity=activity)
     if request.method == "POST":
         marks = {}
+        own = selectors.member_for_user(request.user)
         for p in participations:
+            if own is not None and p.member_id == own.pk and not roles.is_staff_user(request.user):
+                continue
             value = request.POST.get(f"att-{p.member_id}", "")
             if value in Attendance.values and value != Attendance.UNRECORDED:
                 marks[p.member_id] = value
@@ -256,6 +259,9 @@ def activity_attendance(request, pk):
             "participations": participations,
             "marks": ATTENDANCE_MARKS,
             "outcome_form": OutcomeForm(initial={"report": activity.outcome_report}),
+            "own_member_id": None
+            if roles.is_staff_user(request.user)
+            else getattr(selectors.member_for_user(request.user), "pk", None),
             "attachments": activity.attachments.all(),
         },
     )
@@ -449,3 +455,44 @@ def directory(request):
     if q:
         members = members.filter(Q(name__contains=q) | Q(work_unit__contains=q))
     return render(request, "members/directory.html", {"members": members[:200], "q": q})
+
+
+# --- the office and leaders: rankings and any member's duty file ------------------------------------
+
+
+def _readers_only(request):
+    if not roles.can_read_everything(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def ranking(request):
+    """Scores of the year ranked, overall or within a sector or committee, and who is below minimums."""
+    _readers_only(request)
+    from members.models import Sector, SpecialCommittee
+
+    year = _year(request)
+    sector = Sector.objects.filter(pk=request.GET.get("sector") or None).first()
+    committee = SpecialCommittee.objects.filter(pk=request.GET.get("committee") or None).first()
+    rows = selectors.score_ranking(year=year, sector=sector, committee=committee)[:500]
+    return render(
+        request,
+        "members/ranking.html",
+        {
+            "year": year,
+            "rows": rows,
+            "sector": sector,
+            "committee": committee,
+            "sectors": Sector.objects.all(),
+            "committees": SpecialCommittee.objects.all(),
+            "below": selectors.members_below_minimums(year=year),
+        },
+    )
+
+
+@login_required
+def member_duty_file(request, pk):
+    """Any member's printable duty file, for the office and leaders."""
+    _readers_only(request)
+    member = get_object_or_404(Member.objects.select_related("term", "sector", "party"), pk=pk)
+    return render(request, "members/duty_file.html", duty_file_context(member))

@@ -213,3 +213,26 @@ def test_a_rejection_needs_a_reason_and_is_shown_on_the_timeline(client, staff_u
     client.force_login(member.user)
     page = client.get(reverse("members:record_detail", args=[record.pk])).content.decode()
     assert "缺少证明材料" in page
+
+
+def test_a_group_leader_cannot_certify_their_own_attendance(client, committee_leader, past_group_activities):
+    own, _foreign = past_group_activities
+    ParticipationFactory(activity=own, member=committee_leader)
+    client.force_login(committee_leader.user)
+    client.post(
+        reverse("members:activity_attendance", args=[own.pk]), {f"att-{committee_leader.pk}": "present"}
+    )
+    assert Participation.objects.get(member=committee_leader).attendance == "unrecorded"
+    assert not committee_leader.duty_records.exists()
+
+
+def test_the_ranking_and_any_duty_file_are_for_the_office_and_leaders(
+    client, member, other_member, leader_user
+):
+    client.force_login(member.user)
+    assert client.get(reverse("members:ranking")).status_code == 403
+    assert client.get(reverse("members:member_duty_file", args=[other_member.pk])).status_code == 403
+    client.force_login(leader_user)
+    assert client.get(reverse("members:ranking")).status_code == 200
+    page = client.get(reverse("members:member_duty_file", args=[other_member.pk])).content.decode()
+    assert "李委员" in page

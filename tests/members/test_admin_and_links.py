@@ -1,0 +1,59 @@
+"""The office's admin pages open in Chinese, and the work plan shows the activities serving each item."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ActivityFactory, ItemFactory
+from tests.members.factories import DutyRecordFactory, ParticipationFactory
+
+ADMIN_PAGES = [
+    "admin:members_member_changelist",
+    "admin:members_member_add",
+    "admin:members_member_import",
+    "admin:members_activity_changelist",
+    "admin:members_activity_add",
+    "admin:members_participation_import",
+    "admin:members_dutyrecord_changelist",
+    "admin:members_scoringrule_changelist",
+    "admin:members_yearlyminimum_changelist",
+]
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_staff_open_each_admin_page(client, staff_user, name):
+    client.force_login(staff_user)
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_staff_open_an_activity_with_its_participants_and_a_record_with_its_timeline(
+    client, staff_user, member
+):
+    participation = ParticipationFactory(member=member)
+    record = DutyRecordFactory(member=member)
+    client.force_login(staff_user)
+    page = client.get(
+        reverse("admin:members_activity_change", args=[participation.activity_id])
+    ).content.decode()
+    assert "张委员" in page
+    assert client.get(reverse("admin:members_dutyrecord_change", args=[record.pk])).status_code == 200
+
+
+def test_staff_verify_records_with_the_admin_action(client, staff_user, member):
+    record = DutyRecordFactory(member=member)
+    client.force_login(staff_user)
+    client.post(
+        reverse("admin:members_dutyrecord_changelist"), {"action": "verify", "_selected_action": [record.pk]}
+    )
+    record.refresh_from_db()
+    assert record.status == "verified"
+
+
+def test_the_work_plan_lists_the_activities_serving_an_item(db):
+    from workplan.links import linked_records
+
+    item = ItemFactory()
+    activity = ActivityFactory(title="视察簋街")
+    activity.items.add(item)
+    ActivityFactory(title="无关活动")
+    links = linked_records([item.pk])[item.pk]
+    assert [link.title for link in links if link.title.startswith("视察")] == ["视察簋街"]
