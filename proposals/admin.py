@@ -15,7 +15,7 @@ from import_export.admin import ExportMixin
 from cppcc_portal.core.errors import DomainError
 from members.models import HandlingUnit, Member
 from proposals import services
-from proposals.choices import AdoptionLevel, ConversionKind, ReplyCategory, Satisfaction
+from proposals.choices import AdoptionLevel, ConversionKind, ReplyCategory, ReportState, Satisfaction
 from proposals.models import (
     Assignment,
     BulletinIssue,
@@ -302,6 +302,52 @@ class ProposalAdminForm(forms.ModelForm):
                     )
                     % {"length": length, "limit": limit},
                 )
+        kind = data.get("proposer_kind")
+        body = {"party": "party", "sector": "sector", "committee": "committee"}.get(kind)
+        if body and not data.get(body):
+            self.add_error(body, gettext("A collective proposal names the body that makes it."))
+        return data
+
+
+class ReportAdminForm(forms.ModelForm):
+    """Refuses edits the report workflow would refuse, so the error sits on the form."""
+
+    class Meta:
+        model = OpinionReport
+        fields = [
+            "year",
+            "title",
+            "author_kind",
+            "author_member",
+            "party",
+            "sector",
+            "situation",
+            "analysis",
+            "suggestion",
+            "editor_note",
+            "items",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and self.instance.state not in (ReportState.SUBMITTED, ReportState.EDITING):
+            raise ValidationError(gettext("Only a submitted report or one being edited can be changed."))
+        year = data.get("year") or self.instance.year
+        if year:
+            limit = services.year_settings(year).report_length_limit
+            length = sum(len(data.get(f) or "") for f in ("situation", "analysis", "suggestion"))
+            if length > limit:
+                self.add_error(
+                    "situation",
+                    gettext(
+                        "The report is %(length)s characters long; the limit is %(limit)s (one matter per report)."
+                    )
+                    % {"length": length, "limit": limit},
+                )
+        kind = data.get("author_kind")
+        needed = {"member": "author_member", "party": "party", "sector": "sector"}.get(kind)
+        if not self.instance.pk and needed and not data.get(needed):
+            self.add_error(needed, gettext("This field is required."))
         return data
 
 
@@ -452,6 +498,7 @@ class InstructionInline(ReadOnlyInline):
 
 @admin.register(OpinionReport)
 class OpinionReportAdmin(ExportMixin, admin.ModelAdmin):
+    form = ReportAdminForm
     resource_classes = [OpinionReportResource]
     action_form = ReportActionForm
     actions = REPORT_ACTIONS
@@ -470,6 +517,10 @@ class OpinionReportAdmin(ExportMixin, admin.ModelAdmin):
     raw_id_fields = ("author_member",)
     readonly_fields = ("state", "adoption_level", "adopted_on", "bulletin", "submitted_by", "submitted_at")
     inlines = [InstructionInline, ReportEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ("year", "author_kind", "author_member", "party", "sector")
+        return self.readonly_fields + (fixed if obj is not None else ())
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -518,9 +569,12 @@ class BulletinIssueAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse("proposals:bulletin_detail", args=[obj.pk]), gettext("A4")
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (("year",) if obj is not None else ())
+
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["title", "editor", "year"])
+            obj.save(update_fields=["title", "editor"])
             return
         created = services.bulletin_create(actor=request.user, year=obj.year, title=obj.title)
         created.editor = obj.editor

@@ -140,3 +140,20 @@ def test_proposals_and_reports_are_linked_to_plan_items(world):
     links = proposal_and_report_links([item.pk])[item.pk]
     titles = [link.title for link in links]
     assert str(proposal) in titles and report.title in titles and all("草稿" not in t for t in titles)
+
+
+def test_the_office_cannot_edit_an_adopted_report_in_the_admin(client, world):
+    report = services.report_submit(actor=world.proposer.user, title="关于医养结合", situation="情况")
+    services.report_adopt(report=report, actor=world.staff, level="district")
+    login(client, world.staff)
+    url = reverse("admin:proposals_opinionreport_change", args=[report.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {"title": "改过的标题", "situation": "情况", "analysis": "", "suggestion": "", "editor_note": "",
+         "instructions-TOTAL_FORMS": "0", "instructions-INITIAL_FORMS": "0",
+         "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 200
+    report.refresh_from_db()
+    assert report.title == "关于医养结合"
