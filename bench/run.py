@@ -338,8 +338,24 @@ def main() -> None:
                 f"| {page} | {one[page]['median']:.1f} | {row['median']:.1f} | {row['median'] / (one[page]['median'] or 1):.2f}× |"
             )
         report.append("")
+        report += ["## Targets", ""]
+        dash = ten["dashboard"]
+        growth = dash["median"] / (one["dashboard"]["median"] or 1)
+        report.append(
+            f"- dashboard at ten years ≤ 20× the floor: {dash['ratio']:.1f}× — {'met' if dash['ratio'] <= 20 else 'NOT met'}"
+        )
+        report.append(
+            f"- dashboard growth from one to ten years ≤ 1.5×: {growth:.2f}× — {'met' if growth <= 1.5 else 'NOT met'}"
+        )
+        for page, row in ten.items():
+            if page in ("dashboard", "floor (ping)"):
+                continue
+            verdict = "met" if row["ratio"] <= 10 else "NOT met"
+            report.append(f"- {page} at ten years ≤ 10× the floor: {row['ratio']:.1f}× — {verdict}")
+        report.append("")
     env = bench_env(max(sizes))
-    report += ["## Attendance import (10,000 rows)", "", import_benchmark(env), ""]
+    rows = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
+    report += [f"## Attendance import ({rows:,} rows)", "", import_benchmark(env), ""]
     report += ["## Notification sweep", "", sweep_benchmark(env), ""]
     target = ROOT / "docs" / "benchmarks.md"
     target.write_text("\n".join(report))
