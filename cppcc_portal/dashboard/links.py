@@ -53,7 +53,9 @@ def admin_list(model: str, **params) -> str:
     return f"{found[0]}?{urlencode(params)}" if params else found[0]
 
 
+@lru_cache(maxsize=4096)
 def admin_change(model: str, pk) -> str:
+    """The admin page of one row (cached: the same items and tasks are linked on every view)."""
     app_label, model_name = model.lower().split(".")
     try:
         return reverse(f"admin:{app_label}_{model_name}_change", args=[pk])
