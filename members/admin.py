@@ -285,6 +285,9 @@ class ActivityAdmin(admin.ModelAdmin):
         if formset.model is not Participation:
             return super().save_formset(request, form, formset, change)
         activity = form.instance
+        # The rows are written by the services below, not by formset.save(); the admin's change
+        # message still reads these lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         marks: dict[int, str] = {}
         new_members = []
         for inline_form in formset.forms:

@@ -57,3 +57,46 @@ def test_the_work_plan_lists_the_activities_serving_an_item(db):
     ActivityFactory(title="无关活动")
     links = linked_records([item.pk])[item.pk]
     assert [link.title for link in links if link.title.startswith("视察")] == ["视察簋街"]
+
+
+def test_staff_mark_attendance_in_the_activity_inline_and_it_becomes_a_duty_record(client, staff_user, member):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from members.models import DutyRecord
+
+    start = timezone.localtime() - dt.timedelta(days=1)
+    activity = ActivityFactory(title="对口协商会", starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    participation = ParticipationFactory(activity=activity, member=member)
+    client.force_login(staff_user)
+    data = {
+        "title": activity.title,
+        "kind": "meeting",
+        "organiser_kind": "office",
+        "starts_at_0": start.strftime("%Y-%m-%d"),
+        "starts_at_1": start.strftime("%H:%M:%S"),
+        "ends_at_0": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%d"),
+        "ends_at_1": (start + dt.timedelta(hours=2)).strftime("%H:%M:%S"),
+        "status": "planned",
+        "half_days": 1,
+        "reminder_first_hours": 72,
+        "reminder_second_hours": 24,
+        "participations-TOTAL_FORMS": 1,
+        "participations-INITIAL_FORMS": 1,
+        "participations-MIN_NUM_FORMS": 0,
+        "participations-MAX_NUM_FORMS": 1000,
+        "participations-0-id": participation.pk,
+        "participations-0-activity": activity.pk,
+        "participations-0-member": member.pk,
+        "participations-0-attendance": "present",
+        "attachments-TOTAL_FORMS": 0,
+        "attachments-INITIAL_FORMS": 0,
+        "attachments-MIN_NUM_FORMS": 0,
+        "attachments-MAX_NUM_FORMS": 1000,
+    }
+    response = client.post(reverse("admin:members_activity_change", args=[activity.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    participation.refresh_from_db()
+    assert participation.attendance == "present"
+    assert DutyRecord.objects.get(member=member).status == "verified"
