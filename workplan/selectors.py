@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from workplan.choices import ItemStatus
+from cppcc_portal.core.models import AuditEvent
+from workplan.choices import ItemStatus, TaskStatus
 from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, Task, WorkPlan, overdue_q
 
 
@@ -121,3 +123,37 @@ def plan_progress(*, year: int, today: datetime.date | None = None) -> dict | No
             for s in sections
         ],
     }
+
+
+def task_timeline(*, task_ids: list[int], limit: int = 50) -> list[dict]:
+    """Status and due-date changes of the given tasks, newest first, for the item page (1 query)."""
+    if not task_ids:
+        return []
+    events = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Task),
+            object_id__in=[str(pk) for pk in task_ids],
+            action__in=["task.create", "task.status", "task.due_date", "task.import"],
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    labels = dict(TaskStatus.choices)
+    timeline = []
+    for event in events:
+        status = event.changes.get("status") or [None, None]
+        due = event.changes.get("due_date") or [None, None]
+        timeline.append(
+            {
+                "at": event.created_at,
+                "actor": event.actor,
+                "task": event.object_repr,
+                "action": event.action,
+                "from_status": labels.get(status[0], "") if status[0] else "",
+                "to_status": labels.get(status[1], "") if status[1] else "",
+                "from_due": due[0] or "",
+                "to_due": due[1] or "",
+                "note": event.note,
+            }
+        )
+    return timeline

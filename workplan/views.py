@@ -81,6 +81,7 @@ def item_page(request, year: int, number: int):
             "plan": item.plan,
             "tasks": list(item.tasks.all()),
             "updates": list(item.progress_updates.all()),
+            "timeline": selectors.task_timeline(task_ids=[t.pk for t in item.tasks.all()]),
             "linked": linked_records([item.pk])[item.pk],
             "form": form,
             "can_download": roles.can_read_everything(request.user),

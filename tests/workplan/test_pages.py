@@ -214,3 +214,22 @@ def test_a_task_of_another_item_is_refused(client, staff_user, imported_plan):
 
     assert response.status_code == 400
     assert not imported_plan.items.get(number=6).progress_updates.exists()
+
+
+def test_the_item_page_shows_each_task_status_change_as_a_timeline(
+    client, staff_user, member_user, imported_plan
+):
+    from workplan import services
+
+    item = imported_plan.items.get(number=8)
+    task = services.task_create(actor=staff_user, item=item, title="确定全年协商议题")
+    services.task_update(actor=staff_user, task=task, status=TaskStatus.IN_PROGRESS)
+    services.task_update(actor=staff_user, task=task, status=TaskStatus.DONE, note="议题已报区委")
+    client.force_login(member_user)
+
+    page = client.get(reverse("workplan:item", args=[2017, 8])).content.decode()
+
+    assert "未开始 → 进行中" in page
+    assert "进行中 → 已完成" in page
+    assert "议题已报区委" in page
+    assert page.index("进行中 → 已完成") < page.index("未开始 → 进行中")
