@@ -59,7 +59,9 @@ def test_the_work_plan_lists_the_activities_serving_an_item(db):
     assert [link.title for link in links if link.title.startswith("视察")] == ["视察簋街"]
 
 
-def test_staff_mark_attendance_in_the_activity_inline_and_it_becomes_a_duty_record(client, staff_user, member):
+def test_staff_mark_attendance_in_the_activity_inline_and_it_becomes_a_duty_record(
+    client, staff_user, member
+):
     import datetime as dt
 
     from django.utils import timezone
