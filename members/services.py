@@ -71,6 +71,7 @@ DEFAULT_SCORING_RULES = [
     (DutyEventKind.REPORT_SUBMITTED, DutyRole.LEAD, 5, None),
     (DutyEventKind.REPORT_ADOPTED, DutyRole.LEAD, 10, None),
     (DutyEventKind.REPORT_INSTRUCTED, DutyRole.LEAD, 10, None),
+    (DutyEventKind.SUPERVISION, DutyRole.LEAD, 5, None),
     (DutyEventKind.SUPERVISION, DutyRole.PARTICIPANT, 5, None),
     (DutyEventKind.SELF_REPORTED, DutyRole.PARTICIPANT, 2, 20),
 ]
