@@ -259,3 +259,30 @@ def test_a_leader_reads_the_task_list_but_cannot_import(client, leader_user, imp
 
     assert client.get(reverse("admin:workplan_task_changelist")).status_code == 200
     assert client.get(reverse("admin:workplan_task_import")).status_code == 403
+
+
+def test_adding_a_task_in_the_admin_goes_through_the_service(staff_client, staff_user, imported_plan):
+    from cppcc_portal.core.models import AuditEvent
+
+    item = imported_plan.items.get(number=13)
+
+    response = staff_client.post(
+        reverse("admin:workplan_task_add"),
+        {
+            "item": item.pk,
+            "title": "组建社情民意信息员队伍",
+            "owner": staff_user.pk,
+            "start_date": "2017-03-01",
+            "due_date": "2017-04-30",
+            "status": TaskStatus.IN_PROGRESS,
+            "weight": "2",
+            "progress": "",
+        },
+    )
+
+    assert response.status_code == 302
+    task = Task.objects.get()
+    assert (task.item, task.owner, task.weight) == (item, staff_user, 2)
+    assert AuditEvent.objects.filter(action="task.create", object_id=str(task.pk)).exists()
+    item.refresh_from_db()
+    assert item.progress == Decimal("50.00")
