@@ -127,6 +127,7 @@ class SupervisorAppointmentAdmin(admin.ModelAdmin):
                 actor=request.user,
             )
             obj.pk = created.pk
+            obj._state.adding = False
             if obj.term_start:
                 services.appointment_appoint(
                     appointment=created, term_start=obj.term_start, term_end=obj.term_end, actor=request.user
@@ -208,6 +209,7 @@ class RecommendationAdmin(admin.ModelAdmin):
                 actor=request.user,
             )
             obj.pk = created.pk
+            obj._state.adding = False
         elif data:
             fresh = Recommendation.objects.get(pk=obj.pk)
             services.recommendation_update(recommendation=fresh, actor=request.user, **data)

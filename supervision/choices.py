@@ -3,6 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from members.choices import ActivityKind
+
+# Field work that counts as supervision (DOMAIN.md: inspection, hearing, survey).
+SUPERVISION_ACTIVITY_KINDS = (ActivityKind.INSPECTION, ActivityKind.HEARING, ActivityKind.RESEARCH)
+
 
 class TopicSource(models.TextChoices):
     PARTY_COMMITTEE = "party_committee", _("set by the party committee")

@@ -22,6 +22,7 @@ from supervision.choices import (
 )
 from supervision.models import (
     GroupActivity,
+    ProgressNote,
     Recommendation,
     RecommendationEvent,
     SupervisionGroup,
@@ -431,6 +432,9 @@ def _backdate(rec: Recommendation, year: int, month: int) -> None:
         answered_on=(sent + dt.timedelta(days=25)) if rec.answered_on else None,
         closed_on=(sent + dt.timedelta(days=120)) if rec.closed_on else None,
         created_at=F("created_at") - shift - dt.timedelta(days=3),
+    )
+    ProgressNote.objects.filter(item__recommendation=rec).update(
+        reported_at=F("reported_at") - shift + dt.timedelta(days=60)
     )
     events = list(RecommendationEvent.objects.filter(recommendation=rec).order_by("created_at", "pk"))
     for step, event in enumerate(events):

@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 def _columns():
     return [
         ("total", _("Sent")),
-        ("open", _("Open")),
+        ("open", _("Still open")),
         ("awaiting_answer", _("Awaiting answer")),
         ("due_soon", _("Due soon")),
         ("overdue_answer", _("Answer overdue")),

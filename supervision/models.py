@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.choices import (
     FINISHED_ITEM_STATUSES,
+    SUPERVISION_ACTIVITY_KINDS,
     AppointmentStatus,
     ItemStatus,
     RecommendationState,
@@ -152,6 +153,12 @@ class GroupActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} · {self.activity}"
+
+    def clean(self) -> None:
+        if self.activity_id and self.activity.kind not in SUPERVISION_ACTIVITY_KINDS:
+            raise ValidationError(
+                {"activity": _("Only inspections, hearings and surveys count as supervision activities.")}
+            )
 
 
 class SupervisorAppointment(models.Model):
@@ -342,7 +349,10 @@ class ProgressNote(models.Model):
     """A progress report on a rectification item: what was done and how far it has come."""
 
     item = models.ForeignKey(
-        RectificationItem, on_delete=models.CASCADE, related_name="notes", verbose_name=_("item")
+        RectificationItem,
+        on_delete=models.CASCADE,
+        related_name="notes",
+        verbose_name=_("rectification item"),
     )
     percent = models.PositiveSmallIntegerField(_("progress (%)"), validators=[MaxValueValidator(100)])
     note = models.TextField(_("note"))

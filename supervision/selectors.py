@@ -128,7 +128,11 @@ def supervision_activity_ids() -> QuerySet[Activity]:
 
 def appointment_list(*, user) -> QuerySet[SupervisorAppointment]:
     """Appointments a user may read: staff and leaders all, a member their own."""
-    qs = SupervisorAppointment.objects.select_related("member").annotate(report_count=Count("reports"))
+    qs = (
+        SupervisorAppointment.objects.select_related("member")
+        .annotate(report_count=Count("reports"))
+        .order_by("-recommended_on", "id")
+    )
     if roles.can_read_everything(user):
         return qs
     return qs.filter(member_id=_member_id(user)) if _member_id(user) else qs.none()

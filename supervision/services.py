@@ -15,9 +15,9 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import cancel_pending, notify
-from members.choices import ActivityKind
 from supervision.choices import (
     RECTIFICATION_STATES,
+    SUPERVISION_ACTIVITY_KINDS,
     AppointmentStatus,
     ItemStatus,
     RecommendationState,
@@ -62,8 +62,6 @@ TRANSITIONS: dict[tuple[str, str], Step] = {
     (S.UNDER_REVIEW, S.CLOSED): Step(OFFICE),
     (S.UNDER_REVIEW, S.RETURNED): Step(OFFICE, needs_note=True),
 }
-
-SUPERVISION_ACTIVITY_KINDS = (ActivityKind.INSPECTION, ActivityKind.HEARING, ActivityKind.RESEARCH)
 
 
 def allowed_targets(state: str) -> list[str]:

@@ -14,6 +14,7 @@ from supervision.models import (
     SupervisionGroup,
     SupervisionTopic,
     SupervisorAppointment,
+    SupervisorReport,
     TopicSourceLink,
 )
 
@@ -99,6 +100,14 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "recommended_on",
             "report_count",
         ]
+
+
+class SupervisorReportSerializer(serializers.ModelSerializer):
+    filed_on = serializers.DateField(required=False)
+
+    class Meta:
+        model = SupervisorReport
+        fields = ["id", "title", "text", "filed_on"]
 
 
 class ProgressNoteSerializer(serializers.ModelSerializer):

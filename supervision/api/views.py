@@ -55,6 +55,20 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.appointment_list(user=self.request.user)
 
+    @action(detail=True, methods=["get", "post"], serializer_class=s.SupervisorReportSerializer)
+    def reports(self, request, pk=None):
+        """The supervisor's reports; the supervisor (or the office) files a new one with POST."""
+        appointment = self.get_object()
+        if request.method == "POST":
+            payload = s.SupervisorReportSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            report = services.supervisor_report_file(
+                appointment=appointment, actor=request.user, **payload.validated_data
+            )
+            return Response(s.SupervisorReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        reports = selectors.appointment_reports(appointment=appointment)
+        return Response(s.SupervisorReportSerializer(reports, many=True).data)
+
 
 class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Recommendations scoped to the user; each workflow step is a POST action."""

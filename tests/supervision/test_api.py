@@ -173,3 +173,21 @@ def test_the_api_lists_cost_the_same_whatever_the_data(client, staff_user, djang
             assert client.get(f"{API}/groups/").status_code == 200
         with django_assert_max_num_queries(10):
             assert client.get(f"{API}/rectification-items/").status_code == 200
+
+
+def test_a_supervisor_files_a_report_on_their_own_appointment_only(
+    client, staff_user, member_user, member, other_member_user
+):
+    from supervision import services
+
+    appointment = services.appointment_recommend(
+        member=member, post="special_inspector", organisation="区监察局", actor=staff_user
+    )
+    services.appointment_appoint(appointment=appointment, term_start=dt.date(2017, 3, 1), actor=staff_user)
+    client.force_login(member_user)
+    url = f"{API}/appointments/{appointment.pk}/reports/"
+    filed = client.post(url, {"title": "第一季度监督情况", "text": "参加明察暗访两次。"})
+    assert filed.status_code == 201
+    assert [r["title"] for r in client.get(url).json()] == ["第一季度监督情况"]
+    client.force_login(other_member_user)
+    assert client.post(url, {"title": "冒充", "text": "x"}).status_code == 404

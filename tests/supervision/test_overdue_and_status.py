@@ -82,10 +82,10 @@ def test_the_status_exports_to_excel(client, staff_user, unit):
     response = client.get(reverse("supervision:status_export"), {"year": 2017})
     assert response.status_code == 200
     workbook = load_workbook(BytesIO(response.content))
-    assert workbook.sheetnames == ["按部门", "按议题", "逾期"]
+    assert workbook.sheetnames == ["按部门", "按议题", "超期"]
     units = [row[0] for row in workbook["按部门"].iter_rows(min_row=2, values_only=True)]
     assert "区民政局" in units
-    overdue = [row[2] for row in workbook["逾期"].iter_rows(min_row=2, values_only=True)]
+    overdue = [row[2] for row in workbook["超期"].iter_rows(min_row=2, values_only=True)]
     assert overdue == ["逾期未答复的意见"]
 
 
