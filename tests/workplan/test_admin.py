@@ -286,3 +286,18 @@ def test_adding_a_task_in_the_admin_goes_through_the_service(staff_client, staff
     assert AuditEvent.objects.filter(action="task.create", object_id=str(task.pk)).exists()
     item.refresh_from_db()
     assert item.progress == Decimal("50.00")
+
+
+def test_an_excel_export_imports_back_without_changes(imported_plan):
+    import tablib
+
+    from workplan.resources import TaskResource
+
+    TaskFactory(item=imported_plan.items.get(number=9), title="监督", status=TaskStatus.IN_PROGRESS, weight=3)
+    workbook = TaskResource().export().export("xlsx")
+
+    result = TaskResource().import_data(tablib.Dataset().load(workbook, format="xlsx"), dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Task.objects.count() == 1
+    assert (Task.objects.get().weight, Task.objects.get().status) == (3, TaskStatus.IN_PROGRESS)
