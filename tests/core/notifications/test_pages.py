@@ -247,3 +247,14 @@ def test_the_preferences_page_offers_the_kinds_other_apps_send_directly(client, 
     page = client.get(reverse("notifications:preferences")).content.decode()
     for kind in ("proposals.assigned", "supervision.recommendation_sent", "proposals.reply_overdue"):
         assert f'value="{kind}"' in page
+
+
+@pytest.mark.parametrize("rows", [5, 15])
+def test_the_admin_list_query_count_does_not_grow_with_notifications(
+    client, staff_user, member_user, rows, django_assert_max_num_queries
+):
+    for n in range(rows):
+        delivered(member_user, n)
+    client.force_login(staff_user)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("admin:core_notification_changelist")).status_code == 200
