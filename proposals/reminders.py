@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core.notifications import rules
@@ -79,7 +79,7 @@ class CosignDeadline(rules.Rule):
                     dedupe_key=f"{COSIGN_KIND}:{proposal.pk}:{user.pk}:{offset}d:{deadline:%Y%m%d}",
                     title=format_lazy(_("Co-sign by the deadline: {title}"), title=proposal.title),
                     body=lambda deadline=deadline: (
-                        gettext_now(
+                        gettext(
                             "You were invited to co-sign this proposal; the invitation expires on %(date)s."
                         )
                         % {"date": _date(deadline)}
@@ -139,8 +139,7 @@ class ReplyDue(rules.Rule):
                         dedupe_key=f"{REPLY_DUE_KIND}:{assignment.pk}:{user.pk}:{offset}d:{due:%Y%m%d}",
                         title=format_lazy(_("Reply due soon: {title}"), title=_label(proposal)),
                         body=lambda due=due: (
-                            gettext_now("The reply to this proposal is due on %(date)s.")
-                            % {"date": _date(due)}
+                            gettext("The reply to this proposal is due on %(date)s.") % {"date": _date(due)}
                         ),
                         link=unit_link,
                         about=proposal,
@@ -157,7 +156,7 @@ class ReplyDue(rules.Rule):
                 dedupe_key=f"{REPLY_OVERDUE_KIND}:{assignment.pk}:{user.pk}:w{week}:{due:%Y%m%d}",
                 title=format_lazy(_("Overdue reply (催办): {title}"), title=_label(proposal)),
                 body=lambda due=due, unit=assignment.unit: (
-                    gettext_now(
+                    gettext(
                         "The reply of %(unit)s to this proposal was due on %(date)s and has not been given."
                     )
                     % {"unit": unit.name, "date": _date(due)}

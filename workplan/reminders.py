@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core import roles
@@ -70,7 +70,7 @@ class TaskDueReminders(rules.Rule):
                 dedupe_key=f"{TASK_OVERDUE_KIND}:{task.pk}:{task.owner_id}:{task.due_date:%Y%m%d}",
                 title=format_lazy(_("Overdue: {title}"), title=task.title),
                 body=lambda: (
-                    gettext_now("The task “%(title)s” was due on %(when)s and is not done.")
+                    gettext("The task “%(title)s” was due on %(when)s and is not done.")
                     % {"title": task.title, "when": when()}
                 ),
                 link=link,
@@ -87,7 +87,7 @@ class TaskDueReminders(rules.Rule):
                 dedupe_key=f"{TASK_DUE_KIND}:{task.pk}:{task.owner_id}:{days}d:{task.due_date:%Y%m%d}",
                 title=format_lazy(_("Due soon: {title}"), title=task.title),
                 body=lambda: (
-                    gettext_now("The task “%(title)s” is due on %(when)s.")
+                    gettext("The task “%(title)s” is due on %(when)s.")
                     % {"title": task.title, "when": when()}
                 ),
                 link=link,
@@ -123,7 +123,7 @@ class MonthlyDigest(rules.Rule):
         )
 
         def body():
-            return gettext_now(
+            return gettext(
                 "Progress %(progress)s%%. Items done: %(items_done)s of %(items)s. "
                 "Tasks done: %(done)s of %(total)s; overdue: %(overdue)s."
             ) % {
