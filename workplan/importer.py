@@ -209,7 +209,11 @@ def _parse_header(blocks: list[_Block]) -> ParsedPlan:
     )
     search_from = doc_index + 1 if doc_index is not None else 0
     title_index = next(
-        (i for i, b in enumerate(blocks) if i >= search_from and "要点" in b.text and YEAR_RE.search(b.text)),
+        (
+            i
+            for i, b in enumerate(blocks)
+            if i >= search_from and ("要点" in b.text or "计划" in b.text) and YEAR_RE.search(b.text)
+        ),
         None,
     )
     if title_index is None:
