@@ -226,9 +226,12 @@ def _reports(seeder: _Seeder) -> None:
     staff, year = seeder.staff, seeder.year
     topics = [t[0] for t in TOPICS]
     made = []
+    demo_member = services.member_for(seeder.context.users.get("member"))
     for i in range(120):
         topic = topics[i % len(topics)]
         author = seeder.members[(i * 7) % len(seeder.members)]
+        if demo_member is not None and i in (0, 40, 70):  # the demo member follows three of their own
+            author = demo_member
         made.append(
             services.report_submit(
                 actor=staff,
