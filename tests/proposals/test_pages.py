@@ -150,9 +150,17 @@ def test_the_office_cannot_edit_an_adopted_report_in_the_admin(client, world):
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        {"title": "改过的标题", "situation": "情况", "analysis": "", "suggestion": "", "editor_note": "",
-         "instructions-TOTAL_FORMS": "0", "instructions-INITIAL_FORMS": "0",
-         "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"},
+        {
+            "title": "改过的标题",
+            "situation": "情况",
+            "analysis": "",
+            "suggestion": "",
+            "editor_note": "",
+            "instructions-TOTAL_FORMS": "0",
+            "instructions-INITIAL_FORMS": "0",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 200
     report.refresh_from_db()
