@@ -169,33 +169,33 @@ class DutyRecordWriteSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class ReasonSerializer(serializers.Serializer):
+class MembersReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class CodeSerializer(serializers.Serializer):
+class CheckInCodeSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=16)
 
 
-class AttendanceMarkSerializer(serializers.Serializer):
+class AttendanceMarkRowSerializer(serializers.Serializer):
     member = serializers.IntegerField()
     attendance = serializers.ChoiceField(
         choices=[a for a in Attendance.choices if a[0] != Attendance.UNRECORDED]
     )
 
 
-class AttendanceSerializer(serializers.Serializer):
-    marks = AttendanceMarkSerializer(many=True)
+class AttendanceMarksSerializer(serializers.Serializer):
+    marks = AttendanceMarkRowSerializer(many=True)
 
 
-class InviteSerializer(serializers.Serializer):
+class ActivityInviteSerializer(serializers.Serializer):
     committees = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     sectors = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     groups = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     members = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
 
-class ScoreRowSerializer(serializers.Serializer):
+class MemberScoreRowSerializer(serializers.Serializer):
     event_kind = serializers.CharField()
     role = serializers.CharField()
     quantity = serializers.IntegerField()
@@ -205,14 +205,14 @@ class ScoreRowSerializer(serializers.Serializer):
     points = serializers.IntegerField()
 
 
-class ScoreSerializer(serializers.Serializer):
+class MemberScoreSerializer(serializers.Serializer):
     member = serializers.IntegerField(source="member.pk")
     year = serializers.IntegerField()
     total = serializers.IntegerField()
-    breakdown = ScoreRowSerializer(many=True)
+    breakdown = MemberScoreRowSerializer(many=True)
 
 
-class RankingSerializer(serializers.Serializer):
+class ScoreRankingSerializer(serializers.Serializer):
     member = serializers.IntegerField(source="pk")
     member_number = serializers.CharField()
     name = serializers.CharField()

@@ -57,7 +57,7 @@ class MemberViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(serializer_class(member).data)
 
-    @extend_schema(responses=s.ScoreSerializer, parameters=[OpenApiParameter("year", int)])
+    @extend_schema(responses=s.MemberScoreSerializer, parameters=[OpenApiParameter("year", int)])
     @action(detail=True, methods=["get"])
     def score(self, request, pk=None):
         member = self.get_object()
@@ -65,7 +65,9 @@ class MemberViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
             selectors.member_for_user(request.user), member
         ):
             raise PermissionDeniedError("You may see only your own score.")
-        return Response(s.ScoreSerializer(selectors.member_score(member=member, year=_year(request))).data)
+        return Response(
+            s.MemberScoreSerializer(selectors.member_score(member=member, year=_year(request))).data
+        )
 
 
 class SectorViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
@@ -126,10 +128,10 @@ class ActivityViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(s.ParticipationSerializer(participation).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.ParticipationSerializer)
+    @extend_schema(request=s.MembersReasonSerializer, responses=s.ParticipationSerializer)
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
-        reason = self._input(s.ReasonSerializer)["reason"]
+        reason = self._input(s.MembersReasonSerializer)["reason"]
         participation = services.participation_request_leave(
             participation=self._participation(self.get_object()), actor=request.user, reason=reason
         )
@@ -147,27 +149,27 @@ class ActivityViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         participation = services.enrolment_cancel(activity=self.get_object(), actor=request.user)
         return Response(s.ParticipationSerializer(participation).data)
 
-    @extend_schema(request=s.CodeSerializer, responses=s.ParticipationSerializer)
+    @extend_schema(request=s.CheckInCodeSerializer, responses=s.ParticipationSerializer)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
-        code = self._input(s.CodeSerializer)["code"]
+        code = self._input(s.CheckInCodeSerializer)["code"]
         participation = services.check_in(activity=self.get_object(), actor=request.user, code=code)
         return Response(s.ParticipationSerializer(participation).data)
 
-    @extend_schema(request=s.AttendanceSerializer, responses=s.ParticipationSerializer(many=True))
+    @extend_schema(request=s.AttendanceMarksSerializer, responses=s.ParticipationSerializer(many=True))
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
         activity = self.get_object()
-        marks = {m["member"]: m["attendance"] for m in self._input(s.AttendanceSerializer)["marks"]}
+        marks = {m["member"]: m["attendance"] for m in self._input(s.AttendanceMarksSerializer)["marks"]}
         services.attendance_record(activity=activity, actor=request.user, marks=marks)
         rows = selectors.participations_for_activity(user=request.user, activity=activity)
         return Response(s.ParticipationSerializer(rows, many=True).data)
 
-    @extend_schema(request=s.InviteSerializer, responses=s.ParticipationSerializer(many=True))
+    @extend_schema(request=s.ActivityInviteSerializer, responses=s.ParticipationSerializer(many=True))
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         activity = self.get_object()
-        data = self._input(s.InviteSerializer)
+        data = self._input(s.ActivityInviteSerializer)
         created = services.activity_invite(
             activity=activity,
             committees=list(SpecialCommittee.objects.filter(pk__in=data["committees"])),
@@ -233,10 +235,10 @@ class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadO
         record = services.duty_record_verify(record=self.get_object(), actor=request.user)
         return Response(s.DutyRecordSerializer(record).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.DutyRecordSerializer)
+    @extend_schema(request=s.MembersReasonSerializer, responses=s.DutyRecordSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        serializer = s.ReasonSerializer(data=request.data)
+        serializer = s.MembersReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         record = services.duty_record_reject(
             record=self.get_object(), actor=request.user, reason=serializer.validated_data["reason"]
@@ -247,15 +249,17 @@ class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadO
 class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
     """Scores: GET /scores/ is my own; /scores/ranking/ (staff and leaders) ranks members."""
 
-    @extend_schema(responses=s.ScoreSerializer, parameters=[OpenApiParameter("year", int)])
+    @extend_schema(responses=s.MemberScoreSerializer, parameters=[OpenApiParameter("year", int)])
     def list(self, request):
         member = selectors.member_for_user(request.user)
         if member is None:
             raise PermissionDeniedError("Only members have a score.")
-        return Response(s.ScoreSerializer(selectors.member_score(member=member, year=_year(request))).data)
+        return Response(
+            s.MemberScoreSerializer(selectors.member_score(member=member, year=_year(request))).data
+        )
 
     @extend_schema(
-        responses=s.RankingSerializer(many=True),
+        responses=s.ScoreRankingSerializer(many=True),
         parameters=[
             OpenApiParameter("year", int),
             OpenApiParameter("sector", int),
@@ -277,4 +281,4 @@ class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
             else None
         )
         rows = selectors.score_ranking(year=_year(request), sector=sector, committee=committee)[:500]
-        return Response(s.RankingSerializer(rows, many=True).data)
+        return Response(s.ScoreRankingSerializer(rows, many=True).data)
