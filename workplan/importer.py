@@ -131,11 +131,14 @@ def _blocks(text: str) -> list[_Block]:
 
 
 def _first_sentence(paragraph: str) -> str:
+    text = _clean(paragraph)
     if paragraph.startswith(BOLD):
         end = paragraph.find(BOLD, len(BOLD))
-        if end > len(BOLD):
-            return _clean(paragraph[len(BOLD) : end])
-    text = _clean(paragraph)
+        bold = _clean(paragraph[len(BOLD) : end]) if end > len(BOLD) else ""
+        # A bold title without its full stop ("**标题**。正文" or "**标题**正文") ends where the bold ends.
+        if bold and not any(mark in bold for mark in FIRST_SENTENCE_END):
+            after = paragraph[end + len(BOLD) :].lstrip()
+            return bold + after[0] if after[:1] and after[0] in FIRST_SENTENCE_END else bold
     positions = [text.find(mark) for mark in FIRST_SENTENCE_END if mark in text]
     return text[: min(positions) + 1] if positions else text
 

@@ -322,3 +322,18 @@ def test_runs_of_spaces_in_the_title_become_one_space(plan_text):
         parse_text(spaced).title
         == "中国人民政治协商会议北京市东城区 第十四届委员会常务委员会 2017 年工作要点"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("1. **加大民主监督力度。**协助区委。", "加大民主监督力度。"),
+        ("1. **加大民主监督力度**。协助区委。", "加大民主监督力度。"),
+        ("1. **加大民主监督力度**协助区委。", "加大民主监督力度"),
+    ],
+)
+def test_a_bold_title_ends_where_its_sentence_or_its_bold_ends(line, title):
+    item = parse_text(f"2018 年工作要点\n\n一、监督\n\n{line}\n").items[0]
+
+    assert item.title == title
+    assert "*" not in item.text
