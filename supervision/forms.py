@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from supervision.choices import RecommendationState
+from supervision.choices import RecommendationState, ReviewVerdict
 
 
 class AnswerForm(forms.Form):
@@ -31,3 +31,10 @@ class StepForm(forms.Form):
         ]
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea, max_length=5000)
+
+
+class ReviewForm(forms.Form):
+    """The office's follow-up review (回头看): a verdict, and findings (required to return it)."""
+
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=ReviewVerdict.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea, max_length=5000)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
-from supervision import exports, selectors
+from cppcc_portal.core.errors import DomainError
+from supervision import exports, selectors, services
+from supervision.choices import RecommendationState
+from supervision.forms import ReviewForm
 from supervision.models import Recommendation, SupervisionGroup
 
 
@@ -81,11 +86,63 @@ def recommendation_detail(request, pk: int):
         recommendation = selectors.recommendation_get(user=request.user, pk=pk)
     except Recommendation.DoesNotExist as exc:
         raise Http404 from exc
+    office = roles.is_staff_user(request.user)
     return render(
         request,
         "supervision/recommendation.html",
-        {"recommendation": recommendation, "today": timezone.localdate()},
+        {
+            "recommendation": recommendation,
+            "today": timezone.localdate(),
+            "can_send": office and recommendation.state == RecommendationState.DRAFT,
+            "can_review": office and recommendation.state == RecommendationState.UNDER_REVIEW,
+            "review_form": ReviewForm(),
+        },
     )
+
+
+def _office_step(request, pk: int, call) -> HttpResponse:
+    """Run one office step from the recommendation page; a refusal is a message, nothing is written."""
+    if not roles.is_staff_user(request.user):
+        raise PermissionDenied(_("Only the office may do this."))
+    try:
+        recommendation = selectors.recommendation_get(user=request.user, pk=pk)
+    except Recommendation.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        call(recommendation)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The step was recorded."))
+    return redirect("supervision:recommendation", pk=pk)
+
+
+@login_required
+@require_POST
+def recommendation_send(request, pk: int):
+    """The office sends a drafted recommendation to its department."""
+    return _office_step(
+        request, pk, lambda r: services.recommendation_send(recommendation=r, actor=request.user)
+    )
+
+
+@login_required
+@require_POST
+def recommendation_review(request, pk: int):
+    """The office records the follow-up review: close, or return for more rectification."""
+    form = ReviewForm(request.POST)
+
+    def review(recommendation):
+        if not form.is_valid():
+            raise DomainError(_("Choose a verdict."), code="verdict_required")
+        services.recommendation_review(
+            recommendation=recommendation,
+            verdict=form.cleaned_data["verdict"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+
+    return _office_step(request, pk, review)
 
 
 def _require_reader(user) -> None:

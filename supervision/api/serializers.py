@@ -25,7 +25,7 @@ class TopicSourceLinkSerializer(serializers.ModelSerializer):
         fields = ["kind", "reference", "title", "content_type", "object_id"]
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class SupervisionTopicSerializer(serializers.ModelSerializer):
     source_links = TopicSourceLinkSerializer(many=True, read_only=True)
     item_number = serializers.IntegerField(source="item.number", read_only=True, default=None)
 
@@ -46,7 +46,7 @@ class TopicSerializer(serializers.ModelSerializer):
         ]
 
 
-class GroupActivitySerializer(serializers.ModelSerializer):
+class SupervisionActivitySerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="activity.title")
     kind = serializers.CharField(source="activity.kind")
     starts_at = serializers.DateTimeField(source="activity.starts_at")
@@ -56,7 +56,7 @@ class GroupActivitySerializer(serializers.ModelSerializer):
         fields = ["activity", "topic", "title", "kind", "starts_at"]
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class SupervisionGroupSerializer(serializers.ModelSerializer):
     leader_name = serializers.CharField(source="leader.name", read_only=True)
     internal_notes = serializers.SerializerMethodField()
 
@@ -82,7 +82,7 @@ class GroupSerializer(serializers.ModelSerializer):
         return None
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class SupervisorAppointmentSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
     report_count = serializers.IntegerField(read_only=True)
 
@@ -136,7 +136,7 @@ class RectificationItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventSerializer(serializers.ModelSerializer):
+class RecommendationEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = RecommendationEvent
         fields = ["from_state", "to_state", "actor", "note", "created_at"]
@@ -171,35 +171,35 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 class RecommendationDetailSerializer(RecommendationSerializer):
     items = RectificationItemSerializer(many=True, read_only=True)
-    events = EventSerializer(many=True, read_only=True)
+    events = RecommendationEventSerializer(many=True, read_only=True)
 
     class Meta(RecommendationSerializer.Meta):
         fields = [*RecommendationSerializer.Meta.fields, "items", "events"]
 
 
-class NoteSerializer(serializers.Serializer):
+class SupervisionNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AnswerSerializer(serializers.Serializer):
+class RecommendationAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField()
 
 
-class ReviewSerializer(serializers.Serializer):
+class RecommendationReviewSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=ReviewVerdict.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ItemCreateSerializer(serializers.Serializer):
+class RectificationItemCreateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=300)
     owner = serializers.CharField(max_length=64)
     due_on = serializers.DateField()
 
 
-class ProgressSerializer(serializers.Serializer):
+class RectificationProgressSerializer(serializers.Serializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class NotFeasibleReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()

@@ -15,7 +15,7 @@ from supervision.models import ProgressNote, RecommendationEvent, RectificationI
 class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     """Supervision topics: all for staff and leaders, those of their groups for members."""
 
-    serializer_class = s.TopicSerializer
+    serializer_class = s.SupervisionTopicSerializer
     ordering_fields = ["year", "title"]
 
     def get_queryset(self):
@@ -28,7 +28,7 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
 class GroupViewSet(viewsets.ReadOnlyModelViewSet):
     """Supervision groups a user may open; internal notes only for those entitled to them."""
 
-    serializer_class = s.GroupSerializer
+    serializer_class = s.SupervisionGroupSerializer
 
     def get_queryset(self):
         return selectors.group_list(user=self.request.user)
@@ -43,14 +43,14 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def activities(self, request, pk=None):
         group = self.get_object()
-        data = s.GroupActivitySerializer(selectors.group_activities(group=group), many=True).data
+        data = s.SupervisionActivitySerializer(selectors.group_activities(group=group), many=True).data
         return Response(data)
 
 
 class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
     """Supervisor appointments: all for staff and leaders, a member's own otherwise."""
 
-    serializer_class = s.AppointmentSerializer
+    serializer_class = s.SupervisorAppointmentSerializer
 
     def get_queryset(self):
         return selectors.appointment_list(user=self.request.user)
@@ -88,8 +88,13 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         state = self.request.query_params.get("state")
         return qs.filter(state=state) if state else qs
 
+    serializer_class = s.RecommendationSerializer
+
     def get_serializer_class(self):
-        return s.RecommendationDetailSerializer if self.action == "retrieve" else s.RecommendationSerializer
+        # Workflow actions name their own payload serializer in @action(serializer_class=…).
+        return (
+            s.RecommendationDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = s.RecommendationSerializer(data=request.data)
@@ -110,31 +115,36 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         recommendation = selectors.recommendation_get(user=self.request.user, pk=pk)
         return s.RecommendationDetailSerializer(recommendation).data
 
-    def _step(self, request, call, serializer_class=s.NoteSerializer):
+    def _step(self, request, call, serializer_class=s.SupervisionNoteSerializer):
         recommendation = self.get_object()
         payload = serializer_class(data=request.data)
         payload.is_valid(raise_exception=True)
         call(recommendation, **payload.validated_data)
         return Response(self._detail(recommendation.pk))
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], serializer_class=s.SupervisionNoteSerializer)
     def send(self, request, pk=None):
         return self._step(
             request,
             lambda r, note: services.recommendation_send(recommendation=r, note=note, actor=request.user),
         )
 
-    @action(detail=True, methods=["post"], serializer_class=s.AnswerSerializer)
+    @action(detail=True, methods=["post"], serializer_class=s.RecommendationAnswerSerializer)
     def answer(self, request, pk=None):
         return self._step(
             request,
             lambda r, answer: services.recommendation_answer(
                 recommendation=r, answer=answer, actor=request.user
             ),
-            s.AnswerSerializer,
+            s.RecommendationAnswerSerializer,
         )
 
-    @action(detail=True, methods=["post"], url_path="start-rectification")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="start-rectification",
+        serializer_class=s.SupervisionNoteSerializer,
+    )
     def start_rectification(self, request, pk=None):
         return self._step(
             request,
@@ -143,7 +153,9 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             ),
         )
 
-    @action(detail=True, methods=["post"], url_path="request-review")
+    @action(
+        detail=True, methods=["post"], url_path="request-review", serializer_class=s.SupervisionNoteSerializer
+    )
     def request_review(self, request, pk=None):
         return self._step(
             request,
@@ -152,20 +164,20 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             ),
         )
 
-    @action(detail=True, methods=["post"], serializer_class=s.ReviewSerializer)
+    @action(detail=True, methods=["post"], serializer_class=s.RecommendationReviewSerializer)
     def review(self, request, pk=None):
         return self._step(
             request,
             lambda r, verdict, note: services.recommendation_review(
                 recommendation=r, verdict=verdict, note=note, actor=request.user
             ),
-            s.ReviewSerializer,
+            s.RecommendationReviewSerializer,
         )
 
-    @action(detail=True, methods=["post"], serializer_class=s.ItemCreateSerializer)
+    @action(detail=True, methods=["post"], serializer_class=s.RectificationItemCreateSerializer)
     def items(self, request, pk=None):
         recommendation = self.get_object()
-        payload = s.ItemCreateSerializer(data=request.data)
+        payload = s.RectificationItemCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         item = services.rectification_item_add(
             recommendation=recommendation, actor=request.user, **payload.validated_data
@@ -181,10 +193,10 @@ class RectificationItemViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.rectification_item_list(user=self.request.user).prefetch_related("notes")
 
-    @action(detail=True, methods=["post"], serializer_class=s.ProgressSerializer)
+    @action(detail=True, methods=["post"], serializer_class=s.RectificationProgressSerializer)
     def progress(self, request, pk=None):
         item = self.get_object()
-        payload = s.ProgressSerializer(data=request.data)
+        payload = s.RectificationProgressSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.rectification_progress_report(item=item, actor=request.user, **payload.validated_data)
         return Response(
@@ -193,10 +205,12 @@ class RectificationItemViewSet(viewsets.ReadOnlyModelViewSet):
             ).data
         )
 
-    @action(detail=True, methods=["post"], url_path="not-feasible", serializer_class=s.ReasonSerializer)
+    @action(
+        detail=True, methods=["post"], url_path="not-feasible", serializer_class=s.NotFeasibleReasonSerializer
+    )
     def not_feasible(self, request, pk=None):
         item = self.get_object()
-        payload = s.ReasonSerializer(data=request.data)
+        payload = s.NotFeasibleReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.rectification_item_accept_not_feasible(
             item=item, reason=payload.validated_data["reason"], actor=request.user

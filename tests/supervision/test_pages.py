@@ -148,3 +148,28 @@ def test_the_work_plan_item_lists_its_supervision_topics():
         "地下空间整治",
         "居家养老",
     ]
+
+
+def test_the_office_returns_a_recommendation_from_its_page_with_findings(client, staff_user):
+    rec = RecommendationFactory(state=S.UNDER_REVIEW)
+    ItemFactory(recommendation=rec, status=ItemStatus.IN_PROGRESS, percent=60)
+    client.force_login(staff_user)
+    page = reverse("supervision:recommendation", args=[rec.pk])
+    assert "回头看" in client.get(page).content.decode()
+    refused = client.post(reverse("supervision:review", args=[rec.pk]), {"verdict": "rectified"}, follow=True)
+    assert "仍有整改事项未完成" in refused.content.decode()
+    client.post(
+        reverse("supervision:review", args=[rec.pk]), {"verdict": "not_rectified", "note": "台账不全"}
+    )
+    rec.refresh_from_db()
+    assert rec.state == S.RETURNED
+    assert rec.reviews.get().note == "台账不全"
+
+
+def test_leaders_and_members_cannot_take_office_steps(client, leader_user, member_user):
+    rec = RecommendationFactory()
+    for user in (leader_user, member_user):
+        client.force_login(user)
+        assert client.post(reverse("supervision:send", args=[rec.pk])).status_code == 403
+    rec.refresh_from_db()
+    assert rec.state == S.DRAFT
