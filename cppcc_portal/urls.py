@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cppcc_portal.core import api as core_api
@@ -17,6 +19,8 @@ admin.site.index_title = _("Office administration")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on every site; answer it rather than log a 404 on each page.
+    path("favicon.ico", RedirectView.as_view(url=static("core/favicon.png"), permanent=True), name="favicon"),
     path("readyz", core_views.readyz, name="readyz"),
     path("language/", core_views.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
