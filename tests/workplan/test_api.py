@@ -140,3 +140,31 @@ def test_an_attachment_posted_through_the_api_is_checked_by_content(api, staff_u
     assert response.status_code == 400
     assert response.json()["code"] == "file_type"
     assert not ProgressUpdate.objects.exists()
+
+
+def test_the_task_and_item_lists_cost_the_same_queries_whatever_their_size(
+    api, member_user, imported_plan, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    api.force_authenticate(member_user)
+    items = list(imported_plan.items.all())
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/api/v1/workplan/tasks/?year=2017").status_code == 200
+            assert api.get("/api/v1/workplan/items/?year=2017").status_code == 200
+        return len(queries)
+
+    for item in items[:2]:
+        TaskFactory(item=item, owner=UserFactory())
+    small = count()
+    for item in items:
+        for _ in range(2):
+            TaskFactory(item=item, owner=UserFactory())
+
+    with django_assert_max_num_queries(small):
+        count()
