@@ -165,3 +165,11 @@ def test_the_office_cannot_edit_an_adopted_report_in_the_admin(client, world):
     assert response.status_code == 200
     report.refresh_from_db()
     assert report.title == "关于医养结合"
+
+
+def test_states_read_in_the_domains_own_words(client, world):
+    rejected = world.reach(S.AWAITING_REVIEW)
+    services.proposal_reject(proposal=rejected, actor=world.staff, reason="属于个人诉求")
+    login(client, world.proposer.user)
+    page = client.get(reverse("proposals:detail", args=[rejected.pk])).content.decode()
+    assert "不予立案" in page and "属于个人诉求" in page
