@@ -256,6 +256,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The apps' workflows each have a `state`/`status`; name every choice set once, by its class.
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStateEnum": "proposals.choices.ProposalState",
+        "ReportStateEnum": "proposals.choices.ReportState",
+        "BulletinStateEnum": "proposals.choices.BulletinState",
+        "CosignStateEnum": "proposals.choices.CosignState",
+        "ExcellentStateEnum": "proposals.choices.ExcellentState",
+        "ReplyCategoryEnum": "proposals.choices.ReplyCategory",
+        "RecommendationStateEnum": "supervision.choices.RecommendationState",
+        "RectificationItemStatusEnum": "supervision.choices.ItemStatus",
+        "AppointmentStatusEnum": "supervision.choices.AppointmentStatus",
+        "MemberStatusEnum": "members.choices.MemberStatus",
+        "ActivityStatusEnum": "members.choices.ActivityStatus",
+        "DutyRecordStatusEnum": "members.choices.DutyRecordStatus",
+        "InvitationStateEnum": "members.choices.InvitationState",
+        "EnrolmentStateEnum": "members.choices.EnrolmentState",
+        "WorkStatusEnum": "workplan.choices.TaskStatus",
+        "ExportStateEnum": "cppcc_portal.dashboard.choices.ExportState",
+        "NotificationStateEnum": "cppcc_portal.core.models.NotificationState",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
