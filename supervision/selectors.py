@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cppcc_portal.core import roles
+from members.choices import Attendance
 from members.models import Activity
 from members.selectors import member_for_user, units_for_user
 from supervision.choices import (
@@ -108,8 +109,18 @@ def group_ids_with_notes(user) -> set[int] | None:
 
 
 def group_activities(*, group: SupervisionGroup) -> QuerySet[GroupActivity]:
-    """The supervision activities of a group, newest first, with their activity and topic."""
-    return GroupActivity.objects.filter(group=group).select_related("activity", "topic")
+    """The supervision activities of a group, newest first, with their topic and attendance counts."""
+    return (
+        GroupActivity.objects.filter(group=group)
+        .select_related("activity", "topic")
+        .annotate(
+            present_count=Count(
+                "activity__participations", filter=Q(activity__participations__attendance=Attendance.PRESENT)
+            ),
+            invited_count=Count("activity__participations"),
+        )
+        .order_by("-activity__starts_at", "pk")
+    )
 
 
 def activity_list_for_user(*, user) -> QuerySet[GroupActivity]:

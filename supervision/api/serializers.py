@@ -203,3 +203,13 @@ class RectificationProgressSerializer(serializers.Serializer):
 
 class NotFeasibleReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class TopicApprovalSerializer(serializers.Serializer):
+    approved_on = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class AppointmentTermSerializer(serializers.Serializer):
+    term_start = serializers.DateField()
+    term_end = serializers.DateField(required=False, allow_null=True)

@@ -24,6 +24,17 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
             user=self.request.user, year=int(year) if year and year.isdigit() else None
         )
 
+    @action(detail=True, methods=["post"], serializer_class=s.TopicApprovalSerializer)
+    def approve(self, request, pk=None):
+        """Record the standing committee's approval (the office only)."""
+        topic = self.get_object()
+        payload = s.TopicApprovalSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.topic_approve(topic=topic, actor=request.user, **payload.validated_data)
+        return Response(
+            s.SupervisionTopicSerializer(selectors.topic_list(user=request.user).get(pk=topic.pk)).data
+        )
+
 
 class GroupViewSet(viewsets.ReadOnlyModelViewSet):
     """Supervision groups a user may open; internal notes only for those entitled to them."""
@@ -54,6 +65,22 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.appointment_list(user=self.request.user)
+
+    @action(detail=True, methods=["post"], serializer_class=s.AppointmentTermSerializer)
+    def appoint(self, request, pk=None):
+        """Record that the outside organisation appointed the member (the office only)."""
+        appointment = self.get_object()
+        payload = s.AppointmentTermSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.appointment_appoint(appointment=appointment, actor=request.user, **payload.validated_data)
+        return Response(s.SupervisorAppointmentSerializer(self.get_queryset().get(pk=appointment.pk)).data)
+
+    @action(detail=True, methods=["post"], serializer_class=s.SupervisionNoteSerializer)
+    def end(self, request, pk=None):
+        """End the appointment (the office only)."""
+        appointment = self.get_object()
+        services.appointment_end(appointment=appointment, actor=request.user)
+        return Response(s.SupervisorAppointmentSerializer(self.get_queryset().get(pk=appointment.pk)).data)
 
     @action(detail=True, methods=["get", "post"], serializer_class=s.SupervisorReportSerializer)
     def reports(self, request, pk=None):

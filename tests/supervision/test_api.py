@@ -191,3 +191,27 @@ def test_a_supervisor_files_a_report_on_their_own_appointment_only(
     assert [r["title"] for r in client.get(url).json()] == ["第一季度监督情况"]
     client.force_login(other_member_user)
     assert client.post(url, {"title": "冒充", "text": "x"}).status_code == 404
+
+
+def test_the_office_approves_a_topic_and_appoints_a_supervisor_through_the_api(
+    client, staff_user, leader_user, member
+):
+    from supervision import services
+
+    topic = TopicFactory(title="居家养老")
+    appointment = services.appointment_recommend(
+        member=member, post="party_conduct", organisation="区纪委", actor=staff_user
+    )
+    client.force_login(leader_user)
+    assert client.post(f"{API}/topics/{topic.pk}/approve/").status_code == 403
+    assert (
+        client.post(f"{API}/appointments/{appointment.pk}/appoint/", {"term_start": "2017-03-01"}).status_code
+        == 403
+    )
+    client.force_login(staff_user)
+    approved = client.post(f"{API}/topics/{topic.pk}/approve/", {"approved_on": "2017-03-01"})
+    assert approved.json()["is_approved"] is True
+    assert client.post(f"{API}/topics/{topic.pk}/approve/").status_code == 400
+    appointed = client.post(f"{API}/appointments/{appointment.pk}/appoint/", {"term_start": "2017-03-01"})
+    assert appointed.json()["status"] == "appointed"
+    assert client.post(f"{API}/appointments/{appointment.pk}/end/").json()["status"] == "ended"

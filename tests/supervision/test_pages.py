@@ -84,10 +84,17 @@ def test_the_member_portal_lists_groups_and_activities(client, staff_user, membe
         actor=staff_user,
     )
     assert link.activity.participations.filter(member=member).exists()
+    from members.services import attendance_record
+
+    attendance_record(
+        activity=link.activity, actor=staff_user, marks={member.pk: "present", group.leader_id: "leave"}
+    )
     client.force_login(member_user)
     page = client.get(reverse("supervision:my")).content.decode()
     assert "社会管理综合治理民主监督小组" in page
     assert "居家养老服务驿站调研" in page
+    group_page = client.get(reverse("supervision:group", args=[group.pk])).content.decode()
+    assert "出席 1 人 / 应到 2 人" in group_page
 
 
 def test_the_topic_page_lists_the_years_topics_for_leaders(client, leader_user):
