@@ -211,9 +211,13 @@ def measure(url: str, cookie: str, duration: int, connections: int) -> dict:
         text=True,
         check=True,
     ).stdout
+    completed = int(re.search(r"(\d+) requests in", out).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    if completed == 0:
+        # Slower than the whole run: wrk prints no distribution, the page gets no figure.
+        return {"status": status, "median": None, "p99": None, "rps": 0.0, "non2xx": 0}
     median = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "status": status,
@@ -239,16 +243,19 @@ def pages(years: int, env: dict, duration: int, connections: int) -> list[dict]:
         for label, path, who in PAGES:
             row = measure(f"http://127.0.0.1:{PORT}{path}", cookies[who], duration, connections)
             row.update({"page": label, "path": path})
-            say(
-                f"   {label:<32} median {row['median']:8.1f} ms  p99 {row['p99']:8.1f} ms  "
-                f"{row['rps']:7.1f} req/s  status {row['status']}"
-            )
+            if row["median"] is None:
+                say(f"   {label:<32} no request completed within {duration} s")
+            else:
+                say(
+                    f"   {label:<32} median {row['median']:8.1f} ms  p99 {row['p99']:8.1f} ms  "
+                    f"{row['rps']:7.1f} req/s  status {row['status']}"
+                )
             results.append(row)
     finally:
         stop(process)
     floor = results[0]["median"] or 1
     for row in results:
-        row["ratio"] = row["median"] / floor
+        row["ratio"] = row["median"] / floor if row["median"] is not None else None
     return results
 
 
@@ -294,6 +301,9 @@ def machine() -> str:
 def table(rows: list[dict]) -> str:
     lines = ["| page | path | median (ms) | p99 (ms) | req/s | × floor |", "|---|---|---:|---:|---:|---:|"]
     for row in rows:
+        if row["median"] is None:
+            lines.append(f"| {row['page']} | `{row['path']}` | no request completed | — | 0 | — |")
+            continue
         lines.append(
             f"| {row['page']} | `{row['path']}` | {row['median']:.1f} | {row['p99']:.1f} | {row['rps']:.0f} | "
             f"{row['ratio']:.1f} |"
@@ -334,6 +344,9 @@ def main() -> None:
             "|---|---:|---:|---:|",
         ]
         for page, row in ten.items():
+            if row["median"] is None or one[page]["median"] is None:
+                report.append(f"| {page} | {one[page]['median'] or '—'} | {row['median'] or '—'} | — |")
+                continue
             report.append(
                 f"| {page} | {one[page]['median']:.1f} | {row['median']:.1f} | {row['median'] / (one[page]['median'] or 1):.2f}× |"
             )
@@ -349,6 +362,9 @@ def main() -> None:
         )
         for page, row in ten.items():
             if page in ("dashboard", "floor (ping)"):
+                continue
+            if row["ratio"] is None:
+                report.append(f"- {page} at ten years ≤ 10× the floor: no request completed — NOT met")
                 continue
             verdict = "met" if row["ratio"] <= 10 else "NOT met"
             report.append(f"- {page} at ten years ≤ 10× the floor: {row['ratio']:.1f}× — {verdict}")
