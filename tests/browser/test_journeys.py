@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.conftest import PHONE
 from tests.conftest import PASSWORD
-from tests.factories import ItemFactory
+from tests.factories import ActivityFactory, ItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,4 +31,70 @@ def test_api_docs_render_under_the_content_security_policy(open_browser, staff_u
     visit.page.wait_for_selector(".swagger-ui .info .title")
     assert "CPPCC portal API" in visit.page.inner_text(".swagger-ui .info .title")
     visit.page.wait_for_selector(".opblock-tag")
+    visit.assert_clean()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_member_on_a_phone_accepts_an_invitation_logs_a_duty_record_and_proposes_with_a_cosigner(
+    open_browser, member, other_member
+):
+    from members.choices import InvitationState
+    from members.models import DutyRecord
+    from proposals.models import Proposal
+    from tests.members.factories import ParticipationFactory
+    from tests.proposals.factories import CategoryFactory
+
+    CategoryFactory(name="城市建设管理")
+    invitation = ParticipationFactory(member=member, activity=ActivityFactory(title="专题视察"))
+    visit = open_browser(viewport=PHONE)
+    visit.go("/accounts/login/")
+    visit.page.fill("input[name=username]", "member")
+    visit.page.fill("input[name=password]", PASSWORD)
+    with visit.page.expect_navigation():
+        visit.page.press("input[name=password]", "Enter")
+
+    # The invitation: open the activity and say yes.
+    visit.go(f"/portal/activities/{invitation.activity.pk}/")
+    assert "专题视察" in visit.page.content()
+    with visit.page.expect_navigation():
+        visit.page.click(f"form[action='/portal/activities/{invitation.activity.pk}/accept/'] button")
+    invitation.refresh_from_db()
+    assert invitation.invitation == InvitationState.ACCEPTED
+
+    # A duty record the office could not see, with its evidence file.
+    visit.go("/portal/records/")
+    form = visit.page.locator("form[enctype='multipart/form-data']")
+    form.locator("input[name=occurred_on]").fill("2017-05-04")
+    form.locator("input[name=title]").fill("走访东华门社区居民")
+    form.locator("input[type=file]").set_input_files(
+        [{"name": "evidence.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    with visit.page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    record = DutyRecord.objects.get(member=member, title="走访东华门社区居民")
+    assert record.evidence.count() == 1
+
+    # A proposal, a co-signer invited by member number, then submitted.
+    visit.go("/portal/proposals/new/")
+    visit.page.fill("input[name=title]", "关于缓解胡同停车难的建议")
+    visit.page.select_option("select[name=category]", label="城市建设管理")
+    visit.page.fill("textarea[name=reason]", "胡同停车位紧张，占道停车影响消防通道。")
+    visit.page.fill("textarea[name=suggestions]", "建设立体停车设施，推行错时共享停车。")
+    visit.page.locator("form.card input[type=file]").set_input_files(
+        [{"name": "survey.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    with visit.page.expect_navigation():
+        visit.page.click("form.card button[type=submit]")
+    proposal = Proposal.objects.get(title="关于缓解胡同停车难的建议")
+    visit.page.fill("input[name=member_numbers]", other_member.member_number)
+    with visit.page.expect_navigation():
+        visit.page.click(f"form[action='/portal/proposals/{proposal.pk}/invite/'] button")
+    with visit.page.expect_navigation():
+        visit.page.click(f"form[action='/portal/proposals/{proposal.pk}/submit/'] button")
+    proposal.refresh_from_db()
+    assert proposal.state == "cosigning"
+    assert proposal.cosignatures.filter(member=other_member).exists()
+    assert visit.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     visit.assert_clean()
