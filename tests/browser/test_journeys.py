@@ -98,3 +98,73 @@ def test_member_on_a_phone_accepts_an_invitation_logs_a_duty_record_and_proposes
     assert proposal.cosignatures.filter(member=other_member).exists()
     assert visit.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     visit.assert_clean()
+
+
+def log_in_as(visit, username):
+    visit.go("/accounts/login/")
+    visit.page.fill("input[name=username]", username)
+    visit.page.fill("input[name=password]", PASSWORD)
+    with visit.page.expect_navigation():
+        visit.page.press("input[name=password]", "Enter")
+
+
+def test_a_unit_answers_an_assigned_proposal_and_the_proposer_rates_the_answer(
+    open_browser, member, other_member, staff_user, unit, unit_user, other_unit, other_unit_user
+):
+    from proposals import services
+    from proposals.choices import ProposalState
+    from tests.proposals.factories import CategoryFactory
+    from tests.proposals.world import World
+
+    world = World(
+        proposer=member,
+        cosigner=other_member,
+        staff=staff_user,
+        unit=unit,
+        unit_user=unit_user,
+        other_unit=other_unit,
+        other_unit_user=other_unit_user,
+        category=CategoryFactory(),
+    )
+    proposal = world.reach(ProposalState.ASSIGNED, assisting=False)
+
+    unit_visit = open_browser()
+    log_in_as(unit_visit, "unit")
+    unit_visit.go("/units/")
+    assert proposal.title in unit_visit.page.content()
+    unit_visit.go(f"/units/proposals/{proposal.pk}/")
+    with unit_visit.page.expect_navigation():
+        unit_visit.page.click(f"form[action='/units/proposals/{proposal.pk}/start/'] button")
+    unit_visit.go(f"/units/proposals/{proposal.pk}/reply/")
+    form = unit_visit.page.locator("form.card")
+    form.locator("select[name=category]").select_option("A")
+    form.locator("input[name=document_number]").fill("东民函〔2017〕12号")
+    form.locator("input[name=contact_person]").fill("王科长")
+    form.locator("input[name=contact_phone]").fill("010-64000000")
+    form.locator("textarea[name=body]").fill("已会同街道建设共享停车位。")
+    form.locator("input[type=file]").set_input_files(
+        [{"name": "reply.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    with unit_visit.page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    unit_visit.go(f"/units/proposals/{proposal.pk}/")
+    with unit_visit.page.expect_navigation():
+        unit_visit.page.click(f"form[action='/units/proposals/{proposal.pk}/send/'] button")
+    unit_visit.assert_clean()
+
+    proposal.refresh_from_db()
+    if proposal.state == ProposalState.UNDER_REVIEW:
+        services.reply_review(proposal=proposal, actor=staff_user)  # the office's step, not this journey's
+        proposal.refresh_from_db()
+    assert proposal.state == ProposalState.AWAITING_EVALUATION
+
+    member_visit = open_browser(viewport=PHONE)
+    log_in_as(member_visit, "member")
+    member_visit.go(f"/portal/proposals/{proposal.pk}/")
+    assert "已会同街道建设共享停车位。" in member_visit.page.content()
+    rating = member_visit.page.locator(f"form[action='/portal/proposals/{proposal.pk}/rate/']")
+    rating.locator("input[name=rating][value=satisfied]").check()
+    with member_visit.page.expect_navigation():
+        rating.locator("button[type=submit]").click()
+    assert proposal.feedback.filter(rating="satisfied").exists()
+    member_visit.assert_clean()
