@@ -17,6 +17,12 @@ urlpatterns = [
     path("my-bodies/activities/", views.led_activities, name="led_activities"),
     path("records/", views.records, name="records"),
     path("records/<int:pk>/", views.record_detail, name="record_detail"),
+    path("records/<int:pk>/files/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
+    path(
+        "activities/<int:pk>/files/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
     path("records/<int:pk>/verify/", views.record_verify, name="record_verify"),
     path("records/<int:pk>/reject/", views.record_reject, name="record_reject"),
     path("score/", views.score, name="score"),

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -496,3 +496,22 @@ def member_duty_file(request, pk):
     _readers_only(request)
     member = get_object_or_404(Member.objects.select_related("term", "sector", "party"), pk=pk)
     return render(request, "members/duty_file.html", duty_file_context(member))
+
+
+# --- files: served through the same scoping as the records they belong to -----------------------------
+
+
+@login_required
+def evidence_download(request, pk, evidence_id):
+    """An evidence file of a duty record the user may see (404 otherwise)."""
+    record = get_object_or_404(selectors.duty_record_list(user=request.user), pk=pk)
+    evidence = get_object_or_404(record.evidence.all(), pk=evidence_id)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+
+
+@login_required
+def attachment_download(request, pk, attachment_id):
+    """A file of an activity's outcome report, for those who may see the activity."""
+    activity = get_object_or_404(selectors.activity_list(user=request.user), pk=pk)
+    attachment = get_object_or_404(activity.attachments.all(), pk=attachment_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)

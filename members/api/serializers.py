@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from members.choices import Attendance
@@ -128,9 +129,14 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
 
 class DutyEvidenceSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
     class Meta:
         model = DutyEvidence
-        fields = ["id", "original_name", "size", "file", "uploaded_at"]
+        fields = ["id", "original_name", "size", "download_url", "uploaded_at"]
+
+    def get_download_url(self, obj) -> str:
+        return reverse("members:evidence_download", args=[obj.record_id, obj.pk])
 
 
 class DutyRecordSerializer(serializers.ModelSerializer):

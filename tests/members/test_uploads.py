@@ -100,3 +100,15 @@ def test_a_member_cannot_log_an_attendance_or_proposal_kind_themselves(client, m
     )
     assert response.status_code == 400
     assert not DutyRecord.objects.exists()
+
+
+def test_evidence_is_downloaded_by_its_member_and_reviewers_only(client, member, other_member, staff_user):
+    client.force_login(member.user)
+    post_record(client, SimpleUploadedFile("photo.png", PNG))
+    evidence = DutyEvidence.objects.get()
+    url = reverse("members:evidence_download", args=[evidence.record_id, evidence.pk])
+    assert b"".join(client.get(url).streaming_content) == PNG
+    client.force_login(other_member.user)
+    assert client.get(url).status_code == 404
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 200
