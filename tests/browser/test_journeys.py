@@ -1,5 +1,7 @@
 """Each actor's main journey in real Chromium, on a phone or a desktop, with nothing from outside."""
 
+import datetime as dt
+
 import pytest
 
 from tests.browser.conftest import PHONE
@@ -168,3 +170,22 @@ def test_a_unit_answers_an_assigned_proposal_and_the_proposer_rates_the_answer(
         rating.locator("button[type=submit]").click()
     assert proposal.feedback.filter(rating="satisfied").exists()
     member_visit.assert_clean()
+
+
+def test_a_leader_opens_the_dashboard_and_drills_down_to_the_overdue_tasks(open_browser, leader_user):
+    from tests.workplan.factories import TaskFactory
+
+    item = ItemFactory(title="开展专题协商")
+    TaskFactory(
+        item=item, title="组织协商座谈会", start_date=dt.date(2017, 2, 1), due_date=dt.date(2017, 3, 1)
+    )
+    visit = open_browser()
+    log_in_as(visit, "leader")
+    visit.go(f"/dashboard/?year={item.section.plan.year}")
+    overdue = visit.page.locator("a.tag.late").first
+    assert overdue.inner_text().strip() == "1"
+    with visit.page.expect_navigation():
+        overdue.click()
+    assert "/admin/workplan/task/" in visit.page.url
+    assert "组织协商座谈会" in visit.page.content()
+    visit.assert_clean()
