@@ -11,6 +11,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -220,8 +222,13 @@ class ParticipationInline(admin.TabularInline):
 class ActivityAttachmentInline(admin.TabularInline):
     model = ActivityAttachment
     extra = 0
-    fields = ["original_name", "file", "size", "uploaded_at"]
-    readonly_fields = ["original_name", "file", "size", "uploaded_at"]
+    fields = ["download", "size", "uploaded_at"]
+    readonly_fields = ["download", "size", "uploaded_at"]
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("members:attachment_download", args=[obj.activity_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -445,8 +452,13 @@ class ParticipationAdmin(RuleImportMixin, ImportExportModelAdmin):
 class DutyEvidenceInline(admin.TabularInline):
     model = DutyEvidence
     extra = 0
-    fields = ["original_name", "file", "size", "uploaded_at"]
+    fields = ["download", "size", "uploaded_at"]
     readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("members:evidence_download", args=[obj.record_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
     def has_add_permission(self, request, obj=None):
         return False
