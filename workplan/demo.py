@@ -13,7 +13,7 @@ from workplan.importer import parse_file
 from workplan.models import Item, ProgressUpdate, Task, WorkPlan
 
 PLAN_FILE = Path(__file__).resolve().parent / "data" / "dongcheng-cppcc-2017-work-plan.txt"
-DONE, DOING, TODO, PAUSED = (
+DONE, DOING, WAITING, PAUSED = (
     TaskStatus.DONE,
     TaskStatus.IN_PROGRESS,
     TaskStatus.NOT_STARTED,
@@ -36,7 +36,7 @@ TASKS: dict[int, list[tuple[str, str, str, str, int]]] = {
     ],
     4: [
         ("委员履职综合评价办法修订", "03-01", "06-30", DOING, 2),
-        ("委员履职微信平台上线", "04-01", "08-31", TODO, 1),
+        ("委员履职微信平台上线", "04-01", "08-31", WAITING, 1),
     ],
     5: [("专门委员会组建", "03-01", "04-15", DONE, 2), ("界别活动年度计划", "04-01", "05-31", DOING, 1)],
     6: [
@@ -47,7 +47,7 @@ TASKS: dict[int, list[tuple[str, str, str, str, int]]] = {
     8: [
         ("确定全年协商议题", "02-01", "03-31", DONE, 1),
         ("常委会专题协商：非首都功能疏解", "05-01", "07-31", DOING, 2),
-        ("低收入人群生活状况对口协商", "08-01", "11-30", TODO, 1),
+        ("低收入人群生活状况对口协商", "08-01", "11-30", WAITING, 1),
     ],
     9: [
         ("起草民主监督实施办法", "03-01", "06-30", DONE, 1),
@@ -56,12 +56,12 @@ TASKS: dict[int, list[tuple[str, str, str, str, int]]] = {
     ],
     10: [
         ("簋街、南锣鼓巷重点街区视察", "05-01", "06-30", DONE, 1),
-        ("冬奥冰雪运动发展座谈", "09-01", "11-30", TODO, 1),
+        ("冬奥冰雪运动发展座谈", "09-01", "11-30", WAITING, 1),
     ],
     11: [
         ("重点提案督办", "04-01", "10-31", DOING, 2),
-        ("提案分析会", "11-01", "11-30", TODO, 1),
-        ("优秀提案评选", "11-15", "12-31", TODO, 1),
+        ("提案分析会", "11-01", "11-30", WAITING, 1),
+        ("优秀提案评选", "11-15", "12-31", WAITING, 1),
     ],
     12: [
         ("停车服务管理综合调研", "04-01", "09-30", DOING, 2),
@@ -79,7 +79,7 @@ TASKS: dict[int, list[tuple[str, str, str, str, int]]] = {
         ("常委会年度学习计划", "02-01", "03-15", DONE, 1),
         ("定期听取专委会工作汇报", "04-01", "12-15", DOING, 1),
     ],
-    19: [("修订机关工作规程", "03-01", "08-31", DOING, 1), ("“走转改”活动", "05-01", "10-31", TODO, 1)],
+    19: [("修订机关工作规程", "03-01", "08-31", DOING, 1), ("“走转改”活动", "05-01", "10-31", WAITING, 1)],
     20: [
         ("文史资料征集", "03-01", "12-31", DOING, 2),
         ("政协网站和微信公众号改版", "04-01", "07-31", DONE, 1),
