@@ -1,120 +1,157 @@
-"""Reminder rules of democratic supervision: answers coming due, overdue answers chased and escalated."""
+"""Reminder rules of democratic supervision: departments before answers and rectification are due, escalation."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 
-from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
-from django.urls import reverse
+from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core import roles
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications.kinds import register_kind
-from supervision.choices import RecommendationState
-from supervision.models import Recommendation
-from supervision.selectors import rectification_items_overdue
+from supervision.choices import FINISHED_ITEM_STATUSES, RECTIFICATION_STATES, RecommendationState
+from supervision.models import Recommendation, RectificationItem
+from supervision.signals import recommendation_transitioned
 
 # Kinds the services send directly; registered so people can choose them for e-mail.
 register_kind("supervision.recommendation_sent", _("A supervision recommendation was sent to your unit"))
 register_kind("supervision.recommendation_answered", _("A department answered a supervision recommendation"))
 
-DUE_KIND = "supervision.answer_due"
-OVERDUE_KIND = "supervision.answer_overdue"
-ESCALATION_KIND = "supervision.answer_escalated"
-ITEM_OVERDUE_KIND = "supervision.item_overdue"
-DAYS_BEFORE = 3
-# An answer this many days late goes to the office as well as the unit (督办升级).
-ESCALATE_AFTER_DAYS = 14
+ANSWER_DUE_KIND = "supervision.answer_due"
+ITEM_DUE_KIND = "supervision.rectification_due"
+OVERDUE_KIND = "supervision.overdue"
+DAYS_BEFORE = (7, 1)
 
 
-def _accounts(unit):
-    return [a for a in unit.accounts.all() if a.is_active]
+def _date(day):
+    return date_format(day, "DATE_FORMAT")
+
+
+def _unit_users(recommendation: Recommendation) -> list:
+    return [user for user in recommendation.unit.accounts.all() if user.is_active]
+
+
+def _overdue(
+    recommendation: Recommendation, due_on, what: str, key: str, now, office
+) -> Iterator[rules.Reminder]:
+    """Once late: the department and the office, again every week until it is done."""
+    week = rules.overdue_week(due_on, now)
+    if week is None:
+        return
+    unit_users = _unit_users(recommendation)
+    for user in unit_users + office:
+        link = (
+            rules.link_to("supervision_units:detail", recommendation.pk, fallback="/units/")
+            if user in unit_users
+            else rules.link_to("supervision:recommendation", recommendation.pk, fallback="/portal/")
+        )
+        yield rules.Reminder(
+            recipient=user,
+            kind=OVERDUE_KIND,
+            dedupe_key=f"{OVERDUE_KIND}:{key}:{user.pk}:w{week}:{due_on:%Y%m%d}",
+            title=format_lazy(_("Overdue (督办): {title}"), title=recommendation.title),
+            body=lambda: (
+                gettext("%(what)s of %(unit)s was due on %(date)s and is not done.")
+                % {"what": what, "unit": recommendation.unit.name, "date": _date(due_on)}
+            ),
+            link=link,
+            about=recommendation,
+            due_at=now,
+        )
 
 
 @rules.register
-class SupervisionDeadlines(rules.Rule):
-    """Units are reminded before an answer is due, chased weekly once late; the office hears after two weeks."""
+class RecommendationDeadlines(rules.Rule):
+    """Departments hear 7 days and 1 day before an answer or a rectification item is due; the office when late."""
 
     name = "supervision.deadlines"
-    label = _("Supervision recommendation deadlines")
+    label = _("Supervision answers and rectification deadlines, to departments and the office")
     kinds = {
-        DUE_KIND: _("A supervision answer is due soon"),
-        OVERDUE_KIND: _("A supervision answer is overdue"),
-        ESCALATION_KIND: _("A supervision answer is long overdue (to the office)"),
-        ITEM_OVERDUE_KIND: _("A rectification item is overdue"),
+        ANSWER_DUE_KIND: _("A supervision answer is due soon"),
+        ITEM_DUE_KIND: _("A rectification item is due soon"),
+        OVERDUE_KIND: _("Supervision work overdue"),
     }
-    schedule = rules.Schedule(minute="15", hour="8")
+    schedule = rules.Schedule(minute="30", hour="9")
 
     def plan(self, now: dt.datetime) -> Iterator[rules.Reminder]:
-        today = timezone.localdate(now)
-        User = get_user_model()
-        office = list(
-            User.objects.filter(groups__name=roles.GROUP_NAMES[roles.STAFF], is_active=True).distinct()
-        )
-        sent = (
-            Recommendation.objects.filter(
-                state=RecommendationState.SENT, due_on__lte=today + dt.timedelta(DAYS_BEFORE)
-            )
+        horizon = timezone.localtime(now).date() + dt.timedelta(days=max(DAYS_BEFORE))
+        office = rules.office_staff()
+        recommendations = (
+            Recommendation.objects.filter(state__in=[RecommendationState.SENT, *RECTIFICATION_STATES])
             .select_related("unit")
-            .prefetch_related(Prefetch("unit__accounts", queryset=User.objects.all()))
+            .prefetch_related("unit__accounts")
         )
-        for rec in sent:
-            yield from self._about_answer(rec, today, office, now)
-        for item in rectification_items_overdue(on=today).prefetch_related("recommendation__unit__accounts"):
-            rec = item.recommendation
-            for account in _accounts(rec.unit):
-                yield rules.Reminder(
-                    recipient=account,
-                    kind=ITEM_OVERDUE_KIND,
-                    dedupe_key=f"supervision:item-overdue:{item.pk}:{account.pk}:{item.due_on}",
-                    title=format_lazy(_("Rectification item overdue: {}"), item.description),
-                    link=reverse("supervision_units:detail", args=[rec.pk]),
-                    about=rec,
-                    due_at=now,
-                )
+        due_soon = recommendations.filter(state=RecommendationState.SENT, due_on__lte=horizon)
+        for recommendation in due_soon:
+            yield from self._answer(recommendation, now, office)
+        items = (
+            RectificationItem.objects.filter(
+                recommendation__in=recommendations.filter(state__in=RECTIFICATION_STATES), due_on__lte=horizon
+            )
+            .exclude(status__in=FINISHED_ITEM_STATUSES)
+            .select_related("recommendation__unit")
+            .prefetch_related("recommendation__unit__accounts")
+        )
+        for item in items:
+            yield from self._item(item, now, office)
 
-    def _about_answer(
-        self, rec: Recommendation, today: dt.date, office: list, now
-    ) -> Iterator[rules.Reminder]:
-        link = reverse("supervision_units:detail", args=[rec.pk])
-        late_days = (today - rec.due_on).days
-        for account in _accounts(rec.unit):
-            if late_days <= 0:
+    def plan_for(self, recommendation: Recommendation, now: dt.datetime) -> Iterator[rules.Reminder]:
+        office = rules.office_staff()
+        if recommendation.state == RecommendationState.SENT:
+            yield from self._answer(recommendation, now, office)
+        if recommendation.state in RECTIFICATION_STATES:
+            for item in recommendation.items.exclude(status__in=FINISHED_ITEM_STATUSES):
+                yield from self._item(item, now, office)
+
+    def _answer(self, recommendation: Recommendation, now, office) -> Iterator[rules.Reminder]:
+        due = recommendation.due_on
+        link = rules.link_to("supervision_units:detail", recommendation.pk, fallback="/units/")
+        for offset, when in rules.days_before(due, DAYS_BEFORE, now):
+            for user in _unit_users(recommendation):
                 yield rules.Reminder(
-                    recipient=account,
-                    kind=DUE_KIND,
-                    dedupe_key=f"supervision:due:{rec.pk}:{account.pk}:{rec.due_on}",
-                    title=format_lazy(_("Answer due on {}: {}"), rec.due_on.isoformat(), rec.title),
-                    link=link,
-                    about=rec,
-                    due_at=now,
-                )
-            else:
-                # One chase a week while late: the key names the week of lateness.
-                yield rules.Reminder(
-                    recipient=account,
-                    kind=OVERDUE_KIND,
-                    dedupe_key=f"supervision:overdue:{rec.pk}:{account.pk}:{rec.due_on}:w{late_days // 7}",
-                    title=format_lazy(_("Answer overdue since {}: {}"), rec.due_on.isoformat(), rec.title),
-                    link=link,
-                    about=rec,
-                    due_at=now,
-                )
-        if late_days >= ESCALATE_AFTER_DAYS:
-            for person in office:
-                yield rules.Reminder(
-                    recipient=person,
-                    kind=ESCALATION_KIND,
-                    dedupe_key=f"supervision:escalated:{rec.pk}:{person.pk}:{rec.due_on}",
-                    title=format_lazy(
-                        _("{} has not answered for {} days: {}"), rec.unit.name, late_days, rec.title
+                    recipient=user,
+                    kind=ANSWER_DUE_KIND,
+                    dedupe_key=f"{ANSWER_DUE_KIND}:{recommendation.pk}:{user.pk}:{offset}d:{due:%Y%m%d}",
+                    title=format_lazy(_("Answer due soon: {title}"), title=recommendation.title),
+                    body=lambda: (
+                        gettext("Your written answer to this recommendation is due on %(date)s.")
+                        % {"date": _date(due)}
                     ),
-                    link=reverse("supervision:recommendation", args=[rec.pk]),
-                    about=rec,
-                    due_at=now,
+                    link=link,
+                    about=recommendation,
+                    due_at=when,
                 )
+        yield from _overdue(recommendation, due, gettext("The answer"), f"r{recommendation.pk}", now, office)
+
+    def _item(self, item: RectificationItem, now, office) -> Iterator[rules.Reminder]:
+        recommendation, due = item.recommendation, item.due_on
+        link = rules.link_to("supervision_units:detail", recommendation.pk, fallback="/units/")
+        for offset, when in rules.days_before(due, DAYS_BEFORE, now):
+            for user in _unit_users(recommendation):
+                yield rules.Reminder(
+                    recipient=user,
+                    kind=ITEM_DUE_KIND,
+                    dedupe_key=f"{ITEM_DUE_KIND}:{item.pk}:{user.pk}:{offset}d:{due:%Y%m%d}",
+                    title=format_lazy(_("Rectification due soon: {item}"), item=item.description[:80]),
+                    body=lambda: (
+                        gettext("This rectification item is due on %(date)s.") % {"date": _date(due)}
+                    ),
+                    link=link,
+                    about=recommendation,
+                    due_at=when,
+                )
+        what = format_lazy(_("The rectification item “{item}”"), item=item.description[:80])
+        yield from _overdue(recommendation, due, what, f"i{item.pk}", now, office)
+
+
+@receiver(recommendation_transitioned, dispatch_uid="supervision.reminders.transitioned")
+def _recommendation_moved(sender, recommendation: Recommendation, **kwargs) -> None:
+    """An answer, a closing or a return: pending reminders that no longer fit go, new ones are planned."""
+    with transaction.atomic():
+        rules.replan(RecommendationDeadlines.name, recommendation, kind_prefix="supervision.")

@@ -1,54 +1,63 @@
-"""Answers coming due are reminded, late ones chased weekly and escalated to the office after two weeks."""
+"""Supervision reminders: departments before answers and rectification items are due; escalation when late."""
 
 import datetime as dt
 
 import pytest
+import time_machine
 
-from cppcc_portal.core.models import Notification
+from cppcc_portal.core.models import Notification, NotificationState
 from cppcc_portal.core.notifications import rules
-from supervision.choices import RecommendationState
+from supervision import services
+from supervision.reminders import ANSWER_DUE_KIND, ITEM_DUE_KIND, OVERDUE_KIND
 from tests.supervision.factories import ItemFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
-
-S = RecommendationState
 RULE = "supervision.deadlines"
 
 
-def at(day: int, month: int = 6) -> dt.datetime:
-    return dt.datetime(2017, month, day, 8, 15, tzinfo=dt.UTC)
+def on(day: dt.date):
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 1, 40, tzinfo=dt.UTC), tick=False)
 
 
-def kinds_for(user) -> list[str]:
-    return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+def test_the_department_is_reminded_before_its_answer_is_due(unit, unit_user, other_unit_user):
+    recommendation = RecommendationFactory(unit=unit, state="sent", due_on=dt.date(2017, 6, 30))
+    with on(dt.date(2017, 6, 23)):
+        assert rules.run_rule(RULE) == 2
+        assert rules.run_rule(RULE) == 0
+    reminders = Notification.objects.filter(kind=ANSWER_DUE_KIND, object_id=str(recommendation.pk))
+    assert set(reminders.values_list("recipient", flat=True)) == {unit_user.pk}
+    assert sorted(row.due_at.date() for row in reminders) == [dt.date(2017, 6, 23), dt.date(2017, 6, 29)]
 
 
-def test_a_unit_is_reminded_before_the_answer_is_due_and_chased_after(unit_user, unit, staff_user):
-    RecommendationFactory(unit=unit, state=S.SENT, due_on=dt.date(2017, 6, 30))
-    rules.run_rule(RULE, now=at(20))
-    assert kinds_for(unit_user) == []
-    rules.run_rule(RULE, now=at(28))
-    rules.run_rule(RULE, now=at(29))
-    assert kinds_for(unit_user) == ["supervision.answer_due"]
-    rules.run_rule(RULE, now=at(2, 7))
-    assert kinds_for(unit_user) == ["supervision.answer_due", "supervision.answer_overdue"]
-    assert kinds_for(staff_user) == []
-    rules.run_rule(RULE, now=at(15, 7))
-    assert kinds_for(unit_user).count("supervision.answer_overdue") == 2  # one per week of lateness
-    assert kinds_for(staff_user) == ["supervision.answer_escalated"]
+def test_a_late_answer_is_escalated_to_the_office_every_week(unit, unit_user, staff_user):
+    RecommendationFactory(unit=unit, state="sent", due_on=dt.date(2017, 6, 30))
+    with on(dt.date(2017, 7, 1)):
+        assert rules.run_rule(RULE) == 2
+    with on(dt.date(2017, 7, 3)):
+        assert rules.run_rule(RULE) == 0
+    with on(dt.date(2017, 7, 8)):
+        assert rules.run_rule(RULE) == 2
+    recipients = set(Notification.objects.filter(kind=OVERDUE_KIND).values_list("recipient", flat=True))
+    assert recipients == {unit_user.pk, staff_user.pk}
 
 
-def test_an_answered_recommendation_is_not_chased(unit_user, unit):
-    RecommendationFactory(unit=unit, state=S.ANSWERED, due_on=dt.date(2017, 6, 30))
-    rules.run_rule(RULE, now=at(10, 7))
-    assert kinds_for(unit_user) == []
+def test_answering_cancels_the_answer_reminders(unit, unit_user, django_capture_on_commit_callbacks):
+    recommendation = RecommendationFactory(unit=unit, state="sent", due_on=dt.date(2017, 6, 30))
+    with on(dt.date(2017, 6, 23)):
+        rules.run_rule(RULE)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.recommendation_answer(
+                recommendation=recommendation, answer="已研究，正在整改。", actor=unit_user
+            )
+    assert not Notification.objects.filter(kind=ANSWER_DUE_KIND, state=NotificationState.PENDING).exists()
 
 
-def test_an_overdue_rectification_item_is_chased(unit_user, unit):
-    ItemFactory(
-        recommendation=RecommendationFactory(unit=unit, state=S.RECTIFYING), due_on=dt.date(2017, 9, 30)
-    )
-    rules.run_rule(RULE, now=at(30, 9))
-    assert kinds_for(unit_user) == []
-    rules.run_rule(RULE, now=at(1, 10))
-    assert kinds_for(unit_user) == ["supervision.item_overdue"]
+def test_open_rectification_items_are_reminded_and_finished_ones_are_not(unit, unit_user):
+    recommendation = RecommendationFactory(unit=unit, state="rectifying", due_on=dt.date(2017, 5, 1))
+    ItemFactory(recommendation=recommendation, due_on=dt.date(2017, 9, 30), description="建设日间照料中心")
+    ItemFactory(recommendation=recommendation, due_on=dt.date(2017, 9, 30), status="done")
+    with on(dt.date(2017, 9, 29)):
+        assert rules.run_rule(RULE) == 1
+    row = Notification.objects.get(kind=ITEM_DUE_KIND)
+    assert row.recipient == unit_user
+    assert "建设日间照料中心" in row.title
