@@ -1,8 +1,10 @@
 """Each actor's main journey in real Chromium, on a phone or a desktop, with nothing from outside."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.utils import timezone
 
 from tests.browser.conftest import PHONE
 from tests.conftest import PASSWORD
@@ -189,3 +191,60 @@ def test_a_leader_opens_the_dashboard_and_drills_down_to_the_overdue_tasks(open_
     assert "/admin/workplan/task/" in visit.page.url
     assert "组织协商座谈会" in visit.page.content()
     visit.assert_clean()
+
+
+def roster_workbook() -> bytes:
+    from openpyxl import Workbook
+
+    from tests.members.test_import import HEADERS, good_row
+
+    book = Workbook()
+    book.active.append(HEADERS)
+    book.active.append(good_row("D2017001", "钱委员"))
+    book.active.append(good_row("D2017002", "孙委员", phone="13900139000"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_staff_import_a_roster_workbook_and_record_attendance_in_the_admin(open_browser, staff_user):
+    from members.models import Member, Participation
+    from tests.factories import PartyFactory, SectorFactory, TermFactory
+    from tests.members.factories import ParticipationFactory
+
+    TermFactory(number=14)
+    PartyFactory(name="中国民主同盟", short_name="民盟")
+    SectorFactory(name="教育界")
+    visit = open_browser()
+    log_in_as(visit, "staff")
+
+    visit.go("/admin/members/member/import/")
+    xlsx = [
+        o for o in visit.page.locator("select[name=format] option").all_inner_texts() if "xlsx" in o.lower()
+    ]
+    visit.page.select_option("select[name=format]", label=xlsx[0])
+    visit.page.set_input_files(
+        "input[name=import_file]",
+        [{"name": "roster.xlsx", "mimeType": "application/octet-stream", "buffer": roster_workbook()}],
+    )
+    with visit.page.expect_navigation():
+        visit.page.click("#content form input[type=submit], #content form button[type=submit]")
+    assert "钱委员" in visit.page.content()  # the preview
+    with visit.page.expect_navigation():
+        visit.page.click("input[name=confirm], button[name=confirm]")
+    assert set(Member.objects.values_list("name", flat=True)) >= {"钱委员", "孙委员"}
+
+    member = Member.objects.get(name="钱委员")
+    past = ActivityFactory(
+        title="全体委员会议",
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        ends_at=timezone.now() - dt.timedelta(days=1) + dt.timedelta(hours=2),
+    )
+    participation = ParticipationFactory(member=member, activity=past)
+    visit.go("/admin/members/participation/")
+    visit.page.check(f"input[name=_selected_action][value='{participation.pk}']")
+    visit.page.select_option("select[name=action]", value="mark_present")
+    with visit.page.expect_navigation():
+        visit.page.click("button[name=index]")
+    assert Participation.objects.get(pk=participation.pk).attendance == "present"
+    visit.assert_clean(admin_inline_styles=True)
