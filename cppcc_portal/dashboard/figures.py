@@ -80,6 +80,28 @@ def figures_for_years(years: list[int]) -> dict[int, tuple[dict[str, Any], dt.da
     return result
 
 
+TREND_KEYS = {
+    "activities": "figures__activities__total",
+    "proposals": "figures__proposals__total",
+    "reports": "figures__reports__total",
+    "attendance_rate": "figures__participation__attendance_rate",
+}
+
+
+def stored_trends(*, last_year: int, span: int = 10) -> dict[str, list[tuple[int, float | None]]]:
+    """A few headline figures per year from the stored rows only (one query, nothing recomputed)."""
+    rows = (
+        YearFigures.objects.filter(year__gt=last_year - span, year__lte=last_year)
+        .order_by("year")
+        .values_list("year", *TREND_KEYS.values())
+    )
+    trends: dict[str, list[tuple[int, float | None]]] = {key: [] for key in TREND_KEYS}
+    for year, *values in rows:
+        for key, value in zip(TREND_KEYS, values, strict=True):
+            trends[key].append((year, value))
+    return trends
+
+
 def mark_stale(**kwargs) -> None:
     """Signal receiver: a counted row changed, so the next read recomputes (one UPDATE, after commit)."""
     transaction.on_commit(lambda: YearFigures.objects.filter(stale=False).update(stale=True))

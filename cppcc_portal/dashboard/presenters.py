@@ -15,6 +15,7 @@ from cppcc_portal.dashboard.charts import (
     bar_chart,
     hbar_chart,
     progress_ring,
+    sparkline,
     stacked_bar_chart,
 )
 from cppcc_portal.dashboard.links import admin_change, admin_list
@@ -444,6 +445,32 @@ def supervision_view(figures: dict, previous: dict, year: int) -> dict[str, Any]
         if units
         else None,
     }
+
+
+def trends_view(trends: dict[str, list], year: int) -> list[dict[str, Any]]:
+    """Ten-year sparklines of the headline figures; each point opens that year's dashboard."""
+    titles = {
+        "activities": _("Activities"),
+        "proposals": _("Proposals"),
+        "reports": _("Reports"),
+        "attendance_rate": _("Attendance rate"),
+    }
+    home = reverse("dashboard:home")
+    result = []
+    for key, points in trends.items():
+        known = [(y, v) for y, v in points if isinstance(v, int | float)]
+        if len(known) < 2:
+            continue
+        marks = [Mark(str(y), v, f"{home}?year={y}") for y, v in known]
+        result.append(
+            {
+                "title": titles[key],
+                "first": known[0][0],
+                "last": known[-1][0],
+                "chart": sparkline(marks, label=titles[key]),
+            }
+        )
+    return result
 
 
 def dashboard_context(figures: dict, previous: dict, year: int) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from cppcc_portal.dashboard import figures as year_figures
 from cppcc_portal.dashboard.choices import ExportState
 from cppcc_portal.dashboard.permissions import dashboard_access
-from cppcc_portal.dashboard.presenters import dashboard_context
+from cppcc_portal.dashboard.presenters import dashboard_context, trends_view
 from cppcc_portal.dashboard.selectors import export_list, plan_years
 from cppcc_portal.dashboard.services import export_request
 from cppcc_portal.dashboard.summary import annual_summary
@@ -51,6 +51,7 @@ def home(request):
     context = dashboard_context(figures, previous, year)
     context.update(
         {
+            "trends": trends_view(year_figures.stored_trends(last_year=year), year),
             "year": year,
             "previous_year": year - 1,
             "years": sorted(set(years) | {year}, reverse=True),

@@ -80,3 +80,13 @@ def test_sparkline_puts_the_highest_value_at_the_top():
     svg = str(sparkline([Mark("2016", 0), Mark("2017", 10)], label="趋势", height=40))
     ys = [float(y) for y in re.findall(r'cy="([0-9.]+)"', svg)]
     assert ys == [36.0, 4.0]
+
+
+def test_the_dashboard_draws_ten_year_trends_from_the_stored_rows_only():
+    from cppcc_portal.dashboard.presenters import trends_view
+
+    trends = {"proposals": [(2016, 180), (2017, 200)], "reports": [(2017, 30)]}
+    views = trends_view(trends, 2017)
+    # A figure known for a single year draws no line.
+    assert [(v["first"], v["last"]) for v in views] == [(2016, 2017)]
+    assert 'href="/dashboard/?year=2016"' in str(views[0]["chart"])
