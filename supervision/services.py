@@ -15,6 +15,8 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import cancel_pending, notify
+from members.choices import DutyEventKind, DutyRole
+from members.services import duty_record_from_event
 from supervision.choices import (
     RECTIFICATION_STATES,
     SUPERVISION_ACTIVITY_KINDS,
@@ -421,12 +423,6 @@ def _office_recipients(recommendation: Recommendation) -> list:
 
 def _credit_group_members(recommendation: Recommendation, actor) -> None:
     """Sending a recommendation is supervision work: the members app keeps it as duty records."""
-    try:
-        from members.services import duty_record_from_event
-    except ImportError:  # the members app has not shipped duty records in this build
-        return
-    from members.choices import DutyEventKind, DutyRole
-
     group = recommendation.group
     people = [(group.leader, DutyRole.LEAD)]
     people += [(m, DutyRole.PARTICIPANT) for m in group.members.all() if m.pk != group.leader_id]

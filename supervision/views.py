@@ -52,6 +52,11 @@ def my_supervision(request):
 @login_required
 def topic_list(request):
     """The year's supervision topics (all for staff and leaders, a member's groups' topics otherwise)."""
+    item = request.GET.get("item", "")
+    if item.isdigit():
+        # From a work-plan item page: that item's topics, whatever the year.
+        topics = selectors.topic_list(user=request.user).filter(item_id=int(item))
+        return render(request, "supervision/topics.html", {"topics": topics, "year": ""})
     year = _year(request)
     topics = selectors.topic_list(user=request.user, year=year)
     return render(request, "supervision/topics.html", {"topics": topics, "year": year})

@@ -144,17 +144,21 @@ def test_leaders_read_the_admin_but_cannot_send(client, leader_user):
     assert rec.state == S.DRAFT
 
 
-def test_the_work_plan_item_lists_its_supervision_topics():
-    from workplan.links import linked_records
+def test_the_work_plan_item_counts_and_lists_its_supervision_topics(client, leader_user, unit_user):
+    from supervision.links import topic_links
+    from workplan.links import link_counts
 
     item = PlanItemFactory(number=9)
     TopicFactory(title="居家养老", item=item)
     TopicFactory(title="地下空间整治", item=item)
-    records = linked_records([item.pk])[item.pk]
-    assert sorted(r.title for r in records if "居家养老" in r.title or "地下空间" in r.title) == [
-        "地下空间整治",
-        "居家养老",
-    ]
+    assert link_counts([item.pk])[item.pk] == {"监督议题": 2}
+    assert sorted(r.title for r in topic_links.recent(item.pk, 20)) == ["地下空间整治", "居家养老"]
+    assert len(topic_links.recent(item.pk, 1)) == 1
+    assert topic_links.list_urls(item.pk, unit_user) == {}
+    url = topic_links.list_urls(item.pk, leader_user)["监督议题"]
+    client.force_login(leader_user)
+    page = client.get(url).content.decode()
+    assert "居家养老" in page and "地下空间整治" in page
 
 
 def test_the_office_returns_a_recommendation_from_its_page_with_findings(client, staff_user):
