@@ -22,6 +22,10 @@ from supervision.models import (
     TopicSourceLink,
 )
 
+# Changelists stay a page of rows: no COUNT(*) of the whole table on every view, the shown
+# foreign keys joined in the list query.
+LIST_PAGE = 50
+
 
 def _each(modeladmin, request, queryset, action, done: str) -> None:
     """Run a service on each selected row; report refusals per row instead of failing the batch."""
@@ -48,6 +52,8 @@ class SupervisionTopicAdmin(admin.ModelAdmin):
     list_display = ("title", "year", "kind", "source", "item", "is_approved", "approved_on")
     list_filter = ("year", "kind", "source", "is_approved")
     list_select_related = ("item",)
+    show_full_result_count = False
+    list_per_page = LIST_PAGE
     search_fields = ("title",)
     autocomplete_fields = ()
     raw_id_fields = ("item",)
@@ -81,6 +87,8 @@ class SupervisionGroupAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "leader")
     list_filter = ("year",)
     list_select_related = ("leader",)
+    show_full_result_count = False
+    list_per_page = LIST_PAGE
     search_fields = ("name", "leader__name")
     raw_id_fields = ("leader",)
     filter_horizontal = ("members", "units", "topics")
@@ -100,6 +108,8 @@ class SupervisorAppointmentAdmin(admin.ModelAdmin):
     list_display = ("member", "post", "organisation", "status", "term_start", "term_end")
     list_filter = ("post", "status")
     list_select_related = ("member",)
+    show_full_result_count = False
+    list_per_page = LIST_PAGE
     search_fields = ("member__name", "organisation")
     raw_id_fields = ("member",)
     readonly_fields = ("status",)
@@ -183,6 +193,8 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_display = ("title", "unit", "topic", "group", "due_on", "state", "sent_on", "answered_on")
     list_filter = ("state", "topic__year", "topic", "group", "unit")
     list_select_related = ("unit", "topic", "group")
+    show_full_result_count = False
+    list_per_page = LIST_PAGE
     search_fields = ("title", "text", "unit__name")
     date_hierarchy = "due_on"
     raw_id_fields = ("unit",)
@@ -257,6 +269,8 @@ class RectificationItemAdmin(admin.ModelAdmin):
     list_display = ("description", "recommendation", "owner", "due_on", "status", "percent")
     list_filter = ("status", "recommendation__unit")
     list_select_related = ("recommendation",)
+    show_full_result_count = False
+    list_per_page = LIST_PAGE
     search_fields = ("description", "recommendation__title")
     readonly_fields = ("recommendation", "status", "percent", "completed_on")
     fields = (
