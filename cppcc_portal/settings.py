@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cppcc_portal.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cppcc_portal.core.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -144,8 +144,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
-# A lockout answers the API in JSON (code locked_out) and people with the portal's page.
-AXES_LOCKOUT_CALLABLE = "cppcc_portal.core.api.lockout_response"
 # A lockout answers the API in JSON (code locked_out) and people with the portal's page.
 AXES_LOCKOUT_CALLABLE = "cppcc_portal.core.api.lockout_response"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from cppcc_portal.core.request_context import reset_current_ip, set_current_ip
 
@@ -32,6 +33,27 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class PortalLocaleMiddleware:
+    """Chinese unless the person chose otherwise (language cookie), whatever the browser asks for.
+
+    Django's LocaleMiddleware would follow Accept-Language, and an office PC with an English
+    browser would then show the portal in English; the office asked for Chinese by default.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        patch_vary_headers(response, ("Cookie",))
         return response
 
 

@@ -40,3 +40,11 @@ def test_every_response_carries_a_strict_content_security_policy(client, db):
     response = client.get("/accounts/login/")
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "default-src 'self'" in csp
+
+
+def test_an_english_browser_still_gets_chinese_until_the_person_chooses(client, db):
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in body
+    client.post("/language/", {"language": "en", "next": "/accounts/login/"})
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "Log in" in body
