@@ -39,6 +39,7 @@ from members.models import (
     Term,
     YearlyMinimum,
 )
+from members.pagination import EstimatedCountPaginator
 from members.resources import AttendanceResource, MemberResource
 from members.validators import is_phone
 
@@ -418,10 +419,17 @@ class ParticipationAdmin(RuleImportMixin, ImportExportModelAdmin):
         "member__sector",
         "member__committees",
         "member__street_groups",
+        # A date filter: the dashboard's drill-down links filter attendance by when the activity was.
+        "activity__starts_at",
     ]
     search_fields = ["member__name", "member__member_number", "activity__title"]
     list_select_related = ["activity", "member", "recorded_by"]
+    # A million rows: no full COUNT(*) (estimated above 10,000 rows), newest activities first
+    # through the starts_at index, and pages of 50 so the page renders quickly.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    ordering = ["-activity__starts_at", "-id"]
     autocomplete_fields = ["member", "activity"]
     readonly_fields = [
         "invitation",

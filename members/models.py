@@ -279,6 +279,16 @@ class Activity(models.Model):
                 condition=models.Q(ends_at__gte=models.F("starts_at")), name="activity_ends_after_start"
             ),
         ]
+        # The portal home lists what has not ended yet and what is open for enrolment: without these
+        # both scan every activity in the archive.
+        indexes = [
+            models.Index(fields=["ends_at"], name="activity_ends_at_idx"),
+            models.Index(
+                fields=["enrolment_deadline"],
+                condition=models.Q(capacity__isnull=False),
+                name="activity_open_enrolment_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -211,20 +211,46 @@ class MemberResource(resources.ModelResource):
 
 
 class ActivityWidget(widgets.ForeignKeyWidget):
-    """An activity given by its number (ID) or its exact title, which must then be unique."""
+    """An activity given by its number (ID) or its exact title, which must then be unique.
+
+    An import fills `by_pk` and `by_title` once for the whole workbook (see prefetch()); without
+    them (a single value) each lookup is a query."""
 
     def __init__(self):
         super().__init__(Activity, field="pk")
+        self.by_pk: dict[int, Activity] | None = None
+        self.by_title: dict[str, list[Activity]] | None = None
+
+    def prefetch(self, rows) -> list[Activity]:
+        """Load every activity a workbook names, by number and by title, in two queries."""
+        numbers, titles = set(), set()
+        for row in rows:
+            number = str(row.get("活动编号") or "").strip()
+            if re.fullmatch(r"\d+(\.0)?", number):
+                numbers.add(int(float(number)))
+            else:
+                titles.add(str(row.get("活动") or "").strip())
+        self.by_pk = Activity.objects.in_bulk(numbers)
+        self.by_title = {}
+        for activity in Activity.objects.filter(title__in=titles).order_by("pk"):
+            self.by_title.setdefault(activity.title, []).append(activity)
+        return [*self.by_pk.values(), *(a for found in self.by_title.values() for a in found)]
 
     def clean(self, value, row=None, **kwargs):
         number = str((row or {}).get("活动编号") or "").strip()
         if re.fullmatch(r"\d+(\.0)?", number):
-            found = Activity.objects.filter(pk=int(float(number))).first()
+            if self.by_pk is not None:
+                found = self.by_pk.get(int(float(number)))
+            else:
+                found = Activity.objects.filter(pk=int(float(number))).first()
             if found is None:
                 raise ValueError(_("Unknown activity number %(value)s.") % {"value": number})
             return found
         title = str(value or "").strip()
-        matches = list(Activity.objects.filter(title=title)[:2])
+        if self.by_title is not None:
+            matches = self.by_title.get(title, [])[:2]
+        else:
+            matches = list(Activity.objects.filter(title=title)[:2])
         if not matches:
             raise ValueError(_("Unknown activity “%(value)s”.") % {"value": title})
         if len(matches) > 1:
@@ -238,20 +264,35 @@ class ActivityWidget(widgets.ForeignKeyWidget):
 
 
 class MemberByNumberWidget(widgets.ForeignKeyWidget):
+    """A member given by 委员编号; an import loads the workbook's members once (see prefetch())."""
+
     def __init__(self):
         super().__init__(Member, field="member_number")
+        self.by_number: dict[str, Member] | None = None
+
+    def prefetch(self, rows) -> None:
+        numbers = {MemberNumberWidget().clean(row.get("委员编号")) for row in rows}
+        self.by_number = Member.objects.in_bulk(numbers - {""}, field_name="member_number")
 
     def clean(self, value, row=None, **kwargs):
         number = MemberNumberWidget().clean(value)
-        found = Member.objects.filter(member_number=number).first()
+        if self.by_number is not None:
+            found = self.by_number.get(number)
+        else:
+            found = Member.objects.filter(member_number=number).first()
         if found is None:
             raise ValueError(_("Unknown member number “%(value)s”.") % {"value": number})
         return found
 
 
 class AttendanceResource(resources.ModelResource):
-    """Attendance of activities: one row per member and activity; saved through the attendance service,
-    so each 出席 becomes a verified duty record."""
+    """Attendance of activities: one row per member and activity; each 出席 becomes a verified duty record.
+
+    Rows are checked in memory against members, activities and participations loaded once in
+    before_import(), each against the rules of services.attendance_record (a bad row is reported on
+    its row); when every row is good, services.attendance_import_rows() writes them all with bulk
+    queries. So the query count does not grow with the rows, and one bad row keeps nothing.
+    """
 
     activity_id = fields.Field("activity_id", "活动编号", readonly=True)
     activity = fields.Field("activity", "活动", widget=ActivityWidget())
@@ -273,12 +314,27 @@ class AttendanceResource(resources.ModelResource):
         export_order = fields
         use_transactions = True
         skip_diff = True
+        # Rows are written together in after_import(); "bulk" also spares a savepoint per row.
+        use_bulk = True
 
     def get_queryset(self):
         return Participation.objects.select_related("activity", "member")
 
     def before_import(self, dataset, **kwargs):
         self._seen = Counter()
+        self._pending: list[services.AttendanceRow] = []
+        rows = [dict(zip(dataset.headers or [], values, strict=False)) for values in dataset]
+        activities = self.fields["activity"].widget.prefetch(rows)
+        self.fields["member"].widget.prefetch(rows)
+        self._rules = services.AttendanceImportRules(actor=kwargs.get("user"), activities=activities)
+
+    def _key_objects(self, row) -> tuple[Activity | None, Member | None]:
+        try:
+            activity = self.fields["activity"].widget.clean(row.get("活动"), row=row)
+            member = self.fields["member"].widget.clean(row.get("委员编号"), row=row)
+        except ValueError:
+            return None, None
+        return activity, member
 
     def before_import_row(self, row, **kwargs):
         key = (
@@ -291,29 +347,42 @@ class AttendanceResource(resources.ModelResource):
         # The key columns are looked up before field validation; check them here so a bad one
         # is reported against its column like any other field.
         errors = {}
-        for field_name, widget, column in (
-            ("activity", ActivityWidget(), "活动"),
-            ("member", MemberByNumberWidget(), "委员编号"),
-        ):
+        for field_name, column in (("activity", "活动"), ("member", "委员编号")):
             try:
-                widget.clean(row.get(column), row=row)
+                self.fields[field_name].widget.clean(row.get(column), row=row)
             except ValueError as exc:
                 errors[field_name] = str(exc)
         if errors:
             raise ValidationError(errors)
 
+    def get_instance(self, instance_loader, row):
+        activity, member = self._key_objects(row)
+        if activity is None or member is None:
+            return None
+        return self._rules.existing.get((activity.pk, member.pk))
+
     def save_instance(self, instance, is_create, row, **kwargs):
-        self.before_save_instance(instance, row, **kwargs)
-        try:
-            services.attendance_record(
+        """Check the row against the attendance rules and keep it for the one bulk write."""
+        problem = self._rules.problem(instance.activity, instance.member, instance.attendance)
+        if problem is not None:
+            field, message = problem
+            raise ValidationError({field: message})
+        self._pending.append(
+            services.AttendanceRow(
                 activity=instance.activity,
-                actor=kwargs.get("user"),
-                marks={instance.member_id: instance.attendance},
-                reasons={instance.member_id: instance.leave_reason} if instance.leave_reason else None,
+                member=instance.member,
+                attendance=instance.attendance,
+                reason=instance.leave_reason or "",
             )
+        )
+
+    def after_import(self, dataset, result, **kwargs):
+        if result.has_errors() or result.has_validation_errors() or not self._pending:
+            return
+        try:
+            services.attendance_import_rows(actor=kwargs.get("user"), rows=self._pending)
         except DomainError as exc:
             raise ValidationError({exc.field or "attendance": exc.message}) from exc
-        self.after_save_instance(instance, row, **kwargs)
 
 
 def import_with_rules(resource: resources.Resource, dataset, *, actor, dry_run: bool):
@@ -338,4 +407,8 @@ def row_errors(result) -> list[dict]:
     for number, row_errs in result.row_errors():
         for err in row_errs:
             errors.append({"row": number, "field": "", "message": str(err.error)})
+    # An error of the whole import (the final bulk write refused), not of one row.
+    for err in result.base_errors:
+        message = "; ".join(err.error.messages) if isinstance(err.error, ValidationError) else str(err.error)
+        errors.append({"row": 0, "field": "", "message": message})
     return errors

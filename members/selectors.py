@@ -306,21 +306,29 @@ def scored_members(*, year: int, queryset: QuerySet[Member] | None = None) -> tu
 
 
 def member_score(*, member: Member, year: int) -> dict:
-    """A member's score for a year: total and the breakdown per rule (kind, role, count, points)."""
-    qs, rules = scored_members(year=year, queryset=Member.objects.filter(pk=member.pk))
+    """A member's score for a year: total and the breakdown per rule (kind, role, count, points).
+
+    Two small indexed queries (the year's rules, the member's verified quantities per kind and role);
+    the capped points are worked out here, the same LEAST(quantity × points, cap) as the ranking.
+    """
+    rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
     counts = {
         (row["event_kind"], row["role"]): row["quantity"]
         for row in DutyRecord.objects.filter(member=member, year=year, status=DutyRecordStatus.VERIFIED)
         .values("event_kind", "role")
         .annotate(quantity=Sum("quantity"))
+        .order_by()
     }
-    row = qs.values(*[f"rule_{r.pk}" for r in rules], "score").first() or {}
     breakdown = []
+    total = 0
     for rule in rules:
-        quantity = counts.get((rule.event_kind, rule.role), 0)
+        quantity = counts.get((rule.event_kind, rule.role), 0) or 0
         if not quantity:
             continue
-        points = row.get(f"rule_{rule.pk}", 0)
+        points = quantity * rule.points
+        if rule.yearly_cap is not None:
+            points = min(points, rule.yearly_cap)
+        total += points
         breakdown.append(
             {
                 "event_kind": rule.event_kind,
@@ -334,7 +342,7 @@ def member_score(*, member: Member, year: int) -> dict:
                 "points": points,
             }
         )
-    return {"member": member, "year": year, "total": row.get("score", 0), "breakdown": breakdown}
+    return {"member": member, "year": year, "total": total, "breakdown": breakdown}
 
 
 def score_ranking(*, year: int, sector=None, committee=None, group=None) -> QuerySet[Member]:

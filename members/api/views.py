@@ -17,6 +17,7 @@ from cppcc_portal.core.errors import PermissionDeniedError
 from members import selectors, services
 from members.api import serializers as s
 from members.models import HandlingUnit, Member, Sector, SpecialCommittee, StreetGroup
+from members.pagination import LargeTablePagination
 
 
 def _year(request) -> int:
@@ -185,6 +186,8 @@ class ParticipationViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
     """Participations: mine, my bodies' activities', or all for staff and leaders."""
 
     serializer_class = s.ParticipationSerializer
+    # A million rows for staff: no exact COUNT(*) above 10,000 (see members.pagination).
+    pagination_class = LargeTablePagination
 
     def get_queryset(self):
         qs = selectors.participation_list(user=self.request.user).order_by(
