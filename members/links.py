@@ -3,34 +3,80 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from members.choices import ActivityStatus
+from cppcc_portal.core import roles
+from members.choices import ActivityKind, ActivityStatus
 from members.models import Activity
 
+# Cancelled activities served nothing; every other status counts.
+_COUNTED_STATUSES = [s for s in ActivityStatus.values if s != ActivityStatus.CANCELLED]
 
-def activities_for_items(item_ids: Sequence[int]) -> dict:
-    """{item id: [LinkedRecord]} of the activities linked to the items, in one query."""
-    from workplan.links import LinkedRecord
 
-    through = Activity.items.through
-    rows = (
-        through.objects.filter(item_id__in=list(item_ids))
-        .exclude(activity__status=ActivityStatus.CANCELLED)
-        .select_related("activity")
-        .order_by("-activity__starts_at")
-    )
-    result: dict[int, list] = {}
-    for row in rows:
-        activity = row.activity
-        result.setdefault(row.item_id, []).append(
+def _label(kind: str) -> str:
+    return str(ActivityKind(kind).label) if kind in ActivityKind.values else kind
+
+
+class ActivityLinks:
+    """Activities (one kind per activity kind) linked to plan items, counted and listed in bounded queries."""
+
+    def counts(self, item_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """{item id: {activity kind: n}} in one grouped COUNT over the M2M table (no rows loaded)."""
+        rows = (
+            Activity.items.through.objects.filter(
+                item_id__in=list(item_ids), activity__status__in=_COUNTED_STATUSES
+            )
+            .values("item_id", "activity__kind")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        result: dict[int, dict[str, int]] = {}
+        for row in rows:
+            result.setdefault(row["item_id"], {})[_label(row["activity__kind"])] = row["n"]
+        return result
+
+    def recent(self, item_id: int, limit: int) -> list:
+        """The newest ``limit`` activities of each kind serving the item, in one query."""
+        from workplan.links import LinkedRecord
+
+        newest = (
+            Activity.objects.filter(items=item_id, status__in=_COUNTED_STATUSES)
+            .annotate(
+                rank=Window(
+                    RowNumber(), partition_by=F("kind"), order_by=[F("starts_at").desc(), F("id").desc()]
+                )
+            )
+            .filter(rank__lte=limit)
+            .only("id", "title", "kind", "starts_at")
+            .order_by("-starts_at", "-id")
+        )
+        return [
             LinkedRecord(
-                kind=str(activity.get_kind_display()),
+                kind=_label(activity.kind),
                 title=activity.title,
                 url=reverse("admin:members_activity_change", args=[activity.pk]),
                 date=timezone.localdate(activity.starts_at),
             )
-        )
-    return result
+            for activity in newest
+        ]
+
+    def list_urls(self, item_id: int, user) -> dict[str, str]:
+        """The admin's activity list filtered to the item and kind, for the office and the leaders."""
+        if not roles.can_read_everything(user):
+            return {}
+        changelist = reverse("admin:members_activity_changelist")
+        statuses = ",".join(_COUNTED_STATUSES)
+        return {
+            str(label): f"{changelist}?"
+            + urlencode({"items__id__exact": item_id, "kind__exact": kind, "status__in": statuses})
+            for kind, label in ActivityKind.choices
+        }
+
+
+# The name members.apps registers with the plan's link registry.
+activities_for_items = ActivityLinks()

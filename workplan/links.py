@@ -3,23 +3,30 @@
 The work plan sits below members, proposals and supervision, so it cannot import them. Each of
 those apps registers a provider in its AppConfig.ready():
 
-    from workplan.links import LinkedRecord, register_item_links
+    from workplan.links import register_item_links
 
-    def activities_for_items(item_ids):
-        return {item_id: [LinkedRecord(kind=..., title=..., url=..., date=...)] ...}
+    register_item_links(activity_links)
 
-    register_item_links(activities_for_items)
+A provider is an object with three methods (see ItemLinkProvider):
 
-A provider takes many item ids and answers for all of them in one go (one or two queries), so a
-page that shows every item's links costs the same whatever the number of items.
+- ``counts(item_ids)`` -> ``{item_id: {kind: n}}``: one grouped COUNT per query, never the rows,
+  so the plan page costs the same whether an item has five records or fifty thousand;
+- ``recent(item_id, limit)`` -> the newest ``limit`` records of each kind it provides (bounded);
+- ``list_urls(item_id, user)`` -> ``{kind: url}`` of the full filtered list that user may open
+  (no query; kinds without a list the user may use are left out).
+
+Kinds are display labels (already translated); they tie the three answers together.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+# How many records of each kind the item page lists before pointing to the full list.
+RECENT_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -32,45 +39,95 @@ class LinkedRecord:
     date: datetime.date | None = None
 
 
-Provider = Callable[[Sequence[int]], dict[int, list[LinkedRecord]]]
+@dataclass(frozen=True)
+class LinkedKind:
+    """One kind of record linked to an item: how many, the newest few, where the whole list is."""
 
-_providers: list[Provider] = []
+    kind: str
+    count: int
+    recent: list[LinkedRecord] = field(default_factory=list)
+    list_url: str = ""
+
+    @property
+    def truncated(self) -> bool:
+        return self.count > len(self.recent)
 
 
-def register_item_links(provider: Provider) -> Provider:
-    """Add a provider (idempotent: registering the same function twice keeps one)."""
+@runtime_checkable
+class ItemLinkProvider(Protocol):
+    """What a higher app registers to show its records on the plan's pages."""
+
+    def counts(self, item_ids: Sequence[int]) -> dict[int, dict[str, int]]: ...
+
+    def recent(self, item_id: int, limit: int) -> list[LinkedRecord]: ...
+
+    def list_urls(self, item_id: int, user) -> dict[str, str]: ...
+
+
+_providers: list[ItemLinkProvider] = []
+
+
+def register_item_links(provider: ItemLinkProvider) -> ItemLinkProvider:
+    """Add a provider (idempotent: registering the same provider twice keeps one)."""
+    if not isinstance(provider, ItemLinkProvider):
+        # A plain function returning every record was the old protocol: it does not scale.
+        raise TypeError("An item link provider needs counts(), recent() and list_urls() methods.")
     if provider not in _providers:
         _providers.append(provider)
     return provider
 
 
-def unregister_item_links(provider: Provider) -> None:
+def unregister_item_links(provider: ItemLinkProvider) -> None:
     if provider in _providers:
         _providers.remove(provider)
 
 
-def registered_providers() -> tuple[Provider, ...]:
+def registered_providers() -> tuple[ItemLinkProvider, ...]:
     return tuple(_providers)
 
 
-def linked_records(item_ids: Sequence[int]) -> dict[int, list[LinkedRecord]]:
-    """Everything linked to each of the items, newest first (items without links map to [])."""
+def link_counts(item_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """How many linked records of each kind every item has (grouped counts, items without links → {})."""
     ids = list(dict.fromkeys(item_ids))
-    result: dict[int, list[LinkedRecord]] = {item_id: [] for item_id in ids}
+    result: dict[int, dict[str, int]] = {item_id: {} for item_id in ids}
     if not ids:
         return result
     for provider in _providers:
-        for item_id, records in (provider(ids) or {}).items():
+        for item_id, counts in (provider.counts(ids) or {}).items():
             if item_id in result:
-                result[item_id].extend(records)
-    for records in result.values():
-        records.sort(key=lambda r: (r.date is not None, r.date or datetime.date.min), reverse=True)
-    return result
+                for kind, n in counts.items():
+                    if n:
+                        result[item_id][kind] = result[item_id].get(kind, 0) + n
+    return {item_id: dict(sorted(counts.items())) for item_id, counts in result.items()}
 
 
-def link_counts(item_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """How many linked records of each kind every item has (one call for all items)."""
-    return {
-        item_id: dict(sorted(Counter(r.kind for r in records).items()))
-        for item_id, records in linked_records(item_ids).items()
-    }
+def _newest_first(records: list[LinkedRecord]) -> list[LinkedRecord]:
+    return sorted(records, key=lambda r: (r.date is not None, r.date or datetime.date.min), reverse=True)
+
+
+def recent_records(item_id: int, limit: int = RECENT_LIMIT) -> list[LinkedRecord]:
+    """The newest ``limit`` records of each kind linked to one item, newest first."""
+    records: list[LinkedRecord] = []
+    for provider in _providers:
+        records.extend(provider.recent(item_id, limit) or [])
+    return _newest_first(records)
+
+
+def item_links(item_id: int, user, limit: int = RECENT_LIMIT) -> list[LinkedKind]:
+    """Per kind: the total, the newest ``limit`` records and the full list's URL for this user."""
+    counts = link_counts([item_id])[item_id]
+    by_kind: dict[str, list[LinkedRecord]] = {}
+    urls: dict[str, str] = {}
+    for provider in _providers:
+        for record in provider.recent(item_id, limit) or []:
+            by_kind.setdefault(record.kind, []).append(record)
+        urls.update(provider.list_urls(item_id, user) or {})
+    return [
+        LinkedKind(
+            kind=kind,
+            count=count,
+            recent=_newest_first(by_kind.get(kind, []))[:limit],
+            list_url=urls.get(kind, ""),
+        )
+        for kind, count in counts.items()
+    ]

@@ -13,7 +13,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
 from workplan import selectors, services
 from workplan.forms import ProgressUpdateForm
-from workplan.links import link_counts, linked_records
+from workplan.links import item_links, link_counts
 
 
 @login_required
@@ -82,7 +82,7 @@ def item_page(request, year: int, number: int):
             "tasks": list(item.tasks.all()),
             "updates": list(item.progress_updates.all()),
             "timeline": selectors.task_timeline(task_ids=[t.pk for t in item.tasks.all()]),
-            "linked": linked_records([item.pk])[item.pk],
+            "linked": item_links(item.pk, request.user),
             "form": form,
             "can_download": roles.can_read_everything(request.user),
         },

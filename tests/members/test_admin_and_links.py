@@ -49,13 +49,13 @@ def test_staff_verify_records_with_the_admin_action(client, staff_user, member):
 
 
 def test_the_work_plan_lists_the_activities_serving_an_item(db):
-    from workplan.links import linked_records
+    from workplan.links import recent_records
 
     item = ItemFactory()
     activity = ActivityFactory(title="视察簋街")
     activity.items.add(item)
     ActivityFactory(title="无关活动")
-    links = linked_records([item.pk])[item.pk]
+    links = recent_records(item.pk)
     assert [link.title for link in links if link.title.startswith("视察")] == ["视察簋街"]
 
 

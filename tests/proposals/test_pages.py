@@ -137,9 +137,10 @@ def test_proposals_and_reports_are_linked_to_plan_items(world):
     report = services.report_submit(
         actor=world.proposer.user, title="关于垃圾分类", situation="情况", items=[item]
     )
-    links = proposal_and_report_links([item.pk])[item.pk]
+    links = proposal_and_report_links.recent(item.pk, 20)
     titles = [link.title for link in links]
     assert str(proposal) in titles and report.title in titles and all("草稿" not in t for t in titles)
+    assert proposal_and_report_links.counts([item.pk]) == {item.pk: {"提案": 1, "社情民意信息": 1}}
 
 
 def test_the_office_cannot_edit_an_adopted_report_in_the_admin(client, world):

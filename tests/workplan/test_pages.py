@@ -17,16 +17,21 @@ from workplan.links import LinkedRecord
 def provider():
     """A higher app's link provider: one activity linked to every item asked about."""
 
-    def activities(item_ids):
-        return {
-            item_id: [
+    class Activities:
+        def counts(self, item_ids):
+            return {item_id: {"活动": 1} for item_id in item_ids}
+
+        def recent(self, item_id, limit):
+            return [
                 LinkedRecord(
                     "活动", f"学习会{item_id}", f"/portal/activities/{item_id}/", datetime.date(2017, 5, 4)
                 )
-            ]
-            for item_id in item_ids
-        }
+            ][:limit]
 
+        def list_urls(self, item_id, user):
+            return {}
+
+    activities = Activities()
     links.register_item_links(activities)
     yield activities
     links.unregister_item_links(activities)
