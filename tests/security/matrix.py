@@ -19,7 +19,7 @@ EXPECTED = {
     # Django admin URLs that are not per-model: non-staff are sent to the admin login.
     "admin:index": (302, 302, 302, 302, 302, 302, 200, 200),
     "admin:login": (200, 200, 200, 200, 200, 200, 302, 302),
-    "admin:logout": (302, 302, 302, 302, 302, 302, 302, 302),
+    "admin:logout": (302, 302, 302, 302, 302, 302, 405, 405),
     "admin:password_change": (302, 302, 302, 302, 302, 302, 200, 200),
     "admin:password_change_done": (302, 302, 302, 302, 302, 302, 200, 200),
     "admin:jsi18n": (302, 302, 302, 302, 302, 302, 200, 200),
@@ -62,6 +62,10 @@ EXPECTED = {
     "members:activity_accept": (405, 405, 405, 405, 405, 405, 405, 405),
     "members:activity_outcome": (405, 405, 405, 405, 405, 405, 405, 405),
     "members:activity_attendance": (302, 403, 404, 200, 404, 404, 403, 200),
+    "members:attachment_download": (302, 200, 404, 200, 404, 404, 200, 200),
+    "members:evidence_download": (302, 200, 404, 404, 404, 404, 200, 200),
+    "members:member_duty_file": (302, 403, 403, 403, 403, 403, 200, 200),
+    "members:ranking": (302, 403, 403, 403, 403, 403, 200, 200),
     "members:activity_check_in": (405, 405, 405, 405, 405, 405, 405, 405),
     "members:activity_detail": (302, 200, 404, 200, 403, 403, 403, 403),
     "members:activity_enrol": (405, 405, 405, 405, 405, 405, 405, 405),
@@ -108,6 +112,8 @@ EXPECTED = {
     "supervision:group": (302, 404, 404, 200, 404, 404, 200, 200),
     "supervision:my": (302, 200, 200, 200, 200, 200, 200, 200),
     "supervision:recommendation": (302, 404, 404, 200, 200, 404, 200, 200),
+    "supervision:review": (302, 405, 405, 405, 405, 405, 405, 405),
+    "supervision:send": (302, 405, 405, 405, 405, 405, 405, 405),
     "supervision:status": (302, 403, 403, 403, 403, 403, 200, 200),
     "supervision:status_export": (302, 403, 403, 403, 403, 403, 200, 200),
     "supervision:topic_list": (302, 200, 200, 200, 200, 200, 200, 200),
@@ -214,6 +220,9 @@ EXPECTED = {
     # API, supervision: the group's leader and the recommended unit see theirs; others 404.
     "supervision-appointment-detail": (401, 404, 404, 404, 404, 404, 404, 404),
     "supervision-appointment-list": (401, 200, 200, 200, 200, 200, 200, 200),
+    "supervision-appointment-appoint": (401, 405, 405, 405, 405, 405, 405, 405),
+    "supervision-appointment-end": (401, 405, 405, 405, 405, 405, 405, 405),
+    "supervision-appointment-reports": (401, 404, 404, 404, 404, 404, 404, 404),
     "supervision-group-activities": (401, 404, 404, 200, 404, 404, 200, 200),
     "supervision-group-detail": (401, 404, 404, 200, 404, 404, 200, 200),
     "supervision-group-list": (401, 200, 200, 200, 200, 200, 200, 200),
@@ -231,6 +240,7 @@ EXPECTED = {
     "supervision-recommendation-start-rectification": (401, 405, 405, 405, 405, 405, 405, 405),
     "supervision-topic-detail": (401, 404, 404, 200, 404, 404, 200, 200),
     "supervision-topic-list": (401, 200, 200, 200, 200, 200, 200, 200),
+    "supervision-topic-approve": (401, 405, 405, 405, 405, 405, 405, 405),
 }
 
 # Objects of 'member' and 'unit' that others try to act on by POSTing to a guessed id:

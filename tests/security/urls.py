@@ -36,6 +36,11 @@ PK_SOURCES = {
     "notification-": "notification",
     "members:activity_": "activity",
     "members:record_": "duty_record",
+    "members:evidence_download": "duty_record",
+    "members:attachment_download": "activity",
+    "members:member_duty_file": "member_obj",
+    "supervision:send": "recommendation",
+    "supervision:review": "recommendation",
     "proposals:report_detail": "report",
     "proposals:bulletin_detail": "bulletin",
     "proposals:": "proposal",
@@ -98,6 +103,10 @@ def default_kwargs(name: str, route: str, world) -> dict:
         kwargs["year"] = world.plan.year
     if "<int:number>" in route:
         kwargs["number"] = world.item.number
+    if "<int:attachment_id>" in route:
+        kwargs["attachment_id"] = world.activity_attachment.pk
+    if "<int:evidence_id>" in route:
+        kwargs["evidence_id"] = world.duty_evidence.pk
     if "<int:attachment_pk>" in route:
         kwargs["attachment_pk"] = world.proposal_attachment.pk
     if "<int:pk>" in route or "(?P<pk>" in route:

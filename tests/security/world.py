@@ -42,7 +42,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def build_world(personas: dict) -> World:
     """Create one record of each kind: the member's, the unit's, the committee leader's body's."""
-    from members.models import ActivityAttachment
+    from members.models import ActivityAttachment, DutyEvidence
     from proposals import services as proposal_services
     from proposals.choices import ProposalState
     from proposals.models import BulletinIssue, ProposalAttachment
@@ -83,6 +83,12 @@ def build_world(personas: dict) -> World:
         size=len(PDF),
     )
     o["duty_record"] = DutyRecordFactory(member=member)
+    o["duty_evidence"] = DutyEvidence.objects.create(
+        record=o["duty_record"],
+        file=ContentFile(PDF, name="evidence.pdf"),
+        original_name="evidence.pdf",
+        size=len(PDF),
+    )
 
     cosigner = MemberFactory(user=UserFactory(username="cosigner", role=roles.MEMBER), name="赵委员")
     proposals = ProposalWorld(
