@@ -188,7 +188,11 @@ class OpinionReport(models.Model):
         verbose_name = pgettext_lazy("proposals", "social-conditions report")
         verbose_name_plural = pgettext_lazy("proposals", "social-conditions reports")
         ordering = ["-submitted_at", "-pk"]
-        indexes = [models.Index(fields=["year", "state"], name="report_year_state_idx")]
+        indexes = [
+            models.Index(fields=["year", "state"], name="report_year_state_idx"),
+            # The admin list and the report pages read the newest first.
+            models.Index(fields=["-submitted_at", "-id"], name="report_submitted_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -424,7 +428,15 @@ class Assignment(models.Model):
                 name="assignment_unit_once_per_round",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "is_current"], name="assignment_unit_current_idx")]
+        indexes = [
+            models.Index(fields=["unit", "is_current"], name="assignment_unit_current_idx"),
+            # The unit workspace pages through its history newest first without sorting all of it.
+            models.Index(
+                fields=["unit", "-assigned_on", "-proposal"],
+                condition=models.Q(is_current=True),
+                name="assignment_unit_recent_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal} → {self.unit} ({self.get_role_display()})"

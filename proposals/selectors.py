@@ -165,13 +165,55 @@ def unit_ids_for(user) -> list[int]:
     return list(user.handling_units.values_list("pk", flat=True))
 
 
+def _my_current_assignments(user) -> QuerySet[Assignment]:
+    # The user's unit ids as values, read once per request (no join through the accounts table,
+    # so no DISTINCT): with a known unit the planner walks the (unit, assigned_on) index in order
+    # and stops after a page, however long the unit's history.
+    units = getattr(user, "_workspace_unit_ids", None)
+    if units is None:
+        units = user._workspace_unit_ids = unit_ids_for(user)
+    return Assignment.objects.filter(is_current=True, unit_id__in=units)
+
+
+def _workspace_rows(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return qs.select_related("unit", "proposal").only(
+        "proposal_id",
+        "unit_id",
+        "role",
+        "reply_due_on",
+        "assigned_on",
+        "unit__name",
+        "proposal__number",
+        "proposal__title",
+        "proposal__is_key",
+        "proposal__state",
+    )
+
+
 def unit_assignment_list(*, user) -> QuerySet[Assignment]:
-    """The unit workspace: current assignments of the user's units (lead or assisting), soonest due first."""
-    return (
-        Assignment.objects.filter(is_current=True, unit__accounts=user)
-        .select_related("unit", "proposal", "proposal__category", "proposal__submitter")
-        .order_by("reply_due_on", "proposal_id")
-        .distinct()
+    """The unit workspace's open work: current assignments (lead or assisting) whose proposal is
+    still being handled, soonest due first."""
+    return _workspace_rows(
+        _my_current_assignments(user).filter(proposal__state__in=HANDLING_STATES)
+    ).order_by("reply_due_on", "proposal_id")
+
+
+def unit_assignment_history(*, user) -> QuerySet[Assignment]:
+    """The unit workspace's history: current assignments whose handling is over (replied, rated,
+    closed), latest assignment first. Grows with the years, so the page shows it paginated."""
+    return _workspace_rows(
+        _my_current_assignments(user).exclude(proposal__state__in=HANDLING_STATES)
+    ).order_by("-assigned_on", "-proposal_id")
+
+
+def unit_workspace_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
+    """How many assignments are open, overdue and finished, in one aggregate query."""
+    today = today or timezone.localdate()
+    handling = Q(proposal__state__in=HANDLING_STATES)
+    return _my_current_assignments(user).aggregate(
+        open=Count("pk", filter=handling),
+        overdue=Count("pk", filter=handling & Q(reply_due_on__lt=today)),
+        history=Count("pk", filter=~handling),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,9 @@ from proposals.forms import NoteForm, ReplyForm, ReturnForm
 from proposals.models import ProposalAttachment
 from proposals.views import attachment_response, show_errors
 
+# Rows per page of the workspace lists: the page cost stays flat however many years of history.
+PAGE_SIZE = 25
+
 
 def _require_unit(request) -> None:
     if not roles.has_role(request.user, roles.UNIT):
@@ -26,14 +30,34 @@ def _require_unit(request) -> None:
 
 @login_required
 def home(request):
-    """Everything assigned to my units, soonest due first, with overdue marks."""
+    """My units' open work soonest due first with overdue marks, then the finished work, both paginated."""
     _require_unit(request)
-    assignments = list(selectors.unit_assignment_list(user=request.user))
+    today = timezone.localdate()
+    counts = selectors.unit_workspace_counts(user=request.user, today=today)
+    open_page = _page(selectors.unit_assignment_list(user=request.user), counts["open"], request, "page")
+    history_page = _page(
+        selectors.unit_assignment_history(user=request.user), counts["history"], request, "history"
+    )
     return render(
         request,
         "proposals/unit_home.html",
-        {"assignments": assignments, "today": timezone.localdate(), "handling_states": list(HANDLING_STATES)},
+        {
+            "counts": counts,
+            "assignments": open_page.object_list,
+            "open_page": open_page,
+            "history_page": history_page,
+            "today": today,
+            "handling_states": list(HANDLING_STATES),
+        },
     )
+
+
+def _page(queryset, count: int, request, param: str):
+    """One page of a list whose size is already known (the counts come from one aggregate query)."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    # The count is a cached property: giving it saves a COUNT(*) per list.
+    paginator.count = count
+    return paginator.get_page(request.GET.get(param))
 
 
 def _mine(request, pk: int):

@@ -198,6 +198,16 @@ def unit_recommendation_list(*, user) -> QuerySet[Recommendation]:
     return _recommendation_base().filter(unit__in=units).exclude(state=S.DRAFT).order_by("due_on", "pk")
 
 
+def unit_open_recommendations(*, user) -> QuerySet[Recommendation]:
+    """The unit's current supervision work: recommendations it still owes an answer or rectification on."""
+    return unit_recommendation_list(user=user).filter(state__in=OPEN_STATES)
+
+
+def unit_closed_recommendations(*, user) -> QuerySet[Recommendation]:
+    """The unit's finished recommendations, latest due first (history: shown a page at a time)."""
+    return unit_recommendation_list(user=user).filter(state=S.CLOSED).order_by("-due_on", "-pk")
+
+
 def recommendation_get(*, user, pk: int, for_unit: bool = False) -> Recommendation:
     """One recommendation with its items, notes, events and reviews (DoesNotExist outside the scope)."""
     qs = unit_recommendation_list(user=user) if for_unit else recommendation_list(user=user)

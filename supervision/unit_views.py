@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,8 @@ from supervision.forms import AnswerForm, ItemForm, ProgressForm, StepForm
 from supervision.models import Recommendation, RectificationItem
 
 S = RecommendationState
+# Closed recommendations per page: the list stays the same size however many years have passed.
+PAGE_SIZE = 25
 
 
 def _require_unit(user) -> None:
@@ -36,13 +39,18 @@ def _get(request, pk: int) -> Recommendation:
 
 @login_required
 def recommendation_list(request):
-    """Recommendations sent to the user's own units, earliest due first."""
+    """Open recommendations to the user's own units earliest due first, then the closed ones a page at a time."""
     _require_unit(request.user)
-    recommendations = selectors.unit_recommendation_list(user=request.user)
+    recommendations = selectors.unit_open_recommendations(user=request.user)
+    closed = Paginator(selectors.unit_closed_recommendations(user=request.user), PAGE_SIZE)
     return render(
         request,
         "supervision/unit_list.html",
-        {"recommendations": recommendations, "today": timezone.localdate()},
+        {
+            "recommendations": recommendations,
+            "closed_page": closed.get_page(request.GET.get("page")),
+            "today": timezone.localdate(),
+        },
     )
 
 
