@@ -877,6 +877,7 @@ def attendance_import_rows(*, actor, rows: list[AttendanceRow]) -> dict[str, int
     ).update(status=ActivityStatus.HELD)
     counts = Counter(p.attendance for p, _a, _b in changed)
     per_activity = Counter(activity.pk for _p, activity, _b in changed)
+    rows_per_activity = Counter(row.activity.pk for row in rows)
     activity_type = ContentType.objects.get_for_model(Activity)
     # One summary audit row per activity (not one per row): the import as its activity's history shows it.
     AuditEvent.objects.bulk_create(
@@ -888,7 +889,7 @@ def attendance_import_rows(*, actor, rows: list[AttendanceRow]) -> dict[str, int
                 object_id=str(activity.pk),
                 object_repr=str(activity)[:200],
                 changes={
-                    "rows": sum(1 for r in rows if r.activity.pk == activity.pk),
+                    "rows": rows_per_activity[activity.pk],
                     "changed": per_activity[activity.pk],
                 },
                 note=_("Attendance imported from a workbook"),
@@ -930,6 +931,9 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
     created: list[DutyRecord] = []
     updated: list[DutyRecord] = []
     withdrawn: list[DutyRecord] = []
+    per_activity: dict[int, tuple[dt.date, object]] = {}
+    validated: set[int] = set()
+    note = str(_("Recorded by the system"))[:300]
     for participation, activity, _before in changed:
         kind, quantity = _duty_kind_for(activity)
         key = (participation.member_id, kind, activity.pk)
@@ -939,8 +943,10 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
                 withdrawn.append(record)
                 del records[key]
             continue
-        occurred_on = timezone.localdate(activity.starts_at)
-        items = list(activity.items.all())
+        if activity.pk not in per_activity:
+            items = list(activity.items.all())
+            per_activity[activity.pk] = (timezone.localdate(activity.starts_at), items[0] if items else None)
+        occurred_on, item = per_activity[activity.pk]
         if record is None:
             record = DutyRecord(
                 member_id=participation.member_id,
@@ -961,13 +967,17 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
         record.role = DutyRole.PARTICIPANT
         record.occurred_on = occurred_on
         record.title = activity.title[:200]
-        record.item = items[0] if items else None
+        record.item = item
         record.quantity = max(1, int(quantity))
         record.status = DutyRecordStatus.VERIFIED
         record.reject_reason = ""
         each = points.get((record.year, kind, record.role))
         record.points = each * record.quantity if each is not None else None
-        # Field rules only: uniqueness is the database's (one constraint, checked by the bulk insert).
+        # Field rules only, once per activity (its records differ only by member); uniqueness is the
+        # database's (one constraint, checked by the bulk insert).
+        if activity.pk in validated:
+            continue
+        validated.add(activity.pk)
         try:
             record.full_clean(
                 exclude=["member", "item", "content_type", "verified_by"],
@@ -985,7 +995,7 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
                 actor=verifier,
                 from_status="",
                 to_status=DutyRecordStatus.VERIFIED,
-                note=str(_("Recorded by the system"))[:300],
+                note=note,
             )
             for record in created
         ]
