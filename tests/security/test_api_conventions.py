@@ -28,8 +28,11 @@ def test_anonymous_api_call_is_401_with_a_stable_code_in_chinese(api):
     assert response.headers["WWW-Authenticate"].startswith("Token")
 
 
-def test_error_message_follows_the_language_asked_for(api):
-    response = api.get("/api/v1/", HTTP_ACCEPT_LANGUAGE="en")
+def test_error_message_follows_the_language_the_person_chose(api, settings):
+    # Chinese whatever the browser says; the language cookie (the portal's switch) changes it.
+    assert api.get("/api/v1/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"] == "身份认证信息未提供。"
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = api.get("/api/v1/")
     assert response.json() == {
         "code": "not_authenticated",
         "detail": "Authentication credentials were not provided.",
