@@ -59,11 +59,14 @@ class ProposalAndReportLinks:
             .only("id", "title", "submitted_at")
             .order_by("-submitted_at", "-id")[:limit]
         )
+        # reverse() costs as much as the rest of a row: resolve each URL once, then fill in the pk.
+        proposal_url = reverse("proposals:detail", args=[0]).replace("/0/", "/{}/")
+        report_url = reverse("proposals:report_detail", args=[0]).replace("/0/", "/{}/")
         records = [
             LinkedRecord(
                 kind=_("proposal"),
                 title=str(p),
-                url=reverse("proposals:detail", args=[p.pk]),
+                url=proposal_url.format(p.pk),
                 date=timezone.localdate(p.submitted_at) if p.submitted_at else None,
             )
             for p in proposals
@@ -72,7 +75,7 @@ class ProposalAndReportLinks:
             LinkedRecord(
                 kind=_("social-conditions report"),
                 title=r.title,
-                url=reverse("proposals:report_detail", args=[r.pk]),
+                url=report_url.format(r.pk),
                 date=timezone.localdate(r.submitted_at),
             )
             for r in reports
