@@ -18,8 +18,9 @@ from members.models import Activity
 _COUNTED_STATUSES = [s for s in ActivityStatus.values if s != ActivityStatus.CANCELLED]
 
 
-def _label(kind: str) -> str:
-    return str(ActivityKind(kind).label) if kind in ActivityKind.values else kind
+def _labels() -> dict[str, str]:
+    """Display label of every activity kind, translated once per call rather than once per row."""
+    return {kind: str(label) for kind, label in ActivityKind.choices}
 
 
 class ActivityLinks:
@@ -40,10 +41,12 @@ class ActivityLinks:
             .annotate(n=Count("id"))
             .order_by()
         )
+        labels = _labels()
         result: dict[int, dict[str, int]] = {}
         for row in rows:
-            if row["activity_kind"] is not None:  # None: a cancelled activity
-                result.setdefault(row["item_id"], {})[_label(row["activity_kind"])] = row["n"]
+            kind = row["activity_kind"]
+            if kind is not None:  # None: a cancelled activity
+                result.setdefault(row["item_id"], {})[labels.get(kind, kind)] = row["n"]
         return result
 
     def recent(self, item_id: int, limit: int) -> list:
@@ -62,10 +65,11 @@ class ActivityLinks:
             .order_by("-starts_at", "-id")
         )
         # reverse() costs as much as the rest of a row: resolve the URL once, then fill in each pk.
+        labels = _labels()
         change_url = reverse("admin:members_activity_change", args=[0]).replace("/0/", "/{}/")
         return [
             LinkedRecord(
-                kind=_label(activity.kind),
+                kind=labels.get(activity.kind, activity.kind),
                 title=activity.title,
                 url=change_url.format(activity.pk),
                 date=timezone.localdate(activity.starts_at),
