@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -988,18 +988,21 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
             field, messages = next(iter(exc.message_dict.items()))
             raise DomainError("; ".join(messages), code="invalid", field=field) from exc
     DutyRecord.objects.bulk_create(created)
-    DutyRecordEvent.objects.bulk_create(
-        [
-            DutyRecordEvent(
-                record=record,
-                actor=verifier,
-                from_status="",
-                to_status=DutyRecordStatus.VERIFIED,
-                note=note,
+    if created:
+        # The "recorded by the system" timeline step of every new record, written by the database
+        # from the rows just inserted: as many rows again, without building them in Python.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'INSERT INTO "members_dutyrecordevent" ("record_id", "actor_id", "from_status", "to_status", '
+                '"note", "at") SELECT "id", %s, \'\', %s, %s, %s FROM "members_dutyrecord" WHERE "id" = ANY(%s)',
+                [
+                    verifier.pk if verifier else None,
+                    DutyRecordStatus.VERIFIED,
+                    note,
+                    now,
+                    [r.pk for r in created],
+                ],
             )
-            for record in created
-        ]
-    )
     DutyRecord.objects.bulk_update(
         updated,
         [
