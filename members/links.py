@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -28,25 +28,19 @@ class ActivityLinks:
 
     def counts(self, item_ids: Sequence[int]) -> dict[int, dict[str, int]]:
         """{item id: {activity kind: n}} in one grouped COUNT over the M2M table (no rows loaded)."""
-        # The kind comes from a correlated lookup by primary key rather than a join: PostgreSQL
-        # then reads only the year's links and their activities, where a join makes it scan the
-        # whole activity table (ten years of it) to build a hash.
-        kind = Activity.objects.filter(pk=OuterRef("activity_id"), status__in=_COUNTED_STATUSES).values(
-            "kind"
-        )
         rows = (
-            Activity.items.through.objects.filter(item_id__in=list(item_ids))
-            .annotate(activity_kind=Subquery(kind))
-            .values("item_id", "activity_kind")
+            Activity.items.through.objects.filter(
+                item_id__in=list(item_ids), activity__status__in=_COUNTED_STATUSES
+            )
+            .values("item_id", "activity__kind")
             .annotate(n=Count("id"))
             .order_by()
         )
         labels = _labels()
         result: dict[int, dict[str, int]] = {}
         for row in rows:
-            kind = row["activity_kind"]
-            if kind is not None:  # None: a cancelled activity
-                result.setdefault(row["item_id"], {})[labels.get(kind, kind)] = row["n"]
+            kind = row["activity__kind"]
+            result.setdefault(row["item_id"], {})[labels.get(kind, kind)] = row["n"]
         return result
 
     def recent(self, item_id: int, limit: int) -> list:
