@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
 from proposals import selectors, services
-from proposals.choices import HANDLING_STATES, AssignmentRole
+from proposals.choices import HANDLING_STATES, AssignmentRole, ProposalState
 from proposals.forms import NoteForm, ReplyForm, ReturnForm
 from proposals.models import ProposalAttachment
 from proposals.views import attachment_response, show_errors
@@ -57,7 +57,15 @@ def _page(queryset, count: int, request, param: str):
     paginator = Paginator(queryset, PAGE_SIZE)
     # The count is a cached property: giving it saves a COUNT(*) per list.
     paginator.count = count
-    return paginator.get_page(request.GET.get(param))
+    page = paginator.get_page(request.GET.get(param))
+    # get_FOO_display() translates every choice of the field on each call; label each row from
+    # one translated table instead.
+    states = {value: str(label) for value, label in ProposalState.choices}
+    roles_ = {value: str(label) for value, label in AssignmentRole.choices}
+    for assignment in page.object_list:
+        assignment.state_label = states.get(assignment.proposal.state, assignment.proposal.state)
+        assignment.role_label = roles_.get(assignment.role, assignment.role)
+    return page
 
 
 def _mine(request, pk: int):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core.errors import DomainError
+from proposals.admin import QuickRowsMixin, choice_column
 from supervision import services
 from supervision.choices import RecommendationState, ReviewVerdict
 from supervision.models import (
@@ -48,8 +49,16 @@ class TopicSourceLinkInline(admin.TabularInline):
 
 
 @admin.register(SupervisionTopic)
-class SupervisionTopicAdmin(admin.ModelAdmin):
-    list_display = ("title", "year", "kind", "source", "item", "is_approved", "approved_on")
+class SupervisionTopicAdmin(QuickRowsMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "year",
+        choice_column(SupervisionTopic, "kind"),
+        choice_column(SupervisionTopic, "source"),
+        "item",
+        "is_approved",
+        "approved_on",
+    )
     list_filter = ("year", "kind", "source", "is_approved")
     list_select_related = ("item",)
     show_full_result_count = False
@@ -83,7 +92,7 @@ class GroupActivityInline(admin.TabularInline):
 
 
 @admin.register(SupervisionGroup)
-class SupervisionGroupAdmin(admin.ModelAdmin):
+class SupervisionGroupAdmin(QuickRowsMixin, admin.ModelAdmin):
     list_display = ("name", "year", "leader")
     list_filter = ("year",)
     list_select_related = ("leader",)
@@ -104,8 +113,15 @@ class SupervisorReportInline(admin.StackedInline):
 
 
 @admin.register(SupervisorAppointment)
-class SupervisorAppointmentAdmin(admin.ModelAdmin):
-    list_display = ("member", "post", "organisation", "status", "term_start", "term_end")
+class SupervisorAppointmentAdmin(QuickRowsMixin, admin.ModelAdmin):
+    list_display = (
+        "member",
+        choice_column(SupervisorAppointment, "post"),
+        "organisation",
+        choice_column(SupervisorAppointment, "status"),
+        "term_start",
+        "term_end",
+    )
     list_filter = ("post", "status")
     list_select_related = ("member",)
     show_full_result_count = False
@@ -189,8 +205,17 @@ class FollowUpReviewInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
-    list_display = ("title", "unit", "topic", "group", "due_on", "state", "sent_on", "answered_on")
+class RecommendationAdmin(QuickRowsMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "unit",
+        "topic",
+        "group",
+        "due_on",
+        choice_column(Recommendation, "state"),
+        "sent_on",
+        "answered_on",
+    )
     list_filter = ("state", "topic__year", "topic", "group", "unit")
     list_select_related = ("unit", "topic", "group")
     show_full_result_count = False
@@ -265,8 +290,15 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(admin.ModelAdmin):
-    list_display = ("description", "recommendation", "owner", "due_on", "status", "percent")
+class RectificationItemAdmin(QuickRowsMixin, admin.ModelAdmin):
+    list_display = (
+        "description",
+        "recommendation",
+        "owner",
+        "due_on",
+        choice_column(RectificationItem, "status"),
+        "percent",
+    )
     list_filter = ("status", "recommendation__unit")
     list_select_related = ("recommendation",)
     show_full_result_count = False
