@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from cppcc_portal.core import roles, workspace
 
@@ -19,14 +20,17 @@ def portal(request):
 
 
 def unread_notifications(request):
-    """The unread count in the header: one indexed count query per page."""
+    """The unread count in the header: at most one count per page, on a partial index of unread rows."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     from cppcc_portal.core.models import Notification, NotificationState
 
     return {
-        "unread_notifications": lambda: Notification.objects.filter(
-            recipient=user, state=NotificationState.SENT, read_at__isnull=True
-        ).count()
+        # Lazy and evaluated once: pages that never show the header pay nothing, others one query.
+        "unread_notifications": SimpleLazyObject(
+            lambda: Notification.objects.filter(
+                recipient=user, state=NotificationState.SENT, read_at__isnull=True
+            ).count()
+        )
     }

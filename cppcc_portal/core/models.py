@@ -110,6 +110,12 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["state", "due_at"], name="notification_due_idx"),
             models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            # The header's unread count on every page reads only this small index.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(state="sent", read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
             models.Index(fields=["content_type", "object_id"], name="notification_subject_idx"),
             models.Index(fields=["claim_token"], name="notification_claim_idx"),
         ]
