@@ -24,6 +24,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 BULK_PREFIX = "D"  # member numbers of generated members: D14-0001 …
@@ -277,12 +278,35 @@ def already_built() -> bool:
     return _get("members.Member").objects.filter(member_number__startswith=BULK_PREFIX).exists()
 
 
+def built_years(years: Iterable[int]) -> set[int]:
+    """The years that already hold generated activities (titled "2016年meeting活动1" …, never by hand)."""
+    Activity = _get("members.Activity")
+    return {
+        year
+        for year in years
+        if Activity.objects.filter(
+            starts_at__year=year, title__regex=rf"^{year}年[a-z_]+活动[0-9]+$"
+        ).exists()
+    }
+
+
 class Decade:
     """Builds the data set step by step; each step prints its own progress bar."""
 
-    def __init__(self, *, last_year: int, years: int, say, seed: int = 2017, scale: float = 1.0):
+    def __init__(
+        self,
+        *,
+        last_year: int,
+        years: int,
+        say,
+        seed: int = 2017,
+        scale: float = 1.0,
+        only: Iterable[int] | None = None,
+    ):
         self.last_year, self.first_year = last_year, last_year - years + 1
-        self.years = list(range(self.first_year, last_year + 1))
+        # `only`: the years still to build; the others of the span were built by an earlier run.
+        span = range(self.first_year, last_year + 1)
+        self.years = sorted(only) if only is not None else list(span)
         self.say = say
         self.rng = random.Random(seed)
         self.today = timezone.localdate()
@@ -352,7 +376,16 @@ class Decade:
         start = writer.next_id()
         rows, self.members_by_term = [], {}
         latest = max(self.terms)
+        # A term whose generated roster exists (an earlier, shorter run) keeps it: no second roster.
+        existing: dict[int, list[int]] = {}
+        for pk, number in Member.objects.filter(member_number__startswith=BULK_PREFIX).values_list(
+            "pk", "member_number"
+        ):
+            existing.setdefault(int(number[len(BULK_PREFIX) :].split("-")[0]), []).append(pk)
         for number, term in sorted(self.terms.items()):
+            if number in existing:
+                self.members_by_term[number] = sorted(existing[number])
+                continue
             ids = []
             for index in range(self.sizes["members_per_term"]):
                 member_id = start + len(rows)
@@ -374,7 +407,8 @@ class Decade:
         progress = Progress(self.say, "members", len(rows))
         writer.write(rows, progress)
         committee_rows, group_rows = [], []
-        for ids in self.members_by_term.values():
+        new_terms = {number for number in self.members_by_term if number not in existing}
+        for ids in (self.members_by_term[number] for number in new_terms):
             for position, member_id in enumerate(ids):
                 committee = self.committees[position % len(self.committees)]
                 role = "director" if position < len(self.committees) else "member"
@@ -445,6 +479,15 @@ class Decade:
                             )
                     Task.objects.bulk_create(tasks)
             self.items_by_year[year] = list(wp.Item.objects.filter(plan=plan).values_list("id", flat=True))
+            if not self.items_by_year[year]:
+                # A plan imported without items yet: one item so the year's rows can link to the plan.
+                section = wp.Section.objects.filter(plan=plan).first() or wp.Section.objects.create(
+                    plan=plan, number=1, title="第1部分", progress=0
+                )
+                item = wp.Item.objects.create(
+                    plan=plan, section=section, number=1, title=f"{year}年工作要点第1条", progress=0
+                )
+                self.items_by_year[year] = [item.pk]
         self.say(f"  work plans: {made} built, {len(self.years) - made} already there")
 
     # -- activities and attendance --------------------------------------------------------------
@@ -689,11 +732,19 @@ class Decade:
         ]
         replied_states = {"awaiting_evaluation", "closed"}
         handled_states = replied_states | {"assigned", "handling"}
+        # Numbers continue after the highest one of the year (the demo seeder's, or the office's).
+        highest = dict(
+            p.Proposal.objects.filter(year__in=self.years, number_seq__isnull=False)
+            .values("year")
+            .annotate(top=Max("number_seq"))
+            .values_list("year", "top")
+        )
+        last_numbers: dict[int, int] = {}
         for year in self.years:
             weights = past_states if year < self.last_year else current_states
             members = self.members_by_term[self.term_of(year).number]
             items = self.items_by_year[year]
-            seq = 0
+            seq = highest.get(year, 0)
             for n in range(per_year):
                 pid = ids["proposal"]
                 ids["proposal"] += 1
@@ -790,6 +841,7 @@ class Decade:
                                 (ids["event"], pid, "close", "awaiting_evaluation", "closed")
                             )
                             ids["event"] += 1
+            last_numbers[year] = seq
         total = sum(len(r) for r in rows.values())
         progress = Progress(self.say, "proposals and handling", total)
         proposals.write(rows["proposal"], progress)
@@ -798,6 +850,17 @@ class Decade:
         replies.write(rows["reply"], progress)
         feedback.write(rows["feedback"], progress)
         events.write(rows["event"], progress)
+        self._advance_counters(p, last_numbers)
+
+    def _advance_counters(self, p, last_numbers: dict[int, int]) -> None:
+        """The next proposal submitted in the portal is numbered after the generated ones."""
+        Counter = getattr(p, "ProposalCounter", None)
+        if Counter is None:
+            return
+        for year, last in last_numbers.items():
+            counter, _ = Counter.objects.get_or_create(year=year)
+            if counter.last_number < last:
+                Counter.objects.filter(pk=counter.pk).update(last_number=last)
 
     def reports(self) -> None:
         p = apps.get_app_config("proposals").models_module
@@ -873,14 +936,15 @@ class Decade:
         for year in self.years:
             members = self.members_by_term[self.term_of(year).number]
             for t in range(4):
-                topic = s.SupervisionTopic.objects.create(
+                # Topic and group names are unique per year: the demo seeder's own are reused.
+                topic = s.SupervisionTopic.objects.get_or_create(
                     title=f"{year}年{TOPICS[(year + t) % len(TOPICS)]}民主监督",
                     year=year,
-                    source="party_committee",
-                )
-                group = s.SupervisionGroup.objects.create(
-                    name=f"{year}年第{t + 1}监督小组", year=year, leader_id=members[t]
-                )
+                    defaults={"source": "party_committee"},
+                )[0]
+                group = s.SupervisionGroup.objects.get_or_create(
+                    name=f"{year}年第{t + 1}监督小组", year=year, defaults={"leader_id": members[t]}
+                )[0]
                 group.topics.add(topic)
                 for n in range(max(1, self.sizes["recommendations"] // 4)):
                     due = dt.date(year, 4 + n, 30)
@@ -957,14 +1021,16 @@ def seed_decade(context) -> None:
 
 
 def build(*, last_year: int, years: int, say, users: Sequence = (), scale: float = 1.0) -> bool:
-    """Build `years` years of data ending with `last_year`; False if it was already built."""
+    """Build the years of `last_year - years + 1 … last_year` not built yet; False if none was missing."""
     first_year = last_year - years + 1
-    if already_built():
+    done = built_years(range(first_year, last_year + 1))
+    missing = [year for year in range(first_year, last_year + 1) if year not in done]
+    if not missing:
         say(f"ten-year data set: already built for {first_year}–{last_year}")
         return False
     started = time.monotonic()
-    say(f"building {years} years of data, {first_year}–{last_year} …")
-    decade = Decade(last_year=last_year, years=years, say=say, scale=scale)
+    say(f"building {len(missing)} years of data ({', '.join(map(str, missing))}) …")
+    decade = Decade(last_year=last_year, years=years, say=say, scale=scale, only=missing)
     with transaction.atomic():
         decade.reference()
         decade.roster()
