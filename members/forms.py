@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.uploads import ALLOWED_EXTENSIONS_TEXT
 from members.choices import Attendance, DutyEventKind
-from members.uploads import ALLOWED_EXTENSIONS_TEXT
 
 LOGGABLE_KINDS = [
     (DutyEventKind.SELF_REPORTED, DutyEventKind.SELF_REPORTED.label),
