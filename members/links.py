@@ -43,6 +43,10 @@ class ActivityLinks:
             result.setdefault(row["item_id"], {})[labels.get(kind, kind)] = row["n"]
         return result
 
+    def watched_models(self) -> tuple:
+        """Writes that change the counts: an activity's kind or status, its links to items."""
+        return (Activity, Activity.items.through)
+
     def recent(self, item_id: int, limit: int) -> list:
         """The newest ``limit`` activities of each kind serving the item, in one query."""
         from workplan.links import LinkedRecord

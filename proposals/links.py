@@ -45,6 +45,10 @@ class ProposalAndReportLinks:
             result.setdefault(item_id, {})[_("social-conditions report")] = n
         return result
 
+    def watched_models(self) -> tuple:
+        """Writes that change the counts: states, and links to items, of proposals and reports."""
+        return (Proposal, Proposal.items.through, OpinionReport, OpinionReport.items.through)
+
     def recent(self, item_id: int, limit: int) -> list:
         """The newest ``limit`` proposals and the newest ``limit`` reports of the item (two queries)."""
         from workplan.links import LinkedRecord

@@ -27,6 +27,12 @@ class TopicLinks:
         )
         return {row["item_id"]: {_("Supervision topic"): row["n"]} for row in rows}
 
+    def watched_models(self) -> tuple:
+        """Writes that change the counts: topics created, deleted or moved to another item."""
+        from supervision.models import SupervisionTopic
+
+        return (SupervisionTopic,)
+
     def recent(self, item_id: int, limit: int) -> list:
         """The ``limit`` most recently approved topics of the item, in one query."""
         from supervision.selectors import topics_for_items

@@ -21,6 +21,14 @@ def _media_root(settings, tmp_path):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_link_counts():
+    """The plan's cached link counts live in Redis, which outlives each test's rolled-back data."""
+    from workplan import generation
+
+    generation.forget()
+
+
 @pytest.fixture
 def staff_user(db):
     return UserFactory(username="staff", role=roles.STAFF, first_name="办公室")

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class WorkplanConfig(AppConfig):
     name = "workplan"
     verbose_name = _("Work plan")
+
+    def ready(self) -> None:
+        from workplan import generation
+        from workplan.models import Item, Section, Task, WorkPlan
+
+        # Hand edits and deletes of the plan reach the cached plan page too (see workplan.generation).
+        generation.watch(WorkPlan, Section, Item, Task)

@@ -16,14 +16,24 @@ A provider is an object with three methods (see ItemLinkProvider):
   (no query; kinds without a list the user may use are left out).
 
 Kinds are display labels (already translated); they tie the three answers together.
+
+A provider may also have ``watched_models()`` -> the models (M2M through models included) whose
+writes change its counts. Counts are cached (see workplan.generation): a write to a watched model
+drops every cached count.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
+
+from django.core.cache import cache
+from django.utils import translation
+
+from workplan import generation
 
 # How many records of each kind the item page lists before pointing to the full list.
 RECENT_LIMIT = 20
@@ -65,6 +75,13 @@ class ItemLinkProvider(Protocol):
 
 
 _providers: list[ItemLinkProvider] = []
+# Part of every cache key, so counts cached before a provider came or went are never read.
+_registry_version = 0
+
+
+def _registry_changed() -> None:
+    global _registry_version
+    _registry_version += 1
 
 
 def register_item_links(provider: ItemLinkProvider) -> ItemLinkProvider:
@@ -74,12 +91,16 @@ def register_item_links(provider: ItemLinkProvider) -> ItemLinkProvider:
         raise TypeError("An item link provider needs counts(), recent() and list_urls() methods.")
     if provider not in _providers:
         _providers.append(provider)
+        watched = getattr(provider, "watched_models", None)
+        generation.watch(*(watched() if watched else ()))
+        _registry_changed()
     return provider
 
 
 def unregister_item_links(provider: ItemLinkProvider) -> None:
     if provider in _providers:
         _providers.remove(provider)
+        _registry_changed()
 
 
 def registered_providers() -> tuple[ItemLinkProvider, ...]:
@@ -87,7 +108,21 @@ def registered_providers() -> tuple[ItemLinkProvider, ...]:
 
 
 def link_counts(item_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """How many linked records of each kind every item has (grouped counts, items without links → {})."""
+    """How many linked records of each kind every item has (items without links → {}), from the cache."""
+    ids = list(dict.fromkeys(item_ids))
+    if not ids:
+        return {}
+    digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=12).hexdigest()
+    key = f"workplan:link-counts:{generation.current()}:{_registry_version}:{translation.get_language()}:{digest}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = live_link_counts(ids)
+        cache.set(key, counts, generation.CACHE_TTL)
+    return counts
+
+
+def live_link_counts(item_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """The same counts, counted now: one grouped COUNT per provider and kind (no rows loaded)."""
     ids = list(dict.fromkeys(item_ids))
     result: dict[int, dict[str, int]] = {item_id: {} for item_id in ids}
     if not ids:

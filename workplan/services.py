@@ -26,6 +26,7 @@ from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.models import AuditEvent
 from cppcc_portal.core.request_context import current_ip
+from workplan import generation
 from workplan.choices import STATUS_PERCENT, AttachmentType, ItemStatus, TaskStatus, UpdateKind
 from workplan.importer import ParsedPlan
 from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, Task, WorkPlan
@@ -298,6 +299,8 @@ def progress_recompute(*, plan_ids: Iterable[int]) -> None:
     for plan in plans:
         plan.progress = average(plan_values.get(plan.pk, []))
     WorkPlan.objects.bulk_update(plans, ["progress"])
+    # Bulk updates send no signal: the cached plan pages are told here.
+    generation.plan_changed()
 
 
 def _recompute_for_tasks(task_ids: Iterable[int]) -> None:
@@ -446,6 +449,7 @@ def tasks_move_due(
     if changed:
         Task.objects.bulk_update(changed, ["due_date"])
         _audit_many(actor=actor, action="task.due_date", objs=changed, changes=changes)
+        generation.plan_changed()
     return len(changed)
 
 

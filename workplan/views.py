@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
-from workplan import selectors, services
+from workplan import generation, selectors, services
 from workplan.forms import ProgressUpdateForm
 from workplan.links import item_links, link_counts
 
@@ -27,20 +31,37 @@ def current(request):
 
 @login_required
 def plan_page(request, year: int):
-    plan = selectors.plan_detail(year=year)
-    if plan is None:
+    article = _plan_article(year)
+    if article is None:
         raise Http404(_("No work plan for this year."))
+    return render(request, "workplan/plan.html", {"year": year, "article": article})
+
+
+def _plan_article(year: int) -> str | None:
+    """The whole plan as HTML (the same for every reader), cached until the plan or its links change.
+
+    Overdue marks depend on the date, so the day is part of the key (see workplan.generation).
+    """
+    today = timezone.localdate()
+    key = f"workplan:plan-page:{generation.current()}:{year}:{translation.get_language()}:{today.isoformat()}"
+    article = cache.get(key)
+    if article is not None:
+        return mark_safe(article)  # noqa: S308 - our own template's output, escaped when rendered
+    plan = selectors.plan_detail(year=year, today=today)
+    if plan is None:
+        return None
     sections = list(plan.sections.all())
     item_ids = [item.pk for section in sections for item in section.items.all()]
     counts = link_counts(item_ids)
     for section in sections:
         for item in section.items.all():
             item.link_counts = counts.get(item.pk, {})
-    return render(
-        request,
-        "workplan/plan.html",
+    article = render_to_string(
+        "workplan/_plan_article.html",
         {"plan": plan, "sections": sections, "years": selectors.plan_list().values_list("year", flat=True)},
     )
+    cache.set(key, str(article), generation.CACHE_TTL)
+    return article
 
 
 @login_required

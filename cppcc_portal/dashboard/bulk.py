@@ -1005,11 +1005,14 @@ class Decade:
 
     def refresh_figures(self) -> None:
         from cppcc_portal.dashboard.figures import refresh_year_figures
+        from workplan import generation
 
         progress = Progress(self.say, "dashboard figures", len(self.years))
         for year in self.years:
             refresh_year_figures(year)
             progress.add(1)
+        # COPY sends no signal: the plan pages' cached link counts are recounted on next view.
+        generation.forget()
 
 
 def seed_decade(context) -> None:
