@@ -4,17 +4,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cppcc_portal.core import api as core_api
 from cppcc_portal.core import history as core_history
 from cppcc_portal.core import views as core_views
-
-admin.site.site_header = _("CPPCC portal administration")
-admin.site.site_title = _("CPPCC portal")
-admin.site.index_title = _("Office administration")
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -1,0 +1,76 @@
+"""The office's admin site: Django's, with the sidebar's model list built once per set of permissions."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+# Distinct permission sets are few (one per role, and the superuser): a small cache is enough.
+_APP_DICT_CACHE_SIZE = 64
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = _("CPPCC portal administration")
+    site_title = _("CPPCC portal")
+    index_title = _("Office administration")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._app_dicts: OrderedDict = OrderedDict()
+
+    def each_context(self, request):
+        """Adds the key the sidebar's rendered HTML is cached under (templates/admin/nav_sidebar.html).
+
+        The sidebar is the same for everyone with the same permissions and language, on every page
+        of one model; only the model whose page it is gets highlighted.
+        """
+        context = super().each_context(request)
+        signature = repr((self._permission_key(request.user), sorted(m._meta.label for m in self._registry)))
+        context["nav_sidebar_key"] = hashlib.blake2b(signature.encode(), digest_size=12).hexdigest()
+        context["nav_sidebar_page"] = "/".join(request.path.split("/")[:4])
+        return context
+
+    @staticmethod
+    def _permission_key(user) -> tuple:
+        return (
+            get_language(),
+            user.is_active,
+            user.is_staff,
+            user.is_superuser,
+            tuple(sorted(user.get_all_permissions())),
+        )
+
+    def _build_app_dict(self, request, label=None):
+        """The models a user may see, with their links: cached per permission set and language.
+
+        Django builds it on every admin page (for the sidebar): a permission check and two URL
+        lookups per registered model. What it holds depends only on the user's permissions and
+        the language, so users with the same permissions share one copy. It is built again after
+        a code change (a new process) or a change of the user's permissions.
+        """
+        key = (label, self._permission_key(request.user))
+        cached = self._app_dicts.get(key)
+        if cached is None:
+            cached = super()._build_app_dict(request, label)
+            self._app_dicts[key] = cached
+            while len(self._app_dicts) > _APP_DICT_CACHE_SIZE:
+                self._app_dicts.popitem(last=False)
+        return _copy(cached)
+
+
+def _copy(app_dict):
+    """A copy the caller may sort and change (get_app_list sorts each app's model list in place)."""
+    if app_dict is None:
+        return None
+    if "models" in app_dict:
+        return {**app_dict, "models": [dict(model) for model in app_dict["models"]]}
+    return {label: _copy(app) for label, app in app_dict.items()}
+
+
+class PortalAdminConfig(AdminConfig):
+    default_site = "cppcc_portal.core.admin_site.PortalAdminSite"
