@@ -210,6 +210,10 @@ class MemberResource(resources.ModelResource):
         self.after_save_instance(instance, row, **kwargs)
 
 
+# 活动编号 as Excel gives it: digits, or a whole float ("12.0").
+_ACTIVITY_NUMBER = re.compile(r"\d+(\.0)?")
+
+
 class ActivityWidget(widgets.ForeignKeyWidget):
     """An activity given by its number (ID) or its exact title, which must then be unique.
 
@@ -226,7 +230,7 @@ class ActivityWidget(widgets.ForeignKeyWidget):
         numbers, titles = set(), set()
         for row in rows:
             number = str(row.get("活动编号") or "").strip()
-            if re.fullmatch(r"\d+(\.0)?", number):
+            if _ACTIVITY_NUMBER.fullmatch(number):
                 numbers.add(int(float(number)))
             else:
                 titles.add(str(row.get("活动") or "").strip())
@@ -238,7 +242,7 @@ class ActivityWidget(widgets.ForeignKeyWidget):
 
     def clean(self, value, row=None, **kwargs):
         number = str((row or {}).get("活动编号") or "").strip()
-        if re.fullmatch(r"\d+(\.0)?", number):
+        if _ACTIVITY_NUMBER.fullmatch(number):
             if self.by_pk is not None:
                 found = self.by_pk.get(int(float(number)))
             else:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event, snapshot
+from cppcc_portal.core.bulk_insert import bulk_insert
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from members import selectors
 from members.choices import (
@@ -757,6 +758,10 @@ def check_in(*, activity: Activity, actor, code: str) -> Participation:
 # --- attendance import ----------------------------------------------------------------------------
 
 
+# Attendance.values builds a new list on every use; the import checks it once per row.
+_ATTENDANCE_VALUES = frozenset(Attendance.values)
+
+
 @dataclass
 class AttendanceRow:
     """One row of an attendance workbook, already matched to its activity and member."""
@@ -798,7 +803,7 @@ class AttendanceImportRules:
             return "activity", _("A cancelled activity has no attendance.")
         if activity.starts_at > self.now:
             return "activity", _("Attendance is recorded once the activity has started.")
-        if attendance not in Attendance.values:
+        if attendance not in _ATTENDANCE_VALUES:
             return "attendance", _("Unknown attendance “%(value)s”.") % {"value": attendance}
         existing = self.existing.get((activity.pk, member.pk))
         if self.own is not None and member.pk == self.own.pk and not self.is_staff:
@@ -846,8 +851,9 @@ def attendance_import_rows(*, actor, rows: list[AttendanceRow]) -> dict[str, int
         participation = rules.existing.get((activity.pk, row.member.pk))
         is_new = participation is None
         if is_new:
+            # Ids rather than instances: a related-object assignment costs as much as the rest of the row.
             participation = Participation(
-                activity=activity, member=row.member, invitation=InvitationState.ACCEPTED
+                activity_id=activity.pk, member_id=row.member.pk, invitation=InvitationState.ACCEPTED
             )
             rules.existing[(activity.pk, row.member.pk)] = participation
         before = participation.attendance
@@ -858,7 +864,7 @@ def attendance_import_rows(*, actor, rows: list[AttendanceRow]) -> dict[str, int
             touched = True
         if row.attendance != before:
             participation.attendance = row.attendance
-            participation.recorded_by = recorder
+            participation.recorded_by_id = recorder.pk if recorder else None
             participation.recorded_at = now
             changed.append((participation, activity, before))
             touched = True
@@ -867,7 +873,7 @@ def attendance_import_rows(*, actor, rows: list[AttendanceRow]) -> dict[str, int
             created.append(participation)
         elif touched:
             updated.append(participation)
-    Participation.objects.bulk_create(created)
+    bulk_insert(Participation, created)
     Participation.objects.bulk_update(
         updated, ["leave_reason", "attendance", "recorded_by", "recorded_at", "updated_at"], batch_size=1000
     )
@@ -951,15 +957,15 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
             record = DutyRecord(
                 member_id=participation.member_id,
                 event_kind=kind,
-                content_type=activity_type,
+                content_type_id=activity_type.pk,
                 object_id=activity.pk,
-                verified_by=verifier,
+                verified_by_id=verifier.pk if verifier else None,
                 verified_at=now,
             )
             records[key] = record
             created.append(record)
         elif record.status != DutyRecordStatus.VERIFIED:
-            record.verified_by, record.verified_at = verifier, now
+            record.verified_by_id, record.verified_at = (verifier.pk if verifier else None), now
             updated.append(record)
         else:
             updated.append(record)
@@ -967,7 +973,7 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
         record.role = DutyRole.PARTICIPANT
         record.occurred_on = occurred_on
         record.title = activity.title[:200]
-        record.item = item
+        record.item_id = item.pk if item else None
         record.quantity = max(1, int(quantity))
         record.status = DutyRecordStatus.VERIFIED
         record.reject_reason = ""
@@ -987,8 +993,18 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
         except ValidationError as exc:
             field, messages = next(iter(exc.message_dict.items()))
             raise DomainError("; ".join(messages), code="invalid", field=field) from exc
-    DutyRecord.objects.bulk_create(created)
-    if created:
+    bulk_insert(DutyRecord, created, with_ids=True)
+    if created and connection.vendor != "postgresql":
+        DutyRecordEvent.objects.bulk_create(
+            [
+                DutyRecordEvent(
+                    record=r, actor=verifier, to_status=DutyRecordStatus.VERIFIED, note=note, at=now
+                )
+                for r in created
+            ],
+            batch_size=500,
+        )
+    elif created:
         # The "recorded by the system" timeline step of every new record, written by the database
         # from the rows just inserted: as many rows again, without building them in Python.
         with connection.cursor() as cursor:

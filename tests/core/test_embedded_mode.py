@@ -148,3 +148,30 @@ def test_embedded_default_migrates_imports_serves_and_runs_a_task(embedded_env, 
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def test_embedded_attendance_import_writes_records_and_their_timeline(embedded_env):
+    """The bulk path of the attendance import (COPY on PostgreSQL) has its fallback on SQLite."""
+    assert manage(embedded_env, "migrate", "--no-input").returncode == 0
+    done = manage(embedded_env, "add_account", "office", "--role", "staff", "--password-env", "DEMO_PASSWORD")
+    assert done.returncode == 0, done.stderr
+    script = (
+        "import datetime as dt\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.utils import timezone\n"
+        "from members import services\n"
+        "from members.models import DutyRecord, DutyRecordEvent, Participation\n"
+        "from tests.factories import ActivityFactory, MemberFactory\n"
+        "start = timezone.now() - dt.timedelta(days=1)\n"
+        "activity = ActivityFactory(status='held', starts_at=start, ends_at=start + dt.timedelta(hours=2))\n"
+        "members = [MemberFactory() for n in range(3)]\n"
+        "rows = [services.AttendanceRow(activity=activity, member=m, attendance=a, reason=r)"
+        " for m, a, r in zip(members, ['present', 'present', 'leave'], ['', '', '出差, \"外地\"'])]\n"
+        "office = get_user_model().objects.get(username='office')\n"
+        "print(services.attendance_import_rows(actor=office, rows=rows)['duty_records'])\n"
+        "print(Participation.objects.count(), DutyRecord.objects.count(), DutyRecordEvent.objects.count())\n"
+        "print(Participation.objects.get(member=members[2]).leave_reason)\n"
+    )
+    done = manage(embedded_env, "shell", "-c", script)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().split("\n")[-3:] == ["2", "3 2 2", '出差, "外地"']
