@@ -12,9 +12,9 @@ from proposals.models import Assignment, Cosignature, Proposal
 from proposals.unit_views import PAGE_SIZE
 from tests.conftest import login
 
-# Session (read, and saved after the login), user, language, roles, unit ids, one aggregate for the
-# counts, the notification badge, a page of open work and a page of history.
-UNIT_BOUND = 12
+# Session (read, and saved after the login), user, language, roles, unit ids, two small counts (open
+# work, and the unit's total), the notification badge, a page of open work and a page of history.
+UNIT_BOUND = 13
 MEMBER_BOUND = 12
 
 
