@@ -178,7 +178,7 @@ def portal_upcoming(*, member: Member, now=None) -> QuerySet[Participation]:
     return (
         Participation.objects.filter(member=member, activity__ends_at__gte=now)
         .exclude(invitation=InvitationState.DECLINED)
-        .select_related("activity", "activity__organiser_committee", "activity__organiser_group")
+        .select_related("activity")
         .order_by("activity__starts_at")
     )
 
@@ -305,24 +305,38 @@ def scored_members(*, year: int, queryset: QuerySet[Member] | None = None) -> tu
     return qs.annotate(score=total), rules
 
 
+def _verified_quantities(*, member: Member, year: int) -> dict[tuple[str, str], tuple[int, int]]:
+    """{(kind, role): (quantity, records)} of a member's verified records of a year, in one query."""
+    return {
+        (row["event_kind"], row["role"]): (row["quantity"] or 0, row["records"])
+        for row in DutyRecord.objects.filter(member=member, year=year, status=DutyRecordStatus.VERIFIED)
+        .values("event_kind", "role")
+        .annotate(quantity=Sum("quantity"), records=Count("id"))
+        .order_by()
+    }
+
+
 def member_score(*, member: Member, year: int) -> dict:
     """A member's score for a year: total and the breakdown per rule (kind, role, count, points).
 
     Two small indexed queries (the year's rules, the member's verified quantities per kind and role);
     the capped points are worked out here, the same LEAST(quantity × points, cap) as the ranking.
     """
+    return _score(member, year, _verified_quantities(member=member, year=year))
+
+
+def member_standing(*, member: Member, year: int) -> tuple[dict, list[dict]]:
+    """member_score() and member_warnings() together, from one read of the member's records."""
+    quantities = _verified_quantities(member=member, year=year)
+    return _score(member, year, quantities), _warnings(year, quantities)
+
+
+def _score(member: Member, year: int, quantities: dict[tuple[str, str], tuple[int, int]]) -> dict:
     rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
-    counts = {
-        (row["event_kind"], row["role"]): row["quantity"]
-        for row in DutyRecord.objects.filter(member=member, year=year, status=DutyRecordStatus.VERIFIED)
-        .values("event_kind", "role")
-        .annotate(quantity=Sum("quantity"))
-        .order_by()
-    }
     breakdown = []
     total = 0
     for rule in rules:
-        quantity = counts.get((rule.event_kind, rule.role), 0) or 0
+        quantity = quantities.get((rule.event_kind, rule.role), (0, 0))[0]
         if not quantity:
             continue
         points = quantity * rule.points
@@ -412,19 +426,19 @@ def members_below_minimums(*, year: int) -> list[dict]:
 
 
 def member_warnings(*, member: Member, year: int) -> list[dict]:
-    minimums = yearly_minimums(year)
-    m = minimum_counts(year=year, queryset=Member.objects.filter(pk=member.pk)).first()
+    """The yearly minimums a member has not reached yet, with how far along they are."""
+    return _warnings(year, _verified_quantities(member=member, year=year))
+
+
+def _warnings(year: int, quantities: dict[tuple[str, str], tuple[int, int]]) -> list[dict]:
     labels = dict(MinimumMetric.choices)
-    return [
-        {
-            "metric": metric,
-            "label": labels[metric],
-            "count": getattr(m, f"count_{metric}"),
-            "minimum": minimum,
-        }
-        for metric, minimum in minimums.items()
-        if m is not None and getattr(m, f"count_{metric}") < minimum
-    ]
+    warnings = []
+    for metric, minimum in yearly_minimums(year).items():
+        kinds = MINIMUM_EVENT_KINDS[metric]
+        count = sum(records for (kind, _role), (_q, records) in quantities.items() if kind in kinds)
+        if count < minimum:
+            warnings.append({"metric": metric, "label": labels[metric], "count": count, "minimum": minimum})
+    return warnings
 
 
 def _attendance_by(field: str, year: int) -> list[dict]:

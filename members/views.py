@@ -71,8 +71,7 @@ def portal_home(request):
     led = list(
         selectors.activities_managed_by(request.user).filter(starts_at__year=year).order_by("-starts_at")[:10]
     )
-    score = selectors.member_score(member=member, year=year)
-    warnings = selectors.member_warnings(member=member, year=year)
+    score, warnings = selectors.member_standing(member=member, year=year)
     pending = DutyRecord.objects.filter(member=member, status=DutyRecordStatus.SUBMITTED).count()
     return render(
         request,
@@ -385,12 +384,13 @@ def record_reject(request, pk):
 @member_required
 def score(request):
     year = _year(request)
+    score, warnings = selectors.member_standing(member=request.member, year=year)
     return render(
         request,
         "members/score.html",
         {
-            "score": selectors.member_score(member=request.member, year=year),
-            "warnings": selectors.member_warnings(member=request.member, year=year),
+            "score": score,
+            "warnings": warnings,
             "minimums": selectors.yearly_minimums(year),
             "year": year,
             "years": range(timezone.localdate().year, request.member.term.starts_on.year - 1, -1),

@@ -147,3 +147,29 @@ def test_seeding_the_default_rules_twice_keeps_one_set(db):
     assert rules[("proposal_key", "cosigner")] == 3
     assert rules[("report_instructed", "lead")] == 10
     assert rules[("supervision", "lead")] == rules[("supervision", "participant")] == 5
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_members_own_warnings_agree_with_the_dashboards_list(db, seed):
+    """The portal reads one member's records; the dashboard counts everyone's: same answer."""
+    import random
+
+    rng = random.Random(seed)
+    members = [MemberFactory() for _ in range(4)]
+    kinds = [DutyEventKind.MEETING, DutyEventKind.TRAINING, DutyEventKind.PROPOSAL_ACCEPTED]
+    kinds += [DutyEventKind.REPORT_SUBMITTED, DutyEventKind.SELF_REPORTED]
+    for _ in range(30):
+        DutyRecordFactory(
+            member=rng.choice(members),
+            event_kind=rng.choice(kinds),
+            role=rng.choice([DutyRole.PARTICIPANT, DutyRole.LEAD]),
+            occurred_on=dt.date(rng.choice([2016, 2017]), 5, 4),
+            status=rng.choice(["verified", "verified", "submitted", "rejected"]),
+            quantity=rng.randint(1, 3),
+        )
+    below = {row["member"].pk: row["short"] for row in selectors.members_below_minimums(year=2017)}
+    for member in members:
+        score, warnings = selectors.member_standing(member=member, year=2017)
+        assert warnings == below.get(member.pk, [])
+        assert warnings == selectors.member_warnings(member=member, year=2017)
+        assert score == selectors.member_score(member=member, year=2017)
