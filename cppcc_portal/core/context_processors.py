@@ -19,6 +19,9 @@ def portal(request):
     }
 
 
+UNREAD_BADGE_LIMIT = 100
+
+
 def unread_notifications(request):
     """The unread count in the header: at most one count per page, on a partial index of unread rows."""
     user = getattr(request, "user", None)
@@ -26,11 +29,13 @@ def unread_notifications(request):
         return {}
     from cppcc_portal.core.models import Notification, NotificationState
 
-    return {
-        # Lazy and evaluated once: pages that never show the header pay nothing, others one query.
-        "unread_notifications": SimpleLazyObject(
-            lambda: Notification.objects.filter(
-                recipient=user, state=NotificationState.SENT, read_at__isnull=True
-            ).count()
+    def badge():
+        # Counts at most UNREAD_BADGE_LIMIT rows: a backlog of thousands costs what a hundred does.
+        unread = Notification.objects.filter(
+            recipient=user, state=NotificationState.SENT, read_at__isnull=True
         )
-    }
+        count = unread[:UNREAD_BADGE_LIMIT].count()
+        return count if count < UNREAD_BADGE_LIMIT else f"{UNREAD_BADGE_LIMIT - 1}+"
+
+    # Lazy and evaluated once: pages that never show the header pay nothing, others one query.
+    return {"unread_notifications": SimpleLazyObject(badge)}

@@ -258,3 +258,13 @@ def test_the_admin_list_query_count_does_not_grow_with_notifications(
     client.force_login(staff_user)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("admin:core_notification_changelist")).status_code == 200
+
+
+def test_a_long_backlog_shows_as_99_plus(client, member_user):
+    from cppcc_portal.core import context_processors
+
+    for n in range(context_processors.UNREAD_BADGE_LIMIT + 2):
+        delivered(member_user, n)
+    client.force_login(member_user)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert '<span class="badge">99+</span>' in page
