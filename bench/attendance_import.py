@@ -147,6 +147,7 @@ def main() -> None:
     print(f"- import speed / bulk_create speed: {rate / bulk_rate:.3f} (target ≥ 0.2)")
     grows = queries > small_queries * 1.5
     print(f"- query count grows with rows: {'yes' if grows else 'no'}")
+    print("- (the two COPY statements, one per table written, are psycopg2's own and not in the counts)")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.models import AuditEvent
 from cppcc_portal.core.request_context import current_ip
+from cppcc_portal.core.uploads import ALLOWED_TYPES, content_matches, content_type_for, upload_extension
 from workplan import generation
 from workplan.choices import STATUS_PERCENT, AttachmentType, ItemStatus, TaskStatus, UpdateKind
 from workplan.importer import ParsedPlan
@@ -42,15 +42,6 @@ TASK_TRANSITIONS: dict[str, set[str]] = {
     TaskStatus.SUSPENDED: {TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS},
 }
 
-# What the detected content of an upload must be, by our short type code.
-ALLOWED_MIME = {
-    AttachmentType.PDF: "application/pdf",
-    AttachmentType.JPG: "image/jpeg",
-    AttachmentType.PNG: "image/png",
-    AttachmentType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    AttachmentType.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png", "docx": "docx", "xlsx": "xlsx"}
 
 TASK_FIELDS = ["item", "title", "owner", "start_date", "due_date", "status", "weight", "progress"]
 
@@ -485,7 +476,10 @@ class CheckedFile:
 
 
 def attachment_check(upload: UploadedFile) -> CheckedFile:
-    """Accept a PDF, JPEG, PNG, Word or Excel file judged by its content and size, or refuse it."""
+    """Accept a PDF, JPEG, PNG, Word or Excel file judged by its content and size, or refuse it.
+
+    The content check is the portal's one (cppcc_portal.core.uploads); the messages are the plan's.
+    """
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise DomainError(
@@ -493,20 +487,15 @@ def attachment_check(upload: UploadedFile) -> CheckedFile:
             code="file_too_large",
             field="attachment",
         )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    detected = next((code for code, mime in ALLOWED_MIME.items() if kind and kind.mime == mime), None)
-    extension = EXTENSIONS.get(upload.name.rsplit(".", 1)[-1].lower()) if "." in upload.name else None
-    if detected is None:
+    extension = upload_extension(upload)
+    if extension not in ALLOWED_TYPES:
         raise DomainError(
             _("“%(name)s” is not a PDF, JPEG, PNG, Word (docx) or Excel (xlsx) file.")
             % {"name": upload.name},
             code="file_type",
             field="attachment",
         )
-    if extension != detected:
+    if not content_matches(upload, extension):
         # A file whose name claims another type is refused: someone renamed it.
         raise DomainError(
             _("The content of “%(name)s” does not match its file name.") % {"name": upload.name},
@@ -517,7 +506,8 @@ def attachment_check(upload: UploadedFile) -> CheckedFile:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedFile(upload, str(detected), ALLOWED_MIME[detected], digest.hexdigest())
+    file_type = AttachmentType.JPG.value if extension == "jpeg" else extension
+    return CheckedFile(upload, file_type, content_type_for(extension), digest.hexdigest())
 
 
 @transaction.atomic
