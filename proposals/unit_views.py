@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,8 @@ from proposals.views import attachment_response, show_errors
 
 # Rows per page of the workspace lists: the page cost stays flat however many years of history.
 PAGE_SIZE = 25
+# The handled work is looked up now and then; the open work is what the unit is here for.
+HISTORY_PAGE_SIZE = 10
 
 
 def _require_unit(request) -> None:
@@ -34,9 +37,15 @@ def home(request):
     _require_unit(request)
     today = timezone.localdate()
     counts = selectors.unit_workspace_counts(user=request.user, today=today)
-    open_page = _page(selectors.unit_assignment_list(user=request.user), counts["open"], request, "page")
+    open_page = _page(
+        selectors.unit_assignment_list(user=request.user), counts["open"], request, "page", PAGE_SIZE
+    )
     history_page = _page(
-        selectors.unit_assignment_history(user=request.user), counts["history"], request, "history"
+        selectors.unit_assignment_history(user=request.user),
+        counts["history"],
+        request,
+        "history",
+        HISTORY_PAGE_SIZE,
     )
     return render(
         request,
@@ -47,14 +56,13 @@ def home(request):
             "open_page": open_page,
             "history_page": history_page,
             "today": today,
-            "handling_states": list(HANDLING_STATES),
         },
     )
 
 
-def _page(queryset, count: int, request, param: str):
+def _page(queryset, count: int, request, param: str, per_page: int):
     """One page of a list whose size is already known (the counts come from one aggregate query)."""
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = Paginator(queryset, per_page)
     # The count is a cached property: giving it saves a COUNT(*) per list.
     paginator.count = count
     page = paginator.get_page(request.GET.get(param))
@@ -62,9 +70,18 @@ def _page(queryset, count: int, request, param: str):
     # one translated table instead.
     states = {value: str(label) for value, label in ProposalState.choices}
     roles_ = {value: str(label) for value, label in AssignmentRole.choices}
+    # reverse() costs as much as the rest of a row: resolve the link once, then fill in each id.
+    detail_url = reverse("proposals_units:detail", args=[0]).replace("/0/", "/{}/")
+    today = timezone.localdate()
     for assignment in page.object_list:
         assignment.state_label = states.get(assignment.proposal.state, assignment.proposal.state)
         assignment.role_label = roles_.get(assignment.role, assignment.role)
+        assignment.detail_url = detail_url.format(assignment.proposal_id)
+        assignment.is_overdue = bool(
+            assignment.reply_due_on
+            and assignment.reply_due_on < today
+            and assignment.proposal.state in HANDLING_STATES
+        )
     return page
 
 
