@@ -73,36 +73,35 @@ def units_for_user(user) -> QuerySet[HandlingUnit]:
     return HandlingUnit.objects.filter(accounts=user, is_active=True)
 
 
-def led_committee_ids(member: Member | None) -> list[int]:
+def led_body_ids(member: Member | None) -> tuple[list[int], list[int]]:
+    """(committee ids, street group ids) a member leads, in one query."""
     if member is None:
-        return []
-    return list(
-        CommitteeMembership.objects.filter(member=member, role__in=LEADING_COMMITTEE_ROLES).values_list(
-            "committee_id", flat=True
-        )
+        return [], []
+    committees = (
+        CommitteeMembership.objects.filter(member=member, role__in=LEADING_COMMITTEE_ROLES)
+        .annotate(body=Value("committee"))
+        .values_list("body", "committee_id")
     )
-
-
-def led_group_ids(member: Member | None) -> list[int]:
-    if member is None:
-        return []
-    return list(
-        StreetGroupMembership.objects.filter(member=member, role__in=LEADING_GROUP_ROLES).values_list(
-            "group_id", flat=True
-        )
+    groups = (
+        StreetGroupMembership.objects.filter(member=member, role__in=LEADING_GROUP_ROLES)
+        .annotate(body=Value("group"))
+        .values_list("body", "group_id")
     )
+    led: dict[str, list[int]] = {"committee": [], "group": []}
+    for body, body_id in committees.union(groups, all=True):
+        led[body].append(body_id)
+    return led["committee"], led["group"]
 
 
 def is_body_leader(user) -> bool:
-    member = member_for_user(user)
-    return bool(led_committee_ids(member) or led_group_ids(member))
+    return any(led_body_ids(member_for_user(user)))
 
 
 def members_led_by(member: Member | None) -> QuerySet[Member]:
     """Members of the committees a member directs and the groups they lead (not the member)."""
     if member is None:
         return Member.objects.none()
-    committees, groups = led_committee_ids(member), led_group_ids(member)
+    committees, groups = led_body_ids(member)
     if not committees and not groups:
         return Member.objects.none()
     in_body = Q(
@@ -145,7 +144,7 @@ def activities_managed_by(user) -> QuerySet[Activity]:
     if roles.is_staff_user(user):
         return base
     member = member_for_user(user)
-    committees, groups = led_committee_ids(member), led_group_ids(member)
+    committees, groups = led_body_ids(member)
     if not committees and not groups:
         return Activity.objects.none()
     return base.filter(Q(organiser_committee_id__in=committees) | Q(organiser_group_id__in=groups))
@@ -164,7 +163,7 @@ def activity_list(*, user) -> QuerySet[Activity]:
     member = member_for_user(user)
     if member is None:
         return Activity.objects.none()
-    committees, groups = led_committee_ids(member), led_group_ids(member)
+    committees, groups = led_body_ids(member)
     mine = Exists(Participation.objects.filter(activity=OuterRef("pk"), member=member))
     open_enrolment = Q(capacity__isnull=False, enrolment_deadline__isnull=False)
     return base.filter(
@@ -218,7 +217,7 @@ def participation_list(*, user) -> QuerySet[Participation]:
     member = member_for_user(user)
     if member is None:
         return Participation.objects.none()
-    committees, groups = led_committee_ids(member), led_group_ids(member)
+    committees, groups = led_body_ids(member)
     return base.filter(
         Q(member=member)
         | Q(activity__organiser_committee_id__in=committees)
