@@ -69,7 +69,11 @@ def portal_home(request):
     upcoming = list(selectors.portal_upcoming(member=member, now=now)[:20])
     trainings = list(selectors.open_trainings(member=member, now=now)[:10])
     led = list(
-        selectors.activities_managed_by(request.user).filter(starts_at__year=year).order_by("-starts_at")[:10]
+        selectors.activities_managed_by(request.user)
+        .filter(starts_at__year=year)
+        .select_related(None)
+        .only("id", "title", "starts_at", "status")
+        .order_by("-starts_at")[:10]
     )
     score, warnings = selectors.member_standing(member=member, year=year)
     pending = DutyRecord.objects.filter(member=member, status=DutyRecordStatus.SUBMITTED).count()
