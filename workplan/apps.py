@@ -7,8 +7,11 @@ class WorkplanConfig(AppConfig):
     verbose_name = _("Work plan")
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+
         from workplan import generation
         from workplan.models import Item, Section, Task, WorkPlan
 
-        # Hand edits and deletes of the plan reach the cached plan page too (see workplan.generation).
-        generation.watch(WorkPlan, Section, Item, Task)
+        # Hand edits and deletes of the plan reach the cached plan page too (see workplan.generation);
+        # so does a renamed account, since task owners are shown by name.
+        generation.watch(WorkPlan, Section, Item, Task, get_user_model())

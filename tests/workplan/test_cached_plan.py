@@ -124,3 +124,19 @@ def test_a_cached_plan_page_costs_no_plan_queries(
     generation.forget()
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
+
+
+def test_a_renamed_task_owner_shows_at_once(client, member_user, imported_plan):
+    from tests.factories import UserFactory
+
+    owner = UserFactory(first_name="王秘书")
+    TaskFactory(item=imported_plan.items.get(number=6), owner=owner)
+    client.force_login(member_user)
+    url = reverse("workplan:plan", args=[2017])
+    assert "王秘书" in client.get(url).content.decode()
+
+    owner.first_name = "王主任"
+    owner.save()
+
+    page = client.get(url).content.decode()
+    assert "王主任" in page and "王秘书" not in page
