@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from django.core.cache import cache
 from django.utils import translation
 
 from workplan import generation
@@ -113,12 +112,8 @@ def link_counts(item_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     if not ids:
         return {}
     digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=12).hexdigest()
-    key = f"workplan:link-counts:{generation.current()}:{_registry_version}:{translation.get_language()}:{digest}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = live_link_counts(ids)
-        cache.set(key, counts, generation.CACHE_TTL)
-    return counts
+    key = f"link-counts:{_registry_version}:{translation.get_language()}:{digest}"
+    return generation.cached(key, lambda: live_link_counts(ids))
 
 
 def live_link_counts(item_ids: Sequence[int]) -> dict[int, dict[str, int]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -41,27 +40,34 @@ def _plan_article(year: int) -> str | None:
     """The whole plan as HTML (the same for every reader), cached until the plan or its links change.
 
     Overdue marks depend on the date, so the day is part of the key (see workplan.generation).
+    An unknown year is cached too (as ""), so asking for it again costs no query either.
     """
     today = timezone.localdate()
-    key = f"workplan:plan-page:{generation.current()}:{year}:{translation.get_language()}:{today.isoformat()}"
-    article = cache.get(key)
-    if article is not None:
-        return mark_safe(article)  # noqa: S308 - our own template's output, escaped when rendered
+    key = f"plan-page:{year}:{translation.get_language()}:{today.isoformat()}"
+    article = generation.cached(key, lambda: _render_plan_article(year, today))
+    return mark_safe(article) if article else None  # noqa: S308 - our own template's output
+
+
+def _render_plan_article(year: int, today) -> str:
     plan = selectors.plan_detail(year=year, today=today)
     if plan is None:
-        return None
+        return ""
     sections = list(plan.sections.all())
     item_ids = [item.pk for section in sections for item in section.items.all()]
     counts = link_counts(item_ids)
     for section in sections:
         for item in section.items.all():
             item.link_counts = counts.get(item.pk, {})
-    article = render_to_string(
-        "workplan/_plan_article.html",
-        {"plan": plan, "sections": sections, "years": selectors.plan_list().values_list("year", flat=True)},
+    return str(
+        render_to_string(
+            "workplan/_plan_article.html",
+            {
+                "plan": plan,
+                "sections": sections,
+                "years": selectors.plan_list().values_list("year", flat=True),
+            },
+        )
     )
-    cache.set(key, str(article), generation.CACHE_TTL)
-    return article
 
 
 @login_required

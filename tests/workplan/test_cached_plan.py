@@ -140,3 +140,31 @@ def test_a_renamed_task_owner_shows_at_once(client, member_user, imported_plan):
 
     page = client.get(url).content.decode()
     assert "王主任" in page and "王秘书" not in page
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The cache server is unreachable (nothing listens on port 1)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+
+def test_with_the_cache_down_the_plan_still_shows_and_writes_still_work(
+    client, member_user, staff_user, imported_plan, cache_down
+):
+    item = imported_plan.items.get(number=7)
+    task = TaskFactory(item=item, title="协商议题调研", status="in_progress")
+    ActivityFactory(status="held").items.add(item)
+    client.force_login(member_user)
+    url = reverse("workplan:plan", args=[2017])
+    assert "协商议题调研" in client.get(url).content.decode()
+
+    services.task_update(actor=staff_user, task=task, title="协商议题已定", status="done")
+
+    page = client.get(url).content.decode()
+    assert "协商议题已定" in page
+    assert link_counts([item.pk]) == live_link_counts([item.pk])
