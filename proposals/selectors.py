@@ -175,22 +175,22 @@ def _my_current_assignments(user) -> QuerySet[Assignment]:
     return Assignment.objects.filter(is_current=True, unit_id__in=units)
 
 
-def _workspace_rows(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    return qs.select_related("unit", "proposal").only(
+def _workspace_rows(qs: QuerySet[Assignment]) -> QuerySet:
+    """The columns the workspace lists, as plain rows (no model instances: a page is read-only)."""
+    return qs.values(
         "proposal_id",
-        "unit_id",
         "role",
         "reply_due_on",
         "assigned_on",
-        "unit__name",
-        "proposal__number",
-        "proposal__title",
-        "proposal__is_key",
-        "proposal__state",
+        unit_name=F("unit__name"),
+        number=F("proposal__number"),
+        title=F("proposal__title"),
+        is_key=F("proposal__is_key"),
+        state=F("proposal__state"),
     )
 
 
-def unit_assignment_list(*, user) -> QuerySet[Assignment]:
+def unit_assignment_list(*, user) -> QuerySet:
     """The unit workspace's open work: current assignments (lead or assisting) whose proposal is
     still being handled, soonest due first."""
     return _workspace_rows(
@@ -198,7 +198,7 @@ def unit_assignment_list(*, user) -> QuerySet[Assignment]:
     ).order_by("reply_due_on", "proposal_id")
 
 
-def unit_assignment_history(*, user) -> QuerySet[Assignment]:
+def unit_assignment_history(*, user) -> QuerySet:
     """The unit workspace's history: current assignments whose handling is over (replied, rated,
     closed), latest assignment first. Grows with the years, so the page shows it paginated."""
     return _workspace_rows(
@@ -209,14 +209,15 @@ def unit_assignment_history(*, user) -> QuerySet[Assignment]:
 def unit_workspace_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
     """How many assignments are open, overdue and finished."""
     today = today or timezone.localdate()
-    # Two small queries rather than one over the unit's whole history joined to every proposal:
-    # the open ones through the proposals' state index, the rest as the unit's total minus those.
-    mine = _my_current_assignments(user)
-    counts = mine.filter(proposal__state__in=HANDLING_STATES).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(reply_due_on__lt=today))
+    # The proposals being handled come from the state index as one hashed list, not by joining
+    # the unit's ten years of assignments to every proposal.
+    handling = Q(proposal_id__in=Proposal.objects.filter(state__in=HANDLING_STATES).values("pk"))
+    counts = _my_current_assignments(user).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=handling),
+        overdue=Count("pk", filter=handling & Q(reply_due_on__lt=today)),
     )
-    counts["history"] = mine.count() - counts["open"]
-    return counts
+    return {"open": counts["open"], "overdue": counts["overdue"], "history": counts["total"] - counts["open"]}
 
 
 def unit_proposal_list(*, user) -> QuerySet[Proposal]:

@@ -73,14 +73,13 @@ def _page(queryset, count: int, request, param: str, per_page: int):
     # reverse() costs as much as the rest of a row: resolve the link once, then fill in each id.
     detail_url = reverse("proposals_units:detail", args=[0]).replace("/0/", "/{}/")
     today = timezone.localdate()
-    for assignment in page.object_list:
-        assignment.state_label = states.get(assignment.proposal.state, assignment.proposal.state)
-        assignment.role_label = roles_.get(assignment.role, assignment.role)
-        assignment.detail_url = detail_url.format(assignment.proposal_id)
-        assignment.is_overdue = bool(
-            assignment.reply_due_on
-            and assignment.reply_due_on < today
-            and assignment.proposal.state in HANDLING_STATES
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row["state_label"] = states.get(row["state"], row["state"])
+        row["role_label"] = roles_.get(row["role"], row["role"])
+        row["detail_url"] = detail_url.format(row["proposal_id"])
+        row["is_overdue"] = bool(
+            row["reply_due_on"] and row["reply_due_on"] < today and row["state"] in HANDLING_STATES
         )
     return page
 
