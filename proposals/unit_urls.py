@@ -6,6 +6,7 @@ app_name = "proposals_units"
 
 urlpatterns = [
     path("", unit_views.home, name="home"),
+    path("handled/", unit_views.handled, name="handled"),
     path("proposals/<int:pk>/", unit_views.detail, name="detail"),
     path("proposals/<int:pk>/return/", unit_views.return_proposal, name="return"),
     path("proposals/<int:pk>/start/", unit_views.start, name="start"),

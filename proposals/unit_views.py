@@ -22,8 +22,6 @@ from proposals.views import attachment_response, show_errors
 
 # Rows per page of the workspace lists: the page cost stays flat however many years of history.
 PAGE_SIZE = 25
-# The handled work is looked up now and then; the open work is what the unit is here for.
-HISTORY_PAGE_SIZE = 10
 
 
 def _require_unit(request) -> None:
@@ -33,36 +31,32 @@ def _require_unit(request) -> None:
 
 @login_required
 def home(request):
-    """My units' open work soonest due first with overdue marks, then the finished work, both paginated."""
+    """My units' open work, soonest due first with overdue marks, paginated; the counts of all of it."""
     _require_unit(request)
     today = timezone.localdate()
     counts = selectors.unit_workspace_counts(user=request.user, today=today)
-    open_page = _page(
-        selectors.unit_assignment_list(user=request.user), counts["open"], request, "page", PAGE_SIZE
-    )
-    history_page = _page(
-        selectors.unit_assignment_history(user=request.user),
-        counts["history"],
-        request,
-        "history",
-        HISTORY_PAGE_SIZE,
-    )
+    open_page = _page(selectors.unit_assignment_list(user=request.user), counts["open"], request, "page")
     return render(
         request,
         "proposals/unit_home.html",
-        {
-            "counts": counts,
-            "assignments": open_page.object_list,
-            "open_page": open_page,
-            "history_page": history_page,
-            "today": today,
-        },
+        {"counts": counts, "assignments": open_page.object_list, "open_page": open_page, "today": today},
     )
 
 
-def _page(queryset, count: int, request, param: str, per_page: int):
+@login_required
+def handled(request):
+    """My units' finished work (replied, rated, closed), latest assignment first, paginated."""
+    _require_unit(request)
+    counts = selectors.unit_workspace_counts(user=request.user)
+    history_page = _page(
+        selectors.unit_assignment_history(user=request.user), counts["history"], request, "page"
+    )
+    return render(request, "proposals/unit_handled.html", {"counts": counts, "history_page": history_page})
+
+
+def _page(queryset, count: int, request, param: str):
     """One page of a list whose size is already known (the counts come from one aggregate query)."""
-    paginator = Paginator(queryset, per_page)
+    paginator = Paginator(queryset, PAGE_SIZE)
     # The count is a cached property: giving it saves a COUNT(*) per list.
     paginator.count = count
     page = paginator.get_page(request.GET.get(param))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from proposals import services
 from proposals.choices import AssignmentRole, CosignState, ProposalState
 from proposals.models import Assignment, Cosignature, Proposal
-from proposals.unit_views import HISTORY_PAGE_SIZE
+from proposals.unit_views import PAGE_SIZE
 from tests.conftest import login
 
 # Session (read, and saved after the login), user, language, roles, unit ids, one aggregate for the
@@ -94,21 +94,26 @@ def test_the_unit_workspace_costs_the_same_however_long_its_history(
     assert page.count('<span class="tag late">') == 2
     first_link = reverse("proposals_units:detail", args=[response.context["open_page"][0]["proposal_id"]])
     assert f'href="{first_link}"' in page
-    assert response.content.decode().count("往年") == min(size * 3, HISTORY_PAGE_SIZE)
+    # The handled work is one click away, counted here and listed on its own page.
+    assert "往年" not in page
+    assert f"已办结提案 {size * 3} 件" in page
+    with django_assert_max_num_queries(UNIT_BOUND):
+        handled = client.get(reverse("proposals_units:handled"))
+    assert handled.content.decode().count("往年") == min(size * 3, PAGE_SIZE)
 
 
 def test_the_units_history_is_shown_a_page_at_a_time(client, world):
-    _build(world, HISTORY_PAGE_SIZE + 5, state=ProposalState.CLOSED, prefix="往年")
+    _build(world, PAGE_SIZE + 5, state=ProposalState.CLOSED, prefix="往年")
     login(client, world.unit_user)
-    first = client.get(reverse("proposals_units:home"))
-    second = client.get(reverse("proposals_units:home"), {"history": 2})
-    assert len(first.context["history_page"]) == HISTORY_PAGE_SIZE
+    first = client.get(reverse("proposals_units:handled"))
+    second = client.get(reverse("proposals_units:handled"), {"page": 2})
+    assert len(first.context["history_page"]) == PAGE_SIZE
     assert len(second.context["history_page"]) == 5
     shown = {a["proposal_id"] for a in first.context["history_page"]} | {
         a["proposal_id"] for a in second.context["history_page"]
     }
-    assert len(shown) == HISTORY_PAGE_SIZE + 5
-    assert list(first.context["open_page"]) == []
+    assert len(shown) == PAGE_SIZE + 5
+    assert list(client.get(reverse("proposals_units:home")).context["open_page"]) == []
 
 
 def test_another_units_history_never_shows_in_my_workspace(client, world):
@@ -117,7 +122,7 @@ def test_another_units_history_never_shows_in_my_workspace(client, world):
     login(client, world.unit_user)
     response = client.get(reverse("proposals_units:home"))
     assert response.context["counts"] == {"open": 0, "overdue": 0, "history": 0}
-    assert "往年" not in response.content.decode()
+    assert "往年" not in client.get(reverse("proposals_units:handled")).content.decode()
 
 
 def _reports(world, count: int) -> None:

@@ -103,6 +103,7 @@ EXPECTED = {
     "proposals_units:attachment": (302, 403, 403, 403, 200, 404, 403, 403),
     "proposals_units:countersign": (302, 405, 405, 405, 405, 405, 405, 405),
     "proposals_units:detail": (302, 403, 403, 403, 200, 404, 403, 403),
+    "proposals_units:handled": (302, 403, 403, 403, 200, 200, 403, 403),
     "proposals_units:home": (302, 403, 403, 403, 200, 200, 403, 403),
     "proposals_units:reply": (302, 403, 403, 403, 200, 404, 403, 403),
     "proposals_units:return": (302, 405, 405, 405, 405, 405, 405, 405),
