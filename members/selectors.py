@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -324,10 +325,32 @@ def member_score(*, member: Member, year: int) -> dict:
     return _score(member, year, _verified_quantities(member=member, year=year))
 
 
-def member_standing(*, member: Member, year: int) -> tuple[dict, list[dict]]:
-    """member_score() and member_warnings() together, from one read of the member's records."""
-    quantities = _verified_quantities(member=member, year=year)
-    return _score(member, year, quantities), _warnings(year, quantities)
+@dataclass(frozen=True)
+class Standing:
+    """Where a member stands in a year: score, the minimums not reached, records awaiting review."""
+
+    score: dict
+    warnings: list[dict]
+    pending: int
+
+
+def member_standing(*, member: Member, year: int) -> Standing:
+    """member_score(), member_warnings() and the count of submitted records, from one read of the records."""
+    quantities: dict[tuple[str, str], tuple[int, int]] = {}
+    pending = 0
+    rows = (
+        DutyRecord.objects.filter(member=member)
+        .filter(Q(year=year, status=DutyRecordStatus.VERIFIED) | Q(status=DutyRecordStatus.SUBMITTED))
+        .values("status", "event_kind", "role")
+        .annotate(quantity=Sum("quantity"), records=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        if row["status"] == DutyRecordStatus.SUBMITTED:
+            pending += row["records"]
+        else:
+            quantities[(row["event_kind"], row["role"])] = (row["quantity"] or 0, row["records"])
+    return Standing(_score(member, year, quantities), _warnings(year, quantities), pending)
 
 
 def _score(member: Member, year: int, quantities: dict[tuple[str, str], tuple[int, int]]) -> dict:

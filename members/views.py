@@ -68,15 +68,7 @@ def portal_home(request):
     year = timezone.localdate().year
     upcoming = list(selectors.portal_upcoming(member=member, now=now)[:20])
     trainings = list(selectors.open_trainings(member=member, now=now)[:10])
-    led = list(
-        selectors.activities_managed_by(request.user)
-        .filter(starts_at__year=year)
-        .select_related(None)
-        .only("id", "title", "starts_at", "status")
-        .order_by("-starts_at")[:10]
-    )
-    score, warnings = selectors.member_standing(member=member, year=year)
-    pending = DutyRecord.objects.filter(member=member, status=DutyRecordStatus.SUBMITTED).count()
+    standing = selectors.member_standing(member=member, year=year)
     return render(
         request,
         "members/portal_home.html",
@@ -84,10 +76,10 @@ def portal_home(request):
             "member": member,
             "upcoming": upcoming,
             "trainings": trainings,
-            "led": led,
-            "score": score,
-            "warnings": warnings,
-            "pending": pending,
+            "leads_a_body": selectors.is_body_leader(request.user),
+            "score": standing.score,
+            "warnings": standing.warnings,
+            "pending": standing.pending,
             "year": year,
             "now": now,
             "leave_form": LeaveForm(),
@@ -388,13 +380,13 @@ def record_reject(request, pk):
 @member_required
 def score(request):
     year = _year(request)
-    score, warnings = selectors.member_standing(member=request.member, year=year)
+    standing = selectors.member_standing(member=request.member, year=year)
     return render(
         request,
         "members/score.html",
         {
-            "score": score,
-            "warnings": warnings,
+            "score": standing.score,
+            "warnings": standing.warnings,
             "minimums": selectors.yearly_minimums(year),
             "year": year,
             "years": range(timezone.localdate().year, request.member.term.starts_on.year - 1, -1),

@@ -153,3 +153,15 @@ def test_the_portal_speaks_chinese(client, member):
     client.force_login(member.user)
     page = client.get(reverse("members:portal_home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "我的近期活动和邀请" in page
+
+
+def test_only_a_body_leader_finds_the_way_to_record_attendance_from_the_portal_home(
+    client, member, other_member, committee
+):
+    CommitteeMembership.objects.create(committee=committee, member=member, role="director")
+    prompt = "为您负责的机构所组织的活动记录出席情况和成果"
+
+    client.force_login(member.user)
+    assert prompt in client.get(reverse("members:portal_home")).content.decode()
+    client.force_login(other_member.user)
+    assert prompt not in client.get(reverse("members:portal_home")).content.decode()

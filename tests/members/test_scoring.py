@@ -168,8 +168,11 @@ def test_a_members_own_warnings_agree_with_the_dashboards_list(db, seed):
             quantity=rng.randint(1, 3),
         )
     below = {row["member"].pk: row["short"] for row in selectors.members_below_minimums(year=2017)}
+    from members.models import DutyRecord
+
     for member in members:
-        score, warnings = selectors.member_standing(member=member, year=2017)
-        assert warnings == below.get(member.pk, [])
-        assert warnings == selectors.member_warnings(member=member, year=2017)
-        assert score == selectors.member_score(member=member, year=2017)
+        standing = selectors.member_standing(member=member, year=2017)
+        assert standing.warnings == below.get(member.pk, [])
+        assert standing.warnings == selectors.member_warnings(member=member, year=2017)
+        assert standing.score == selectors.member_score(member=member, year=2017)
+        assert standing.pending == DutyRecord.objects.filter(member=member, status="submitted").count()
