@@ -368,7 +368,7 @@ def _record_attendance(activity: Activity, rng: random.Random, staff) -> None:
     Participation.objects.bulk_update(
         participations, ["attendance", "invitation", "leave_reason", "recorded_by", "recorded_at"]
     )
-    kind, quantity = services._duty_kind_for(activity)
+    kind, quantity = services.duty_kind_for(activity)
     from django.contrib.contenttypes.models import ContentType
 
     content_type = ContentType.objects.get_for_model(Activity)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from cppcc_portal.core.errors import DomainError
-from members import services
+from members import attendance_import, services
 from members.choices import Attendance, Gender, MemberStatus
 from members.models import Activity, Member, Participation, Party, Sector, Term
 from members.validators import is_phone
@@ -294,7 +294,7 @@ class AttendanceResource(resources.ModelResource):
 
     Rows are checked in memory against members, activities and participations loaded once in
     before_import(), each against the rules of services.attendance_record (a bad row is reported on
-    its row); when every row is good, services.attendance_import_rows() writes them all with bulk
+    its row); when every row is good, attendance_import.attendance_import_rows() writes them all with bulk
     queries. So the query count does not grow with the rows, and one bad row keeps nothing.
     """
 
@@ -326,11 +326,11 @@ class AttendanceResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._seen = Counter()
-        self._pending: list[services.AttendanceRow] = []
+        self._pending: list[attendance_import.AttendanceRow] = []
         rows = [dict(zip(dataset.headers or [], values, strict=False)) for values in dataset]
         activities = self.fields["activity"].widget.prefetch(rows)
         self.fields["member"].widget.prefetch(rows)
-        self._rules = services.AttendanceImportRules(actor=kwargs.get("user"), activities=activities)
+        self._rules = attendance_import.AttendanceImportRules(actor=kwargs.get("user"), activities=activities)
 
     def _key_objects(self, row) -> tuple[Activity | None, Member | None]:
         try:
@@ -372,7 +372,7 @@ class AttendanceResource(resources.ModelResource):
             field, message = problem
             raise ValidationError({field: message})
         self._pending.append(
-            services.AttendanceRow(
+            attendance_import.AttendanceRow(
                 activity=instance.activity,
                 member=instance.member,
                 attendance=instance.attendance,
@@ -384,7 +384,7 @@ class AttendanceResource(resources.ModelResource):
         if result.has_errors() or result.has_validation_errors() or not self._pending:
             return
         try:
-            services.attendance_import_rows(actor=kwargs.get("user"), rows=self._pending)
+            attendance_import.attendance_import_rows(actor=kwargs.get("user"), rows=self._pending)
         except DomainError as exc:
             raise ValidationError({exc.field or "attendance": exc.message}) from exc
 

@@ -159,7 +159,7 @@ def test_embedded_attendance_import_writes_records_and_their_timeline(embedded_e
         "import datetime as dt\n"
         "from django.contrib.auth import get_user_model\n"
         "from django.utils import timezone\n"
-        "from members import services\n"
+        "from members import attendance_import as services\n"
         "from members.models import DutyRecord, DutyRecordEvent, Participation\n"
         "from tests.factories import ActivityFactory, MemberFactory\n"
         "start = timezone.now() - dt.timedelta(days=1)\n"
