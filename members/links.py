@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.url_templates import pk_url_template
 from members.choices import ActivityKind, ActivityStatus
 from members.models import Activity
 
@@ -62,9 +63,8 @@ class ActivityLinks:
             .only("id", "title", "kind", "starts_at")
             .order_by("-starts_at", "-id")
         )
-        # reverse() costs as much as the rest of a row: resolve the URL once, then fill in each pk.
         labels = _labels()
-        change_url = reverse("admin:members_activity_change", args=[0]).replace("/0/", "/{}/")
+        change_url = pk_url_template("admin:members_activity_change")
         return [
             LinkedRecord(
                 kind=labels.get(activity.kind, activity.kind),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.url_templates import pk_url_template
 from proposals.choices import ProposalState, ReportState
 from proposals.models import OpinionReport, Proposal
 
@@ -63,9 +64,8 @@ class ProposalAndReportLinks:
             .only("id", "title", "submitted_at")
             .order_by("-submitted_at", "-id")[:limit]
         )
-        # reverse() costs as much as the rest of a row: resolve each URL once, then fill in the pk.
-        proposal_url = reverse("proposals:detail", args=[0]).replace("/0/", "/{}/")
-        report_url = reverse("proposals:report_detail", args=[0]).replace("/0/", "/{}/")
+        proposal_url = pk_url_template("proposals:detail")
+        report_url = pk_url_template("proposals:report_detail")
         records = [
             LinkedRecord(
                 kind=_("proposal"),

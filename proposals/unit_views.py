@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.url_templates import pk_url_template
 from proposals import selectors, services
 from proposals.choices import HANDLING_STATES, AssignmentRole, ProposalState
 from proposals.forms import NoteForm, ReplyForm, ReturnForm
@@ -64,8 +64,7 @@ def _page(queryset, count: int, request, param: str):
     # one translated table instead.
     states = {value: str(label) for value, label in ProposalState.choices}
     roles_ = {value: str(label) for value, label in AssignmentRole.choices}
-    # reverse() costs as much as the rest of a row: resolve the link once, then fill in each id.
-    detail_url = reverse("proposals_units:detail", args=[0]).replace("/0/", "/{}/")
+    detail_url = pk_url_template("proposals_units:detail")
     today = timezone.localdate()
     page.object_list = list(page.object_list)
     for row in page.object_list:

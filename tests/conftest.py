@@ -22,8 +22,8 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_link_counts():
-    """The plan's cached link counts live in Redis, which outlives each test's rolled-back data."""
+def _fresh_plan_cache():
+    """The plan page and its link counts are cached in Redis, which outlives each test's rolled-back data."""
     from workplan import generation
 
     generation.forget()

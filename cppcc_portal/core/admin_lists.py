@@ -5,24 +5,22 @@ from __future__ import annotations
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from cppcc_portal.core.url_templates import pk_url_template
 
 
 class LargeTableChangeList(ChangeList):
     """Resolves the change page's URL once per page rather than once per row."""
 
     def url_for_result(self, result) -> str:
-        if not hasattr(self, "_change_url_parts"):
-            url = reverse(
+        if not hasattr(self, "_change_url"):
+            self._change_url = pk_url_template(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                args=(0,),
                 current_app=self.model_admin.admin_site.name,
             )
-            self._change_url_parts = url.rsplit("/0/", 1)
-        head, tail = self._change_url_parts
-        return f"{head}/{quote(getattr(result, self.pk_attname))}/{tail}"
+        return self._change_url.format(quote(getattr(result, self.pk_attname)))
 
 
 class LargeTableAdminMixin:

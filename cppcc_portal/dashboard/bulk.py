@@ -13,10 +13,8 @@ on purpose, and refreshes the dashboard's stored figures at the end.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import json
 import random
 import time
 from collections.abc import Iterable, Sequence
@@ -26,6 +24,8 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+
+from cppcc_portal.core.bulk_insert import copy_text
 
 BULK_PREFIX = "D"  # member numbers of generated members: D14-0001 …
 CHUNK = 50_000
@@ -167,23 +167,6 @@ class Progress:
             self.next_mark = share + 0.1
 
 
-def _fmt(value: Any) -> str:
-    """A value in PostgreSQL's CSV text form (None is the \\N marker; JSON stays JSON)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    if hasattr(value, "adapted"):  # psycopg2's Json wrapper from JSONField.get_db_prep_save
-        return json.dumps(value.adapted, ensure_ascii=False)
-    return str(value)
-
-
 class Writer:
     """Write many rows of one model: fixed columns prepared once from a template instance.
 
@@ -204,7 +187,7 @@ class Writer:
                 continue
             value = field.pre_save(template, add=True)
             self.fixed_columns.append(field.column)
-            self.fixed_values.append(_fmt(field.get_db_prep_save(value, connection)))
+            self.fixed_values.append(copy_text(field.get_db_prep_save(value, connection)))
         self.table = model._meta.db_table
         self.postgres = connection.vendor == "postgresql"
 
@@ -229,10 +212,10 @@ class Writer:
     def _flush(self, rows: list[Sequence[Any]], progress: Progress | None) -> int:
         if self.postgres:
             buffer = io.StringIO()
-            out = csv.writer(buffer, lineterminator="\n")
             fixed = self.fixed_values
             for row in rows:
-                out.writerow([_fmt(v) for v in row] + fixed)
+                buffer.write(",".join([copy_text(v) for v in row] + fixed))
+                buffer.write("\n")
             buffer.seek(0)
             columns = ", ".join(f'"{c}"' for c in self.columns + self.fixed_columns)
             with connection.cursor() as cursor:
