@@ -1,14 +1,51 @@
-"""Admin changelists of the big tables (a million attendance rows): the same page, less work per row."""
+"""Admin changelists of the big tables (a million attendance rows): the same page, less work per row.
+
+Django renders a changelist's rows cell by cell: for every cell it looks the column up again,
+asks the admin for the empty-value text, works out the cell's classes and escapes it through
+`format_html`, and for every row it resolves the change page's URL and re-parses it to add the
+preserved filters. On a page of fifty rows that is most of the page's time. Everything in that list
+depends on the column or the page, not on the row, so here it is worked out once per page and each
+cell is only its value. The HTML is the same, byte for byte (tests/core/test_admin_lists.py
+compares the two); pages Django renders differently (list_editable forms, popups, `to_field`) are
+left to Django.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import quote
+from django.contrib.admin.templatetags.admin_list import (
+    ResultList,
+    _coerce_field_name,
+    result_headers,
+    result_hidden_fields,
+    results,
+)
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import (
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    lookup_field,
+    quote,
+)
 from django.contrib.admin.views.main import ChangeList
-from django.utils.html import format_html
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.urls import NoReverseMatch
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core.url_templates import pk_url_template
+
+try:  # Django's own name for a foreign key's "_id" column given as a list_display entry.
+    from django.contrib.admin.utils import FieldIsAForeignKeyColumnName
+except ImportError:  # pragma: no cover - kept in Django 5.2; here for a later rename
+    FieldIsAForeignKeyColumnName = FieldDoesNotExist
 
 
 class LargeTableChangeList(ChangeList):
@@ -24,12 +61,16 @@ class LargeTableChangeList(ChangeList):
 
 
 class LargeTableAdminMixin:
-    """Each row's action checkbox and link built directly, not through templates and URL lookups.
+    """A ModelAdmin whose changelist renders its rows with the per-page work done once.
 
-    Django renders the checkbox of every row with the form widget templates and resolves every
-    row's link, which together cost as much as the rest of the row; the markup here is the same,
-    so the admin's actions script works unchanged.
+    The changelist template (templates/admin/large_table_change_list.html) swaps Django's
+    `result_list` tag for `large_table_result_list`; django-import-export's templates extend it
+    like any other changelist template. Each row's action checkbox is built directly rather than
+    through the form widget templates, with the same markup, so the admin's actions script works
+    unchanged.
     """
+
+    change_list_template = "admin/large_table_change_list.html"
 
     def get_changelist(self, request, **kwargs):
         return LargeTableChangeList
@@ -41,3 +82,131 @@ class LargeTableAdminMixin:
             obj.pk,
             _("Select this object for an action - {}").format(obj),
         )
+
+
+def large_table_result_list(cl) -> dict[str, Any]:
+    """The context of Django's `result_list` tag, with the rows from `large_table_results`."""
+    headers = list(result_headers(cl))
+    return {
+        "cl": cl,
+        "result_hidden_fields": list(result_hidden_fields(cl)),
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
+        "results": large_table_results(cl),
+    }
+
+
+def large_table_results(cl) -> list[ResultList]:
+    """The changelist's rows as Django renders them, each row one piece of HTML."""
+    if cl.formset or cl.is_popup or cl.to_field:
+        return list(results(cl))
+    columns = _columns(cl)
+    return [
+        ResultList(None, [SafeString("".join(column(result) for column in columns))])
+        for result in cl.result_list
+    ]
+
+
+Cell = Callable[[models.Model], str]
+
+
+def _columns(cl) -> list[Cell]:
+    """One renderer per column, each holding what Django works out again for every cell."""
+    columns = []
+    first = True
+    links = _RowLinks(cl)
+    for index, field_name in enumerate(cl.list_display):
+        if cl.list_display_links is None:
+            is_link = False
+        elif first and not cl.list_display_links:
+            is_link = True
+        else:
+            is_link = field_name in cl.list_display_links
+        columns.append(_column(cl, index, field_name, is_link, "th" if is_link and first else "td", links))
+        if is_link:
+            first = False
+    return columns
+
+
+def _column(cl, index: int, field_name, is_link: bool, tag: str, links: _RowLinks) -> Cell:
+    model_admin = cl.model_admin
+    default_empty = model_admin.get_empty_value_display()
+    value_of = _value_getter(cl, field_name)
+    field_class = f"field-{_coerce_field_name(field_name, index)}"
+
+    def cell(result) -> str:
+        empty = default_empty
+        classes = field_class
+        try:
+            field, attr, value = value_of(result)
+        except ObjectDoesNotExist:
+            shown = empty
+        else:
+            empty = getattr(attr, "empty_value_display", empty)
+            if isinstance(value, str) and value.strip() == "":
+                value = ""
+            if field is None or field.auto_created:
+                if field_name == "action_checkbox":
+                    classes = "action-checkbox"
+                boolean = getattr(attr, "boolean", False)
+                if isinstance(attr, property) and hasattr(attr, "fget"):
+                    boolean = getattr(attr.fget, "boolean", False)
+                shown = display_for_value(value, empty, boolean)
+                if isinstance(value, datetime.date | datetime.time):
+                    classes += " nowrap"
+            else:
+                if isinstance(field.remote_field, models.ManyToOneRel):
+                    related = getattr(result, field.name)
+                    shown = empty if related is None else related
+                else:
+                    shown = display_for_field(value, field, empty, avoid_link=is_link)
+                if isinstance(field, models.DateField | models.TimeField | models.ForeignKey):
+                    classes += " nowrap"
+        if is_link:
+            url = links.url(result)
+            if url is not None:
+                shown = SafeString(f'<a href="{conditional_escape(url)}">{conditional_escape(shown)}</a>')
+        return f'<{tag} class="{classes}">{conditional_escape(shown)}</{tag}>'
+
+    return cell
+
+
+def _value_getter(cl, field_name) -> Callable[[models.Model], tuple]:
+    """(field, attr, value) of a cell, as django.contrib.admin.utils.lookup_field finds them."""
+    model_admin = cl.model_admin
+    try:
+        field = _get_non_gfk_field(cl.model._meta, field_name)
+    except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+        field = None
+    if field is not None:
+        return lambda result: (field, None, getattr(result, field_name))
+    if callable(field_name):
+        return lambda result: (None, field_name, field_name(result))
+    if hasattr(model_admin, field_name) and field_name != "__str__":
+        method = getattr(model_admin, field_name)
+        return lambda result: (None, method, method(result))
+    # A model attribute, property or related path: rare, and left to Django's own lookup.
+    return lambda result: lookup_field(field_name, result, model_admin)
+
+
+class _RowLinks:
+    """Each row's link to its change page, with the page's filters kept, as Django builds it."""
+
+    def __init__(self, cl) -> None:
+        self.cl = cl
+        self.suffix: str | None = None
+        self.context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
+
+    def url(self, result) -> str | None:
+        try:
+            url = self.cl.url_for_result(result)
+        except NoReverseMatch:
+            return None
+        if self.suffix is None:
+            # What the preserved filters add does not depend on the row: work it out once, on a
+            # URL without a query or fragment (a change page's), else every time.
+            kept = add_preserved_filters(self.context, url)
+            if "?" in url or "#" in url or not kept.startswith(url):
+                return kept
+            self.suffix = kept[len(url) :]
+        return url + self.suffix
