@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # Distinct permission sets are few (one per role, and the superuser): a small cache is enough.
-_APP_DICT_CACHE_SIZE = 64
+_APP_LIST_CACHE_SIZE = 64
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -21,7 +21,7 @@ class PortalAdminSite(admin.AdminSite):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._app_dicts: OrderedDict = OrderedDict()
+        self._app_lists: OrderedDict = OrderedDict()
 
     def each_context(self, request):
         """Adds the key the sidebar's rendered HTML is cached under (templates/admin/nav_sidebar.html).
@@ -45,31 +45,33 @@ class PortalAdminSite(admin.AdminSite):
             tuple(sorted(user.get_all_permissions())),
         )
 
-    def _build_app_dict(self, request, label=None):
-        """The models a user may see, with their links: cached per permission set and language.
+    def get_app_list(self, request, app_label=None):
+        """The apps and models a user may see, sorted, with their links: cached per permission set.
 
-        Django builds it on every admin page (for the sidebar): a permission check and two URL
-        lookups per registered model. What it holds depends only on the user's permissions and
-        the language, so users with the same permissions share one copy. It is built again after
-        a code change (a new process) or a change of the user's permissions.
+        Django builds and sorts it on every admin page (for the sidebar): a permission check and
+        two URL lookups per registered model, then a sort by translated names. What it holds
+        depends only on the user's permissions and the language, so users with the same
+        permissions share one copy, its names already translated. It is built again after a code
+        change (a new process) or a change of the user's permissions.
         """
-        key = (label, self._permission_key(request.user))
-        cached = self._app_dicts.get(key)
+        key = (app_label, self._permission_key(request.user))
+        cached = self._app_lists.get(key)
         if cached is None:
-            cached = super()._build_app_dict(request, label)
-            self._app_dicts[key] = cached
-            while len(self._app_dicts) > _APP_DICT_CACHE_SIZE:
-                self._app_dicts.popitem(last=False)
-        return _copy(cached)
+            cached = [_translated(app) for app in super().get_app_list(request, app_label)]
+            self._app_lists[key] = cached
+            while len(self._app_lists) > _APP_LIST_CACHE_SIZE:
+                self._app_lists.popitem(last=False)
+        # A copy the caller may change.
+        return [{**app, "models": [dict(model) for model in app["models"]]} for app in cached]
 
 
-def _copy(app_dict):
-    """A copy the caller may sort and change (get_app_list sorts each app's model list in place)."""
-    if app_dict is None:
-        return None
-    if "models" in app_dict:
-        return {**app_dict, "models": [dict(model) for model in app_dict["models"]]}
-    return {label: _copy(app) for label, app in app_dict.items()}
+def _translated(app: dict) -> dict:
+    """The app with its names as plain text in the current language (the cache key holds it)."""
+    return {
+        **app,
+        "name": str(app["name"]),
+        "models": [{**model, "name": str(model["name"])} for model in app["models"]],
+    }
 
 
 class PortalAdminConfig(AdminConfig):
