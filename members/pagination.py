@@ -2,20 +2,29 @@
 
 An exact COUNT(*) over a million participations costs more than the page it numbers, so above a
 threshold the count is PostgreSQL's planner estimate (EXPLAIN, no scan); small results stay exact.
+A large estimate is kept in the cache for a few minutes: it is an estimate anyway, and paging
+through a big list asks for the same one on every page.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+from redis.exceptions import RedisError
 from rest_framework.pagination import PageNumberPagination
 
 # Below this many (estimated) rows the exact count is cheap and is what people expect to see.
 EXACT_COUNT_BELOW = 10_000
+# How long a large estimate is reused; a list that has grown by a big import shows it after this.
+ESTIMATE_TTL = 300
+# What a cache that is down raises (Redis in production, files in the embedded mode).
+_CACHE_DOWN = (RedisError, OSError)
 
 
 def estimated_count(queryset) -> int | None:
@@ -28,12 +37,29 @@ def estimated_count(queryset) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
+    key = (
+        "count-estimate:"
+        + hashlib.blake2b(f"{queryset.db}|{sql}|{params!r}".encode(), digest_size=16).hexdigest()
+    )
+    try:
+        known = cache.get(key)
+    except _CACHE_DOWN:
+        known = None
+    if known is not None:
+        return known
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if estimate >= EXACT_COUNT_BELOW:
+        # Small results are counted exactly by the caller each time; only large estimates are kept.
+        try:
+            cache.set(key, estimate, ESTIMATE_TTL)
+        except _CACHE_DOWN:
+            pass
+    return estimate
 
 
 class EstimatedCountPaginator(Paginator):
