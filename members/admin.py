@@ -20,6 +20,7 @@ from import_export.admin import ImportExportModelAdmin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
 from members import services
+from members.admin_filters import ReferenceListFilter
 from members.choices import Attendance, EnrolmentState, InvitationState, OrganiserKind
 from members.models import (
     Activity,
@@ -168,11 +169,11 @@ class MemberAdmin(RuleImportMixin, ImportExportModelAdmin):
     list_filter = [
         "status",
         "term",
-        "sector",
+        ("sector", ReferenceListFilter),
         "party",
         "is_standing_committee",
-        "committees",
-        "street_groups",
+        ("committees", ReferenceListFilter),
+        ("street_groups", ReferenceListFilter),
     ]
     search_fields = ["name", "member_number", "work_unit"]
     list_select_related = ["party", "sector", "term"]
@@ -259,7 +260,14 @@ class ActivityAdmin(admin.ModelAdmin):
         "invited",
         "present",
     ]
-    list_filter = ["kind", "status", "organiser_kind", "organiser_committee", "organiser_group", "starts_at"]
+    list_filter = [
+        "kind",
+        "status",
+        "organiser_kind",
+        ("organiser_committee", ReferenceListFilter),
+        ("organiser_group", ReferenceListFilter),
+        "starts_at",
+    ]
     search_fields = ["title", "place"]
     date_hierarchy = "starts_at"
     list_select_related = ["organiser_committee", "organiser_group", "organiser_sector"]
@@ -409,9 +417,9 @@ class ParticipationAdmin(LargeTableAdminMixin, RuleImportMixin, ImportExportMode
         "invitation",
         "enrolment",
         "activity__kind",
-        "member__sector",
-        "member__committees",
-        "member__street_groups",
+        ("member__sector", ReferenceListFilter),
+        ("member__committees", ReferenceListFilter),
+        ("member__street_groups", ReferenceListFilter),
         # A date filter: the dashboard's drill-down links filter attendance by when the activity was.
         "activity__starts_at",
     ]
@@ -499,9 +507,9 @@ class DutyRecordAdmin(admin.ModelAdmin):
         "year",
         "event_kind",
         "role",
-        "member__sector",
-        "member__committees",
-        "member__street_groups",
+        ("member__sector", ReferenceListFilter),
+        ("member__committees", ReferenceListFilter),
+        ("member__street_groups", ReferenceListFilter),
         "member__party",
     ]
     search_fields = ["member__name", "member__member_number", "title"]
