@@ -20,7 +20,6 @@ from import_export.admin import ImportExportModelAdmin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
 from members import services
-from members.admin_filters import ReferenceListFilter
 from members.choices import Attendance, EnrolmentState, InvitationState, OrganiserKind
 from members.models import (
     Activity,
@@ -169,11 +168,11 @@ class MemberAdmin(RuleImportMixin, ImportExportModelAdmin):
     list_filter = [
         "status",
         "term",
-        ("sector", ReferenceListFilter),
+        "sector",
         "party",
         "is_standing_committee",
-        ("committees", ReferenceListFilter),
-        ("street_groups", ReferenceListFilter),
+        "committees",
+        "street_groups",
     ]
     search_fields = ["name", "member_number", "work_unit"]
     list_select_related = ["party", "sector", "term"]
@@ -260,14 +259,7 @@ class ActivityAdmin(admin.ModelAdmin):
         "invited",
         "present",
     ]
-    list_filter = [
-        "kind",
-        "status",
-        "organiser_kind",
-        ("organiser_committee", ReferenceListFilter),
-        ("organiser_group", ReferenceListFilter),
-        "starts_at",
-    ]
+    list_filter = ["kind", "status", "organiser_kind", "organiser_committee", "organiser_group", "starts_at"]
     search_fields = ["title", "place"]
     date_hierarchy = "starts_at"
     list_select_related = ["organiser_committee", "organiser_group", "organiser_sector"]
@@ -417,9 +409,9 @@ class ParticipationAdmin(LargeTableAdminMixin, RuleImportMixin, ImportExportMode
         "invitation",
         "enrolment",
         "activity__kind",
-        ("member__sector", ReferenceListFilter),
-        ("member__committees", ReferenceListFilter),
-        ("member__street_groups", ReferenceListFilter),
+        "member__sector",
+        "member__committees",
+        "member__street_groups",
         # A date filter: the dashboard's drill-down links filter attendance by when the activity was.
         "activity__starts_at",
     ]
@@ -507,9 +499,9 @@ class DutyRecordAdmin(admin.ModelAdmin):
         "year",
         "event_kind",
         "role",
-        ("member__sector", ReferenceListFilter),
-        ("member__committees", ReferenceListFilter),
-        ("member__street_groups", ReferenceListFilter),
+        "member__sector",
+        "member__committees",
+        "member__street_groups",
         "member__party",
     ]
     search_fields = ["member__name", "member__member_number", "title"]

@@ -20,9 +20,5 @@ class MembersConfig(AppConfig):
         except ImportError:
             return
         from members.links import activities_for_items
-        from members.models import Sector, SpecialCommittee, StreetGroup
-        from workplan import generation
 
         register_item_links(activities_for_items)
-        # The admin's filters keep these tables' choices in the cache (members/admin_filters.py).
-        generation.watch(Sector, SpecialCommittee, StreetGroup)
