@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin, large_table_results
 from members.models import Activity, Participation
-from tests.factories import ActivityFactory, MemberFactory
+from tests.factories import ActivityFactory, MemberFactory, SectorFactory
 from tests.members.factories import ParticipationFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,38 @@ def test_popups_are_left_to_django(attendance, staff_user, client):
     response = client.get(CHANGELIST + "?_popup=1")
     assert response.status_code == 200
     assert "data-popup-opener" in response.content.decode()
+
+
+def sidebar(page: str) -> str:
+    return page.split('<nav id="changelist-filter"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_filter_sidebar_is_the_same_from_the_cache(attendance, staff_user, client):
+    client.force_login(staff_user)
+    first = client.get(CHANGELIST).content.decode()
+    again = client.get(CHANGELIST).content.decode()
+
+    assert sidebar(again) == sidebar(first)
+    assert "调研&lt;东城&gt;老旧小区 &amp; 停车" not in sidebar(first)  # rows are not in it
+    assert 'class="selected"' in sidebar(first)  # "All" of each filter
+
+
+def test_the_filter_sidebar_follows_what_it_shows(attendance, staff_user, client):
+    client.force_login(staff_user)
+    client.get(CHANGELIST)
+
+    SectorFactory(name="新的界别")
+    assert "新的界别" in sidebar(client.get(CHANGELIST).content.decode())
+
+    filtered = sidebar(client.get(CHANGELIST + "?attendance__exact=leave").content.decode())
+    assert '<li class="selected">\n    <a href="?attendance__exact=leave">' in filtered
+
+
+def test_paging_reuses_the_sidebar_and_counts_are_never_cached(attendance, staff_user):
+    model_admin = admin.site._registry[Participation]
+    first = changelist(model_admin, staff_user, "?attendance__exact=present")
+    second = changelist(model_admin, staff_user, "?attendance__exact=present&p=2")
+    other = changelist(model_admin, staff_user, "?attendance__exact=leave")
+
+    assert first.filters_cache_key == second.filters_cache_key != other.filters_cache_key
+    assert changelist(model_admin, staff_user, "?_facets=1").filters_cache_key is None
