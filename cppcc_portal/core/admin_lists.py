@@ -37,8 +37,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
-from django.utils.html import conditional_escape, format_html
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -77,7 +77,9 @@ class LargeTableChangeList(ChangeList):
             self.clear_all_filters_qs,
         ]
         for spec in self.filter_specs:
-            choices = [sorted((key, str(value)) for key, value in choice.items()) for choice in spec.choices(self)]
+            choices = [
+                sorted((key, str(value)) for key, value in choice.items()) for choice in spec.choices(self)
+            ]
             shown.append((spec.template, str(spec.title), choices))
         return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
