@@ -417,6 +417,19 @@ class ParticipationAdmin(LargeTableAdminMixin, RuleImportMixin, ImportExportMode
     ]
     search_fields = ["member__name", "member__member_number", "activity__title"]
     list_select_related = ["activity", "member"]
+    # What the rows show (and the checkbox's label: activity title and member name), nothing more.
+    list_columns = (
+        "activity",
+        "activity__title",
+        "member",
+        "member__name",
+        "invitation",
+        "enrolment",
+        "waitlist_position",
+        "attendance",
+        "leave_reason",
+        "checked_in_at",
+    )
     # A million rows: no full COUNT(*) (estimated above 10,000 rows), newest activities first
     # through the starts_at index, and pages of 50 so the page renders quickly.
     show_full_result_count = False

@@ -103,9 +103,18 @@ class LargeTableAdminMixin:
     """
 
     change_list_template = "admin/large_table_change_list.html"
+    # The columns the list's rows show (related ones as "fk__field"): only these are read for the
+    # page of rows. Empty: every column, as Django does.
+    list_columns: tuple[str, ...] = ()
 
     def get_changelist(self, request, **kwargs):
         return LargeTableChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # Only the rows of the page go through the paginator; actions and exports get every column.
+        if self.list_columns:
+            queryset = queryset.only(*self.list_columns)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def action_checkbox(self, obj):
         return format_html(

@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import results
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -148,3 +150,16 @@ def test_paging_reuses_the_sidebar_and_counts_are_never_cached(attendance, staff
 
     assert first.filters_cache_key == second.filters_cache_key != other.filters_cache_key
     assert changelist(model_admin, staff_user, "?_facets=1").filters_cache_key is None
+
+
+def test_the_rows_read_only_the_columns_they_show(attendance, staff_user, client):
+    client.force_login(staff_user)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(CHANGELIST).content.decode()
+
+    rows_query = next(q["sql"] for q in queries.captured_queries if "LIMIT 50" in q["sql"])
+    assert '"members_activity"."title"' in rows_query and '"members_member"."name"' in rows_query
+    assert (
+        '"members_activity"."description"' not in rows_query and '"members_member"."phone"' not in rows_query
+    )
+    assert "出差 &lt;外地&gt; &amp; 开会" in page

@@ -147,7 +147,7 @@ def cache_down(settings):
     """The cache server is unreachable (nothing listens on port 1)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cppcc_portal.core.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
