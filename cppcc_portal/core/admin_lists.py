@@ -54,6 +54,13 @@ except ImportError:  # pragma: no cover - kept in Django 5.2; here for a later r
 class LargeTableChangeList(ChangeList):
     """Resolves the change page's URL once per page, and names what its filter sidebar shows."""
 
+    def get_results(self, request) -> None:
+        super().get_results(request)
+        # Only the page's rows: actions and exports still get every column.
+        columns = getattr(self.model_admin, "list_columns", ())
+        if columns:
+            self.result_list = self.result_list.only(*columns)
+
     @cached_property
     def filters_cache_key(self) -> str | None:
         """A digest of everything the filter sidebar shows, for caching its rendered HTML.
@@ -109,12 +116,6 @@ class LargeTableAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return LargeTableChangeList
-
-    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        # Only the rows of the page go through the paginator; actions and exports get every column.
-        if self.list_columns:
-            queryset = queryset.only(*self.list_columns)
-        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def action_checkbox(self, obj):
         return format_html(

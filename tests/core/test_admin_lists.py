@@ -158,9 +158,7 @@ def test_the_rows_read_only_the_columns_they_show(attendance, staff_user, client
         page = client.get(CHANGELIST).content.decode()
 
     rows_query = next(
-        q["sql"]
-        for q in queries.captured_queries
-        if "LIMIT" in q["sql"] and q["sql"].startswith('SELECT "members_participation"."id"')
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "members_participation"')
     )
     assert '"members_activity"."title"' in rows_query and '"members_member"."name"' in rows_query
     assert (
