@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -173,10 +174,23 @@ def _columns(cl) -> list[Cell]:
 def _column(cl, index: int, field_name, is_link: bool, tag: str, links: _RowLinks) -> Cell:
     model_admin = cl.model_admin
     default_empty = model_admin.get_empty_value_display()
-    value_of = _value_getter(cl, field_name)
+    value_of, model_field = _value_getter(cl, field_name)
     field_class = f"field-{_coerce_field_name(field_name, index)}"
+    memo: dict | None = None
+    if model_field is not None and not is_link and not model_field.is_relation and model_field.flatchoices:
+        memo = {}
 
     def cell(result) -> str:
+        if memo is not None:
+            # A choice field shows the same for the same value: render each value once per page.
+            value = getattr(result, field_name)
+            known = memo.get(value)
+            if known is None:
+                known = memo[value] = render(result)
+            return known
+        return render(result)
+
+    def render(result) -> str:
         empty = default_empty
         classes = field_class
         try:
@@ -207,28 +221,36 @@ def _column(cl, index: int, field_name, is_link: bool, tag: str, links: _RowLink
         if is_link:
             url = links.url(result)
             if url is not None:
-                shown = SafeString(f'<a href="{conditional_escape(url)}">{conditional_escape(shown)}</a>')
-        return f'<{tag} class="{classes}">{conditional_escape(shown)}</{tag}>'
+                shown = SafeString(f'<a href="{_escape(url)}">{_escape(shown)}</a>')
+        return f'<{tag} class="{classes}">{_escape(shown)}</{tag}>'
 
     return cell
 
 
-def _value_getter(cl, field_name) -> Callable[[models.Model], tuple]:
-    """(field, attr, value) of a cell, as django.contrib.admin.utils.lookup_field finds them."""
+def _value_getter(cl, field_name) -> tuple[Callable[[models.Model], tuple], models.Field | None]:
+    """How to get (field, attr, value) of a cell, as django.contrib.admin.utils.lookup_field
+    finds them, and the column's model field if it is one."""
     model_admin = cl.model_admin
     try:
         field = _get_non_gfk_field(cl.model._meta, field_name)
     except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
         field = None
     if field is not None:
-        return lambda result: (field, None, getattr(result, field_name))
+        return (lambda result: (field, None, getattr(result, field_name))), field
     if callable(field_name):
-        return lambda result: (None, field_name, field_name(result))
+        return (lambda result: (None, field_name, field_name(result))), None
     if hasattr(model_admin, field_name) and field_name != "__str__":
         method = getattr(model_admin, field_name)
-        return lambda result: (None, method, method(result))
+        return (lambda result: (None, method, method(result))), None
     # A model attribute, property or related path: rare, and left to Django's own lookup.
-    return lambda result: lookup_field(field_name, result, model_admin)
+    return (lambda result: lookup_field(field_name, result, model_admin)), None
+
+
+def _escape(value) -> str:
+    """django.utils.html.conditional_escape, without its detours for the common case of text."""
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value)
 
 
 class _RowLinks:
