@@ -24,9 +24,11 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_plan_cache():
     """The plan page and its link counts are cached in Redis, which outlives each test's rolled-back data."""
+    from cppcc_portal.core import access_cache
     from workplan import generation
 
     generation.forget()
+    access_cache.forget()
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        from cppcc_portal.core import roles
+        from cppcc_portal.core import access_cache, roles
+
+        access_cache.connect_signals()
 
         # Permissions exist only after post_migrate, so role grants are synced then, every time.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")

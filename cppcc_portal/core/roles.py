@@ -41,13 +41,21 @@ def sync_role_permissions(**kwargs) -> None:
 
 
 def user_roles(user) -> set[str]:
-    """The role codes of a user, cached on the user object for the request."""
+    """The role codes of a user: from the access cache, then on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
+        from cppcc_portal.core import access_cache
+
         names = {name: role for role, name in GROUP_NAMES.items()}
-        cached = {names[n] for n in user.groups.values_list("name", flat=True) if n in names}
+        cached = set(
+            access_cache.for_user(
+                user,
+                "roles",
+                lambda: {names[n] for n in user.groups.values_list("name", flat=True) if n in names},
+            )
+        )
         if user.is_superuser:
             cached.add(STAFF)
         user._portal_roles = cached

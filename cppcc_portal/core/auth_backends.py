@@ -1,0 +1,21 @@
+"""Django's model backend, with each user's permissions read through the access cache."""
+
+from __future__ import annotations
+
+from django.contrib.auth.backends import ModelBackend
+
+from cppcc_portal.core import access_cache
+
+
+class CachedPermissionsBackend(ModelBackend):
+    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            # is_superuser is part of the key: a superuser has every permission, and the flag is
+            # read from the user row of this request.
+            name = "superuser-permissions" if user_obj.is_superuser else "permissions"
+            user_obj._perm_cache = access_cache.for_user(
+                user_obj, name, lambda: super(CachedPermissionsBackend, self).get_all_permissions(user_obj)
+            )
+        return user_obj._perm_cache
