@@ -39,7 +39,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -119,11 +119,10 @@ class LargeTableAdminMixin:
         return LargeTableChangeList
 
     def action_checkbox(self, obj):
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            _("Select this object for an action - {}").format(obj),
+        label = _("Select this object for an action - {}").format(obj)
+        return SafeString(
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{_escape(str(obj.pk))}" '
+            f'class="action-select" aria-label="{_escape(label)}">'
         )
 
 

@@ -30,20 +30,32 @@ class PortalAdminSite(admin.AdminSite):
         of one model; only the model whose page it is gets highlighted.
         """
         context = super().each_context(request)
-        signature = repr((self._permission_key(request.user), sorted(m._meta.label for m in self._registry)))
+        signature = repr((self._permission_key(request.user), self._registered_labels()))
         context["nav_sidebar_key"] = hashlib.blake2b(signature.encode(), digest_size=12).hexdigest()
         context["nav_sidebar_page"] = "/".join(request.path.split("/")[:4])
         return context
 
     @staticmethod
     def _permission_key(user) -> tuple:
-        return (
-            get_language(),
-            user.is_active,
-            user.is_staff,
-            user.is_superuser,
-            tuple(sorted(user.get_all_permissions())),
-        )
+        # Asked twice a page (app list, sidebar); the user object lives for one request.
+        language = get_language()
+        known = getattr(user, "_admin_permission_key", None)
+        if known is None or known[0] != language:
+            known = user._admin_permission_key = (
+                language,
+                user.is_active,
+                user.is_staff,
+                user.is_superuser,
+                tuple(sorted(user.get_all_permissions())),
+            )
+        return known
+
+    def _registered_labels(self) -> tuple[str, ...]:
+        # Models are registered at start-up; counted again only if that changes.
+        if getattr(self, "_labels_for", None) != len(self._registry):
+            self._labels = tuple(sorted(m._meta.label for m in self._registry))
+            self._labels_for = len(self._registry)
+        return self._labels
 
     def get_app_list(self, request, app_label=None):
         """The apps and models a user may see, sorted, with their links: cached per permission set.

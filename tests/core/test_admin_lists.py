@@ -165,3 +165,11 @@ def test_the_rows_read_only_the_columns_they_show(attendance, staff_user, client
         '"members_activity"."description"' not in rows_query and '"members_member"."phone"' not in rows_query
     )
     assert "出差 &lt;外地&gt; &amp; 开会" in page
+
+
+def test_each_rows_checkbox_is_the_one_django_renders(attendance):
+    model_admin = admin.site._registry[Participation]
+    for participation in attendance:
+        assert model_admin.action_checkbox(participation) == admin.ModelAdmin.action_checkbox(
+            model_admin, participation
+        )
