@@ -129,12 +129,16 @@ class LargeTableAdminMixin:
 def large_table_result_list(cl) -> dict[str, Any]:
     """The context of Django's `result_list` tag, with the rows from `large_table_results`."""
     headers = list(result_headers(cl))
+    rows = large_table_results(cl)
+    # Rows without forms are handed to the template as one piece of HTML, not looped over there.
+    plain = not any(row.form for row in rows)
     return {
         "cl": cl,
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
-        "results": large_table_results(cl),
+        "results": rows,
+        "rows_html": SafeString("\n".join(f"<tr>{''.join(row)}</tr>" for row in rows)) if plain else None,
     }
 
 

@@ -173,3 +173,11 @@ def test_each_rows_checkbox_is_the_one_django_renders(attendance):
         assert model_admin.action_checkbox(participation) == admin.ModelAdmin.action_checkbox(
             model_admin, participation
         )
+
+
+def test_the_page_shows_every_row_in_the_results_table(attendance, staff_user, client):
+    client.force_login(staff_user)
+    body = client.get(CHANGELIST).content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+    assert body.count('<tr><td class="action-checkbox">') == len(attendance)
+    assert body.count("</tr>") == len(attendance)
