@@ -6,6 +6,8 @@ activity, invitations, attendance, verification.
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
@@ -13,8 +15,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
@@ -398,6 +400,19 @@ def _mark(attendance: str):
     return action
 
 
+@functools.lru_cache(maxsize=512)
+def _response_text(language: str, invitation: str, enrolment: str, waitlist_position: int | None) -> str:
+    """The attendance list's "invitation and enrolment" text: a few dozen distinct values, each
+    translated once per process and language rather than on every row of every page."""
+    parts = [str(InvitationState(invitation).label)]
+    if enrolment != EnrolmentState.NONE:
+        text = str(EnrolmentState(enrolment).label)
+        if waitlist_position:
+            text = f"{text} {waitlist_position}"
+        parts.append(text)
+    return " · ".join(parts)
+
+
 @admin.register(Participation)
 class ParticipationAdmin(LargeTableAdminMixin, RuleImportMixin, ImportExportModelAdmin):
     resource_classes = [AttendanceResource]
@@ -453,15 +468,7 @@ class ParticipationAdmin(LargeTableAdminMixin, RuleImportMixin, ImportExportMode
 
     @admin.display(description=_("invitation and enrolment"), ordering="invitation")
     def response(self, obj):
-        # The enums' labels directly: get_FOO_display() rebuilds a hashable copy of the choices
-        # on every call, which on a page of fifty rows costs more than the rest of the column.
-        parts = [str(InvitationState(obj.invitation).label)]
-        if obj.enrolment != EnrolmentState.NONE:
-            enrolment = str(EnrolmentState(obj.enrolment).label)
-            if obj.waitlist_position:
-                enrolment = f"{enrolment} {obj.waitlist_position}"
-            parts.append(enrolment)
-        return " · ".join(parts)
+        return _response_text(get_language(), obj.invitation, obj.enrolment, obj.waitlist_position)
 
     def save_model(self, request, obj, form, change):
         if not change:

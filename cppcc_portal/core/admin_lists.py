@@ -18,6 +18,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.admin import filters as admin_filters
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
@@ -67,28 +68,25 @@ class LargeTableChangeList(ChangeList):
         """A digest of everything the filter sidebar shows, for caching its rendered HTML.
 
         Eight filters with about a hundred choices take longer to render than the fifty rows. What
-        they show is worked out here (each filter's choices: labels, links, which is selected, in
-        the current language) and the digest of it names the rendered sidebar: the same content is
-        rendered once, and any change in it (a new sector, another filter applied, the next day
-        for the date filter) is a different key. The page number is not part of it, so paging
-        through a list reuses the sidebar. With counts shown (facets) it is not cached: they
-        depend on the rows.
+        they show depends only on the list's parameters and each filter's state (which choices it
+        offers, in the current language, and which is selected), so a digest of those names the
+        rendered sidebar: the same content is rendered once, and any change in it (a new sector,
+        another filter applied, the next day for the date filter) is a different key. The page
+        number is not part of it, so paging through a list reuses the sidebar. With counts shown
+        (facets) it is not cached: they depend on the rows.
         """
         if self.add_facets:
             return None
         shown = [
             get_language(),
+            sorted(self.params.items()),
             self.has_filters,
             self.is_facets_optional,
             self.add_facet_link,
             self.has_active_filters,
             self.clear_all_filters_qs,
         ]
-        for spec in self.filter_specs:
-            choices = [
-                sorted((key, str(value)) for key, value in choice.items()) for choice in spec.choices(self)
-            ]
-            shown.append((spec.template, str(spec.title), choices))
+        shown += [_filter_state(spec, self) for spec in self.filter_specs]
         return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
     def url_for_result(self, result) -> str:
@@ -98,6 +96,46 @@ class LargeTableChangeList(ChangeList):
                 current_app=self.model_admin.admin_site.name,
             )
         return self._change_url.format(quote(getattr(result, self.pk_attname)))
+
+
+# Django's own field filters: what they show follows from their attributes and the list's
+# parameters. Any other filter is described by the choices it renders (slower, always right).
+_KNOWN_FILTERS = (
+    admin_filters.AllValuesFieldListFilter,
+    admin_filters.BooleanFieldListFilter,
+    admin_filters.ChoicesFieldListFilter,
+    admin_filters.DateFieldListFilter,
+    admin_filters.EmptyFieldListFilter,
+    admin_filters.RelatedFieldListFilter,
+    admin_filters.RelatedOnlyFieldListFilter,
+)
+
+
+def _filter_state(spec, cl) -> tuple:
+    if type(spec) in _KNOWN_FILTERS:
+        # The request is only read for counts (facets), which are never cached.
+        state = sorted((name, _plain(value)) for name, value in vars(spec).items() if name != "request")
+    else:
+        state = [sorted((key, str(value)) for key, value in choice.items()) for choice in spec.choices(cl)]
+    return (type(spec).__qualname__, spec.template, state)
+
+
+def _plain(value):
+    """A value as text that says what it shows, the same in every process (no object addresses)."""
+    if isinstance(value, models.Field):
+        return (
+            value.model._meta.label,
+            value.name,
+            value.null,
+            [(str(v), str(label)) for v, label in value.flatchoices],
+        )
+    if isinstance(value, dict):
+        return sorted((str(key), _plain(item)) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
 
 
 class LargeTableAdminMixin:

@@ -9,9 +9,11 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin, large_table_results
+from cppcc_portal.core.models import UserPreference
+from members.choices import EnrolmentState, InvitationState
 from members.models import Activity, Participation
 from tests.factories import ActivityFactory, MemberFactory, SectorFactory
 from tests.members.factories import ParticipationFactory
@@ -181,3 +183,40 @@ def test_the_page_shows_every_row_in_the_results_table(attendance, staff_user, c
 
     assert body.count('<tr><td class="action-checkbox">') == len(attendance)
     assert body.count("</tr>") == len(attendance)
+
+
+class PlaceFilter(admin.SimpleListFilter):
+    title = "place"
+    parameter_name = "place"
+    offered = [("东四", "东四")]
+
+    def lookups(self, request, model_admin):
+        return self.offered
+
+    def queryset(self, request, queryset):
+        return queryset.filter(place=self.value()) if self.value() else queryset
+
+
+def test_a_filter_of_the_projects_own_is_keyed_by_the_choices_it_shows(staff_user, monkeypatch):
+    ActivityFactory(place="东四")
+    model_admin = EveryKindOfColumn(Activity, admin.site)
+    model_admin.list_filter = ["kind", PlaceFilter]
+    before = changelist(model_admin, staff_user).filters_cache_key
+
+    monkeypatch.setattr(PlaceFilter, "offered", [("东四", "东四"), ("朝阳门", "朝阳门")])
+
+    assert changelist(model_admin, staff_user).filters_cache_key != before
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_invitation_and_enrolment_column_reads_in_the_users_language(
+    attendance, staff_user, client, language
+):
+    UserPreference.objects.update_or_create(user=staff_user, defaults={"language": language})
+    client.force_login(staff_user)
+    page = client.get(CHANGELIST).content.decode()
+    with translation.override(language):
+        waitlisted = f"{InvitationState.INVITED.label} · {EnrolmentState.WAITLISTED.label} 2"
+        declined = str(InvitationState.DECLINED.label)
+    assert f'<td class="field-response">{waitlisted}</td>' in page
+    assert f'<td class="field-response">{declined}</td>' in page
