@@ -16,15 +16,14 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
-from redis.exceptions import RedisError
 from rest_framework.pagination import PageNumberPagination
+
+from cppcc_portal.core.cache_generation import CACHE_DOWN
 
 # Below this many (estimated) rows the exact count is cheap and is what people expect to see.
 EXACT_COUNT_BELOW = 10_000
 # How long a large estimate is reused; a list that has grown by a big import shows it after this.
 ESTIMATE_TTL = 300
-# What a cache that is down raises (Redis in production, files in the embedded mode).
-_CACHE_DOWN = (RedisError, OSError)
 
 
 def estimated_count(queryset) -> int | None:
@@ -43,7 +42,7 @@ def estimated_count(queryset) -> int | None:
     )
     try:
         known = cache.get(key)
-    except _CACHE_DOWN:
+    except CACHE_DOWN:
         known = None
     if known is not None:
         return known
@@ -57,7 +56,7 @@ def estimated_count(queryset) -> int | None:
         # Small results are counted exactly by the caller each time; only large estimates are kept.
         try:
             cache.set(key, estimate, ESTIMATE_TTL)
-        except _CACHE_DOWN:
+        except CACHE_DOWN:
             pass
     return estimate
 
