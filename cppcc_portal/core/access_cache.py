@@ -16,7 +16,6 @@ from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models.signals import post_delete, post_save
 
 from cppcc_portal.core.cache_generation import CacheGeneration
 
@@ -35,21 +34,13 @@ def forget() -> None:
     ACCESS.forget()
 
 
-def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    # A login only stamps last_login: nobody's access changes.
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
-    ACCESS.changed()
-
-
 def connect_signals() -> None:
     user_model = get_user_model()
     ACCESS.watch(
+        user_model,
         Group,
         Permission,
         user_model.groups.through,
         user_model.user_permissions.through,
         Group.permissions.through,
     )
-    post_save.connect(_user_saved, sender=user_model, dispatch_uid="access-generation-user-save")
-    post_delete.connect(ACCESS.on_write, sender=user_model, dispatch_uid="access-generation-user-delete")

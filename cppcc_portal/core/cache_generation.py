@@ -23,6 +23,9 @@ from redis.exceptions import RedisError
 # What a cache that is down raises (Redis in production, files in the embedded mode).
 CACHE_DOWN = (RedisError, OSError)
 
+# Saves of only these fields change nothing any cache holds: a login stamps the user's last_login.
+_NEVER_CACHED_FIELDS = {"last_login"}
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -81,6 +84,9 @@ class CacheGeneration:
 
     def on_write(self, sender=None, **kwargs) -> None:
         """Signal receiver: m2m_changed fires before and after each change; the "post_" one is the write."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= _NEVER_CACHED_FIELDS:
+            return
         if kwargs.get("action", "post_").startswith("post_"):
             self.changed()
 

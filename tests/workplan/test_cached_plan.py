@@ -168,3 +168,13 @@ def test_with_the_cache_down_the_plan_still_shows_and_writes_still_work(
     page = client.get(url).content.decode()
     assert "协商议题已定" in page
     assert link_counts([item.pk]) == live_link_counts([item.pk])
+
+
+def test_a_login_keeps_the_cached_plan(client, member_user, imported_plan):
+    member_user.set_password("pass-Word-123")
+    member_user.save()
+    before = generation.current()
+
+    assert client.login(username=member_user.username, password="pass-Word-123")
+
+    assert generation.current() == before
