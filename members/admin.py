@@ -249,7 +249,7 @@ class InviteBodiesForm(forms.Form):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "kind",
@@ -512,7 +512,7 @@ class RejectForm(forms.Form):
 
 
 @admin.register(DutyRecord)
-class DutyRecordAdmin(admin.ModelAdmin):
+class DutyRecordAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ["occurred_on", "member", "event_kind", "role", "quantity", "title", "status", "points"]
     list_filter = [
         "status",

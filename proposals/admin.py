@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
@@ -14,6 +13,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
+from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
 from members.models import HandlingUnit, Member
 from proposals import services
@@ -39,37 +39,6 @@ from proposals.resources import OpinionReportResource, ProposalResource
 # (show_full_result_count), the shown foreign keys joined (list_select_related), and year choices
 # read from the ends of the year index rather than a DISTINCT over every row.
 BIG_LIST_PAGE = 50
-
-
-class QuickRowsMixin:
-    """Changelist rows without a form-widget template render per row for the selection checkbox."""
-
-    def action_checkbox(self, obj):
-        # Same markup as the admin's CheckboxInput, built directly: the widget renders a template
-        # for every row, a quarter of a changelist row's cost.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
-        )
-
-
-def choice_column(model, field_name: str):
-    """A changelist column with a choice field's label, sortable by the field.
-
-    The admin's own rendering of a choice field builds and translates the whole choice table for
-    every cell; this column keeps one table and translates only the label it shows.
-    """
-    field = model._meta.get_field(field_name)
-    labels = dict(field.flatchoices)
-
-    @admin.display(description=field.verbose_name, ordering=field_name)
-    def column(obj):
-        return labels.get(getattr(obj, field_name))
-
-    column.__name__ = f"{field_name}_label"
-    return column
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -408,7 +377,7 @@ class ReportAdminForm(forms.ModelForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(QuickRowsMixin, ExportMixin, admin.ModelAdmin):
+class ProposalAdmin(LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
     form = ProposalAdminForm
     resource_classes = [ProposalResource]
     action_form = WorkflowActionForm
@@ -418,9 +387,9 @@ class ProposalAdmin(QuickRowsMixin, ExportMixin, admin.ModelAdmin):
         "title",
         "submitter",
         "category",
-        choice_column(Proposal, "state"),
+        "state",
         "is_key",
-        choice_column(Proposal, "excellent_state"),
+        "excellent_state",
         "year",
     )
     list_filter = (YearFilter, "state", "category", "proposer_kind", "is_key", "excellent_state")
@@ -564,17 +533,17 @@ class InstructionInline(ReadOnlyInline):
 
 
 @admin.register(OpinionReport)
-class OpinionReportAdmin(QuickRowsMixin, ExportMixin, admin.ModelAdmin):
+class OpinionReportAdmin(LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
     form = ReportAdminForm
     resource_classes = [OpinionReportResource]
     action_form = ReportActionForm
     actions = REPORT_ACTIONS
     list_display = (
         "title",
-        choice_column(OpinionReport, "author_kind"),
+        "author_kind",
         "author_member",
-        choice_column(OpinionReport, "state"),
-        choice_column(OpinionReport, "adoption_level"),
+        "state",
+        "adoption_level",
         "bulletin",
         "submitted_at",
     )
@@ -626,8 +595,8 @@ def publish_bulletin(modeladmin, request, queryset):
 
 
 @admin.register(BulletinIssue)
-class BulletinIssueAdmin(QuickRowsMixin, admin.ModelAdmin):
-    list_display = ("__str__", choice_column(BulletinIssue, "state"), "published_on", "print_view")
+class BulletinIssueAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "state", "published_on", "print_view")
     list_filter = (YearFilter, "state")
     readonly_fields = ("number", "state", "published_on")
     show_full_result_count = False

@@ -6,8 +6,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
-from proposals.admin import QuickRowsMixin, choice_column
 from supervision import services
 from supervision.choices import RecommendationState, ReviewVerdict
 from supervision.models import (
@@ -49,12 +49,12 @@ class TopicSourceLinkInline(admin.TabularInline):
 
 
 @admin.register(SupervisionTopic)
-class SupervisionTopicAdmin(QuickRowsMixin, admin.ModelAdmin):
+class SupervisionTopicAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "year",
-        choice_column(SupervisionTopic, "kind"),
-        choice_column(SupervisionTopic, "source"),
+        "kind",
+        "source",
         "item",
         "is_approved",
         "approved_on",
@@ -92,7 +92,7 @@ class GroupActivityInline(admin.TabularInline):
 
 
 @admin.register(SupervisionGroup)
-class SupervisionGroupAdmin(QuickRowsMixin, admin.ModelAdmin):
+class SupervisionGroupAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("name", "year", "leader")
     list_filter = ("year",)
     list_select_related = ("leader",)
@@ -113,12 +113,12 @@ class SupervisorReportInline(admin.StackedInline):
 
 
 @admin.register(SupervisorAppointment)
-class SupervisorAppointmentAdmin(QuickRowsMixin, admin.ModelAdmin):
+class SupervisorAppointmentAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "member",
-        choice_column(SupervisorAppointment, "post"),
+        "post",
         "organisation",
-        choice_column(SupervisorAppointment, "status"),
+        "status",
         "term_start",
         "term_end",
     )
@@ -205,14 +205,14 @@ class FollowUpReviewInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(QuickRowsMixin, admin.ModelAdmin):
+class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "unit",
         "topic",
         "group",
         "due_on",
-        choice_column(Recommendation, "state"),
+        "state",
         "sent_on",
         "answered_on",
     )
@@ -290,13 +290,13 @@ class RecommendationAdmin(QuickRowsMixin, admin.ModelAdmin):
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(QuickRowsMixin, admin.ModelAdmin):
+class RectificationItemAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "description",
         "recommendation",
         "owner",
         "due_on",
-        choice_column(RectificationItem, "status"),
+        "status",
         "percent",
     )
     list_filter = ("status", "recommendation__unit")

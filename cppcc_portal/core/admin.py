@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.models import AuditEvent, Notification, NotificationDelivery, UserPreference
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications import services as notification_services
@@ -12,7 +13,7 @@ from cppcc_portal.core.notifications.services import _render
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     """Read-only: the audit trail can be read, never edited or deleted."""
 
     list_display = ["created_at", "actor", "action", "content_type", "object_repr", "ip_address"]
@@ -49,7 +50,7 @@ class NotificationDeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     """The outbox as staff see it: what is pending, sent, failed; retry and cancel by hand."""
 
     list_display = ["title", "recipient", "kind", "state", "due_at", "attempts", "sent_at", "read_at"]

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin, large_table_results
 from cppcc_portal.core.models import UserPreference
+from cppcc_portal.dashboard import bulk
 from members.choices import EnrolmentState, InvitationState
 from members.models import Activity, Participation
 from tests.factories import ActivityFactory, MemberFactory, SectorFactory
@@ -220,3 +221,23 @@ def test_the_invitation_and_enrolment_column_reads_in_the_users_language(
         declined = str(InvitationState.DECLINED.label)
     assert f'<td class="field-response">{waitlisted}</td>' in page
     assert f'<td class="field-response">{declined}</td>' in page
+
+
+def test_every_big_list_renders_the_rows_django_renders_on_generated_data(staff_user):
+    bulk.build(last_year=2017, years=1, say=lambda message: None, scale=0.002)
+    big_lists = {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, LargeTableAdminMixin)
+    }
+    assert len(big_lists) >= 8
+
+    shown = 0
+    for model, model_admin in big_lists.items():
+        request = RequestFactory().get(f"/admin/{model._meta.app_label}/{model._meta.model_name}/")
+        request.user = staff_user
+        cl = model_admin.get_changelist_instance(request)
+        cl.formset = None
+        assert rows(large_table_results(cl)) == rows(results(cl)), model._meta.label
+        shown += len(cl.result_list)
+    assert shown > 100
