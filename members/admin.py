@@ -10,7 +10,7 @@ import functools
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -400,6 +400,12 @@ def _mark(attendance: str):
     return action
 
 
+def _related(obj, name: str, fetch):
+    """A related value the attendance list's rows carry (list_related_values), else fetched."""
+    value = getattr(obj, name, None)
+    return fetch() if value is None else value
+
+
 @functools.lru_cache(maxsize=512)
 def _response_text(language: str, invitation: str, enrolment: str, waitlist_position: int | None) -> str:
     """The attendance list's "invitation and enrolment" text: a few dozen distinct values, each
@@ -418,7 +424,14 @@ class ParticipationAdmin(LargeTableAdminMixin, RuleImportMixin, ImportExportMode
     resource_classes = [AttendanceResource]
     # Six columns: invitation, enrolment and waiting-list place share one, who recorded it is on
     # the row's own page; each column costs as much as a query on a page of fifty rows.
-    list_display = ["activity", "member", "response", "attendance", "leave_reason", "checked_in_at"]
+    list_display = [
+        "activity_title",
+        "member_name",
+        "response",
+        "attendance",
+        "leave_reason",
+        "checked_in_at",
+    ]
     list_filter = [
         "attendance",
         "invitation",
@@ -432,12 +445,12 @@ class ParticipationAdmin(LargeTableAdminMixin, RuleImportMixin, ImportExportMode
     ]
     search_fields = ["member__name", "member__member_number", "activity__title"]
     list_select_related = ["activity", "member"]
-    # What the rows show (and the checkbox's label: activity title and member name), nothing more.
+    # What the rows show, nothing more: the activity's title and the member's name come with the
+    # row (no activity or member object is built for each of fifty rows).
+    list_related_values = {"activity_title": F("activity__title"), "member_name": F("member__name")}
     list_columns = (
         "activity",
-        "activity__title",
         "member",
-        "member__name",
         "invitation",
         "enrolment",
         "waitlist_position",
@@ -465,6 +478,18 @@ class ParticipationAdmin(LargeTableAdminMixin, RuleImportMixin, ImportExportMode
         admin.action(description=_("Mark as on leave"))(_mark(Attendance.LEAVE)),
         admin.action(description=_("Mark as absent"))(_mark(Attendance.ABSENT)),
     ]
+
+    @admin.display(description=_("activity"), ordering="activity__title")
+    def activity_title(self, obj):
+        return _related(obj, "activity_title", lambda: obj.activity.title)
+
+    @admin.display(description=_("member"), ordering="member__name")
+    def member_name(self, obj):
+        return _related(obj, "member_name", lambda: obj.member.name)
+
+    def object_label(self, obj) -> str:
+        # Participation.__str__ ("activity · member"), from the row's own values.
+        return f"{self.activity_title(obj)} · {self.member_name(obj)}"
 
     @admin.display(description=_("invitation and enrolment"), ordering="invitation")
     def response(self, obj):

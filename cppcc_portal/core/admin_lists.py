@@ -58,7 +58,10 @@ class LargeTableChangeList(ChangeList):
 
     def get_results(self, request) -> None:
         super().get_results(request)
-        # Only the page's rows: actions and exports still get every column.
+        # Only the page's rows: actions and exports still get every column and related object.
+        related_values = getattr(self.model_admin, "list_related_values", {})
+        if related_values:
+            self.result_list = self.result_list.select_related(None).annotate(**related_values)
         columns = getattr(self.model_admin, "list_columns", ())
         if columns:
             self.result_list = self.result_list.only(*columns)
@@ -152,12 +155,19 @@ class LargeTableAdminMixin:
     # The columns the list's rows show (related ones as "fk__field"): only these are read for the
     # page of rows. Empty: every column, as Django does.
     list_columns: tuple[str, ...] = ()
+    # Values from related tables the rows show, as columns of the rows' own query (name: expression,
+    # e.g. {"activity_title": F("activity__title")}): no related object is built for a row.
+    list_related_values: dict[str, Any] = {}
 
     def get_changelist(self, request, **kwargs):
         return LargeTableChangeList
 
+    def object_label(self, obj) -> str:
+        """What the row's checkbox names it by: str(obj), as Django does."""
+        return str(obj)
+
     def action_checkbox(self, obj):
-        label = _("Select this object for an action - {}").format(obj)
+        label = _("Select this object for an action - {}").format(self.object_label(obj))
         return SafeString(
             f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{_escape(str(obj.pk))}" '
             f'class="action-select" aria-label="{_escape(label)}">'

@@ -241,3 +241,17 @@ def test_every_big_list_renders_the_rows_django_renders_on_generated_data(staff_
         assert rows(large_table_results(cl)) == rows(results(cl)), model._meta.label
         shown += len(cl.result_list)
     assert shown > 100
+
+
+def test_the_attendance_rows_name_each_row_as_the_participation_names_itself(attendance, staff_user, client):
+    client.force_login(staff_user)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(CHANGELIST).content.decode()
+
+    model_admin = admin.site._registry[Participation]
+    with translation.override("zh-hans"):
+        for participation in attendance:
+            assert admin.ModelAdmin.action_checkbox(model_admin, participation) in page
+    assert '<th class="field-activity_title"><a href="' in page
+    # One query for the rows: no activity or member fetched row by row.
+    assert sum('FROM "members_activity"' in q["sql"] for q in queries.captured_queries) <= 1
