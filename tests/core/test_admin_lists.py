@@ -180,7 +180,10 @@ def test_each_rows_checkbox_is_the_one_django_renders(attendance):
 
 def test_the_page_shows_every_row_in_the_results_table(attendance, staff_user, client):
     client.force_login(staff_user)
-    body = client.get(CHANGELIST).content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    response = client.get(CHANGELIST)
+    body = response.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+    assert "admin/large_table_results.html" in [t.name for t in response.templates]
 
     assert body.count('<tr><td class="action-checkbox">') == len(attendance)
     assert body.count("</tr>") == len(attendance)

@@ -10,11 +10,12 @@ register = template.Library()
 
 @register.tag(name="large_table_result_list")
 def large_table_result_list_tag(parser, token):
-    # The same template lookup as Django's tag: a model's own change_list_results.html still wins.
+    # Looked up as Django's tag looks up change_list_results.html: per model, per app, then the
+    # portal's templates/admin/large_table_results.html.
     return InclusionAdminNode(
         parser,
         token,
         func=large_table_result_list,
-        template_name="change_list_results.html",
+        template_name="large_table_results.html",
         takes_context=False,
     )
