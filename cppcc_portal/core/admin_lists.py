@@ -92,12 +92,14 @@ class LargeTableChangeList(ChangeList):
         shown += [_filter_state(spec, self) for spec in self.filter_specs]
         return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
+    @cached_property
+    def _change_url(self) -> str:
+        return pk_url_template(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            current_app=self.model_admin.admin_site.name,
+        )
+
     def url_for_result(self, result) -> str:
-        if not hasattr(self, "_change_url"):
-            self._change_url = pk_url_template(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                current_app=self.model_admin.admin_site.name,
-            )
         return self._change_url.format(quote(getattr(result, self.pk_attname)))
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
+from cppcc_portal.core import access_cache
+
 STAFF = "staff"
 LEADER = "leader"
 MEMBER = "member"
@@ -46,8 +48,6 @@ def user_roles(user) -> set[str]:
         return set()
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
-        from cppcc_portal.core import access_cache
-
         names = {name: role for role, name in GROUP_NAMES.items()}
         cached = set(
             access_cache.for_user(
