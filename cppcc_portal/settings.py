@@ -109,11 +109,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "cppcc_portal.core.redis_cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cppcc"),
+            # The cache holds only what can be worked out again, so while Redis is down a read is a
+            # miss and a write does nothing: pages are built from the database instead of failing.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "cppcc_portal.cache"
 else:
     CACHES = {
         "default": {
@@ -303,6 +312,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "cppcc_portal.core.log_filters.OnceAMinute"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # django-redis reports every call it answered as a miss while Redis is down: one line a minute is enough.
+    "loggers": {"cppcc_portal.cache": {"filters": ["once_a_minute"], "level": "WARNING"}},
 }

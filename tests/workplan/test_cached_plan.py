@@ -145,12 +145,7 @@ def test_a_renamed_task_owner_shows_at_once(client, member_user, imported_plan):
 @pytest.fixture
 def cache_down(settings):
     """The cache server is unreachable (nothing listens on port 1)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "cppcc_portal.core.redis_cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
 
 
 def test_with_the_cache_down_the_plan_still_shows_and_writes_still_work(
