@@ -15,10 +15,10 @@ class MembersConfig(AppConfig):
         register_portal_tab(_("Duty file"), "members:duty_file", 40)
         register_portal_tab(_("My bodies' activities"), "members:led_activities", 50)
         register_portal_tab(_("Directory"), "members:directory", 90)
-        try:
-            from workplan.links import register_item_links
-        except ImportError:
-            return
+        from cppcc_portal.core.demo import register_seeder
+        from members import demo
         from members.links import activities_for_items
+        from workplan.links import register_item_links
 
         register_item_links(activities_for_items)
+        register_seeder(demo.seed)

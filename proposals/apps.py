@@ -13,10 +13,10 @@ class ProposalsConfig(AppConfig):
         register_portal_tab(_("Social-conditions reports"), "proposals:reports", order=35)
         register_unit_tab(_("Proposals"), "proposals_units:home", order=10)
         register_unit_tab(_("Handled proposals"), "proposals_units:handled", order=15)
-        try:
-            from workplan.links import register_item_links
-        except ImportError:  # the plan app may be switched off
-            return
+        from cppcc_portal.core.demo import register_seeder
+        from proposals import demo
         from proposals.links import proposal_and_report_links
+        from workplan.links import register_item_links
 
         register_item_links(proposal_and_report_links)
+        register_seeder(demo.seed)

@@ -11,14 +11,11 @@ class SupervisionConfig(AppConfig):
 
         workspace.register_portal_tab(_("Supervision"), "supervision:my", order=60)
         workspace.register_unit_tab(_("Supervision recommendations"), "supervision_units:list", order=20)
-        self._register_plan_links()
-
-    def _register_plan_links(self) -> None:
-        """Show each work-plan item's supervision topics on the plan, where the plan offers the hook."""
-        try:
-            from workplan.links import register_item_links
-        except ImportError:  # the plan's link registry is optional; the topics still carry the item
-            return
+        from cppcc_portal.core.demo import register_seeder
+        from supervision import demo
         from supervision.links import topic_links
+        from workplan.links import register_item_links
 
+        # Each work-plan item's supervision topics show on the plan.
         register_item_links(topic_links)
+        register_seeder(demo.seed)

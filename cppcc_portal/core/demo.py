@@ -1,13 +1,14 @@
-"""Demo data: each app contributes a `demo.seed(context)`; the command runs them in order."""
+"""Demo data: each app registers its seeder from its AppConfig.ready(); the command runs them in order.
+
+Core knows no app by name: apps register with it (the import direction runs from them to core).
+"""
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-# Order follows the import direction: an app's demo data may use what the earlier ones made.
-DEMO_APPS = ["workplan", "members", "proposals", "supervision"]
 DEMO_ACCOUNTS = {"demo_staff": "staff", "demo_leader": "leader", "demo_member": "member", "demo_unit": "unit"}
 
 
@@ -25,12 +26,27 @@ class DemoContext:
         self.stdout.write(message)
 
 
+Seeder = Callable[[DemoContext], None]
+_seeders: list[Seeder] = []
+_decade_seeders: list[Seeder] = []
+
+
+def register_seeder(seed: Seeder) -> None:
+    """An app's demo data for the requested year. Apps register in INSTALLED_APPS order, which
+    follows the import direction, so an app's seeder may use what earlier ones made."""
+    if seed not in _seeders:
+        _seeders.append(seed)
+
+
+def register_decade_seeder(seed: Seeder) -> None:
+    """Bulk data for `seed_demo --years N` (N > 1), run after every app's seeder."""
+    if seed not in _decade_seeders:
+        _decade_seeders.append(seed)
+
+
 def run_seeders(context: DemoContext) -> None:
-    for app in DEMO_APPS:
-        try:
-            module = importlib.import_module(f"{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.demo":
-                raise
-            continue
-        module.seed(context)
+    for seed in _seeders:
+        seed(context)
+    if context.years > 1:
+        for seed in _decade_seeders:
+            seed(context)

@@ -33,10 +33,12 @@ def healthz(request):
 
 
 def broker_reachable() -> tuple[bool, str]:
-    from cppcc_portal.celery import app
+    # The project's Celery app is the current one (cppcc_portal/__init__.py creates it); core does
+    # not import the composition root.
+    from celery import current_app
 
     try:
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         return False, f"{type(exc).__name__}: {exc}"

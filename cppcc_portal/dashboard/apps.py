@@ -10,7 +10,12 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from cppcc_portal.core.demo import register_decade_seeder
+        from cppcc_portal.dashboard.bulk import seed_decade
         from cppcc_portal.dashboard.figures import counted_models, mark_stale
+
+        # The decade of bulk data (dashboard, benchmarks) for `seed_demo --years N`.
+        register_decade_seeder(seed_decade)
 
         # A write to anything the dashboard counts marks the stored figures stale, so the next
         # page view recomputes them; bulk writes that send no signal are caught by the age limit.

@@ -36,11 +36,6 @@ class Command(BaseCommand):
             }
         context = DemoContext(year=year, users=users, stdout=self.stdout, years=years, options=options)
         run_seeders(context)
-        if years > 1:
-            # The decade of bulk data (dashboard, benchmarks): COPY in large chunks, progress lines.
-            from cppcc_portal.dashboard.bulk import seed_decade
-
-            seed_decade(context)
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
         for username in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username} / {password}")
