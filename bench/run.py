@@ -2,8 +2,9 @@
 
 For each data size it builds (once: the database is reused when it already holds the data) a
 PostgreSQL database, serves the portal with gunicorn on 127.0.0.1, and measures each page with
-wrk: median and p99 latency, and the ratio to the floor (a trivial page behind the same
-middleware and login). Then it times the import of a 10,000-row attendance workbook against a
+wrk: median and p99 latency, the ratio to the floor (a trivial page behind the same
+middleware and login) and the ratio to bare Django (bench/bare: `startproject`'s middleware and one
+view, served the same way in the same run). Then it times the import of a 10,000-row attendance workbook against a
 plain bulk_create of the same rows, runs the notification sweep benchmark, and writes
 docs/benchmarks.md with the machine it ran on.
 
@@ -158,11 +159,23 @@ PAGES = [
 ]
 
 
-def serve(env: dict) -> subprocess.Popen:
+BARE_LABEL = "bare Django (bench/bare)"
+# Targets of issue 21 as ratios to bare Django at ten years of data (None: no target).
+BARE_TARGETS = {
+    "floor (ping)": 2,
+    "dashboard": 15,
+    "plan page": 10,
+    "portal home": 10,
+    "unit workspace": 10,
+    "DRF list (attendance)": 10,
+}
+
+
+def serve(env: dict, app: str = "cppcc_portal.wsgi", health: str = "/healthz") -> subprocess.Popen:
     process = subprocess.Popen(
         [
             GUNICORN,
-            "cppcc_portal.wsgi",
+            app,
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
@@ -176,7 +189,7 @@ def serve(env: dict) -> subprocess.Popen:
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)  # noqa: S310 - local
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}{health}", timeout=1)  # noqa: S310 - local
             return process
         except OSError:
             time.sleep(0.2)
@@ -232,6 +245,20 @@ def measure(url: str, cookie: str, duration: int, connections: int) -> dict:
     }
 
 
+def bare_floor(env: dict, duration: int, connections: int) -> dict:
+    """Bare Django's one view, served and measured exactly as the portal's pages are."""
+    process = serve({**env, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"}, "bench.bare.wsgi", "/")
+    try:
+        row = measure(f"http://127.0.0.1:{PORT}/", "none", duration, connections)
+    finally:
+        stop(process)
+    row.update({"page": BARE_LABEL, "path": "/"})
+    say(
+        f"   {BARE_LABEL:<32} median {row['median']:8.1f} ms  p99 {row['p99']:8.1f} ms  {row['rps']:7.1f} req/s"
+    )
+    return row
+
+
 def pages(years: int, env: dict, duration: int, connections: int) -> list[dict]:
     cookies = sessions(env)
     # The figures are stored per year; make sure the run measures the stored path, as in production.
@@ -241,6 +268,7 @@ def pages(years: int, env: dict, duration: int, connections: int) -> list[dict]:
         "-c",
         "from cppcc_portal.dashboard.figures import refresh_year_figures as r; r(2017); r(2016)",
     )
+    bare = bare_floor(env, duration, connections)
     process = serve(env)
     results = []
     try:
@@ -260,7 +288,10 @@ def pages(years: int, env: dict, duration: int, connections: int) -> list[dict]:
     floor = results[0]["median"] or 1
     for row in results:
         row["ratio"] = row["median"] / floor if row["median"] is not None else None
-    return results
+    for row in [bare, *results]:
+        row["bare_ratio"] = row["median"] / bare["median"] if row["median"] is not None else None
+    bare["ratio"] = bare["median"] / floor
+    return [bare, *results]
 
 
 def import_benchmark(env: dict) -> str:
@@ -303,14 +334,17 @@ def machine() -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| page | path | median (ms) | p99 (ms) | req/s | × floor |", "|---|---|---:|---:|---:|---:|"]
+    lines = [
+        "| page | path | median (ms) | p99 (ms) | req/s | × floor (ping) | × bare Django |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
     for row in rows:
         if row["median"] is None:
-            lines.append(f"| {row['page']} | `{row['path']}` | no request completed | — | 0 | — |")
+            lines.append(f"| {row['page']} | `{row['path']}` | no request completed | — | 0 | — | — |")
             continue
         lines.append(
             f"| {row['page']} | `{row['path']}` | {row['median']:.1f} | {row['p99']:.1f} | {row['rps']:.0f} | "
-            f"{row['ratio']:.1f} |"
+            f"{row['ratio']:.1f} | {row['bare_ratio']:.1f} |"
         )
     return "\n".join(lines)
 
@@ -339,8 +373,8 @@ def main() -> None:
         measured[years] = rows
         report += [f"## {years} year(s) of data (database `{database_for(years)}`)", "", table(rows), ""]
     if len(measured) == 2 and 10 in measured and 1 in measured:
-        ten = {r["page"]: r for r in measured[10]}
-        one = {r["page"]: r for r in measured[1]}
+        ten = {r["page"]: r for r in measured[10] if r["page"] != BARE_LABEL}
+        one = {r["page"]: r for r in measured[1] if r["page"] != BARE_LABEL}
         report += [
             "## Growth from one to ten years",
             "",
@@ -376,6 +410,18 @@ def main() -> None:
                 continue
             verdict = "met" if row["ratio"] <= 10 else "NOT met"
             report.append(f"- {page} at ten years ≤ 10× the floor: {row['ratio']:.1f}× — {verdict}")
+        report += ["", "Against bare Django (issue 21):", ""]
+        for page, limit in BARE_TARGETS.items():
+            row = ten.get(page)
+            if row is None or row["bare_ratio"] is None:
+                report.append(f"- {page} ≤ {limit}× bare Django: no figure — NOT met")
+                continue
+            growth = row["median"] / (one[page]["median"] or 1)
+            report.append(
+                f"- {page} ≤ {limit}× bare Django: {row['bare_ratio']:.1f}× — "
+                f"{'met' if row['bare_ratio'] <= limit else 'NOT met'}; growth 1→10 years ≤ 1.1×: "
+                f"{growth:.2f}× — {'met' if growth <= 1.1 else 'NOT met'}"
+            )
         report.append("")
     env = bench_env(max(sizes))
     rows = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
