@@ -30,6 +30,9 @@ TESTING = "pytest" in sys.modules
 
 DEBUG = env_bool("DEBUG", default=EMBEDDED)
 SECRET_KEY = secret_key(VAR_DIR)
+# The key of the audit trail's hash chain (core.audit_chain). Set it in production and keep it apart
+# from SECRET_KEY, so that rotating one does not make every sealed audit row fail verification.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -16,10 +16,10 @@ from cppcc_portal.core.notifications.services import _render
 class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     """Read-only: the audit trail can be read, never edited or deleted."""
 
-    list_display = ["created_at", "actor", "action", "content_type", "object_repr", "ip_address"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "actor__username", "note"]
-    list_select_related = ["actor", "content_type"]
+    list_display = ["created_at", "account", "action", "outcome", "content_type", "object_repr", "ip_address"]
+    list_filter = ["action", "outcome", "content_type"]
+    search_fields = ["object_repr", "account", "note"]
+    list_select_related = ["content_type"]
     show_full_result_count = False
 
     def has_add_permission(self, request):

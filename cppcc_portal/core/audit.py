@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
+from cppcc_portal.core import audit_chain
 from cppcc_portal.core.models import AuditEvent
 from cppcc_portal.core.request_context import current_ip
 
@@ -35,18 +36,29 @@ def record_event(
     obj: models.Model,
     changes: dict | None = None,
     note: str = "",
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+    account: str = "",
 ) -> AuditEvent:
-    """Write one audit row for `obj` (call inside the service's transaction)."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    """Write one audit row for `obj` (call inside the service's transaction).
+
+    `account` names the account when there is no signed-in actor (a failed login's typed name).
+    """
+    signed_in = getattr(actor, "is_authenticated", False)
+    event = AuditEvent.objects.create(
+        actor=actor if signed_in else None,
+        account=(actor.get_username() if signed_in else account)[:150],
         action=action,
+        outcome=outcome,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-        object_id=str(obj.pk),
+        object_id=str(obj.pk) if obj.pk is not None else "",
         object_repr=str(obj)[:200],
         changes=changes or {},
         note=note,
         ip_address=current_ip(),
     )
+    # Sealed into the hash chain once committed (in its own short transaction: core.audit_chain).
+    transaction.on_commit(audit_chain.seal_pending)
+    return event
 
 
 def history_for(obj: models.Model):

@@ -4,11 +4,32 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("the audit trail cannot be deleted")
+
+    def update(self, **kwargs):
+        # Deleting an account sets the actor of its rows to NULL; nothing else of a row may change.
+        if set(kwargs) - {"actor", "actor_id", "seal_seq", "seal_hash"}:
+            raise PermissionError("the audit trail cannot be changed")
+        return super().update(**kwargs)
 
 
 class AuditEvent(models.Model):
-    """One recorded change: who did what to which object, when, from where, before -> after."""
+    """One recorded change: who did what to which object, when, from where, before -> after.
+
+    Rows are sealed into a hash chain right after their transaction commits (core.audit_chain), so
+    that `verify_audit` detects a row edited or deleted in the database.
+    """
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", pgettext_lazy("audit outcome", "succeeded")
+        FAILURE = "failure", pgettext_lazy("audit outcome", "failed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -26,16 +47,43 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # The account as it was named (kept when the account is deleted; a failed login's typed name).
+    account = models.CharField(_("account"), max_length=150, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    seal_seq = models.BigIntegerField(_("chain position"), null=True, blank=True, unique=True, editable=False)
+    seal_hash = models.CharField(_("chain hash"), max_length=64, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["id"], condition=models.Q(seal_seq__isnull=True), name="audit_unsealed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the audit trail cannot be deleted")
+
+
+class AuditSeal(models.Model):
+    """The end of the audit hash chain: the last sealed position and its hash (one row)."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.last_seq}: {self.last_hash}"
 
 
 class UserPreference(models.Model):

@@ -11,6 +11,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
+from cppcc_portal.core import audit_chain
 from cppcc_portal.core.notifications import delivery, rules
 
 # A delivering task is killed at its hard limit, so a claim older than NOTIFICATION_CLAIM_TIMEOUT
@@ -44,3 +45,9 @@ def sweep_due_notifications() -> dict:
 def run_reminder_rule(rule_name: str) -> int:
     """Run one reminder rule (scheduled by beat); creating nothing twice is the rule's job."""
     return rules.run_rule(rule_name)
+
+
+@shared_task(acks_late=True, time_limit=SWEEP_TIME_LIMIT, soft_time_limit=SWEEP_TIME_LIMIT - 30)
+def seal_audit_events() -> int:
+    """Seal audit rows that sealing after their commit missed (bulk writes, a crash in between)."""
+    return audit_chain.seal_pending()

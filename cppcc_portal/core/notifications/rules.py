@@ -27,6 +27,7 @@ from cppcc_portal.core.notifications.services import Text, cancel_pending, notif
 logger = logging.getLogger(__name__)
 
 SWEEP_TASK_NAME = "notifications: deliver due notifications"
+AUDIT_SEAL_TASK_NAME = "audit: seal new rows into the hash chain"
 RULE_TASK_PREFIX = "reminders: "
 
 
@@ -201,7 +202,13 @@ def ensure_schedules(using: str = "default", **kwargs) -> None:
             "cppcc_portal.core.tasks.sweep_due_notifications",
             [],
             Schedule(minute="*", hour="*"),
-        )
+        ),
+        (
+            AUDIT_SEAL_TASK_NAME,
+            "cppcc_portal.core.tasks.seal_audit_events",
+            [],
+            Schedule(minute="*", hour="*"),
+        ),
     ]
     entries += [
         (
