@@ -7,6 +7,7 @@ DEBUG on. Production sets DATABASE_URL and REDIS_URL (and SECRET_KEY, ALLOWED_HO
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.env import (
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "cppcc_portal.core.middleware.UserLanguageMiddleware",
     "cppcc_portal.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cppcc_portal.core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -139,11 +141,30 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, its permissions kept in the cache (core.access_cache).
     "cppcc_portal.core.auth_backends.CachedPermissionsBackend",
 ]
+# The password rules (等保 2.0 身份鉴别; core.passwords). PASSWORD_MAX_AGE_DAYS=0 means no expiry.
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8, minimum=8)
+PASSWORD_MIN_CLASSES = env_int("PASSWORD_MIN_CLASSES", 3, minimum=1)
+if PASSWORD_MIN_CLASSES > 4:
+    raise ImproperlyConfigured(f"PASSWORD_MIN_CLASSES must be at most 4, not {PASSWORD_MIN_CLASSES}")
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5, minimum=0)
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "cppcc_portal.core.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
+    },
+    {"NAME": "cppcc_portal.core.passwords.NoUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "cppcc_portal.core.passwords.NotRecentlyUsedValidator",
+        "OPTIONS": {"history": PASSWORD_HISTORY},
+    },
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

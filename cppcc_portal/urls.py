@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cppcc_portal.core import account_views
 from cppcc_portal.core import api as core_api
 from cppcc_portal.core import history as core_history
 from cppcc_portal.core import views as core_views
@@ -18,9 +19,9 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("core/favicon.png"), permanent=True), name="favicon"),
     path("readyz", core_views.readyz, name="readyz"),
     path("language/", core_views.set_language, name="set_language"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from cppcc_portal.core import roles
+from cppcc_portal.core import passwords, roles
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError
 
@@ -15,7 +15,10 @@ from cppcc_portal.core.errors import DomainError
 def account_create_or_update(
     *, username: str, role: str, password: str, actor=None, email: str = "", check_password: bool = True
 ):
-    """Create (or reset) a login with exactly one portal role; staff and leaders may use the admin."""
+    """Create (or reset) a login with exactly one portal role; staff and leaders may use the admin.
+
+    The password is the operator's choice, so its owner must set their own at the first sign-in.
+    """
     if role not in roles.ROLES:
         raise DomainError(f"unknown role {role!r}; choose one of: {', '.join(roles.ROLES)}", code="bad_role")
     if not username.strip():
@@ -40,6 +43,7 @@ def account_create_or_update(
     groups = roles.ensure_groups()
     user.groups.remove(*[g for r, g in groups.items() if r != role and r != roles.INFO_OFFICER])
     user.groups.add(groups[role])
+    passwords.require_change(user)
     record_event(
         actor=actor,
         action="account.created" if created else "account.updated",

@@ -1,10 +1,13 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cppcc_portal.core import passwords
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.models import AuditEvent, Notification, NotificationDelivery, UserPreference
 from cppcc_portal.core.notifications import rules
@@ -156,3 +159,24 @@ class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
             "now": now,
         }
         return TemplateResponse(request, "notifications/admin_preview.html", context)
+
+
+class PortalUserAdmin(UserAdmin):
+    """Django's user admin; a password the office sets must be changed by its owner at sign-in."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            passwords.require_change(obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None and user.pk != request.user.pk:
+                passwords.require_change(user)
+        return response
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), PortalUserAdmin)

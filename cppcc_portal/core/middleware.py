@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
+from cppcc_portal.core.passwords import SESSION_FLAG as PASSWORD_FLAG
 from cppcc_portal.core.request_context import reset_current_ip, set_current_ip
 
 # No inline scripts and nothing from outside the portal.
@@ -94,3 +100,26 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_current_ip(token)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user who must set a new password (first sign-in, or too old) sees nothing else until then.
+
+    Whether they must is decided once at sign-in (core.passwords) and kept in the session.
+    """
+
+    ALLOWED = ("/accounts/", "/static/", "/language/", "/favicon.ico", "/healthz", "/readyz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.session.get(PASSWORD_FLAG) and not request.path.startswith(self.ALLOWED):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "password_change_required", "detail": _("Change your password first.")},
+                    status=403,
+                )
+            messages.info(request, _("Please set a new password of your own before you go on."))
+            return redirect_to_login(request.get_full_path(), reverse("password_change"), "next")
+        return self.get_response(request)

@@ -190,3 +190,23 @@ class NotificationDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id} · {self.channel}"
+
+
+class PasswordState(models.Model):
+    """A login's password facts for the password rules: when it was set, whether it must change,
+    and the hashes of the last few (no reuse). Only the embedded demo's accounts are exempt."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_state"
+    )
+    changed_at = models.DateTimeField(_("password set at"), default=timezone.now)
+    must_change = models.BooleanField(_("must change the password at next sign-in"), default=False)
+    exempt = models.BooleanField(_("demo account (exempt from the password rules)"), default=False)
+    recent_hashes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("password state")
+        verbose_name_plural = _("password states")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cppcc_portal.core import passwords
 from cppcc_portal.core.accounts import account_create_or_update
 from cppcc_portal.core.demo import DEMO_ACCOUNTS, DemoContext, run_seeders
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
                 )
                 for username, role in DEMO_ACCOUNTS.items()
             }
+            for user in users.values():
+                passwords.mark_exempt(user)
         context = DemoContext(year=year, users=users, stdout=self.stdout, years=years, options=options)
         run_seeders(context)
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
