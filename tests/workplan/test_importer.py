@@ -9,7 +9,7 @@ from django.utils import translation
 
 from tests.workplan.conftest import PLAN_FILE
 from tests.workplan.factories import ProgressUpdateFactory, TaskFactory
-from workplan.importer import PlanFormatError, parse_text
+from workplan.importing import PlanFormatError, parse_text
 from workplan.models import Item, ProgressUpdate, Section, Task, WorkPlan
 
 TITLES = {
@@ -302,13 +302,13 @@ def test_the_messages_are_in_chinese_for_a_chinese_reader(plan_text):
 
 
 def test_the_parser_takes_text_or_bytes_alike(plan_text):
-    from workplan.importer import parse
+    from workplan.importing import parse
 
     assert parse(plan_text) == parse(plan_text.encode("utf-8"))
 
 
 def test_windows_line_endings_and_a_byte_order_mark_read_the_same(plan_text):
-    from workplan.importer import parse
+    from workplan.importing import parse
 
     windows = b"\xef\xbb\xbf" + plan_text.replace("\n", "\r\n").encode("utf-8")
 
