@@ -75,3 +75,12 @@ class TaskDueDateForm(forms.Form):
         if (days is None) == (due_date is None):
             raise forms.ValidationError(_("Give either a number of days or a new due date, not both."))
         return data
+
+
+class PlanImportForm(forms.Form):
+    """The plan document the office uploads on the admin's import page."""
+
+    document = forms.FileField(
+        label=_("Plan document"),
+        help_text=_("Word (.docx), PDF with a text layer, or text (.txt, .md) in UTF-8 or GBK."),
+    )

@@ -255,14 +255,14 @@ def plan_import(*, parsed: ParsedPlan, actor=None, replace_other_issuer: bool = 
     created = plan is None
     if created:
         plan = WorkPlan(year=parsed.year, **plan_values)
-        _validate(plan)
+        _validate_imported(plan)
         plan.save()
         record_event(actor=actor, action="workplan.import", obj=plan, note=_("plan created from document"))
     else:
         before = snapshot(plan, PLAN_FIELDS)
         for name, value in plan_values.items():
             setattr(plan, name, value)
-        _validate(plan)
+        _validate_imported(plan)
         changes = diff(before, snapshot(plan, PLAN_FIELDS))
         if changes:
             plan.save(update_fields=list(changes))
@@ -314,17 +314,21 @@ def plan_import(*, parsed: ParsedPlan, actor=None, replace_other_issuer: bool = 
     return ImportOutcome(plan, created, sections_created, items_created, items_updated, len(removed))
 
 
-def _validate_imported(obj: Section | Item, place) -> None:
-    # A refusal names the place in the document and the item, not only the field's rule.
+def _validate_imported(obj: WorkPlan | Section | Item, place=None) -> None:
+    # A refusal names the place in the document, the item and the field, not only the field's rule.
     try:
         _validate(obj)
     except DomainError as exc:
-        what = (
-            _("item %(number)d") % {"number": obj.number}
-            if isinstance(obj, Item)
-            else _("section %(number)d") % {"number": obj.number}
-        )
-        raise DomainError(f"{place}: {what}: {exc.message}", code=exc.code, field=exc.field) from None
+        if isinstance(obj, Item):
+            what = _("item %(number)d") % {"number": obj.number}
+        elif isinstance(obj, Section):
+            what = _("section %(number)d") % {"number": obj.number}
+        else:
+            what = _("the plan")
+        if exc.field:
+            what = f"{what}, {obj._meta.get_field(exc.field).verbose_name}"
+        where = f"{place}: " if place else ""
+        raise DomainError(f"{where}{what}: {exc.message}", code=exc.code, field=exc.field) from None
 
 
 # ---------------------------------------------------------------------------------------------

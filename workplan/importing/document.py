@@ -102,6 +102,12 @@ class ParsedSection:
     def line(self) -> int:
         return self.place.number
 
+    @property
+    def numeral(self) -> str:
+        from workplan.importing.numbering import chinese_numeral
+
+        return chinese_numeral(self.number)
+
 
 @dataclass
 class ParsedPlan:

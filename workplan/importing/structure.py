@@ -154,8 +154,29 @@ def _year(title: str) -> int | None:
     return None
 
 
+def _merge_wrapped(lines: list[SourceLine]) -> list[SourceLine]:
+    """Lines the reader knows were wrapped (a long title, a PDF line at the margin) made one again."""
+    merged: list[SourceLine] = []
+    for line in lines:
+        if merged and merged[-1].ends_paragraph is False:
+            last = merged[-1]
+            merged[-1] = SourceLine(
+                _join_text(last.text, line.text),
+                last.place,
+                page=line.page,
+                bold=last.bold + tuple((a + len(last.text), b + len(last.text)) for a, b in line.bold),
+                ends_paragraph=line.ends_paragraph,
+                gap_before=last.gap_before,
+                page_break_before=last.page_break_before,
+            )
+        else:
+            merged.append(line)
+    return merged
+
+
 def parse_header(lines: list[SourceLine], plan: ParsedPlan) -> list[SourceLine]:
     """Fill the plan's header fields from the lines before the first section; return the preamble's."""
+    lines = _merge_wrapped(lines)
     texts = [_clean_title(line.text) for line in lines]
     doc_index = next((i for i, t in enumerate(texts) if DOC_NUMBER_RE.match(t.replace(" ", ""))), None)
     search_from = doc_index + 1 if doc_index is not None else 0
