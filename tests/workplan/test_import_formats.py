@@ -27,6 +27,13 @@ SIGNED = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Warnings are worded when the document is parsed: these tests read them in English."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def plan():
     return corpus.reference()

@@ -7,7 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cppcc_portal.core.errors import DomainError
-from workplan.importing import PlanFormatError, parse_file
+from django.utils.translation import gettext as _
+
+from workplan.importing import Place, PlanFormatError, parse_file
 from workplan.importing.tree import format_tree
 from workplan.services import plan_import, plan_import_preview
 
@@ -29,13 +31,16 @@ class Command(BaseCommand):
     def handle(self, *args, path: str, dry_run: bool, replace_other_issuer: bool, **options):
         source = Path(path)
         if not source.is_file():
-            raise CommandError(f"{path}: line 0: file not found")
+            raise CommandError(f"{path}: {Place('line', 0)}: {_('file not found')}")
         try:
             parsed = parse_file(source)
         except PlanFormatError as exc:
             raise CommandError(f"{path}: {exc}") from None
         except OSError as exc:
-            raise CommandError(f"{path}: line 0: cannot read the file ({exc.strerror})") from None
+            raise CommandError(
+                f"{path}: {Place('line', 0)}: "
+                + _("cannot read the file (%(reason)s)") % {"reason": exc.strerror}
+            ) from None
         self.stdout.write(format_tree(parsed))
         preview = plan_import_preview(parsed=parsed)
         self.stdout.write(self._diff(preview))
