@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-
-from cppcc_portal.core.errors import DomainError
 from django.utils.translation import gettext as _
 
+from cppcc_portal.core.errors import DomainError
 from workplan.importing import Place, PlanFormatError, parse_file
 from workplan.importing.tree import format_tree
 from workplan.services import plan_import, plan_import_preview
