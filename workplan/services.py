@@ -255,14 +255,14 @@ def plan_import(*, parsed: ParsedPlan, actor=None, replace_other_issuer: bool = 
     created = plan is None
     if created:
         plan = WorkPlan(year=parsed.year, **plan_values)
-        _validate_imported(plan)
+        _check_imported(plan)
         plan.save()
         record_event(actor=actor, action="workplan.import", obj=plan, note=_("plan created from document"))
     else:
         before = snapshot(plan, PLAN_FIELDS)
         for name, value in plan_values.items():
             setattr(plan, name, value)
-        _validate_imported(plan)
+        _check_imported(plan)
         changes = diff(before, snapshot(plan, PLAN_FIELDS))
         if changes:
             plan.save(update_fields=list(changes))
@@ -278,46 +278,63 @@ def plan_import(*, parsed: ParsedPlan, actor=None, replace_other_issuer: bool = 
         )
     Item.objects.filter(pk__in=[i.pk for i in removed]).delete()
 
-    sections_created = items_created = items_updated = 0
+    # New sections and items are written in one query each: their numbers are unique by
+    # construction (the parser checked the sequence), so only their fields need checking.
+    new_sections = []
     for parsed_section in parsed.sections:
         section = sections.get(parsed_section.number)
         if section is None:
             section = Section(plan=plan, number=parsed_section.number, title=parsed_section.title)
-            _validate_imported(section, parsed_section.place)
-            section.save()
-            sections_created += 1
+            _check_imported(section, parsed_section.place)
+            new_sections.append(section)
+            sections[section.number] = section
         elif section.title != parsed_section.title:
             section.title = parsed_section.title
-            _validate_imported(section, parsed_section.place)
+            _check_imported(section, parsed_section.place)
             section.save(update_fields=["title"])
+    Section.objects.bulk_create(new_sections)
+    new_items = []
+    items_updated = 0
+    for parsed_section in parsed.sections:
+        section = sections[parsed_section.number]
         for parsed_item in parsed_section.items:
             item = items.get(parsed_item.number)
             values = {"section": section, "title": parsed_item.title, "text": parsed_item.text}
             if item is None:
                 item = Item(plan=plan, number=parsed_item.number, **values)
-                _validate_imported(item, parsed_item.place)
-                item.save()
-                items_created += 1
+                _check_imported(item, parsed_item.place)
+                new_items.append(item)
                 continue
             before = snapshot(item, ["section", "title", "text"])
             for name, value in values.items():
                 setattr(item, name, value)
             changes = diff(before, snapshot(item, ["section", "title", "text"]))
             if changes:
-                _validate_imported(item, parsed_item.place)
+                _check_imported(item, parsed_item.place)
                 item.save(update_fields=list(changes))
                 record_event(actor=actor, action="item.import", obj=item, changes=changes)
                 items_updated += 1
+    Item.objects.bulk_create(new_items)
+    sections_created, items_created = len(new_sections), len(new_items)
     Section.objects.filter(plan=plan).exclude(number__in=wanted_sections).delete()
     progress_recompute(plan_ids=[plan.pk])
     plan.refresh_from_db()
     return ImportOutcome(plan, created, sections_created, items_created, items_updated, len(removed))
 
 
-def _validate_imported(obj: WorkPlan | Section | Item, place=None) -> None:
-    # A refusal names the place in the document, the item and the field, not only the field's rule.
+def _check_imported(obj: WorkPlan | Section | Item, place=None) -> None:
+    """Validate an imported row; a refusal names the place in the document, the item and the field."""
     try:
-        _validate(obj)
+        if isinstance(obj, WorkPlan):
+            _validate(obj)
+        else:
+            try:
+                # The plan and section exist (just read or written); the numbers are the parser's.
+                obj.clean_fields(exclude=["plan", "section"])
+                obj.clean()
+            except ValidationError as exc:
+                field_name, errors = next(iter(exc.message_dict.items()))
+                raise DomainError("; ".join(errors), code="invalid", field=field_name) from None
     except DomainError as exc:
         if isinstance(obj, Item):
             what = _("item %(number)d") % {"number": obj.number}

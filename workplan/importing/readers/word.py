@@ -65,6 +65,7 @@ class _Numbering:
     def __init__(self, document):
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.style_numbering: dict[str, object] = {}
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -87,18 +88,22 @@ class _Numbering:
             if ref is not None:
                 self.levels[num.get(f"{W}numId")] = abstract.get(ref.get(f"{W}val"), {})
 
-    @staticmethod
-    def _num_pr(paragraph):
+    def _num_pr(self, paragraph):
         p_pr = paragraph._p.pPr
         if p_pr is not None and p_pr.numPr is not None:
             return p_pr.numPr
-        style = paragraph.style
-        while style is not None:
-            s_pr = style.element.pPr
-            if s_pr is not None and s_pr.numPr is not None:
-                return s_pr.numPr
-            style = style.base_style
-        return None
+        if p_pr is None or p_pr.pStyle is None:
+            return None
+        # Looking a style up is slow in python-docx: once per style, not once per paragraph.
+        style_id = p_pr.pStyle.val
+        if style_id not in self.style_numbering:
+            style, found = paragraph.style, None
+            while style is not None and found is None:
+                s_pr = style.element.pPr
+                found = s_pr.numPr if s_pr is not None and s_pr.numPr is not None else None
+                style = style.base_style
+            self.style_numbering[style_id] = found
+        return self.style_numbering[style_id]
 
     def label(self, paragraph) -> str:
         num_pr = self._num_pr(paragraph)
@@ -138,6 +143,7 @@ def read_word(data: bytes) -> SourceDocument:
     except Exception:  # noqa: BLE001 - python-docx raises many kinds on a broken package
         raise PlanFormatError(1, _("the file claims to be a Word document but is damaged")) from None
     numbering = _Numbering(document)
+    bold_styles: dict[str, bool] = {}
     lines: list[SourceLine] = []
     for number, paragraph in enumerate(document.paragraphs, start=1):
         label = numbering.label(paragraph)
@@ -148,7 +154,7 @@ def read_word(data: bytes) -> SourceDocument:
             text = run.text
             if not text:
                 continue
-            if run.bold or (run.style is not None and run.style.font.bold):
+            if _is_bold(run, document, bold_styles):
                 bold.append((length, length + len(text)))
             pieces.append(text)
             length += len(text)
@@ -185,6 +191,21 @@ def read_word(data: bytes) -> SourceDocument:
             )
         )
     return SourceDocument(lines, "docx", "", warnings)
+
+
+def _is_bold(run, document, cache: dict[str, bool]) -> bool:
+    """Bold set on the run, or by its character style (looked up once per style)."""
+    if run.bold is not None:
+        return run.bold
+    r_pr = run._r.rPr
+    if r_pr is None or r_pr.rStyle is None:
+        return False
+    style_id = r_pr.rStyle.val
+    if style_id not in cache:
+        style = document.styles.element.get_by_id(style_id)
+        bold = style.rPr.b if style is not None and style.rPr is not None else None
+        cache[style_id] = bool(bold is not None and bold.val is not False)
+    return cache[style_id]
 
 
 def _merge(spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
