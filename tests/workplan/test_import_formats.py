@@ -304,3 +304,12 @@ def test_a_refusal_names_the_page_and_line_of_a_pdf(plan):
     message = _refusal(corpus.pdf(plan), "plan.pdf")
 
     assert message.startswith("page ") and "item 22 follows item 19: item 20 is missing" in message
+
+
+def test_text_between_a_section_heading_and_its_first_item_is_refused_naming_the_section():
+    text = "2018年工作要点\n\n一、学习\n\n1. 强化学习。正文。\n\n二、监督\n\n本部分说明。\n\n2. 加强监督。正文。\n"
+
+    assert (
+        _refusal(text.encode("utf-8"))
+        == "line 9: section 二: text between its heading and its first item: 本部分说明。…"
+    )

@@ -311,8 +311,8 @@ class _Builder:
         if not self.plan.sections[-1].items:
             raise PlanFormatError(
                 paragraph.place,
-                _("text between a section heading and its first item: %(start)s…")
-                % {"start": paragraph.text[:20]},
+                _("section %(section)s: text between its heading and its first item: %(start)s…")
+                % {"section": self.plan.sections[-1].numeral, "start": paragraph.text[:20]},
             )
         self.items[-1][1].append(paragraph)
 
