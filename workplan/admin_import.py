@@ -73,22 +73,24 @@ def import_view(model_admin, request):
         form = PlanImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["document"]
-            if upload.size > settings.UPLOAD_MAX_BYTES:
+            field = "document" if upload else "text"
+            if upload and upload.size > settings.UPLOAD_MAX_BYTES:
                 form.add_error(
                     "document",
                     _("The file is larger than %(limit)s.")
                     % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
                 )
             else:
-                data = upload.read()
+                data = upload.read() if upload else form.cleaned_data["text"].encode("utf-8")
+                name = upload.name if upload else _("pasted text")
                 try:
-                    parsed = parse_bytes(data, upload.name)
+                    parsed = parse_bytes(data, name)
                 except PlanFormatError as exc:
-                    form.add_error("document", str(exc))
+                    form.add_error(field, str(exc))
                 else:
                     token = hashlib.sha256(data).hexdigest()
-                    cache.set(_key(request, token), (data, upload.name), PREVIEW_SECONDS)
-                    context.update(_preview_context(parsed, token, upload.name))
+                    cache.set(_key(request, token), (data, name), PREVIEW_SECONDS)
+                    context.update(_preview_context(parsed, token, name))
     context["form"] = form
     return TemplateResponse(request, "admin/workplan/workplan/import.html", context)
 

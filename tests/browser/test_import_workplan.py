@@ -49,3 +49,19 @@ def test_staff_import_a_word_plan_then_a_corrected_pdf_with_a_preview_and_a_diff
     assert Item.objects.get(number=12).title == "开展重点课题调研活动。"
     assert list(Item.objects.order_by("number").values_list("pk", flat=True)) == first_ids
     visit.assert_clean(admin_inline_styles=True)
+
+
+def test_staff_paste_a_plan_copied_from_a_web_page(open_browser, staff_user):
+    plan = corpus.reference()
+    visit = open_browser(user=staff_user)
+    visit.go("/admin/workplan/workplan/import/")
+
+    visit.page.fill("#plan-upload textarea[name=text]", corpus.web_text(plan))
+    with visit.page.expect_navigation():
+        visit.page.click("#plan-upload input[type=submit]")
+    assert "加强政协宣传与对外联络工作。" in visit.page.inner_text("#plan-tree")
+    with visit.page.expect_navigation():
+        visit.page.click("#plan-confirm input[name=confirm]")
+
+    assert [(i.number, i.title, i.text) for i in Item.objects.order_by("number")] == plan.items
+    visit.assert_clean(admin_inline_styles=True)

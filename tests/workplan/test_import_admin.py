@@ -262,3 +262,20 @@ def test_the_preview_of_an_unchanged_plan_has_no_changes(db):
     preview = plan_import_preview(parsed=parsed)
 
     assert not preview.has_changes and preview.unchanged_items == 20 and not preview.other_issuer
+
+
+def test_staff_may_paste_the_text_of_a_web_page_instead_of_uploading(staff_client):
+    plan = corpus.reference()
+
+    response = staff_client.post(URL, {"text": corpus.web_text(plan)})
+
+    assert "“粘贴的文本”的预览" in response.content.decode()
+    _confirm(staff_client, response)
+    assert [(i.number, i.title, i.text) for i in Item.objects.order_by("number")] == plan.items
+
+
+def test_a_file_or_pasted_text_is_required_but_not_both(staff_client):
+    for data in ({}, {"text": "  "}, {"text": "x", "document": SimpleUploadedFile("p.txt", b"x")}):
+        response = staff_client.post(URL, data)
+        assert "请上传文件或粘贴文本（二选一）。" in response.content.decode()
+    assert WorkPlan.objects.count() == 0
