@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import dataclass
 from statistics import median
 
 from django.utils.translation import gettext as _
@@ -20,9 +21,45 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 MAX_PAGES = 200
 
 
+@dataclass
+class _Char:
+    x0: float
+    x1: float
+    y0: float
+    size: float
+    text: str
+
+
+def _collector_class():
+    from pdfminer.pdfdevice import PDFTextDevice
+    from pdfminer.pdffont import PDFUnicodeNotDefined
+
+    class CharCollector(PDFTextDevice):
+        """Records each character's position and text: all the importer needs from a page, and
+        much cheaper than pdfminer's layout objects (which are most of its time on a text PDF)."""
+
+        def __init__(self, manager):
+            super().__init__(manager)
+            self.chars: list[_Char] = []
+
+        def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
+            try:
+                text = font.to_unichr(cid)
+            except PDFUnicodeNotDefined:
+                text = ""
+            advance = font.char_width(cid) * fontsize * scaling
+            a, b, c, d, e, f = matrix
+            if text:
+                # Horizontal text: the matrix scales by (a, d) and moves by (e, f).
+                self.chars.append(
+                    _Char(e, e + a * advance, f + d * rise, abs(d * fontsize) or fontsize, text)
+                )
+            return advance
+
+    return CharCollector
+
+
 def _pages(data: bytes):
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LTChar
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -38,9 +75,7 @@ def _pages(data: bytes):
     except Exception:  # noqa: BLE001 - pdfminer raises many kinds on a broken file
         raise PlanFormatError(1, _("the file claims to be a PDF but is damaged")) from None
     manager = PDFResourceManager()
-    # No layout analysis: grouping characters into lines by position is all the importer needs,
-    # and pdfminer's analysis costs more than reading the page.
-    device = PDFPageAggregator(manager, laparams=None)
+    device = _collector_class()(manager)
     interpreter = PDFPageInterpreter(manager, device)
     try:
         for number, page in enumerate(PDFPage.create_pages(document), start=1):
@@ -48,18 +83,18 @@ def _pages(data: bytes):
                 raise PlanFormatError(
                     Place("page", 1, number), _("the PDF has more than %(max)d pages") % {"max": MAX_PAGES}
                 )
+            device.chars = []
             interpreter.process_page(page)
-            chars = [item for item in device.get_result() if isinstance(item, LTChar)]
-            yield number, chars
+            yield number, device.chars
     except PlanFormatError:
         raise
     except Exception:  # noqa: BLE001
         raise PlanFormatError(1, _("the file claims to be a PDF but is damaged")) from None
 
 
-def _lines_of(chars) -> list[tuple[float, float, float, str]]:
+def _lines_of(chars: list[_Char]) -> list[tuple[float, float, float, str]]:
     """(x0, x1, size, text) of each line on a page, top to bottom."""
-    rows: list[list] = []
+    rows: list[list[_Char]] = []
     for char in sorted(chars, key=lambda c: (-round(c.y0, 1), c.x0)):
         if rows and abs(rows[-1][0].y0 - char.y0) < max(char.size, 1) * 0.4:
             rows[-1].append(char)
@@ -73,7 +108,7 @@ def _lines_of(chars) -> list[tuple[float, float, float, str]]:
         for before, char in zip([None, *row], row, strict=False):
             if before is not None and char.x0 - before.x1 > size * 0.8 and not text[-1].endswith(" "):
                 text.append(" ")
-            text.append(char.get_text())
+            text.append(char.text)
         joined = "".join(text).strip()
         if joined:
             lines.append((row[0].x0, row[-1].x1, size, joined))
