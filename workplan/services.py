@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
@@ -256,7 +256,16 @@ def plan_import(*, parsed: ParsedPlan, actor=None, replace_other_issuer: bool = 
     if created:
         plan = WorkPlan(year=parsed.year, **plan_values)
         _check_imported(plan)
-        plan.save()
+        try:
+            with transaction.atomic():
+                plan.save()
+        except IntegrityError:
+            # Two people confirmed the same new year at once: the second sees the first's plan.
+            raise DomainError(
+                _("The %(year)d plan was stored by someone else meanwhile: preview the file again.")
+                % {"year": parsed.year},
+                code="conflict",
+            ) from None
         record_event(actor=actor, action="workplan.import", obj=plan, note=_("plan created from document"))
     else:
         before = snapshot(plan, PLAN_FIELDS)
