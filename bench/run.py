@@ -4,8 +4,9 @@ For each data size it builds (once: the database is reused when it already holds
 PostgreSQL database, serves the portal with gunicorn on 127.0.0.1, and measures each page with
 wrk: median and p99 latency, the ratio to the floor (a trivial page behind the same
 middleware and login) and the ratio to bare Django (bench/bare: `startproject`'s middleware and one
-view, served the same way in the same run). Then it times the import of a 10,000-row attendance workbook against a
-plain bulk_create of the same rows, runs the notification sweep benchmark, and writes
+view, served the same way in the same run). Then it times the import of a 10,000-row attendance
+workbook against a plain bulk_create of the same rows, runs the notification sweep and work-plan
+import benchmarks, and writes
 docs/benchmarks.md with the machine it ran on.
 
 Usage: python bench/run.py [--sizes 10,1] [--duration 10] [--connections 4]
@@ -320,6 +321,20 @@ def sweep_benchmark(env: dict) -> str:
     return out.stdout
 
 
+def workplan_import_benchmark(env: dict) -> str:
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "workplan_import.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    say(out.stdout)
+    if out.returncode:
+        return f"work-plan import benchmark failed:\n\n```\n{out.stderr[-1500:]}\n```\n"
+    return out.stdout
+
+
 def machine() -> str:
     cpu = "unknown"
     try:
@@ -427,6 +442,7 @@ def main() -> None:
     rows = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
     report += [f"## Attendance import ({rows:,} rows)", "", import_benchmark(env), ""]
     report += ["## Notification sweep", "", sweep_benchmark(env), ""]
+    report += ["## Work-plan import (20 items, target under 1 s)", "", workplan_import_benchmark(env), ""]
     target = ROOT / "docs" / "benchmarks.md"
     target.write_text("\n".join(report))
     say(f"written to {target}")

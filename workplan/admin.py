@@ -89,6 +89,14 @@ class WorkPlanAdmin(ServiceSaveMixin, admin.ModelAdmin):
     show_full_result_count = False
     inlines = [SectionInline]
 
+    def get_urls(self):
+        from django.urls import path
+
+        from workplan.admin_import import import_view
+
+        view = self.admin_site.admin_view(lambda request: import_view(self, request))
+        return [path("import/", view, name="workplan_workplan_import"), *super().get_urls()]
+
 
 @admin.register(Section)
 class SectionAdmin(ServiceSaveMixin, admin.ModelAdmin):

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from workplan import services
 from workplan.choices import TaskStatus, UpdateKind
-from workplan.importer import parse_file
+from workplan.importing import parse_file
 from workplan.models import Item, ProgressUpdate, Task, WorkPlan
 
 PLAN_FILE = Path(__file__).resolve().parent / "data" / "dongcheng-cppcc-2017-work-plan.txt"

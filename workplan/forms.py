@@ -75,3 +75,25 @@ class TaskDueDateForm(forms.Form):
         if (days is None) == (due_date is None):
             raise forms.ValidationError(_("Give either a number of days or a new due date, not both."))
         return data
+
+
+class PlanImportForm(forms.Form):
+    """The plan document the office uploads (or the text it pastes) on the admin's import page."""
+
+    document = forms.FileField(
+        label=_("Plan document"),
+        required=False,
+        help_text=_("Word (.docx), PDF with a text layer, or text (.txt, .md) in UTF-8 or GBK."),
+    )
+    text = forms.CharField(
+        label=_("Or paste the text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+        help_text=_("For example the plan as published on a web page."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("document")) == bool((data.get("text") or "").strip()):
+            raise forms.ValidationError(_("Upload a file or paste the text (one of the two)."))
+        return data

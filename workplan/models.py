@@ -26,6 +26,11 @@ class WorkPlan(models.Model):
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     adoption_note = models.CharField(_("adoption note"), max_length=300, blank=True)
     preamble = models.TextField(_("preamble"), blank=True)
+    # The sign-off block after the last item, kept as the document states it.
+    signatory = models.CharField(_("signed by"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    distribution = models.CharField(_("copies to"), max_length=500, blank=True)
+    printing_note = models.CharField(_("printing note"), max_length=200, blank=True)
     progress = models.DecimalField(_("progress (%)"), max_digits=5, decimal_places=2, default=0)
 
     class Meta:

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
@@ -28,7 +28,8 @@ from cppcc_portal.core.request_context import current_ip
 from cppcc_portal.core.uploads import ALLOWED_TYPES, content_matches, content_type_for, upload_extension
 from workplan import generation
 from workplan.choices import STATUS_PERCENT, AttachmentType, ItemStatus, TaskStatus, UpdateKind
-from workplan.importer import ParsedPlan
+from workplan.importing import ParsedPlan, committee_key
+from workplan.links import live_link_counts
 from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, Task, WorkPlan
 
 HUNDREDTH = Decimal("0.01")
@@ -96,33 +97,182 @@ class ImportOutcome:
     sections_created: int
     items_created: int
     items_updated: int
+    items_removed: int = 0
+
+
+@dataclass
+class ItemDiff:
+    """One item of a re-import: what the document changes and what hangs on the stored item."""
+
+    number: int
+    title: str
+    old_title: str = ""
+    fields: list[str] = field(default_factory=list)
+    # Tasks and progress updates, and records of the higher apps (activities, proposals…) by kind.
+    work: int = 0
+    links: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ImportPreview:
+    """What importing a parsed document would do to the stored plan of its year (nothing written)."""
+
+    parsed: ParsedPlan
+    existing: WorkPlan | None
+    new_items: list[ItemDiff] = field(default_factory=list)
+    changed_items: list[ItemDiff] = field(default_factory=list)
+    removed_items: list[ItemDiff] = field(default_factory=list)
+    unchanged_items: int = 0
+    plan_fields: list[str] = field(default_factory=list)
+    stored_committee: str = ""
+    new_committee: str = ""
+    # Why the import cannot go ahead as it stands (removed items that carry work or links).
+    blocked: list[str] = field(default_factory=list)
+
+    @property
+    def other_issuer(self) -> bool:
+        """The stored plan of this year comes from another committee than the document."""
+        return bool(
+            self.stored_committee and self.new_committee and self.stored_committee != self.new_committee
+        )
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(
+            self.existing is None
+            or self.new_items
+            or self.changed_items
+            or self.removed_items
+            or self.plan_fields
+        )
+
+
+PLAN_FIELDS = [
+    "document_number",
+    "issuer",
+    "title",
+    "adopted_on",
+    "adoption_note",
+    "preamble",
+    "signatory",
+    "signed_on",
+    "distribution",
+    "printing_note",
+]
+
+
+def _plan_committee(plan: WorkPlan | ParsedPlan) -> str:
+    return committee_key(issuer=plan.issuer, signatory=plan.signatory, title=plan.title)
+
+
+def plan_import_preview(*, parsed: ParsedPlan, lock: bool = False) -> ImportPreview:
+    """Compare a parsed document with the stored plan of its year: new, changed and removed items."""
+    plans = WorkPlan.objects.filter(year=parsed.year)
+    existing = (plans.select_for_update() if lock else plans).first()
+    preview = ImportPreview(parsed=parsed, existing=existing, new_committee=_plan_committee(parsed))
+    if existing is None:
+        preview.new_items = [ItemDiff(i.number, i.title) for i in parsed.items]
+        return preview
+    preview.stored_committee = _plan_committee(existing)
+    preview.plan_fields = [name for name in PLAN_FIELDS if getattr(existing, name) != getattr(parsed, name)]
+    stored = {
+        item.number: item
+        for item in existing.items.select_related("section").annotate(
+            task_count=Count("tasks", distinct=True), update_count=Count("progress_updates", distinct=True)
+        )
+    }
+    links = live_link_counts(list(item.pk for item in stored.values()))
+    wanted = set()
+    for section in parsed.sections:
+        for parsed_item in section.items:
+            wanted.add(parsed_item.number)
+            item = stored.get(parsed_item.number)
+            if item is None:
+                preview.new_items.append(ItemDiff(parsed_item.number, parsed_item.title))
+                continue
+            changed = [
+                name
+                for name, old, new in (
+                    ("title", item.title, parsed_item.title),
+                    ("text", item.text, parsed_item.text),
+                    ("section", item.section.number, section.number),
+                )
+                if old != new
+            ]
+            if changed:
+                preview.changed_items.append(
+                    ItemDiff(
+                        item.number,
+                        parsed_item.title,
+                        item.title,
+                        changed,
+                        item.task_count + item.update_count,
+                        links.get(item.pk, {}),
+                    )
+                )
+            else:
+                preview.unchanged_items += 1
+    for number, item in sorted(stored.items()):
+        if number in wanted:
+            continue
+        diff_row = ItemDiff(
+            number, item.title, item.title, [], item.task_count + item.update_count, links.get(item.pk, {})
+        )
+        preview.removed_items.append(diff_row)
+        if diff_row.work or diff_row.links:
+            # Deleting the item would drop its tasks and unlink what the members did for it.
+            preview.blocked.append(
+                _(
+                    "Item %(number)d is not in the new document but has tasks, progress updates or linked records."
+                )
+                % {"number": number}
+            )
+    return preview
 
 
 @transaction.atomic
-def plan_import(*, parsed: ParsedPlan, actor=None) -> ImportOutcome:
-    """Store a parsed plan document: create the year's plan or update it in place (atomic)."""
+def plan_import(*, parsed: ParsedPlan, actor=None, replace_other_issuer: bool = False) -> ImportOutcome:
+    """Store a parsed plan document: create the year's plan or update it in place (atomic).
+
+    Items are matched by number, so tasks, progress updates and the records linked to an item stay
+    with it. A plan of the same year from another committee is replaced only when asked to.
+    """
     _require_staff(actor)
-    plan_values = {
-        "document_number": parsed.document_number,
-        "issuer": parsed.issuer,
-        "title": parsed.title,
-        "adopted_on": parsed.adopted_on,
-        "adoption_note": parsed.adoption_note,
-        "preamble": parsed.preamble,
-    }
-    plan = WorkPlan.objects.select_for_update().filter(year=parsed.year).first()
+    preview = plan_import_preview(parsed=parsed, lock=True)
+    if preview.other_issuer and not replace_other_issuer:
+        raise DomainError(
+            _(
+                "The %(year)d plan in the portal comes from “%(stored)s”, this document from “%(new)s”: "
+                "choose explicitly to replace it."
+            )
+            % {"year": parsed.year, "stored": preview.stored_committee, "new": preview.new_committee},
+            code="other_issuer",
+        )
+    if preview.blocked:
+        raise DomainError(preview.blocked[0], code="item_in_use")
+    plan_values = {name: getattr(parsed, name) for name in PLAN_FIELDS}
+    plan = preview.existing
     created = plan is None
     if created:
         plan = WorkPlan(year=parsed.year, **plan_values)
-        _validate(plan)
-        plan.save()
+        _check_imported(plan)
+        try:
+            with transaction.atomic():
+                plan.save()
+        except IntegrityError:
+            # Two people confirmed the same new year at once: the second sees the first's plan.
+            raise DomainError(
+                _("The %(year)d plan was stored by someone else meanwhile: preview the file again.")
+                % {"year": parsed.year},
+                code="conflict",
+            ) from None
         record_event(actor=actor, action="workplan.import", obj=plan, note=_("plan created from document"))
     else:
-        before = snapshot(plan, list(plan_values))
+        before = snapshot(plan, PLAN_FIELDS)
         for name, value in plan_values.items():
             setattr(plan, name, value)
-        _validate(plan)
-        changes = diff(before, snapshot(plan, list(plan_values)))
+        _check_imported(plan)
+        changes = diff(before, snapshot(plan, PLAN_FIELDS))
         if changes:
             plan.save(update_fields=list(changes))
             record_event(actor=actor, action="workplan.import", obj=plan, changes=changes)
@@ -130,64 +280,81 @@ def plan_import(*, parsed: ParsedPlan, actor=None) -> ImportOutcome:
     sections = {s.number: s for s in plan.sections.all()}
     items = {i.number: i for i in plan.items.all()}
     wanted_sections = {s.number for s in parsed.sections}
-    wanted_items = {i.number for s in parsed.sections for i in s.items}
-    stale_items = [i for n, i in items.items() if n not in wanted_items]
-    if stale_items:
-        _drop_stale_items(stale_items)
+    removed = [items[row.number] for row in preview.removed_items]
+    for item in removed:
+        record_event(
+            actor=actor, action="item.import_remove", obj=item, changes=diff(snapshot(item, ["title"]), {})
+        )
+    Item.objects.filter(pk__in=[i.pk for i in removed]).delete()
 
-    sections_created = items_created = items_updated = 0
+    # New sections and items are written in one query each: their numbers are unique by
+    # construction (the parser checked the sequence), so only their fields need checking.
+    new_sections = []
     for parsed_section in parsed.sections:
         section = sections.get(parsed_section.number)
         if section is None:
             section = Section(plan=plan, number=parsed_section.number, title=parsed_section.title)
-            _validate(section)
-            section.save()
-            sections_created += 1
+            _check_imported(section, parsed_section.place)
+            new_sections.append(section)
+            sections[section.number] = section
         elif section.title != parsed_section.title:
             section.title = parsed_section.title
-            _validate(section)
+            _check_imported(section, parsed_section.place)
             section.save(update_fields=["title"])
+    Section.objects.bulk_create(new_sections)
+    new_items = []
+    items_updated = 0
+    for parsed_section in parsed.sections:
+        section = sections[parsed_section.number]
         for parsed_item in parsed_section.items:
             item = items.get(parsed_item.number)
             values = {"section": section, "title": parsed_item.title, "text": parsed_item.text}
             if item is None:
                 item = Item(plan=plan, number=parsed_item.number, **values)
-                _validate(item)
-                item.save()
-                items_created += 1
+                _check_imported(item, parsed_item.place)
+                new_items.append(item)
                 continue
             before = snapshot(item, ["section", "title", "text"])
             for name, value in values.items():
                 setattr(item, name, value)
             changes = diff(before, snapshot(item, ["section", "title", "text"]))
             if changes:
-                _validate(item)
+                _check_imported(item, parsed_item.place)
                 item.save(update_fields=list(changes))
                 record_event(actor=actor, action="item.import", obj=item, changes=changes)
                 items_updated += 1
+    Item.objects.bulk_create(new_items)
+    sections_created, items_created = len(new_sections), len(new_items)
     Section.objects.filter(plan=plan).exclude(number__in=wanted_sections).delete()
     progress_recompute(plan_ids=[plan.pk])
     plan.refresh_from_db()
-    return ImportOutcome(plan, created, sections_created, items_created, items_updated)
+    return ImportOutcome(plan, created, sections_created, items_created, items_updated, len(removed))
 
 
-def _drop_stale_items(stale: list[Item]) -> None:
-    # An item that the new document no longer has may go only if no work hangs on it.
-    ids = [i.pk for i in stale]
-    busy = (
-        Item.objects.filter(pk__in=ids)
-        .filter(Q(tasks__isnull=False) | Q(progress_updates__isnull=False))
-        .order_by("number")
-        .values_list("number", flat=True)
-        .distinct()
-    )
-    if busy:
-        raise DomainError(
-            _("Item %(number)d is not in the new document but has tasks or progress updates.")
-            % {"number": busy[0]},
-            code="item_in_use",
-        )
-    Item.objects.filter(pk__in=ids).delete()
+def _check_imported(obj: WorkPlan | Section | Item, place=None) -> None:
+    """Validate an imported row; a refusal names the place in the document, the item and the field."""
+    try:
+        if isinstance(obj, WorkPlan):
+            _validate(obj)
+        else:
+            try:
+                # The plan and section exist (just read or written); the numbers are the parser's.
+                obj.clean_fields(exclude=["plan", "section"])
+                obj.clean()
+            except ValidationError as exc:
+                field_name, errors = next(iter(exc.message_dict.items()))
+                raise DomainError("; ".join(errors), code="invalid", field=field_name) from None
+    except DomainError as exc:
+        if isinstance(obj, Item):
+            what = _("item %(number)d") % {"number": obj.number}
+        elif isinstance(obj, Section):
+            what = _("section %(number)d") % {"number": obj.number}
+        else:
+            what = _("the plan")
+        if exc.field:
+            what = f"{what}, {obj._meta.get_field(exc.field).verbose_name}"
+        where = f"{place}: " if place else ""
+        raise DomainError(f"{where}{what}: {exc.message}", code=exc.code, field=exc.field) from None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from workplan.importer import parse_file
+from workplan.importing import parse_file
 from workplan.services import plan_import
 
 PLAN_FILE = Path(settings.BASE_DIR) / "workplan" / "data" / "dongcheng-cppcc-2017-work-plan.txt"
