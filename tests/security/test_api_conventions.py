@@ -100,8 +100,8 @@ def test_token_page_creates_and_replaces_a_token_and_audits_it(client, member_us
     second = Token.objects.get(user=member_user).key
     assert first != second
     assert second in client.get(reverse("api_token")).content.decode()
-    actions = list(AuditEvent.objects.filter(object_id=str(member_user.pk)).values_list("action", flat=True))
-    assert sorted(actions) == ["api_token.created", "api_token.replaced"]
+    actions = AuditEvent.objects.filter(object_id=str(member_user.pk), action__startswith="api_token")
+    assert sorted(actions.values_list("action", flat=True)) == ["api_token.created", "api_token.replaced"]
 
 
 def test_token_page_needs_a_login(client):

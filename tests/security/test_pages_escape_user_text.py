@@ -51,8 +51,9 @@ def poison_every_free_text_field() -> int:
         if not fields:
             continue
         for pk in model._default_manager.values_list("pk", flat=True):
-            # The row's id keeps unique fields unique.
-            model._default_manager.filter(pk=pk).update(**{f.name: f"{PAYLOAD}{pk}" for f in fields})
+            # The row's id keeps unique fields unique. A plain QuerySet, as if written straight into
+            # the database: the audit trail's own queryset refuses rewrites.
+            models.QuerySet(model).filter(pk=pk).update(**{f.name: f"{PAYLOAD}{pk}" for f in fields})
             written += len(fields)
     return written
 
