@@ -14,18 +14,20 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from cppcc_portal.dashboard import sections
 from cppcc_portal.dashboard.models import YearFigures
+from members import selectors as members_selectors
+from proposals import selectors as proposals_selectors
+from supervision import selectors as supervision_selectors
+from workplan import selectors as workplan_selectors
 
 logger = logging.getLogger(__name__)
 
-# The sections in the order the page shows them; each takes the year and returns a dict, or None
-# when its app is not installed in this deployment.
+# The sections in the order the page shows them; each takes the year and returns a dict.
 # A section also sees the sections computed before it (activities reuse the participation figures).
 SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
     "plan": sections.plan_section,
@@ -82,7 +84,7 @@ def figures_for_years(years: list[int]) -> dict[int, tuple[dict[str, Any], dt.da
 
 TREND_KEYS = {
     "activities": "figures__activities__total",
-    "proposals": "figures__proposals__total",
+    "proposals": "figures__proposals__submitted",
     "reports": "figures__reports__total",
     "attendance_rate": "figures__participation__attendance_rate",
 }
@@ -107,30 +109,12 @@ def mark_stale(**kwargs) -> None:
     transaction.on_commit(lambda: YearFigures.objects.filter(stale=False).update(stale=True))
 
 
-# Models whose rows the dashboard counts; a save or delete of any of them marks the figures stale.
-COUNTED_MODELS = (
-    "workplan.WorkPlan",
-    "workplan.Section",
-    "workplan.Item",
-    "workplan.Task",
-    "members.Member",
-    "members.Activity",
-    "members.Participation",
-    "members.DutyRecord",
-    "proposals.Proposal",
-    "proposals.Assignment",
-    "proposals.Reply",
-    "proposals.Evaluation",
-    "proposals.OpinionReport",
-    "supervision.Recommendation",
-)
-
-
 def counted_models() -> list[type]:
-    found = []
-    for label in COUNTED_MODELS:
-        try:
-            found.append(apps.get_model(label))
-        except LookupError:
-            continue
-    return found
+    """Models whose rows the dashboard counts, as each app's selectors name them: a save or delete
+    of any of them marks the figures stale (a rating, for one, changes the satisfaction rate)."""
+    return [
+        *workplan_selectors.stats_source_models(),
+        *members_selectors.stats_source_models(),
+        *proposals_selectors.stats_source_models(),
+        *supervision_selectors.stats_source_models(),
+    ]

@@ -57,7 +57,7 @@ def plan_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None
     if not plan or not plan.get("exists"):
         return {"exists": False} if plan is not None else None
     plan_id = plan.get("plan_id")
-    status_labels = labels("workplan.Item", "status")
+    status_labels = labels("item_status")
     status_counts = plan.get("status_counts", {})
     status_marks = [
         Mark(
@@ -127,7 +127,7 @@ def activities_view(figures: dict, previous: dict, year: int) -> dict[str, Any] 
     data = figures.get("activities")
     if data is None:
         return None
-    kind_labels = labels("members.Activity", "kind")
+    kind_labels = labels("activity_kind")
     by_kind = data.get("by_kind", {})
     kind_marks = [
         Mark(
@@ -312,7 +312,7 @@ def proposals_view(figures: dict, previous: dict, year: int) -> dict[str, Any] |
     if data is None:
         return None
     prev = previous.get("proposals") or {}
-    state_labels = labels("proposals.Proposal", "state")
+    state_labels = labels("proposal_state")
     by_state = data.get("by_state") or {}
     state_marks = [
         Mark(
@@ -370,7 +370,7 @@ def reports_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | N
     if data is None:
         return None
     prev = previous.get("reports") or {}
-    level_labels = labels("proposals.OpinionReport", "adoption_level")
+    level_labels = labels("adoption_level")
     by_level = data.get("adopted_by_level") or {}
     marks = [
         Mark(
