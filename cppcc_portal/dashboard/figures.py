@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,6 +38,10 @@ SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
     "reports": sections.reports_section,
     "supervision": sections.supervision_section,
 }
+
+
+# The cached list of years with data (`selectors.year_choices`), dropped with the stale figures.
+YEARS_CACHE_KEY = "dashboard:data-years"
 
 
 def max_age() -> int:
@@ -105,8 +110,14 @@ def stored_trends(*, last_year: int, span: int = 10) -> dict[str, list[tuple[int
 
 
 def mark_stale(**kwargs) -> None:
-    """Signal receiver: a counted row changed, so the next read recomputes (one UPDATE, after commit)."""
-    transaction.on_commit(lambda: YearFigures.objects.filter(stale=False).update(stale=True))
+    """Signal receiver: a counted row changed, so the next read recomputes the figures and the list
+    of years with data (one UPDATE and one cache delete, after commit)."""
+    transaction.on_commit(_mark_stale_now)
+
+
+def _mark_stale_now() -> None:
+    YearFigures.objects.filter(stale=False).update(stale=True)
+    cache.delete(YEARS_CACHE_KEY)
 
 
 def counted_models() -> list[type]:
