@@ -14,6 +14,7 @@ from cppcc_portal.dashboard.presenters import dashboard_context, trends_view
 from cppcc_portal.dashboard.selectors import export_list, year_choices
 from cppcc_portal.dashboard.services import export_request
 from cppcc_portal.dashboard.summary import annual_summary
+from cppcc_portal.dashboard.vocabulary import WORK_KIND_TITLES
 from members import selectors as members_selectors
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -72,13 +73,32 @@ def member_duty_file(request, pk: int):
 def summary(request):
     years, default = year_choices()
     year = _year(request, default)
+    summary = annual_summary(year)
+    kinds = []
+    if summary is not None:
+        # Each kind of work under the title that says what is counted (the dashboard's and the
+        # export's words), with the year's total and how many of those serve the plan.
+        kinds = [
+            {
+                "title": WORK_KIND_TITLES[kind],
+                "total": summary["totals"][kind],
+                "linked": summary["linked"][kind],
+            }
+            for kind in summary["kinds"]
+        ]
+        for section in summary["sections"]:
+            for item in section["items"]:
+                item["work_list"] = [
+                    {"title": WORK_KIND_TITLES[kind], **item["work"][kind]} for kind in summary["kinds"]
+                ]
     return render(
         request,
         "dashboard/summary.html",
         {
             "year": year,
             "years": sorted(set(years) | {year}, reverse=True),
-            "summary": annual_summary(year),
+            "summary": summary,
+            "kinds": kinds,
         },
     )
 
