@@ -62,6 +62,8 @@ def refresh_year_figures(year: int) -> YearFigures:
     row, _ = YearFigures.objects.update_or_create(
         year=year, defaults={"figures": figures, "computed_at": timezone.now(), "stale": False}
     )
+    # Bulk loads send no signals: the list of years is read again with each refresh too.
+    forget_years()
     return row
 
 
@@ -115,9 +117,14 @@ def mark_stale(**kwargs) -> None:
     transaction.on_commit(_mark_stale_now)
 
 
+def forget_years() -> None:
+    """Drop the cached list of years with data (the next page view reads it again)."""
+    cache.delete(YEARS_CACHE_KEY)
+
+
 def _mark_stale_now() -> None:
     YearFigures.objects.filter(stale=False).update(stale=True)
-    cache.delete(YEARS_CACHE_KEY)
+    forget_years()
 
 
 def counted_models() -> list[type]:

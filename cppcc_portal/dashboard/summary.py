@@ -4,8 +4,9 @@ Activities, proposals, reports and supervision topics each link to the plan item
 app's selectors say which of its rows a year counts (`activities_of_year`, `submitted_proposals` …)
 and list the links of those rows to items (`…_item_links`: item_id, work_id, heading), so the
 summary, the dashboard and the Excel export count the same rows. Per kind of work the summary runs
-one windowed query over the links (count and newest few per item), one distinct count and one
-year total, so its cost follows the number of items (20), not the number of activities.
+one windowed query over the links (count and newest few per item) and one for the year's total
+and how many of those serve the plan, so its cost follows the number of items (20), not the
+number of activities.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from members import selectors as members_selectors
@@ -61,8 +62,11 @@ def annual_summary(year: int) -> dict[str, Any] | None:
     for kind, (item_links, of_year) in WORK_KINDS.items():
         links = item_links(year=year).filter(item_id__in=item_ids)
         counts[kind], highlights[kind] = _work_by_item(links)
-        linked[kind] = links.aggregate(n=Count("work_id", distinct=True))["n"]
-        year_totals[kind] = of_year(year=year).count()
+        # The year's rows and, of those, the ones serving an item (each once), in one query.
+        found = of_year(year=year).aggregate(
+            total=Count("pk"), linked=Count("pk", filter=Q(pk__in=links.values("work_id")))
+        )
+        year_totals[kind], linked[kind] = found["total"], found["linked"]
     sections = [
         {
             "number": section["number"],
