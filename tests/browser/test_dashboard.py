@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cppcc_portal.celery import app as celery_app
-from cppcc_portal.dashboard import bulk
+from devdata import decade as bulk
 from members.models import Activity
 from proposals.models import OpinionReport, Proposal
 from supervision.models import SupervisionTopic

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from cppcc_portal.dashboard import bulk
 from cppcc_portal.dashboard.choices import ExportState
 from cppcc_portal.dashboard.models import YearFigures
 from cppcc_portal.dashboard.services import export_build, export_request
+from devdata import decade as bulk
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         run_seeders(context)
         if years > 1:
             # The decade of bulk data (dashboard, benchmarks): COPY in large chunks, progress lines.
-            from cppcc_portal.dashboard.bulk import seed_decade
+            from devdata.decade import seed_decade
 
             seed_decade(context)
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
