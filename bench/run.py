@@ -89,7 +89,7 @@ def prepare(years: int) -> dict[str, str]:
         env,
         "shell",
         "-c",
-        "from cppcc_portal.dashboard.bulk import already_built; print(already_built())",
+        "from devdata.decade import already_built; print(already_built())",
         capture=True,
     )
     if "True" in built:
@@ -102,7 +102,7 @@ def prepare(years: int) -> dict[str, str]:
             env,
             "shell",
             "-c",
-            f"from cppcc_portal.dashboard import bulk; bulk.build(last_year={LAST_YEAR}, years=1, say=print)",
+            f"from devdata import decade; decade.build(last_year={LAST_YEAR}, years=1, say=print)",
         )
     say(f"   data ready in {time.monotonic() - started:.0f}s")
     return env

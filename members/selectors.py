@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -26,8 +28,10 @@ from django.utils import timezone
 from cppcc_portal.core import roles
 from members.choices import (
     MINIMUM_EVENT_KINDS,
+    ActivityStatus,
     Attendance,
     CommitteeRole,
+    DutyEventKind,
     DutyRecordStatus,
     EnrolmentState,
     GroupRole,
@@ -43,7 +47,11 @@ from members.models import (
     Member,
     Participation,
     ScoringRule,
+    Sector,
+    SpecialCommittee,
+    StreetGroup,
     StreetGroupMembership,
+    Term,
     YearlyMinimum,
 )
 
@@ -518,7 +526,7 @@ def participation_stats(*, year: int) -> dict:
         .exclude(attendance=Attendance.UNRECORDED)
         .aggregate(recorded=Count("id"), present=Count("id", filter=Q(attendance=Attendance.PRESENT)))
     )
-    activities = Activity.objects.filter(starts_at__year=year).exclude(status="cancelled")
+    activities = activities_of_year(year=year)
     by_kind = dict(activities.values_list("kind").annotate(n=Count("id")).order_by())
     by_month = {
         row["month"]: row["n"]
@@ -551,3 +559,91 @@ def participation_stats(*, year: int) -> dict:
         "activities_by_kind": by_kind,
         "activities_by_month": {m: by_month.get(m, 0) for m in range(1, 13)},
     }
+
+
+# --- for the leaders' dashboard -------------------------------------------------------------------
+
+
+def activities_of_year(*, year: int) -> QuerySet[Activity]:
+    """The activities a year counts (what "活动" means on every page): held or planned, not cancelled."""
+    return Activity.objects.filter(starts_at__year=year).exclude(status=ActivityStatus.CANCELLED)
+
+
+def activity_item_links(*, year: int) -> QuerySet:
+    """One row per link between a counted activity of the year and a plan item it serves:
+    item_id, work_id (the activity) and heading (its title), for the annual work summary."""
+    return (
+        Activity.items.through.objects.filter(activity__in=activities_of_year(year=year))
+        .values("item_id", work_id=F("activity_id"), heading=F("activity__title"))
+        .order_by()
+    )
+
+
+def activity_years() -> set[int]:
+    """The years (local time) with at least one activity: the first and last from the starts_at
+    index, then one EXISTS probe per year between them, in one query (never a scan of the table)."""
+    span = Activity.objects.aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    if span["first"] is None:
+        return set()
+    first, last = timezone.localtime(span["first"]).year, timezone.localtime(span["last"]).year
+    tz = timezone.get_current_timezone()
+    probes = {
+        f"y{year}": Exists(
+            Activity.objects.filter(
+                starts_at__gte=dt.datetime(year, 1, 1, tzinfo=tz),
+                starts_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=tz),
+            )
+        )
+        for year in range(first, last + 1)
+    }
+    found = Activity.objects.order_by().annotate(**probes).values(*probes)[0]
+    return {int(key[1:]) for key, present in found.items() if present}
+
+
+def body_ids() -> dict[str, dict[str, int]]:
+    """Sector, special committee and street group ids by name, for links filtered by body (3 queries)."""
+    return {
+        "sector": dict(Sector.objects.values_list("name", "pk")),
+        "committee": dict(SpecialCommittee.objects.values_list("name", "pk")),
+        "group": dict(StreetGroup.objects.values_list("name", "pk")),
+    }
+
+
+def member_duty_file(*, member: Member, term: Term | None = None) -> dict:
+    """A member's duty file (履职档案) for a term: scores per year, verified records, bodies."""
+    term = term or member.term
+    years = list(range(term.starts_on.year, min(term.ends_on.year, timezone.localdate().year) + 1))
+    records = (
+        DutyRecord.objects.filter(
+            member=member,
+            status=DutyRecordStatus.VERIFIED,
+            occurred_on__gte=term.starts_on,
+            occurred_on__lte=term.ends_on,
+        )
+        .select_related("item")
+        .order_by("occurred_on", "id")
+    )
+    labels = dict(DutyEventKind.choices)
+    by_kind = [
+        {"event_kind": labels.get(row["event_kind"], row["event_kind"]), "n": row["n"], "q": row["q"]}
+        for row in records.order_by()
+        .values("event_kind")
+        .annotate(n=Count("id"), q=Sum("quantity"))
+        .order_by("event_kind")
+    ]
+    return {
+        "member": member,
+        "term": term,
+        "scores": [member_score(member=member, year=y) for y in years],
+        "records": records,
+        "by_kind": by_kind,
+        "committees": member.committee_memberships.select_related("committee"),
+        "groups": member.group_memberships.select_related("group"),
+        "printed_on": dt.date.today(),
+    }
+
+
+def stats_source_models() -> tuple[type, ...]:
+    """The models `participation_stats` counts: a write to one changes those figures (scores follow
+    the scoring rules and minimums, so their edits count too)."""
+    return (Member, Activity, Participation, DutyRecord, ScoringRule, YearlyMinimum)

@@ -6,13 +6,12 @@ it), call one service, and render or redirect.
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from members import selectors, services
-from members.choices import Attendance, DutyEventKind, DutyRecordStatus, EnrolmentState
+from members.choices import Attendance, DutyRecordStatus, EnrolmentState
 from members.forms import ATTENDANCE_MARKS, CheckInForm, DutyRecordForm, LeaveForm, OutcomeForm, RejectForm
 from members.models import Activity, DutyRecord, Member, Participation, Term
 
@@ -402,36 +401,7 @@ def duty_file(request):
 
 
 def duty_file_context(member: Member, term: Term | None = None) -> dict:
-    term = term or member.term
-    years = list(range(term.starts_on.year, min(term.ends_on.year, timezone.localdate().year) + 1))
-    records = (
-        DutyRecord.objects.filter(
-            member=member,
-            status=DutyRecordStatus.VERIFIED,
-            occurred_on__gte=term.starts_on,
-            occurred_on__lte=term.ends_on,
-        )
-        .select_related("item")
-        .order_by("occurred_on", "id")
-    )
-    labels = dict(DutyEventKind.choices)
-    by_kind = [
-        {"event_kind": labels.get(row["event_kind"], row["event_kind"]), "n": row["n"], "q": row["q"]}
-        for row in records.order_by()
-        .values("event_kind")
-        .annotate(n=Count("id"), q=Sum("quantity"))
-        .order_by("event_kind")
-    ]
-    return {
-        "member": member,
-        "term": term,
-        "scores": [selectors.member_score(member=member, year=y) for y in years],
-        "records": records,
-        "by_kind": by_kind,
-        "committees": member.committee_memberships.select_related("committee"),
-        "groups": member.group_memberships.select_related("group"),
-        "printed_on": dt.date.today(),
-    }
+    return selectors.member_duty_file(member=member, term=term)
 
 
 @member_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -302,7 +302,7 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
         {"state": value, "label": str(label), "count": states.get(value, 0)}
         for value, label in ProposalState.choices
     ]
-    submitted_qs = year_qs.exclude(state=ProposalState.DRAFT)
+    submitted_qs = submitted_proposals(year=year)
     accepted_qs = year_qs.filter(state__in=ACCEPTED_STATES)
 
     lead = Assignment.objects.filter(proposal__year=year, is_current=True, role=AssignmentRole.LEAD)
@@ -453,7 +453,7 @@ def bulletin_reports(*, bulletin: BulletinIssue) -> QuerySet[OpinionReport]:
 
 def report_stats(*, year: int) -> dict:
     """Reports of a year by state and adoption level, with adoption and instruction counts."""
-    qs = OpinionReport.objects.filter(year=year)
+    qs = reports_of_year(year=year)
     states = {row["state"]: row["count"] for row in qs.values("state").annotate(count=Count("pk"))}
     levels = {
         row["adoption_level"]: row["count"]
@@ -501,3 +501,61 @@ def reply_list(*, user) -> QuerySet[Reply]:
     unit_scope = Q(proposal__assignments__is_current=True, proposal__assignments__unit__accounts=user)
     member_scope = Q(proposal__in=proposal_list(user=user).values("pk"), published_at__isnull=False)
     return qs.filter(unit_scope | member_scope).distinct()
+
+
+# --- for the leaders' dashboard -------------------------------------------------------------------
+
+
+def submitted_proposals(*, year: int) -> QuerySet[Proposal]:
+    """The proposals a year counts (what "提案" means on every page): every state but draft, since a
+    draft has not reached the committee yet."""
+    return Proposal.objects.filter(year=year).exclude(state=ProposalState.DRAFT)
+
+
+def proposal_item_links(*, year: int) -> QuerySet:
+    """One row per link between a submitted proposal of the year and a plan item it serves:
+    item_id, work_id (the proposal) and heading (its title), for the annual work summary."""
+    return (
+        Proposal.items.through.objects.filter(proposal__year=year)
+        .exclude(proposal__state=ProposalState.DRAFT)
+        .values("item_id", work_id=F("proposal_id"), heading=F("proposal__title"))
+        .order_by()
+    )
+
+
+def report_item_links(*, year: int) -> QuerySet:
+    """One row per link between a report of the year (every report counts) and a plan item."""
+    return (
+        OpinionReport.items.through.objects.filter(opinionreport__year=year)
+        .values("item_id", work_id=F("opinionreport_id"), heading=F("opinionreport__title"))
+        .order_by()
+    )
+
+
+def _years(model) -> set[int]:
+    """Years with a row of `model`: first and last from the year index, then one EXISTS probe per
+    year between them, in one query (a DISTINCT would read the whole index)."""
+    span = model.objects.aggregate(first=Min("year"), last=Max("year"))
+    if span["first"] is None:
+        return set()
+    probes = {
+        f"y{year}": Exists(model.objects.filter(year=year)) for year in range(span["first"], span["last"] + 1)
+    }
+    found = model.objects.order_by().annotate(**probes).values(*probes)[0]
+    return {int(key[1:]) for key, present in found.items() if present}
+
+
+def proposal_years() -> set[int]:
+    """The years with a proposal (a draft too: someone works on that year) or a report."""
+    return _years(Proposal) | _years(OpinionReport)
+
+
+def stats_source_models() -> tuple[type, ...]:
+    """The models `proposal_stats` and `report_stats` count: a write to one changes those figures
+    (a rating, `Feedback`, changes the satisfaction rate)."""
+    return (Proposal, Assignment, Reply, Feedback, OpinionReport, Instruction, BulletinIssue)
+
+
+def reports_of_year(*, year: int) -> QuerySet[OpinionReport]:
+    """The reports a year counts (what "社情民意信息" means on every page): every state."""
+    return OpinionReport.objects.filter(year=year)

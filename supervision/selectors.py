@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cppcc_portal.core import roles
@@ -317,3 +317,26 @@ def status_overdue_lists(*, year: int, on: dt.date) -> dict:
 def status_years() -> list[int]:
     """Years that have supervision topics, newest first."""
     return list(SupervisionTopic.objects.values_list("year", flat=True).distinct().order_by("-year"))
+
+
+# --- for the leaders' dashboard -------------------------------------------------------------------
+
+
+def topic_item_links(*, year: int) -> QuerySet:
+    """One row per supervision topic of the year that serves a plan item: item_id, work_id (the
+    topic) and heading (its title), for the annual work summary."""
+    return (
+        SupervisionTopic.objects.filter(year=year, item__isnull=False)
+        .values("item_id", work_id=F("pk"), heading=F("title"))
+        .order_by()
+    )
+
+
+def stats_source_models() -> tuple[type, ...]:
+    """The models `supervision_stats` and the summary's topics count: a write to one changes them."""
+    return (SupervisionTopic, Recommendation, RectificationItem)
+
+
+def topics_of_year(*, year: int) -> QuerySet[SupervisionTopic]:
+    """The supervision topics of a year (what "监督议题" counts on the dashboard's pages)."""
+    return SupervisionTopic.objects.filter(year=year)

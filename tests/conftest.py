@@ -25,10 +25,12 @@ def _media_root(settings, tmp_path):
 def _fresh_plan_cache():
     """The plan page and its link counts are cached in Redis, which outlives each test's rolled-back data."""
     from cppcc_portal.core import access_cache
+    from cppcc_portal.dashboard.figures import forget_years
     from workplan import generation
 
     generation.forget()
     access_cache.forget()
+    forget_years()
 
 
 @pytest.fixture

@@ -105,6 +105,7 @@ def plan_progress(*, year: int, today: datetime.date | None = None) -> dict | No
             }
         )
     return {
+        "id": plan.pk,
         "year": plan.year,
         "title": plan.title,
         "document_number": plan.document_number,
@@ -157,3 +158,16 @@ def task_timeline(*, task_ids: list[int], limit: int = 50) -> list[dict]:
             }
         )
     return timeline
+
+
+# --- for the leaders' dashboard -------------------------------------------------------------------
+
+
+def plan_years() -> set[int]:
+    """The years that have a plan (one row a year: a plain read)."""
+    return set(WorkPlan.objects.values_list("year", flat=True))
+
+
+def stats_source_models() -> tuple[type, ...]:
+    """The models `plan_progress` and `overdue_tasks` count: a write to one changes those figures."""
+    return (WorkPlan, Section, Item, Task)

@@ -11,7 +11,6 @@ class DashboardConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from cppcc_portal.core.demo import register_decade_seeder
-        from cppcc_portal.dashboard.bulk import seed_decade
         from cppcc_portal.dashboard.figures import counted_models, mark_stale
 
         # The decade of bulk data (dashboard, benchmarks) for `seed_demo --years N`.
@@ -26,3 +25,10 @@ class DashboardConfig(AppConfig):
             post_delete.connect(
                 mark_stale, sender=model, dispatch_uid=f"dashboard-stale-del-{model._meta.label}"
             )
+
+
+def seed_decade(context) -> None:
+    """Ten years of bulk data: development-only code (devdata/), loaded only when asked for."""
+    from devdata.decade import seed_decade as build
+
+    build(context)

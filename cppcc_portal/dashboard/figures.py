@@ -14,18 +14,21 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from cppcc_portal.dashboard import sections
 from cppcc_portal.dashboard.models import YearFigures
+from members import selectors as members_selectors
+from proposals import selectors as proposals_selectors
+from supervision import selectors as supervision_selectors
+from workplan import selectors as workplan_selectors
 
 logger = logging.getLogger(__name__)
 
-# The sections in the order the page shows them; each takes the year and returns a dict, or None
-# when its app is not installed in this deployment.
+# The sections in the order the page shows them; each takes the year and returns a dict.
 # A section also sees the sections computed before it (activities reuse the participation figures).
 SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
     "plan": sections.plan_section,
@@ -35,6 +38,10 @@ SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
     "reports": sections.reports_section,
     "supervision": sections.supervision_section,
 }
+
+
+# The cached list of years with data (`selectors.year_choices`), dropped with the stale figures.
+YEARS_CACHE_KEY = "dashboard:data-years"
 
 
 def max_age() -> int:
@@ -55,6 +62,8 @@ def refresh_year_figures(year: int) -> YearFigures:
     row, _ = YearFigures.objects.update_or_create(
         year=year, defaults={"figures": figures, "computed_at": timezone.now(), "stale": False}
     )
+    # Bulk loads send no signals: the list of years is read again with each refresh too.
+    forget_years()
     return row
 
 
@@ -82,7 +91,7 @@ def figures_for_years(years: list[int]) -> dict[int, tuple[dict[str, Any], dt.da
 
 TREND_KEYS = {
     "activities": "figures__activities__total",
-    "proposals": "figures__proposals__total",
+    "proposals": "figures__proposals__submitted",
     "reports": "figures__reports__total",
     "attendance_rate": "figures__participation__attendance_rate",
 }
@@ -103,34 +112,27 @@ def stored_trends(*, last_year: int, span: int = 10) -> dict[str, list[tuple[int
 
 
 def mark_stale(**kwargs) -> None:
-    """Signal receiver: a counted row changed, so the next read recomputes (one UPDATE, after commit)."""
-    transaction.on_commit(lambda: YearFigures.objects.filter(stale=False).update(stale=True))
+    """Signal receiver: a counted row changed, so the next read recomputes the figures and the list
+    of years with data (one UPDATE and one cache delete, after commit)."""
+    transaction.on_commit(_mark_stale_now)
 
 
-# Models whose rows the dashboard counts; a save or delete of any of them marks the figures stale.
-COUNTED_MODELS = (
-    "workplan.WorkPlan",
-    "workplan.Section",
-    "workplan.Item",
-    "workplan.Task",
-    "members.Member",
-    "members.Activity",
-    "members.Participation",
-    "members.DutyRecord",
-    "proposals.Proposal",
-    "proposals.Assignment",
-    "proposals.Reply",
-    "proposals.Evaluation",
-    "proposals.OpinionReport",
-    "supervision.Recommendation",
-)
+def forget_years() -> None:
+    """Drop the cached list of years with data (the next page view reads it again)."""
+    cache.delete(YEARS_CACHE_KEY)
+
+
+def _mark_stale_now() -> None:
+    YearFigures.objects.filter(stale=False).update(stale=True)
+    forget_years()
 
 
 def counted_models() -> list[type]:
-    found = []
-    for label in COUNTED_MODELS:
-        try:
-            found.append(apps.get_model(label))
-        except LookupError:
-            continue
-    return found
+    """Models whose rows the dashboard counts, as each app's selectors name them: a save or delete
+    of any of them marks the figures stale (a rating, for one, changes the satisfaction rate)."""
+    return [
+        *workplan_selectors.stats_source_models(),
+        *members_selectors.stats_source_models(),
+        *proposals_selectors.stats_source_models(),
+        *supervision_selectors.stats_source_models(),
+    ]

@@ -9,7 +9,9 @@ one or a list with a different count; the number is then shown as plain text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -51,6 +53,19 @@ def admin_list(model: str, **params) -> str:
     if not _allowed(model, tuple(sorted(params))):
         return ""
     return f"{found[0]}?{urlencode(params)}" if params else found[0]
+
+
+def admin_list_by(model: str, key: str, **params) -> Callable[[Any], str]:
+    """`admin_list` for many values of one filter (one link per sector, per unit …): the filters are
+    checked and encoded once, each link is then one string join. A value of None drops that filter,
+    as `admin_list` does."""
+    found = _changelist(model)
+    params = {name: value for name, value in params.items() if value is not None and value != ""}
+    if found is None or not _allowed(model, tuple(sorted([*params, key]))):
+        return lambda value: ""
+    without = f"{found[0]}?{urlencode(params)}" if params else found[0]
+    prefix = f"{without}&" if params else f"{without}?"
+    return lambda value: without if value is None or value == "" else f"{prefix}{urlencode({key: value})}"
 
 
 @lru_cache(maxsize=4096)

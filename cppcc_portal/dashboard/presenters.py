@@ -13,13 +13,15 @@ from cppcc_portal.dashboard.charts import (
     Mark,
     StackedRow,
     bar_chart,
+    figure_with_table,
+    format_number,
     hbar_chart,
     progress_ring,
-    sparkline,
     stacked_bar_chart,
+    trend_chart,
 )
-from cppcc_portal.dashboard.links import admin_change, admin_list
-from cppcc_portal.dashboard.vocabulary import labels
+from cppcc_portal.dashboard.links import admin_change, admin_list, admin_list_by
+from cppcc_portal.dashboard.vocabulary import WORK_KIND_TITLES, labels
 
 
 def kpi(label: str, value, previous=None, *, href: str = "", suffix: str = "") -> dict[str, Any]:
@@ -40,6 +42,22 @@ def kpi(label: str, value, previous=None, *, href: str = "", suffix: str = "") -
     }
 
 
+def figure(title: str, svg, marks: list[Mark], *, column: str, suffix: str = ""):
+    """A chart of marks with the same figures as a text table beside it."""
+    return figure_with_table(
+        title,
+        svg,
+        [column],
+        [(mark.label, mark.href, [f"{format_number(mark.value)}{suffix}"]) for mark in marks],
+        name=_("Name"),
+    )
+
+
+def _round(value, digits: int = 1):
+    """A share for display (60.83 → 60.8); None stays None."""
+    return round(value, digits) if isinstance(value, int | float) else value
+
+
 def _get(data: dict | None, *keys, default=None):
     for key in keys:
         if not isinstance(data, dict):
@@ -57,7 +75,7 @@ def plan_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None
     if not plan or not plan.get("exists"):
         return {"exists": False} if plan is not None else None
     plan_id = plan.get("plan_id")
-    status_labels = labels("workplan.Item", "status")
+    status_labels = labels("item_status")
     status_counts = plan.get("status_counts", {})
     status_marks = [
         Mark(
@@ -81,7 +99,15 @@ def plan_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None
                     "overdue_href": admin_list("workplan.Task", item__id__exact=item["id"], overdue="yes"),
                 }
             )
-        sections.append({**section, "percent": round(section["progress"]), "items": items})
+        sections.append(
+            {
+                **section,
+                "percent": round(section["progress"]),
+                "tasks": sum(item["tasks"] for item in items),
+                "tasks_overdue": sum(item["tasks_overdue"] for item in items),
+                "items": items,
+            }
+        )
     overdue_tasks = [
         {**task, "href": admin_change("workplan.Task", task.get("id"))}
         for task in plan.get("overdue_tasks", [])
@@ -96,7 +122,12 @@ def plan_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None
             href=admin_list("workplan.Item", plan__id__exact=plan_id),
         ),
         "kpis": [
-            kpi(_("Plan progress"), plan.get("progress"), prev_plan.get("progress"), suffix="%"),
+            kpi(
+                _("Plan progress"),
+                _round(plan.get("progress")),
+                _round(prev_plan.get("progress")),
+                suffix="%",
+            ),
             kpi(
                 _("Items done"),
                 status_counts.get("done", 0),
@@ -117,7 +148,12 @@ def plan_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None
                 ),
             ),
         ],
-        "status_chart": bar_chart(status_marks, label=_("Items by status"), height=100),
+        "status_chart": figure(
+            _("Items by status"),
+            bar_chart(status_marks, label=_("Items by status"), height=100),
+            status_marks,
+            column=_("Items"),
+        ),
         "sections": sections,
         "overdue_tasks": overdue_tasks,
     }
@@ -127,7 +163,7 @@ def activities_view(figures: dict, previous: dict, year: int) -> dict[str, Any] 
     data = figures.get("activities")
     if data is None:
         return None
-    kind_labels = labels("members.Activity", "kind")
+    kind_labels = labels("activity_kind")
     by_kind = data.get("by_kind", {})
     kind_marks = [
         Mark(
@@ -173,40 +209,41 @@ def activities_view(figures: dict, previous: dict, year: int) -> dict[str, Any] 
         )
     return {
         "kpis": kpis,
-        "kind_chart": hbar_chart(kind_marks, label=_("Activities by kind")) if kind_marks else None,
-        "month_chart": bar_chart(month_marks, label=_("Activities by month"), height=90, bar_width=22, gap=6),
+        "kind_chart": figure(
+            _("By kind"),
+            hbar_chart(kind_marks, label=_("Activities by kind")),
+            kind_marks,
+            column=_("Activities"),
+        )
+        if kind_marks
+        else None,
+        "month_chart": figure(
+            _("By month"),
+            bar_chart(month_marks, label=_("Activities by month"), height=90),
+            month_marks,
+            column=_("Activities"),
+        ),
     }
 
 
 def _attendance_rows(rows: list[dict], lookup: str, ids: dict[str, int], year: int) -> list[StackedRow]:
+    present_list = admin_list_by(
+        "members.Participation", lookup, attendance__exact="present", **_activity_year(year)
+    )
+    absent_list = admin_list_by(
+        "members.Participation", lookup, attendance__in="leave,absent", **_activity_year(year)
+    )
+    present_label, absent_label = _("present"), _("on leave or absent")
     result = []
     for row in rows:
-        body = {lookup: ids.get(row.get("name"))}
+        body = ids.get(row.get("name"))
         present = row.get("present", 0)
         result.append(
             StackedRow(
                 row.get("name", ""),
                 (
-                    Mark(
-                        _("present"),
-                        present,
-                        admin_list(
-                            "members.Participation",
-                            attendance__exact="present",
-                            **body,
-                            **_activity_year(year),
-                        ),
-                    ),
-                    Mark(
-                        _("on leave or absent"),
-                        row.get("recorded", 0) - present,
-                        admin_list(
-                            "members.Participation",
-                            attendance__in="leave,absent",
-                            **body,
-                            **_activity_year(year),
-                        ),
-                    ),
+                    Mark(present_label, present, present_list(body)),
+                    Mark(absent_label, row.get("recorded", 0) - present, absent_list(body)),
                 ),
             )
         )
@@ -234,38 +271,59 @@ def participation_view(figures: dict, previous: dict, year: int) -> dict[str, An
         rows = data.get(f"attendance_by_{key}") or []
         scores = data.get(f"score_by_{key}") or []
         body_ids = ids.get(key) or {}
+        attendance_rows = _attendance_rows(rows, attendance_lookup, body_ids, year)
+        member_list = admin_list_by("members.Member", member_lookup, status__exact="in_office")
+        score_marks = [
+            Mark(
+                row.get("name", ""),
+                row.get("average", 0),
+                member_list(body_ids.get(row.get("name"))),
+                hint=_("%(name)s: average %(average)s points, %(members)s members")
+                % {"name": row.get("name"), "average": row.get("average"), "members": row.get("members")},
+            )
+            for row in scores
+        ]
         groups.append(
             {
                 "title": title,
-                "attendance_chart": stacked_bar_chart(
-                    _attendance_rows(rows, attendance_lookup, body_ids, year),
-                    label=title,
-                    legend=legend,
-                    percent=True,
+                "attendance_chart": figure_with_table(
+                    _("Attendance"),
+                    stacked_bar_chart(attendance_rows, label=title, legend=legend, percent=True),
+                    [_("Recorded"), _("present"), _("Attendance rate (%)")],
+                    [
+                        (
+                            row.get("name", ""),
+                            chart_row.segments[0].href,
+                            [
+                                row.get("recorded", 0),
+                                row.get("present", 0),
+                                "—" if row.get("rate") is None else format_number(row["rate"]),
+                            ],
+                        )
+                        for row, chart_row in zip(rows, attendance_rows, strict=True)
+                    ],
+                    name=title,
                 )
                 if rows
                 else None,
-                "score_chart": hbar_chart(
+                "score_chart": figure_with_table(
+                    _("Average duty score"),
+                    hbar_chart(score_marks, label=title, color="#2e7d32"),
+                    [_("Members"), _("Average"), _("Lowest"), _("Highest")],
                     [
-                        Mark(
+                        (
                             row.get("name", ""),
-                            row.get("average", 0),
-                            admin_list(
-                                "members.Member",
-                                status__exact="in_office",
-                                **{member_lookup: body_ids.get(row.get("name"))},
-                            ),
-                            hint=_("%(name)s: average %(average)s points, %(members)s members")
-                            % {
-                                "name": row.get("name"),
-                                "average": row.get("average"),
-                                "members": row.get("members"),
-                            },
+                            mark.href,
+                            [
+                                row.get("members"),
+                                format_number(row.get("average", 0)),
+                                row.get("lowest"),
+                                row.get("highest"),
+                            ],
                         )
-                        for row in scores
+                        for row, mark in zip(scores, score_marks, strict=True)
                     ],
-                    label=title,
-                    color="#2e7d32",
+                    name=title,
                 )
                 if scores
                 else None,
@@ -312,7 +370,7 @@ def proposals_view(figures: dict, previous: dict, year: int) -> dict[str, Any] |
     if data is None:
         return None
     prev = previous.get("proposals") or {}
-    state_labels = labels("proposals.Proposal", "state")
+    state_labels = labels("proposal_state")
     by_state = data.get("by_state") or {}
     state_marks = [
         Mark(
@@ -343,10 +401,15 @@ def proposals_view(figures: dict, previous: dict, year: int) -> dict[str, Any] |
     return {
         "kpis": [
             kpi(
-                _("Proposals"),
-                data.get("total"),
-                prev.get("total"),
-                href=admin_list("proposals.Proposal", year=year),
+                str(WORK_KIND_TITLES["proposals"]),
+                data.get("submitted"),
+                prev.get("submitted"),
+                # The list of exactly the rows counted: every state but draft.
+                href=admin_list(
+                    "proposals.Proposal",
+                    year=year,
+                    state__in=",".join(state for state in state_labels if state != "draft"),
+                ),
             ),
             kpi(_("Replied on time"), data.get("on_time_rate"), prev.get("on_time_rate"), suffix="%"),
             kpi(
@@ -358,8 +421,20 @@ def proposals_view(figures: dict, previous: dict, year: int) -> dict[str, Any] |
             kpi(_("Share of category A"), data.get("share_a"), prev.get("share_a"), suffix="%"),
             kpi(_("Overdue replies"), data.get("overdue"), prev.get("overdue")),
         ],
-        "state_chart": hbar_chart(state_marks, label=_("Proposals by state")) if state_marks else None,
-        "unit_chart": hbar_chart(unit_marks, label=_("Overdue by unit"), color="#b71c1c")
+        "state_chart": figure(
+            _("By state"),
+            hbar_chart(state_marks, label=_("Proposals by state")),
+            state_marks,
+            column=_("Proposals"),
+        )
+        if state_marks
+        else None,
+        "unit_chart": figure(
+            _("Overdue replies by unit"),
+            hbar_chart(unit_marks, label=_("Overdue by unit"), color="#b71c1c"),
+            unit_marks,
+            column=_("Overdue replies"),
+        )
         if unit_marks
         else None,
     }
@@ -370,7 +445,7 @@ def reports_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | N
     if data is None:
         return None
     prev = previous.get("reports") or {}
-    level_labels = labels("proposals.OpinionReport", "adoption_level")
+    level_labels = labels("adoption_level")
     by_level = data.get("adopted_by_level") or {}
     marks = [
         Mark(
@@ -383,14 +458,21 @@ def reports_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | N
     return {
         "kpis": [
             kpi(
-                _("Reports"),
+                str(WORK_KIND_TITLES["reports"]),
                 data.get("total"),
                 prev.get("total"),
                 href=admin_list("proposals.OpinionReport", year=year),
             ),
             kpi(_("Adopted"), data.get("adopted"), prev.get("adopted")),
         ],
-        "level_chart": hbar_chart(marks, label=_("Adopted by level"), color="#6a1b9a") if marks else None,
+        "level_chart": figure(
+            _("Adopted by level"),
+            hbar_chart(marks, label=_("Adopted by level"), color="#6a1b9a"),
+            marks,
+            column=_("Reports"),
+        )
+        if marks
+        else None,
     }
 
 
@@ -441,18 +523,23 @@ def supervision_view(figures: dict, previous: dict, year: int) -> dict[str, Any]
     ]
     return {
         "kpis": [kpi(label, data.get(key), prev.get(key), href=links[key]) for key, label in names],
-        "unit_chart": hbar_chart(units, label=_("Open recommendations by unit"), color="#00838f")
+        "unit_chart": figure(
+            _("Open recommendations by unit"),
+            hbar_chart(units, label=_("Open recommendations by unit"), color="#00838f"),
+            units,
+            column=_("Open"),
+        )
         if units
         else None,
     }
 
 
 def trends_view(trends: dict[str, list], year: int) -> list[dict[str, Any]]:
-    """Ten-year sparklines of the headline figures; each point opens that year's dashboard."""
+    """Ten-year trends of the headline figures, with axes and values; each point opens its year."""
     titles = {
-        "activities": _("Activities"),
-        "proposals": _("Proposals"),
-        "reports": _("Reports"),
+        "activities": WORK_KIND_TITLES["activities"],
+        "proposals": WORK_KIND_TITLES["proposals"],
+        "reports": WORK_KIND_TITLES["reports"],
         "attendance_rate": _("Attendance rate"),
     }
     home = reverse("dashboard:home")
@@ -461,20 +548,50 @@ def trends_view(trends: dict[str, list], year: int) -> list[dict[str, Any]]:
         known = [(y, v) for y, v in points if isinstance(v, int | float)]
         if len(known) < 2:
             continue
+        suffix = "%" if key == "attendance_rate" else ""
         marks = [Mark(str(y), v, f"{home}?year={y}") for y, v in known]
+        title = str(titles[key])
         result.append(
             {
-                "title": titles[key],
                 "first": known[0][0],
                 "last": known[-1][0],
-                "chart": sparkline(marks, label=titles[key]),
+                "chart": figure_with_table(
+                    title,
+                    trend_chart(marks, label=title, suffix=suffix),
+                    [title],
+                    [(mark.label, mark.href, [f"{format_number(mark.value)}{suffix}"]) for mark in marks],
+                    name=_("Year"),
+                ),
             }
         )
     return result
 
 
+# How many of each section's first figures make the summary a leader reads first.
+HEADLINE = (
+    ("plan", 3),
+    ("activities", 1),
+    ("participation", 2),
+    ("proposals", 3),
+    ("reports", 2),
+    ("supervision", 3),
+)
+
+
+def headline(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary: the first figures of every section, in the page's order. They move out of their
+    sections (which keep the rest), so no figure is shown twice."""
+    figures = []
+    for name, count in HEADLINE:
+        view = context.get(name)
+        if view and view.get("kpis"):
+            figures.extend(view["kpis"][:count])
+            view["kpis"] = view["kpis"][count:]
+    return figures
+
+
 def dashboard_context(figures: dict, previous: dict, year: int) -> dict[str, Any]:
-    return {
+    context = {
         "plan": plan_view(figures, previous, year),
         "activities": activities_view(figures, previous, year),
         "participation": participation_view(figures, previous, year),
@@ -482,3 +599,5 @@ def dashboard_context(figures: dict, previous: dict, year: int) -> dict[str, Any
         "reports": reports_view(figures, previous, year),
         "supervision": supervision_view(figures, previous, year),
     }
+    context["headline"] = headline(context)
+    return context

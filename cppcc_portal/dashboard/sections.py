@@ -1,35 +1,31 @@
 """One function per dashboard section: the year's figures of one app, as JSON-ready data.
 
 The dashboard lives in the composition root and reads every app only through the app's
-`selectors.py` (workplan.plan_progress/overdue_tasks, members.participation_stats,
-proposals.proposal_stats/report_stats, supervision.supervision_stats). Each function reshapes
-that answer into the small, stable form the page and the stored summary row use, so a change in
-one app's selector touches one function here. A section is None when its app is not installed.
+`selectors.py`, by plain imports (workplan.plan_progress/overdue_tasks, members.participation_stats,
+proposals.proposal_stats/report_stats, supervision.supervision_stats): a renamed selector fails at
+import time, never by a section quietly vanishing. Each function reshapes that answer into the
+small, stable form the page and the stored summary row use, so a change in one app's selector
+touches one function here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from members import selectors as members_selectors
+from proposals import selectors as proposals_selectors
+from proposals.choices import ProposalState
+from supervision import selectors as supervision_selectors
+from workplan import selectors as workplan_selectors
+
 OVERDUE_TASKS_SHOWN = 15
 BELOW_MINIMUM_SHOWN = 30
-
-
-def selector(module: str, name: str) -> Callable | None:
-    """An app's selector function, or None when the app is not part of this deployment."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -68,15 +64,10 @@ def _by_code(rows: list[dict] | dict | None, code: str) -> dict[str, int]:
 
 def plan_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | None:
     """The plan by section and item with progress and status, and the overdue tasks."""
-    progress = selector("workplan.selectors", "plan_progress")
-    overdue = selector("workplan.selectors", "overdue_tasks")
-    plan_get = selector("workplan.selectors", "plan_get")
-    if progress is None or overdue is None or plan_get is None:
-        return None
-    plan = progress(year=year)
+    plan = workplan_selectors.plan_progress(year=year)
     if plan is None:
         return {"exists": False}
-    tasks = overdue(year=year)
+    tasks = workplan_selectors.overdue_tasks(year=year)
     shown = list(tasks[:OVERDUE_TASKS_SHOWN])
     sections = [
         {
@@ -103,7 +94,7 @@ def plan_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | None:
     return jsonable(
         {
             "exists": True,
-            "plan_id": plan_get(year=year).pk,
+            "plan_id": plan["id"],
             "title": plan["title"],
             "progress": plan["progress"],
             "sections": sections,
@@ -129,23 +120,13 @@ def plan_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | None:
 
 def participation_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | None:
     """Attendance and duty scores by sector, committee and street group; members below minimums."""
-    stats = selector("members.selectors", "participation_stats")
-    if stats is None:
-        return None
-    data = jsonable(stats(year=year))
+    data = jsonable(members_selectors.participation_stats(year=year))
     # The page lists the first members below the minimums and counts the rest: store only those.
     below = data.get("below_minimum_members") or []
     data["below_minimums"] = data.get("below_minimums", len(below))
     data["below_minimum_members"] = below[:BELOW_MINIMUM_SHOWN]
     # The selector names the bodies; the drill-down links filter by id, so keep the ids too.
-    data["ids"] = {
-        key: {name: pk for pk, name in apps.get_model(label).objects.values_list("pk", "name")}
-        for key, label in (
-            ("sector", "members.Sector"),
-            ("committee", "members.SpecialCommittee"),
-            ("group", "members.StreetGroup"),
-        )
-    }
+    data["ids"] = members_selectors.body_ids()
     return data
 
 
@@ -173,10 +154,7 @@ def activities_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | N
 
 def proposals_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | None:
     """Proposals by state, on-time reply rate, satisfaction, share of A, overdue by unit."""
-    stats = selector("proposals.selectors", "proposal_stats")
-    if stats is None:
-        return None
-    data = stats(year=year)
+    data = proposals_selectors.proposal_stats(year=year)
     overdue_by_unit = sorted(
         (
             {"name": row["name"], "count": row["overdue"]}
@@ -185,12 +163,16 @@ def proposals_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | No
         ),
         key=lambda row: (-row["count"], row["name"]),
     )
+    # "Proposals" everywhere (dashboard, summary, export, trends) counts submitted proposals
+    # (`submitted_proposals`): drafts have not reached the committee, so they are not in the states.
+    by_state = _by_code(data.get("by_state"), "state")
+    by_state.pop(ProposalState.DRAFT, None)
     return jsonable(
         {
             "total": data.get("total", 0),
             "submitted": data.get("submitted", 0),
             "accepted": data.get("accepted", 0),
-            "by_state": _by_code(data.get("by_state"), "state"),
+            "by_state": by_state,
             "by_category": data.get("reply_categories", {}),
             "on_time_rate": data.get("on_time_rate"),
             "satisfaction_rate": data.get("satisfaction_rate"),
@@ -205,10 +187,7 @@ def proposals_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | No
 
 def reports_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | None:
     """Social-conditions reports by state and adopted by level."""
-    stats = selector("proposals.selectors", "report_stats")
-    if stats is None:
-        return None
-    data = stats(year=year)
+    data = proposals_selectors.report_stats(year=year)
     return jsonable(
         {
             "total": data.get("total", 0),
@@ -228,10 +207,7 @@ def reports_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | None
 
 def supervision_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | None:
     """Supervision recommendations open, due soon, overdue and rectified, in total and by unit."""
-    stats = selector("supervision.selectors", "supervision_stats")
-    if stats is None:
-        return None
-    data = stats(year=year)
+    data = supervision_selectors.supervision_stats(year=year)
     totals = data.get("totals") or {}
     keys = ("total", "open", "due_soon", "overdue", "rectified")
     return jsonable(

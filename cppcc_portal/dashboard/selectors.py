@@ -1,17 +1,45 @@
-"""Reads of the dashboard's own tables, scoped to the user who asks."""
+"""Reads of the dashboard's own tables, scoped to the user who asks, and the years it offers."""
 
 from __future__ import annotations
 
-from django.apps import apps
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from cppcc_portal.dashboard.figures import YEARS_CACHE_KEY, max_age
 from cppcc_portal.dashboard.models import ExportJob
+from members import selectors as members_selectors
+from proposals import selectors as proposals_selectors
+from supervision import selectors as supervision_selectors
+from workplan import selectors as workplan_selectors
 
 
-def plan_years() -> list[int]:
-    """The years that have a work plan (what the year selector offers)."""
-    WorkPlan = apps.get_model("workplan.WorkPlan")
-    return list(WorkPlan.objects.order_by("-year").values_list("year", flat=True))
+def _data_years() -> tuple[list[int], list[int]]:
+    """Each year with a plan, an activity, a proposal, a report or a supervision topic, and the
+    plan years (a few index probes, whatever the amount of data)."""
+    plans = workplan_selectors.plan_years()
+    years = (
+        plans
+        | members_selectors.activity_years()
+        | proposals_selectors.proposal_years()
+        | set(supervision_selectors.status_years())
+    )
+    return sorted(years, reverse=True), sorted(plans, reverse=True)
+
+
+def year_choices() -> tuple[list[int], int]:
+    """The years the year selector offers, newest first, and the year shown without ?year=.
+
+    Offered: each year with data. Shown: the latest plan year up to this year (the year the office
+    works on; a plan imported for next year does not move the page ahead), else the latest year
+    with data up to this year, else this year. The list is kept like the figures: dropped by the
+    same writes that mark the figures stale (`figures.mark_stale`), and never older than their
+    maximum age.
+    """
+    years, plans = cache.get_or_set(YEARS_CACHE_KEY, _data_years, timeout=max_age())
+    this_year = timezone.localdate().year
+    past = [year for year in plans if year <= this_year] or [year for year in years if year <= this_year]
+    return list(years), max(past, default=this_year)
 
 
 def export_list(*, user) -> QuerySet[ExportJob]:

@@ -1,111 +1,105 @@
 """The annual work summary: each item of the plan with what was done for it, counted and named.
 
-Activities, proposals, reports and supervision topics each link to the plan items they serve
-(an `items` many-to-many on each). Per kind of work the summary runs one grouped count over the
-link table and one query for a few highlights, so its cost follows the number of items (20), not
-the number of activities (10,000 a year).
+Activities, proposals, reports and supervision topics each link to the plan items they serve. Each
+app's selectors say which of its rows a year counts (`activities_of_year`, `submitted_proposals` …)
+and list the links of those rows to items (`…_item_links`: item_id, work_id, heading), so the
+summary, the dashboard and the Excel export count the same rows. Per kind of work the summary runs
+one windowed query over the links (count and newest few per item) and one for the year's total
+and how many of those serve the plan, so its cost follows the number of items (20), not the
+number of activities.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from cppcc_portal.dashboard.sections import year_bounds
+from members import selectors as members_selectors
+from proposals import selectors as proposals_selectors
+from supervision import selectors as supervision_selectors
+from workplan import selectors as workplan_selectors
 
 HIGHLIGHTS = 3
 
-# kind of work → (model, the field that places it in a year)
-WORK_KINDS = {
-    "activities": ("members.Activity", "starts_at"),
-    "proposals": ("proposals.Proposal", "year"),
-    "reports": ("proposals.OpinionReport", "year"),
-    "supervision": ("supervision.SupervisionTopic", "year"),
+
+# kind of work → (its links to plan items in a year, the year's rows of that kind)
+WORK_KINDS: dict[str, tuple[Callable[..., QuerySet], Callable[..., QuerySet]]] = {
+    "activities": (members_selectors.activity_item_links, members_selectors.activities_of_year),
+    "proposals": (proposals_selectors.proposal_item_links, proposals_selectors.submitted_proposals),
+    "reports": (proposals_selectors.report_item_links, proposals_selectors.reports_of_year),
+    "supervision": (supervision_selectors.topic_item_links, supervision_selectors.topics_of_year),
 }
 
 
-def _year_filter(field: str, year: int) -> dict[str, Any]:
-    if field == "year":
-        return {"year": year}
-    start, end = year_bounds(year)
-    return {f"{field}__gte": start, f"{field}__lt": end}
-
-
-def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
+def _work_by_item(links: QuerySet) -> tuple[dict[int, int], dict[int, list[str]]]:
+    """Per item: how many rows link to it, and the titles of the newest few (one query)."""
+    ranked = links.annotate(
+        rank=Window(RowNumber(), partition_by=[F("item_id")], order_by=F("work_id").desc()),
+        per_item=Window(Count("work_id"), partition_by=[F("item_id")]),
+    ).filter(rank__lte=HIGHLIGHTS)
+    counts: dict[int, int] = {}
+    highlights: dict[int, list[str]] = {}
+    for row in ranked.order_by("item_id", "rank"):
+        counts[row["item_id"]] = row["per_item"]
+        highlights.setdefault(row["item_id"], []).append(row["heading"])
+    return counts, highlights
 
 
 def annual_summary(year: int) -> dict[str, Any] | None:
-    """The plan's sections and items for `year`, each item with counts and highlights per kind."""
-    WorkPlan, Item = _model("workplan.WorkPlan"), _model("workplan.Item")
-    plan = WorkPlan.objects.filter(year=year).first()
+    """The plan's sections and items for `year`, each item with counts and highlights per kind,
+    and per kind the year's total and how many of those rows serve at least one item."""
+    plan = workplan_selectors.plan_progress(year=year)
     if plan is None:
         return None
-    items = list(Item.objects.filter(plan=plan).select_related("section").order_by("number"))
-    item_ids = [item.pk for item in items]
+    item_ids = [item["id"] for section in plan["sections"] for item in section["items"]]
     counts: dict[str, dict[int, int]] = {}
     highlights: dict[str, dict[int, list[str]]] = {}
-    kinds = []
-    for kind, (label, year_field) in WORK_KINDS.items():
-        Model = _model(label)
-        if Model is None:
-            continue
-        names = {f.name for f in Model._meta.get_fields()}
-        if "items" in names:
-            # Many-to-many: count over the link table, reaching the work through its foreign key.
-            rows = Model._meta.get_field("items").remote_field.through.objects
-            source = f"{Model._meta.model_name}__"
-        elif "item" in names:
-            rows, source = Model.objects, ""
-        else:
-            continue
-        kinds.append(kind)
-        in_year = {f"{source}{key}": value for key, value in _year_filter(year_field, year).items()}
-        linked = rows.filter(item_id__in=item_ids, **in_year)
-        counts[kind] = dict(linked.values_list("item_id").annotate(n=Count("item_id")).order_by())
-        # The newest few per item in one query: number the rows per item, keep the first ones.
-        ranked = linked.annotate(
-            rank=Window(RowNumber(), partition_by=[F("item_id")], order_by=F(f"{source}id").desc()),
-            heading=F(f"{source}title"),
-        ).values("item_id", "heading", "rank")
-        per_item: dict[int, list[str]] = {}
-        for row in ranked.filter(rank__lte=HIGHLIGHTS):
-            per_item.setdefault(row["item_id"], []).append(row["heading"])
-        highlights[kind] = per_item
-    sections: dict[int, dict[str, Any]] = {}
-    totals = dict.fromkeys(kinds, 0)
-    for item in items:
-        section = sections.setdefault(
-            item.section_id, {"number": item.section.number, "title": item.section.title, "items": []}
+    year_totals: dict[str, int] = {}
+    linked: dict[str, int] = {}
+    for kind, (item_links, of_year) in WORK_KINDS.items():
+        links = item_links(year=year).filter(item_id__in=item_ids)
+        counts[kind], highlights[kind] = _work_by_item(links)
+        # The year's rows and, of those, the ones serving an item (each once), in one query.
+        found = of_year(year=year).aggregate(
+            total=Count("pk"), linked=Count("pk", filter=Q(pk__in=links.values("work_id")))
         )
-        work = {
-            kind: {"count": counts[kind].get(item.pk, 0), "highlights": highlights[kind].get(item.pk, [])}
-            for kind in kinds
+        year_totals[kind], linked[kind] = found["total"], found["linked"]
+    sections = [
+        {
+            "number": section["number"],
+            "title": section["title"],
+            "items": [
+                {
+                    "id": item["id"],
+                    "number": item["number"],
+                    "title": item["title"],
+                    "status": item["status"],
+                    "status_label": item["status_label"],
+                    "progress": item["progress"],
+                    "work": {
+                        kind: {
+                            "count": counts[kind].get(item["id"], 0),
+                            "highlights": highlights[kind].get(item["id"], []),
+                        }
+                        for kind in WORK_KINDS
+                    },
+                }
+                for item in section["items"]
+            ],
         }
-        for kind in kinds:
-            totals[kind] += work[kind]["count"]
-        section["items"].append(
-            {
-                "id": item.pk,
-                "number": item.number,
-                "title": item.title,
-                "status": item.status,
-                "status_label": item.get_status_display(),
-                "progress": float(item.progress),
-                "work": work,
-            }
-        )
+        for section in plan["sections"]
+    ]
     return {
         "year": year,
-        "title": plan.title,
-        "progress": float(plan.progress),
-        "kinds": kinds,
-        "sections": list(sections.values()),
-        "totals": totals,
+        "title": plan["title"],
+        "progress": plan["progress"],
+        "kinds": list(WORK_KINDS),
+        "sections": sections,
+        # Rows of the year (the dashboard's figures) and, of those, the rows serving the plan: a row
+        # serving two items is counted under both items but once here.
+        "totals": year_totals,
+        "linked": linked,
     }

@@ -5,34 +5,33 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.dashboard import figures as year_figures
 from cppcc_portal.dashboard.choices import ExportState
 from cppcc_portal.dashboard.permissions import dashboard_access
 from cppcc_portal.dashboard.presenters import dashboard_context, trends_view
-from cppcc_portal.dashboard.selectors import export_list, plan_years
+from cppcc_portal.dashboard.selectors import export_list, year_choices
 from cppcc_portal.dashboard.services import export_request
 from cppcc_portal.dashboard.summary import annual_summary
+from cppcc_portal.dashboard.vocabulary import WORK_KIND_TITLES
+from members import selectors as members_selectors
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
-def _year(request, years: list[int]) -> int:
-    """The year asked for in ?year=, else the latest plan year up to now, else this year."""
+def _year(request, default: int) -> int:
+    """The year asked for in ?year=, else `default`; a year that is no number or out of range is a 404."""
     raw = request.GET.get("year", "")
-    if raw:
-        try:
-            year = int(raw)
-        except ValueError:
-            raise Http404("no such year") from None
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise Http404("no such year")
-        return year
-    today = timezone.localdate().year
-    past = [y for y in years if y <= today]
-    return max(past) if past else (max(years) if years else today)
+    if not raw:
+        return default
+    try:
+        year = int(raw)
+    except ValueError:
+        raise Http404("no such year") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("no such year")
+    return year
 
 
 @login_required
@@ -43,8 +42,8 @@ def ping(request):
 
 @dashboard_access
 def home(request):
-    years = plan_years()
-    year = _year(request, years)
+    years, default = year_choices()
+    year = _year(request, default)
     found = year_figures.figures_for_years([year, year - 1])
     figures, computed_at = found[year]
     previous, _ = found[year - 1]
@@ -64,30 +63,50 @@ def home(request):
 @dashboard_access
 def member_duty_file(request, pk: int):
     """A member's duty file (履职档案), the members app's printable page, opened from the dashboard."""
-    from members.selectors import member_list
-    from members.views import duty_file_context
-
     member = get_object_or_404(
-        member_list(user=request.user).select_related("term", "sector", "party"), pk=pk
+        members_selectors.member_list(user=request.user).select_related("term", "sector", "party"), pk=pk
     )
-    return render(request, "members/duty_file.html", duty_file_context(member))
+    return render(request, "members/duty_file.html", members_selectors.member_duty_file(member=member))
 
 
 @dashboard_access
 def summary(request):
-    years = plan_years()
-    year = _year(request, years)
+    years, default = year_choices()
+    year = _year(request, default)
+    summary = annual_summary(year)
+    kinds = []
+    if summary is not None:
+        # Each kind of work under the title that says what is counted (the dashboard's and the
+        # export's words), with the year's total and how many of those serve the plan.
+        kinds = [
+            {
+                "title": WORK_KIND_TITLES[kind],
+                "total": summary["totals"][kind],
+                "linked": summary["linked"][kind],
+            }
+            for kind in summary["kinds"]
+        ]
+        for section in summary["sections"]:
+            for item in section["items"]:
+                item["work_list"] = [
+                    {"title": WORK_KIND_TITLES[kind], **item["work"][kind]} for kind in summary["kinds"]
+                ]
     return render(
         request,
         "dashboard/summary.html",
-        {"year": year, "years": sorted(set(years) | {year}, reverse=True), "summary": annual_summary(year)},
+        {
+            "year": year,
+            "years": sorted(set(years) | {year}, reverse=True),
+            "summary": summary,
+            "kinds": kinds,
+        },
     )
 
 
 @require_POST
 @dashboard_access
 def export_create(request):
-    year = _year(request, plan_years()) if "year" in request.GET else None
+    year = _year(request, 0) if "year" in request.GET else None
     try:
         year = year or int(request.POST.get("year", ""))
     except ValueError:

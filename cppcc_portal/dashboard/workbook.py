@@ -9,16 +9,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from cppcc_portal.dashboard.figures import live_figures
+from cppcc_portal.dashboard.figures import year_figures
 from cppcc_portal.dashboard.summary import annual_summary
-from cppcc_portal.dashboard.vocabulary import labels
-
-KIND_TITLES = {
-    "activities": "Activities",
-    "proposals": "Proposals",
-    "reports": "Reports",
-    "supervision": "Supervision topics",
-}
+from cppcc_portal.dashboard.vocabulary import WORK_KIND_TITLES, labels
 
 
 def _header(sheet, titles: list[str]) -> None:
@@ -43,7 +36,7 @@ def annual_summary_workbook(year: int, progress: Callable[[int], None] = lambda 
         _header(
             sheet,
             [_("Item"), _("Title"), _("Status"), _("Progress (%)")]
-            + [_(KIND_TITLES[kind]) for kind in kinds]
+            + [str(WORK_KIND_TITLES[kind]) for kind in kinds]
             + [_("Highlights")],
         )
         for section in summary["sections"]:
@@ -57,24 +50,29 @@ def annual_summary_workbook(year: int, progress: Callable[[int], None] = lambda 
                     + [highlights]
                 )
                 sheet.cell(sheet.max_row, 5 + len(kinds)).alignment = Alignment(wrap_text=True)
-        sheet.append([_("Total"), "", "", summary["progress"]] + [summary["totals"][k] for k in kinds])
+        sheet.append(
+            [_("Serving the plan (each counted once)"), "", "", summary["progress"]]
+            + [summary["linked"][k] for k in kinds]
+        )
+        sheet.append([_("Total of the year"), "", "", ""] + [summary["totals"][k] for k in kinds])
         sheet.column_dimensions["B"].width = 48
         sheet.column_dimensions[chr(ord("E") + len(kinds))].width = 60
     progress(50)
-    figures = live_figures(year)
+    # The stored figures the dashboard shows (recomputed first when stale), so both say the same.
+    figures, _computed_at = year_figures(year)
     progress(80)
     analysis = book.create_sheet(_("Proposal analysis"))
     proposals = figures.get("proposals") or {}
     _header(analysis, [_("Figure"), _("Value")])
     for label, key in (
-        (_("Proposals"), "total"),
+        (_("Proposals submitted (drafts excluded)"), "submitted"),
         (_("Replied on time (%)"), "on_time_rate"),
         (_("Satisfaction rate (%)"), "satisfaction_rate"),
         (_("Share of category A (%)"), "share_a"),
         (_("Overdue replies"), "overdue"),
     ):
         analysis.append([label, proposals.get(key)])
-    state_labels = labels("proposals.Proposal", "state")
+    state_labels = labels("proposal_state")
     analysis.append([])
     _header(analysis, [_("State"), _("Proposals")])
     for state, count in (proposals.get("by_state") or {}).items():

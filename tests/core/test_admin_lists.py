@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin, large_table_results
 from cppcc_portal.core.models import UserPreference
-from cppcc_portal.dashboard import bulk
+from devdata import decade as bulk
 from members.choices import EnrolmentState, InvitationState
 from members.models import Activity, Participation
 from tests.factories import ActivityFactory, MemberFactory, SectorFactory

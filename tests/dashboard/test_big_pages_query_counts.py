@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cppcc_portal.dashboard import bulk
+from devdata import decade as bulk
 from members.models import Member
 from tests.conftest import login
 

@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from cppcc_portal.core.accounts import account_create_or_update
 from cppcc_portal.core.demo import DEMO_ACCOUNTS, DemoContext, run_seeders
-from cppcc_portal.dashboard import bulk
+from devdata import decade as bulk
 
 pytestmark = pytest.mark.django_db
 

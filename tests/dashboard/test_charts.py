@@ -8,8 +8,8 @@ from cppcc_portal.dashboard.charts import (
     bar_chart,
     hbar_chart,
     progress_ring,
-    sparkline,
     stacked_bar_chart,
+    trend_chart,
 )
 
 
@@ -28,9 +28,11 @@ def test_a_fixed_maximum_scales_every_column_against_it():
 
 
 def test_horizontal_bar_lengths_are_proportional_to_the_values():
-    svg = hbar_chart([Mark("区民政局", 4), Mark("区教委", 1)], label="超期", width=320, label_width=110)
+    svg = hbar_chart([Mark("区民政局", 4), Mark("区教委", 1)], label="超期")
     widths = [float(w) for w in re.findall(r'<rect class="bar" [^>]*width="([0-9.]+)"', svg)]
-    track = 320 - 110 - 44
+    track = float(
+        re.search(r'<rect x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)"[^>]*fill="#e0e0e0"', svg).group(1)
+    )
     assert widths == [track, track / 4]
 
 
@@ -53,7 +55,7 @@ def test_charts_carry_no_inline_style_or_script():
         hbar_chart([Mark("a", 1)], label="a"),
         stacked_bar_chart([StackedRow("a", [Mark("x", 1), Mark("y", 2)])], label="a", legend=["x", "y"]),
         progress_ring(42, label="a"),
-        sparkline([Mark("2016", 1), Mark("2017", 3)], label="a"),
+        trend_chart([Mark("2016", 1), Mark("2017", 3)], label="a"),
     ]
     for svg in svgs:
         assert "style=" not in svg
@@ -62,10 +64,12 @@ def test_charts_carry_no_inline_style_or_script():
 
 def test_stacked_segments_fill_their_share_of_the_row():
     svg = stacked_bar_chart(
-        [StackedRow("经济界", [Mark("出席", 3), Mark("请假", 1)])], label="出勤", width=320, percent=True
+        [StackedRow("经济界", [Mark("出席", 3), Mark("请假", 1)])], label="出勤", percent=True
     )
     widths = [float(w) for w in re.findall(r'<rect class="segment" [^>]*width="([0-9.]+)"', svg)]
-    track = 320 - 110 - 44
+    track = float(
+        re.search(r'<rect x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)"[^>]*fill="#e0e0e0"', svg).group(1)
+    )
     assert widths == [track * 3 / 4, track / 4]
 
 
@@ -76,10 +80,10 @@ def test_progress_ring_fills_the_given_share_of_its_circumference():
     assert "25%" in svg
 
 
-def test_sparkline_puts_the_highest_value_at_the_top():
-    svg = str(sparkline([Mark("2016", 0), Mark("2017", 10)], label="趋势", height=40))
+def test_a_trend_puts_zero_on_the_axis_and_the_highest_value_at_the_top():
+    svg = str(trend_chart([Mark("2016", 0), Mark("2017", 10)], label="趋势", height=100))
     ys = [float(y) for y in re.findall(r'cy="([0-9.]+)"', svg)]
-    assert ys == [36.0, 4.0]
+    assert ys == [116.0, 16.0]
 
 
 def test_the_dashboard_draws_ten_year_trends_from_the_stored_rows_only():
@@ -90,3 +94,4 @@ def test_the_dashboard_draws_ten_year_trends_from_the_stored_rows_only():
     # A figure known for a single year draws no line.
     assert [(v["first"], v["last"]) for v in views] == [(2016, 2017)]
     assert 'href="/dashboard/?year=2016"' in str(views[0]["chart"])
+    assert "<table" in str(views[0]["chart"])
