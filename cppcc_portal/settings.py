@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cppcc_portal.core.middleware.UserLanguageMiddleware",
     "cppcc_portal.core.middleware.RequestContextMiddleware",
+    "cppcc_portal.core.middleware.ApiRepeatedQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -236,7 +237,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "cppcc_portal.core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],
     "DEFAULT_SCHEMA_CLASS": "cppcc_portal.core.api.PortalAutoSchema",
@@ -255,6 +256,12 @@ SPECTACULAR_SETTINGS = {
     # No call to the public Swagger validator: the docs page talks only to the portal.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API is JSON; the views that take files document their multipart body themselves.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cppcc_portal.core.api.portal_schema_hook",
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The apps' workflows each have a `state`/`status`; name every choice set once, by its class.
     "ENUM_NAME_OVERRIDES": {
@@ -264,6 +271,8 @@ SPECTACULAR_SETTINGS = {
         "CosignStateEnum": "proposals.choices.CosignState",
         "ExcellentStateEnum": "proposals.choices.ExcellentState",
         "ReplyCategoryEnum": "proposals.choices.ReplyCategory",
+        "ConversionKindEnum": "proposals.choices.ConversionKind",
+        "AdoptionLevelEnum": "proposals.choices.AdoptionLevel",
         "RecommendationStateEnum": "supervision.choices.RecommendationState",
         "RectificationItemStatusEnum": "supervision.choices.ItemStatus",
         "AppointmentStatusEnum": "supervision.choices.AppointmentStatus",

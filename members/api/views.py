@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -138,7 +138,7 @@ class ActivityViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(s.ParticipationSerializer(participation).data)
 
-    @extend_schema(request=None, responses=s.ParticipationSerializer)
+    @extend_schema(request=None, responses={201: s.ParticipationSerializer})
     @action(detail=True, methods=["post"])
     def enrol(self, request, pk=None):
         participation = services.enrol(activity=self.get_object(), actor=request.user)
@@ -166,7 +166,10 @@ class ActivityViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         rows = selectors.participations_for_activity(user=request.user, activity=activity)
         return Response(s.ParticipationSerializer(rows, many=True).data)
 
-    @extend_schema(request=s.ActivityInviteSerializer, responses=s.ParticipationSerializer(many=True))
+    @extend_schema(
+        request=s.ActivityInviteSerializer,
+        responses={201: inline_serializer("ActivityInviteResult", {"invited": serializers.IntegerField()})},
+    )
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         activity = self.get_object()
@@ -211,7 +214,13 @@ class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadO
             qs = qs.filter(year=_year(self.request))
         return qs
 
-    @extend_schema(request=s.DutyRecordWriteSerializer, responses=s.DutyRecordSerializer)
+    @extend_schema(
+        request={
+            "application/json": s.DutyRecordJsonSerializer,
+            "multipart/form-data": s.DutyRecordUploadSerializer,
+        },
+        responses={201: s.DutyRecordSerializer},
+    )
     def create(self, request, *args, **kwargs):
         member = selectors.member_for_user(request.user)
         if member is None:
