@@ -21,6 +21,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.import_limits import LimitedImportForm
 from members import services
 from members.choices import Attendance, EnrolmentState, InvitationState, OrganiserKind
 from members.models import (
@@ -48,7 +49,10 @@ from members.validators import is_phone
 
 
 class RuleImportMixin:
-    """Imports are all or nothing: a row with a validation error rolls every row back."""
+    """Imports are all or nothing: a row with a validation error rolls every row back; a file
+    beyond the size limits is refused before it is parsed."""
+
+    import_form_class = LimitedImportForm
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
