@@ -291,6 +291,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Checked before a spreadsheet is parsed (cppcc_portal.core.import_limits): rows of the first sheet
 # and the expanded size of an xlsx (a small zip can hold gigabytes of XML).
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000, minimum=1)
+# Above this many rows an admin import runs in a Celery worker with a progress page (members.import_jobs).
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 1000, minimum=1)
 IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 64 * 1024 * 1024, minimum=1024)
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"

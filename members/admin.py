@@ -23,6 +23,7 @@ from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.import_limits import LimitedImportForm
 from members import services
+from members.admin_imports import BackgroundImportMixin
 from members.choices import Attendance, EnrolmentState, InvitationState, OrganiserKind
 from members.models import (
     Activity,
@@ -48,9 +49,9 @@ from members.resources import AttendanceResource, MemberResource
 from members.validators import is_phone
 
 
-class RuleImportMixin:
+class RuleImportMixin(BackgroundImportMixin):
     """Imports are all or nothing: a row with a validation error rolls every row back; a file
-    beyond the size limits is refused before it is parsed."""
+    beyond the size limits is refused before it is parsed; a large one runs in the background."""
 
     import_form_class = LimitedImportForm
 

@@ -33,13 +33,14 @@ class ImportTooLarge(DomainError):
     code = "import_too_large"
 
 
-def _refuse_rows(rows: int) -> None:
+def _refuse_rows(rows: int) -> int:
     if rows > settings.IMPORT_MAX_ROWS:
         raise ImportTooLarge(
             _("The file has %(rows)s rows; an import takes at most %(limit)s. Split it into smaller files.")
             % {"rows": f"{rows:,}", "limit": f"{settings.IMPORT_MAX_ROWS:,}"},
             field="import_file",
         )
+    return rows
 
 
 def xlsx_rows(archive: zipfile.ZipFile, name: str) -> int:
@@ -57,7 +58,7 @@ def xlsx_rows(archive: zipfile.ZipFile, name: str) -> int:
         return count
 
 
-def check_xlsx(upload) -> None:
+def check_xlsx(upload) -> int | None:
     try:
         archive = zipfile.ZipFile(upload)
     except zipfile.BadZipFile:
@@ -80,26 +81,29 @@ def check_xlsx(upload) -> None:
         sheets = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
         # The import reads the first sheet only.
         if sheets:
-            _refuse_rows(xlsx_rows(archive, sheets[0]) - 1)
+            return _refuse_rows(max(xlsx_rows(archive, sheets[0]) - 1, 0))
+        return None
 
 
-def check_csv(upload) -> None:
+def check_csv(upload) -> int:
     rows = -1  # the header line
     for _line in upload:
         rows += 1
         if rows > settings.IMPORT_MAX_ROWS:
             break
-    _refuse_rows(rows)
+    return _refuse_rows(max(rows, 0))
 
 
-def check_import_file(upload, *, extension: str) -> None:
-    """Refuse a file beyond the limits (ImportTooLarge); leave it rewound for the parser."""
+def check_import_file(upload, *, extension: str) -> int | None:
+    """Refuse a file beyond the limits (ImportTooLarge), else its rows (None: not known before
+    parsing); the file is left rewound for the parser."""
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         if extension == "xlsx":
-            check_xlsx(upload)
-        elif extension in ("csv", "tsv"):
-            check_csv(upload)
+            return check_xlsx(upload)
+        if extension in ("csv", "tsv"):
+            return check_csv(upload)
+        return None
     finally:
         upload.seek(position)
 
@@ -107,11 +111,14 @@ def check_import_file(upload, *, extension: str) -> None:
 class LimitedImportForm(ImportForm):
     """django-import-export's upload form, refusing a file beyond the limits before it is parsed."""
 
+    row_count: int | None = None
+    extension = ""
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        extension = upload_name(upload).rsplit(".", 1)[-1].lower()
+        self.extension = upload_name(upload).rsplit(".", 1)[-1].lower()
         try:
-            check_import_file(upload, extension=extension)
+            self.row_count = check_import_file(upload, extension=self.extension)
         except ImportTooLarge as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from None
         return upload
