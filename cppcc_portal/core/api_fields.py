@@ -60,8 +60,10 @@ class BooleanField(serializers.BooleanField):
 
 
 class DecimalField(serializers.DecimalField):
+    """A decimal travels as a string ("12.50"), both ways, as the schema says (no float rounding)."""
+
     def to_internal_value(self, data):
-        if _from_json(self) and (isinstance(data, bool) or not isinstance(data, int | float)):
+        if _from_json(self) and not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.api import PortalAutoSchema
 from cppcc_portal.core.errors import PermissionDeniedError
 from members import selectors, services
 from members.api import serializers as s
@@ -21,10 +25,20 @@ from members.pagination import LargeTablePagination
 
 
 def _year(request) -> int:
-    try:
-        return int(request.query_params.get("year") or timezone.localdate().year)
-    except ValueError:
+    """The `year` query parameter (this year when absent); anything but a year is a 400."""
+    value = request.query_params.get("year")
+    if value is None:
         return timezone.localdate().year
+    if not re.fullmatch(r"[0-9]{4}", value):
+        raise ValidationError({"year": [_("Give a year such as 2017.")]})
+    return int(value)
+
+
+class SingleObjectSchema(PortalAutoSchema):
+    """The schema of a ViewSet whose `list` answers one object (my score), not a list."""
+
+    def _is_list_view(self, serializer=None):
+        return False
 
 
 class PortalUserMixin:
@@ -260,6 +274,8 @@ class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadO
 
 class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
     """Scores: GET /scores/ is my own; /scores/ranking/ (staff and leaders) ranks members."""
+
+    schema = SingleObjectSchema()
 
     @extend_schema(responses=s.MemberScoreSerializer, parameters=[OpenApiParameter("year", int)])
     def list(self, request):

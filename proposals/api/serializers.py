@@ -205,10 +205,10 @@ class ExtendSerializer(serializers.Serializer):
 
 class ReplyDraftSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=ReplyCategory.choices)
-    document_number = api_fields.CharField(allow_blank=True, max_length=64)
-    contact_person = api_fields.CharField(allow_blank=True, max_length=64)
-    contact_phone = api_fields.CharField(allow_blank=True, max_length=32)
-    body = api_fields.CharField(allow_blank=True)
+    document_number = api_fields.CharField(max_length=64)
+    contact_person = api_fields.CharField(max_length=64)
+    contact_phone = api_fields.CharField(max_length=32)
+    body = api_fields.CharField()
 
 
 class CountersignSerializer(NoteSerializer):

@@ -75,6 +75,9 @@ class Gunicorn:
                 str(self.workers),
                 "--timeout",
                 "60",
+                # The longest request line gunicorn takes (beyond it gunicorn itself answers 414).
+                "--limit-request-line",
+                "8190",
             ],
             cwd=ROOT,
             env=self.env,

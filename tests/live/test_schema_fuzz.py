@@ -71,7 +71,8 @@ def test_the_published_schema_holds_for_every_answer_the_live_server_gives(live_
     ]
     if role is not None:
         command += ["--header", f"Authorization: Token {live_stage.tokens[role]}"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    # st keeps a cache in its working directory: the session's temporary one, not the checkout.
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=live_stage.var_dir)
     output = result.stdout + result.stderr
     (report_dir / "output.txt").write_text(output)
     reports = sorted(report_dir.glob("json-*.json"))
