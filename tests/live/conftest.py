@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -165,8 +166,12 @@ def stage_env(*, database_url: str, redis_url: str, var_dir: Path, password: str
 
 
 @pytest.fixture(scope="session")
-def live_stage(tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("live-stage")
+def live_stage():
+    # Under var/ rather than pytest's temporary directory, which a concurrent pytest session of the
+    # same user may prune while the stage runs; the last run's logs and reports stay for reading.
+    var_dir = ROOT / "var" / f"live-stage-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    shutil.rmtree(var_dir, ignore_errors=True)
+    var_dir.mkdir(parents=True)
     database_url, maintenance_url = _database_urls()
     name = urlsplit(database_url).path.lstrip("/")
     password = secrets.token_urlsafe(12)
