@@ -1,9 +1,9 @@
 """Schemathesis fuzzes every operation of the published schema, in process, as staff and anonymously.
 
-Every check runs except the two that need a stateful scenario the portal's workflows do not offer
-at random (ensure_resource_availability, use_after_free) and positive_data_acceptance: a
-schema-valid body is still refused by business rules (a proposal needs a proposer, a reply a
-proposal in handling), with a 400 and a stable code, which is the documented answer.
+This quick in-process pass (inside the test's transaction, a few examples) leaves out the two
+checks that need a stateful scenario (ensure_resource_availability, use_after_free) and
+positive_data_acceptance, whose cases here roll back between calls. The full run, with every
+check, every phase and every role against gunicorn and a worker, is tests/live/test_schema_fuzz.py.
 Set FUZZ_EXAMPLES to fuzz harder, FUZZ_REPORT to a path to get the counts as JSON.
 """
 
