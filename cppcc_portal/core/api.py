@@ -169,6 +169,13 @@ URI_TOO_LONG = {"description": "Request-URI too long (answered by the web server
 class PortalAutoSchema(AutoSchema):
     """drf-spectacular's schema, plus the portal's documented error responses on every operation."""
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        pattern = getattr(field, "schema_pattern", None)
+        if pattern and isinstance(schema, dict):
+            schema["pattern"] = pattern
+        return schema
+
     def _get_request_body(self, direction="request"):
         body = super()._get_request_body(direction)
         if not body:

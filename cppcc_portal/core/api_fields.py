@@ -60,7 +60,25 @@ class BooleanField(serializers.BooleanField):
 
 
 class DecimalField(serializers.DecimalField):
-    """A decimal travels as a string ("12.50"), both ways, as the schema says (no float rounding)."""
+    """A decimal travels as a string ("12.50"), both ways, as the schema says (no float rounding).
+
+    The schema's pattern is exactly what parses: digits with an optional fraction (drf-spectacular's
+    own would let "-" or "." through), no sign when the value cannot be negative, and a percentage
+    (0 to 100) spelled out, since JSON Schema has no minimum for a string."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if not self.read_only and self.max_digits is not None and self.decimal_places is not None:
+            places = self.decimal_places
+            fraction = rf"(?:\.[0-9]{{0,{places}}})?" if places else ""
+            sign = "" if self.min_value is not None and self.min_value >= 0 else "-?"
+            if self.min_value == 0 and self.max_value == 100:
+                number = rf"(?:100(?:\.0{{0,{places}}})?|[0-9]{{1,2}}{fraction})"
+            else:
+                number = rf"[0-9]{{1,{self.max_digits - places}}}{fraction}"
+            # drf-spectacular keeps its own pattern; PortalAutoSchema puts this one in its place.
+            self.schema_pattern = rf"^{sign}{number}$"
+            self.validators.append(RegexValidator(self.schema_pattern, _("Enter a number.")))
 
     def to_internal_value(self, data):
         if _from_json(self) and not isinstance(data, str):

@@ -34,11 +34,27 @@ def _year(request) -> int:
     return int(value)
 
 
+YEAR_PARAMETER = OpenApiParameter(
+    "year", {"type": "integer", "minimum": 1000, "maximum": 9999}, description="This year when absent."
+)
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+
+
+def _id(request, name: str) -> int | None:
+    """An id query parameter (None when absent); anything but an id is a 400."""
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    if not re.fullmatch(r"[1-9][0-9]{0,9}", value) or int(value) > ID_SCHEMA["maximum"]:
+        raise ValidationError({name: [_("Give the number of an existing record.")]})
+    return int(value)
+
+
 class SingleObjectSchema(PortalAutoSchema):
     """The schema of a ViewSet whose `list` answers one object (my score), not a list."""
 
     def _is_list_view(self, serializer=None):
-        return False
+        return False if self.view.action == "list" else super()._is_list_view(serializer)
 
 
 class PortalUserMixin:
@@ -72,7 +88,7 @@ class MemberViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(serializer_class(member).data)
 
-    @extend_schema(responses=s.MemberScoreSerializer, parameters=[OpenApiParameter("year", int)])
+    @extend_schema(responses=s.MemberScoreSerializer, parameters=[YEAR_PARAMETER])
     @action(detail=True, methods=["get"])
     def score(self, request, pk=None):
         member = self.get_object()
@@ -277,7 +293,7 @@ class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
 
     schema = SingleObjectSchema()
 
-    @extend_schema(responses=s.MemberScoreSerializer, parameters=[OpenApiParameter("year", int)])
+    @extend_schema(responses=s.MemberScoreSerializer, parameters=[YEAR_PARAMETER])
     def list(self, request):
         member = selectors.member_for_user(request.user)
         if member is None:
@@ -289,24 +305,17 @@ class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
     @extend_schema(
         responses=s.ScoreRankingSerializer(many=True),
         parameters=[
-            OpenApiParameter("year", int),
-            OpenApiParameter("sector", int),
-            OpenApiParameter("committee", int),
+            YEAR_PARAMETER,
+            OpenApiParameter("sector", ID_SCHEMA),
+            OpenApiParameter("committee", ID_SCHEMA),
         ],
     )
     @action(detail=False, methods=["get"])
     def ranking(self, request):
         if not roles.can_read_everything(request.user):
             raise PermissionDeniedError("Rankings are for the office and leaders.")
-        sector = (
-            get_object_or_404(Sector, pk=request.query_params["sector"])
-            if request.query_params.get("sector")
-            else None
-        )
-        committee = (
-            get_object_or_404(SpecialCommittee, pk=request.query_params["committee"])
-            if request.query_params.get("committee")
-            else None
-        )
+        sector_id, committee_id = _id(request, "sector"), _id(request, "committee")
+        sector = get_object_or_404(Sector, pk=sector_id) if sector_id else None
+        committee = get_object_or_404(SpecialCommittee, pk=committee_id) if committee_id else None
         rows = selectors.score_ranking(year=_year(request), sector=sector, committee=committee)[:500]
         return Response(s.ScoreRankingSerializer(rows, many=True).data)
