@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "ReplyCategoryEnum": "proposals.choices.ReplyCategory",
         "ConversionKindEnum": "proposals.choices.ConversionKind",
         "AdoptionLevelEnum": "proposals.choices.AdoptionLevel",
+        "ProgressUpdateKindEnum": "workplan.choices.UpdateKind",
+        "LoggableDutyKindEnum": "members.forms.LOGGABLE_KINDS",
         "RecommendationStateEnum": "supervision.choices.RecommendationState",
         "RectificationItemStatusEnum": "supervision.choices.ItemStatus",
         "AppointmentStatusEnum": "supervision.choices.AppointmentStatus",
