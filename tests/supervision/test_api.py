@@ -117,7 +117,7 @@ def test_a_unit_cannot_send_a_draft_or_create_recommendations(client, unit_user,
         },
     )
     assert created.status_code == 403
-    assert client.post(f"{API}/recommendations/{rec.pk}/send/").status_code == 400
+    assert client.post(f"{API}/recommendations/{rec.pk}/send/").status_code == 409
 
 
 def test_an_anonymous_caller_gets_401(client):
