@@ -230,6 +230,25 @@ class KeySerializer(serializers.Serializer):
     leader = api_fields.CharField(required=False, allow_blank=True, default="")
 
 
+# An assisting unit that refuses to countersign says what the lead unit should change.
+COUNTERSIGN_REQUEST_SCHEMA = {
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {"refuse": {"type": "boolean", "enum": [False]}, "note": {"type": "string"}},
+        },
+        {
+            "type": "object",
+            "properties": {
+                "refuse": {"type": "boolean", "enum": [True]},
+                "note": {"type": "string", "pattern": api_fields.NOT_ONLY_SPACE.regex.pattern},
+            },
+            "required": ["refuse", "note"],
+        },
+    ]
+}
+
+
 # Making a proposal key names its overseeing leader; unmarking it needs no one. The schema says
 # so with two shapes (a serializer alone cannot express the condition).
 KEY_REQUEST_SCHEMA = {

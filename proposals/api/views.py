@@ -198,7 +198,7 @@ class ProposalViewSet(
         services.reply_send(proposal=proposal, actor=request.user, note=self._note())
         return self._result(proposal)
 
-    @extend_schema(request=s.CountersignSerializer, responses=s.ProposalSerializer)
+    @extend_schema(request={"application/json": s.COUNTERSIGN_REQUEST_SCHEMA}, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def countersign(self, request, pk=None):
         proposal = self.get_object()
