@@ -7,7 +7,7 @@ PLAN_FILE ?= workplan/data/dongcheng-cppcc-2017-work-plan.txt
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cppcc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint format install install-dev messages migrate seed serve bench clean
+.PHONY: run test test-services lint format install install-dev messages migrate seed serve bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=python3.11"; exit 1; }
@@ -41,14 +41,19 @@ run: seed
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	PORT=$(PORT) bash bin/serve
 
-test: install-dev
+# PostgreSQL, Redis, Chromium and gettext: found, or started/installed by bin/test-services (which
+# stops at the end only what it started). The suite includes the live stage (tests/live/).
+test: test-services install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	@export DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}; \
+		$(BIN)/python -m cppcc_portal.core.checkservices && $(BIN)/pytest $(PYTEST_ARGS); \
+		status=$$?; bash bin/test-services stop; exit $$status
+
+test-services:
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(BIN)/python -m cppcc_portal.core.checkservices
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(BIN)/pytest $(PYTEST_ARGS)
+		bash bin/test-services start
 
 lint: install-dev
 	$(BIN)/ruff check .

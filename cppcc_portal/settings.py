@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cppcc_portal.core.middleware.UserLanguageMiddleware",
     "cppcc_portal.core.middleware.RequestContextMiddleware",
+    "cppcc_portal.core.middleware.ApiRepeatedQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cppcc_portal.core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -269,7 +270,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "cppcc_portal.core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],
     "DEFAULT_SCHEMA_CLASS": "cppcc_portal.core.api.PortalAutoSchema",
@@ -288,6 +289,12 @@ SPECTACULAR_SETTINGS = {
     # No call to the public Swagger validator: the docs page talks only to the portal.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API is JSON; the views that take files document their multipart body themselves.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cppcc_portal.core.api.portal_schema_hook",
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The apps' workflows each have a `state`/`status`; name every choice set once, by its class.
     "ENUM_NAME_OVERRIDES": {
@@ -297,6 +304,10 @@ SPECTACULAR_SETTINGS = {
         "CosignStateEnum": "proposals.choices.CosignState",
         "ExcellentStateEnum": "proposals.choices.ExcellentState",
         "ReplyCategoryEnum": "proposals.choices.ReplyCategory",
+        "ConversionKindEnum": "proposals.choices.ConversionKind",
+        "AdoptionLevelEnum": "proposals.choices.AdoptionLevel",
+        "ProgressUpdateKindEnum": "workplan.choices.UpdateKind",
+        "LoggableDutyKindEnum": "members.forms.LOGGABLE_KINDS",
         "RecommendationStateEnum": "supervision.choices.RecommendationState",
         "RectificationItemStatusEnum": "supervision.choices.ItemStatus",
         "AppointmentStatusEnum": "supervision.choices.AppointmentStatus",
@@ -312,6 +323,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Checked before a spreadsheet is parsed (cppcc_portal.core.import_limits): rows of the first sheet
+# and the expanded size of an xlsx (a small zip can hold gigabytes of XML).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000, minimum=1)
+# Above this many rows an admin import runs in a Celery worker with a progress page (members.import_jobs).
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 1000, minimum=1)
+IMPORT_MAX_EXPANDED_BYTES = env_int("IMPORT_MAX_EXPANDED_BYTES", 64 * 1024 * 1024, minimum=1024)
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

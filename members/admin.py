@@ -21,7 +21,9 @@ from import_export.admin import ImportExportModelAdmin
 
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.import_limits import LimitedImportForm
 from members import services
+from members.admin_imports import BackgroundImportMixin
 from members.choices import Attendance, EnrolmentState, InvitationState, OrganiserKind
 from members.models import (
     Activity,
@@ -47,8 +49,11 @@ from members.resources import AttendanceResource, MemberResource
 from members.validators import is_phone
 
 
-class RuleImportMixin:
-    """Imports are all or nothing: a row with a validation error rolls every row back."""
+class RuleImportMixin(BackgroundImportMixin):
+    """Imports are all or nothing: a row with a validation error rolls every row back; a file
+    beyond the size limits is refused before it is parsed; a large one runs in the background."""
+
+    import_form_class = LimitedImportForm
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -133,3 +133,11 @@ MINIMUM_EVENT_KINDS = {
 
 # Kinds a member may log themselves; the others come from attendance and the other workflows.
 SELF_LOGGED_KINDS = (DutyEventKind.SELF_REPORTED, DutyEventKind.SUPERVISION, DutyEventKind.MEETING)
+
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    PREVIEWED = "previewed", _("previewed")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")

@@ -17,6 +17,7 @@ from members.choices import (
     EnrolmentState,
     Gender,
     GroupRole,
+    ImportJobState,
     InvitationState,
     MemberStatus,
     MinimumMetric,
@@ -522,3 +523,31 @@ class YearlyMinimum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} · {self.get_metric_display()} ≥ {self.minimum}"
+
+
+class ImportJob(models.Model):
+    """A large spreadsheet import run by a Celery worker: first a preview (dry run), then the import."""
+
+    resource = models.CharField(_("import of"), max_length=64)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=8)
+    dry_run = models.BooleanField(_("preview only"), default=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ImportJobState.choices, default=ImportJobState.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_state_display()})"

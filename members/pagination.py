@@ -16,9 +16,9 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
-from rest_framework.pagination import PageNumberPagination
 
 from cppcc_portal.core.cache_generation import CACHE_DOWN
+from cppcc_portal.core.pagination import PortalPagination
 
 # Below this many (estimated) rows the exact count is cheap and is what people expect to see.
 EXACT_COUNT_BELOW = 10_000
@@ -74,7 +74,7 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
-class LargeTablePagination(PageNumberPagination):
+class LargeTablePagination(PortalPagination):
     """Page-number pagination for big tables: `count` is exact below 10,000 rows, estimated above."""
 
     django_paginator_class = EstimatedCountPaginator

@@ -133,7 +133,18 @@ class MemberNumberWidget(widgets.CharWidget):
         return text
 
 
-class MemberResource(resources.ModelResource):
+class ProgressMixin:
+    """Calls `on_row_imported()` after each row (a background import job counts them)."""
+
+    on_row_imported = None
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        if self.on_row_imported is not None:
+            self.on_row_imported()
+
+
+class MemberResource(ProgressMixin, resources.ModelResource):
     """The roster: 委员编号 is the key; parties, sectors and terms by name."""
 
     member_number = fields.Field("member_number", "委员编号", widget=MemberNumberWidget())
@@ -289,7 +300,7 @@ class MemberByNumberWidget(widgets.ForeignKeyWidget):
         return found
 
 
-class AttendanceResource(resources.ModelResource):
+class AttendanceResource(ProgressMixin, resources.ModelResource):
     """Attendance of activities: one row per member and activity; each 出席 becomes a verified duty record.
 
     Rows are checked in memory against members, activities and participations loaded once in

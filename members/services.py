@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event, snapshot
-from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
+from cppcc_portal.core.errors import DomainError, NotFoundError, PermissionDeniedError, TransitionError
 from members import selectors
 from members.choices import (
     ENROLMENT_KINDS,
@@ -700,7 +700,7 @@ def attendance_record(
         found = Member.objects.filter(pk__in=missing).in_bulk()
         unknown = missing - set(found)
         if unknown:
-            raise DomainError(_("Unknown member."), code="unknown_member", field="member")
+            raise NotFoundError(_("Unknown member."), code="unknown_member", field="member")
         if not roles.is_staff_user(actor):
             allowed = set(
                 selectors.members_led_by(selectors.member_for_user(actor)).values_list("pk", flat=True)

@@ -788,6 +788,7 @@ def assignment_extend(*, proposal: Proposal, actor, new_due_on: dt.date, reason:
             _("The new due date must be after %(due)s and no later than %(latest)s.")
             % {"due": current[0].reply_due_on, "latest": latest},
             code="invalid_extension",
+            conflict=True,
             field="new_due_on",
         )
     proposal.assignments.filter(is_current=True).update(reply_due_on=new_due_on, extension_reason=reason)

@@ -29,8 +29,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cppcc_portal.core.api_fields import ModelFieldsMixin
 from cppcc_portal.core.audit import record_event
-from cppcc_portal.core.errors import DomainError, PermissionDeniedError
+from cppcc_portal.core.errors import DomainError, NotFoundError, PermissionDeniedError
 
 # One stable code per HTTP error, whatever raised it (DRF, Django or our services).
 STATUS_CODES = {
@@ -40,6 +41,7 @@ STATUS_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    409: "conflict",
     415: "unsupported_media_type",
     429: "throttled",
 }
@@ -55,9 +57,15 @@ def exception_handler(exc, context):
     """Turn any exception an API view raises into `{"code", "detail"}` JSON with the right status."""
     if isinstance(exc, PermissionDeniedError):
         return Response(_body(exc.code, exc.message), status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, DomainError):
+    if isinstance(exc, NotFoundError):
         extra = {"field": exc.field} if exc.field else {}
-        return Response(_body(exc.code, exc.message, **extra), status=status.HTTP_400_BAD_REQUEST)
+        return Response(_body(exc.code, exc.message, **extra), status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, DomainError):
+        # A rule about one field of the body is bad input (400); a rule about the object's current
+        # state (a workflow step, a deadline, a duplicate) refuses a well-formed request (409).
+        extra = {"field": exc.field} if exc.field else {}
+        answer = status.HTTP_409_CONFLICT if exc.conflict else status.HTTP_400_BAD_REQUEST
+        return Response(_body(exc.code, exc.message, **extra), status=answer)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(_body("invalid", detail), status=status.HTTP_400_BAD_REQUEST)
@@ -65,6 +73,12 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
+        if _only_missing_objects(exc.get_codes()):
+            # Every complaint is "no such object": the body is well formed but names an object
+            # that does not exist or that this user may not see, like an id in the path.
+            response.status_code = status.HTTP_404_NOT_FOUND
+            response.data = _body("not_found", response.data)
+            return response
         response.data = _body("invalid", response.data)
         return response
     data = response.data
@@ -77,6 +91,18 @@ def exception_handler(exc, context):
         extra["retry_after"] = int(exc.wait)
     response.data = _body(code, detail, **extra)
     return response
+
+
+MISSING_OBJECT_CODES = {"does_not_exist"}
+
+
+def _only_missing_objects(codes) -> bool:
+    """Whether a serializer's error codes (nested dicts and lists) are all 'no such object'."""
+    if isinstance(codes, dict):
+        return bool(codes) and all(_only_missing_objects(value) for value in codes.values())
+    if isinstance(codes, list):
+        return bool(codes) and all(_only_missing_objects(value) for value in codes)
+    return codes in MISSING_OBJECT_CODES
 
 
 def not_found(request, exception=None):
@@ -96,6 +122,21 @@ def permission_denied(request, exception=None):
     return defaults.permission_denied(request, exception)
 
 
+class PortalModelSerializer(ModelFieldsMixin, serializers.ModelSerializer):
+    """A ModelSerializer with strict JSON types (see api_fields) whose read-only choice fields
+    still say they may be blank.
+
+    DRF drops `allow_blank` from read-only fields, so the schema would promise one of the choices
+    where the row holds '' (a proposal not converted, a report not adopted)."""
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        blank_choice = bool(kwargs.get("allow_blank")) and "choices" in kwargs
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank_choice and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
 class ErrorSerializer(serializers.Serializer):
     """The body of every API error."""
 
@@ -108,17 +149,42 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input or a refused business rule",
+    "400": "Invalid input: a field breaks a rule (code 'invalid' with field messages, or a rule's code and field)",
     "401": "Not authenticated",
     "403": "Authenticated but not allowed",
-    "404": "No such object, or not visible to this user",
+    "404": "No such object (in the path or named in the body), or not visible to this user",
     "405": "Method not allowed",
     "429": "Too many requests",
 }
+# Only requests that change something can conflict with the state of what they change.
+CONFLICT_DESCRIPTION = (
+    "The request is well formed but the object's current state refuses it (a workflow step that is "
+    "not allowed now, a passed deadline, something already done); the code names the rule"
+)
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# gunicorn answers a request line over its limit (4094 bytes) itself, as HTML, before Django.
+URI_TOO_LONG = {"description": "Request-URI too long (answered by the web server, not as JSON)"}
 
 
 class PortalAutoSchema(AutoSchema):
     """drf-spectacular's schema, plus the portal's documented error responses on every operation."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        pattern = getattr(field, "schema_pattern", None)
+        if pattern and isinstance(schema, dict):
+            schema["pattern"] = pattern
+        return schema
+
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if not body:
+            return body
+        # A body given as a raw schema (a condition between fields) is always required.
+        request = self.get_request_serializer()
+        if isinstance(request, dict) and all(isinstance(v, dict) for v in request.values()):
+            body["required"] = True
+        return body
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -130,11 +196,48 @@ class PortalAutoSchema(AutoSchema):
             body = self._get_response_for_code(ErrorSerializer, code, direction=direction)
             body["description"] = description
             responses[code] = body
+        responses.setdefault("414", URI_TOO_LONG)
+        if self.method in WRITE_METHODS and "409" not in responses:
+            body = self._get_response_for_code(ErrorSerializer, "409", direction=direction)
+            body["description"] = CONFLICT_DESCRIPTION
+            responses["409"] = body
         return responses
 
 
-class InvalidCredentials(exceptions.APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
+def _blank_alternative_any_of(node) -> None:
+    """drf-spectacular writes a text that may be blank as oneOf [the rules, a string of length 0];
+    '' can pass both (the rules allow it too), which oneOf forbids: anyOf says what is meant."""
+    if isinstance(node, dict):
+        alternatives = node.get("oneOf")
+        if isinstance(alternatives, list) and {"type": "string", "maxLength": 0} in alternatives:
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            _blank_alternative_any_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            _blank_alternative_any_of(value)
+
+
+def portal_schema_hook(result, generator, request, public):
+    """drf-spectacular hook: blank-or-rules texts as anyOf, and every query parameter sent as one
+    `name=value` (explode off).
+
+    No API parameter takes a list or an object; with `explode: false` a client (or a fuzzer)
+    that sends one anyway writes `name=a,b`, which the parameter's own parsing refuses, instead
+    of `a=…&b=…`, which would silently drop the parameter."""
+    _blank_alternative_any_of(result.get("components", {}))
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "query":
+                    parameter["style"] = "form"
+                    parameter["explode"] = False
+    return result
+
+
+class InvalidCredentials(exceptions.AuthenticationFailed):
+    """Wrong username or password: 401, like any other failed authentication."""
+
     default_code = "invalid_credentials"
     default_detail = _lazy("Unable to log in with the username and password given.")
 
@@ -151,6 +254,10 @@ class ObtainTokenView(APIView):
     throttle_classes = [TokenThrottle]
     throttle_scope = "token"
     serializer_class = AuthTokenSerializer
+
+    def get_authenticate_header(self, request):
+        # The challenge makes a failed exchange a 401 (DRF turns a header-less one into a 403).
+        return "Token"
 
     @extend_schema(
         request=AuthTokenSerializer,

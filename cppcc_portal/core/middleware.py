@@ -123,3 +123,31 @@ class PasswordChangeRequiredMiddleware:
             messages.info(request, _("Please set a new password of your own before you go on."))
             return redirect_to_login(request.get_full_path(), reverse("password_change"), "next")
         return self.get_response(request)
+
+
+class ApiRepeatedQueryMiddleware:
+    """Refuse an API request that gives a query parameter twice (`?page=1&page=2`).
+
+    The schema documents every query parameter as one value; Django would silently keep the last
+    one, so a caller could believe a filter applied that did not. No API parameter is a list yet:
+    one that becomes a list is named in REPEATABLE_QUERY_PARAMETERS.
+    """
+
+    REPEATABLE_QUERY_PARAMETERS: frozenset[str] = frozenset()
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/v1/"):
+            repeated = sorted(
+                name
+                for name, values in request.GET.lists()
+                if len(values) > 1 and name not in self.REPEATABLE_QUERY_PARAMETERS
+            )
+            if repeated:
+                message = _("Give this parameter once.")
+                return JsonResponse(
+                    {"code": "invalid", "detail": {name: [message] for name in repeated}}, status=400
+                )
+        return self.get_response(request)

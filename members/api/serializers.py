@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from cppcc_portal.core import api_fields
+from cppcc_portal.core.api import PortalModelSerializer
 from members.choices import Attendance
 from members.forms import LOGGABLE_KINDS
 from members.models import (
@@ -20,12 +22,12 @@ from members.models import (
 )
 
 
-class MemberPublicSerializer(serializers.ModelSerializer):
+class MemberPublicSerializer(PortalModelSerializer):
     """What a member may see of a colleague."""
 
     party = serializers.StringRelatedField()
     sector = serializers.StringRelatedField()
-    term = serializers.IntegerField(source="term.number", read_only=True)
+    term = api_fields.IntegerField(source="term.number", read_only=True)
 
     class Meta:
         model = Member
@@ -52,32 +54,32 @@ class MemberFullSerializer(MemberPublicSerializer):
         fields = MemberPublicSerializer.Meta.fields + ["birth_date", "phone", "email", "joined_on", "left_on"]
 
 
-class SectorSerializer(serializers.ModelSerializer):
+class SectorSerializer(PortalModelSerializer):
     class Meta:
         model = Sector
         fields = ["id", "name", "order"]
 
 
-class SpecialCommitteeSerializer(serializers.ModelSerializer):
+class SpecialCommitteeSerializer(PortalModelSerializer):
     class Meta:
         model = SpecialCommittee
         fields = ["id", "name", "order"]
 
 
-class StreetGroupSerializer(serializers.ModelSerializer):
+class StreetGroupSerializer(PortalModelSerializer):
     class Meta:
         model = StreetGroup
         fields = ["id", "name", "street"]
 
 
-class HandlingUnitSerializer(serializers.ModelSerializer):
+class HandlingUnitSerializer(PortalModelSerializer):
     class Meta:
         model = HandlingUnit
         fields = ["id", "name", "kind", "contact_person", "contact_phone", "is_active"]
 
 
-class ActivitySerializer(serializers.ModelSerializer):
-    items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+class ActivitySerializer(PortalModelSerializer):
+    items = api_fields.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Activity
@@ -105,9 +107,9 @@ class ActivitySerializer(serializers.ModelSerializer):
         ]
 
 
-class ParticipationSerializer(serializers.ModelSerializer):
-    member_name = serializers.CharField(source="member.name", read_only=True)
-    activity_title = serializers.CharField(source="activity.title", read_only=True)
+class ParticipationSerializer(PortalModelSerializer):
+    member_name = api_fields.CharField(source="member.name", read_only=True)
+    activity_title = api_fields.CharField(source="activity.title", read_only=True)
 
     class Meta:
         model = Participation
@@ -128,7 +130,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DutyEvidenceSerializer(serializers.ModelSerializer):
+class DutyEvidenceSerializer(PortalModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -139,9 +141,9 @@ class DutyEvidenceSerializer(serializers.ModelSerializer):
         return reverse("members:evidence_download", args=[obj.record_id, obj.pk])
 
 
-class DutyRecordSerializer(serializers.ModelSerializer):
+class DutyRecordSerializer(PortalModelSerializer):
     evidence = DutyEvidenceSerializer(many=True, read_only=True)
-    member_name = serializers.CharField(source="member.name", read_only=True)
+    member_name = api_fields.CharField(source="member.name", read_only=True)
 
     class Meta:
         model = DutyRecord
@@ -169,22 +171,34 @@ class DutyRecordSerializer(serializers.ModelSerializer):
 class DutyRecordWriteSerializer(serializers.Serializer):
     event_kind = serializers.ChoiceField(choices=LOGGABLE_KINDS)
     occurred_on = serializers.DateField()
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    item = serializers.IntegerField(required=False, allow_null=True, default=None)
+    title = api_fields.CharField(max_length=200)
+    description = api_fields.CharField(required=False, allow_blank=True, default="")
+    item = api_fields.IntegerField(required=False, allow_null=True, default=None)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
+class DutyRecordJsonSerializer(DutyRecordWriteSerializer):
+    """The JSON body of a new duty record (files come only in a multipart body)."""
+
+    files = None
+
+
+class DutyRecordUploadSerializer(DutyRecordWriteSerializer):
+    """The multipart body of a new duty record: a form has no null, a missing item is none."""
+
+    item = api_fields.IntegerField(required=False)
+
+
 class MembersReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
+    reason = api_fields.CharField(max_length=300)
 
 
 class CheckInCodeSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=16)
+    code = api_fields.CharField(max_length=16)
 
 
 class AttendanceMarkRowSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+    member = api_fields.IntegerField()
     attendance = serializers.ChoiceField(
         choices=[a for a in Attendance.choices if a[0] != Attendance.UNRECORDED]
     )
@@ -195,33 +209,33 @@ class AttendanceMarksSerializer(serializers.Serializer):
 
 
 class ActivityInviteSerializer(serializers.Serializer):
-    committees = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    sectors = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    groups = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    members = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    committees = serializers.ListField(child=api_fields.IntegerField(), required=False, default=list)
+    sectors = serializers.ListField(child=api_fields.IntegerField(), required=False, default=list)
+    groups = serializers.ListField(child=api_fields.IntegerField(), required=False, default=list)
+    members = serializers.ListField(child=api_fields.IntegerField(), required=False, default=list)
 
 
 class MemberScoreRowSerializer(serializers.Serializer):
-    event_kind = serializers.CharField()
-    role = serializers.CharField()
-    quantity = serializers.IntegerField()
-    points_each = serializers.IntegerField()
-    cap = serializers.IntegerField(allow_null=True)
-    capped = serializers.BooleanField()
-    points = serializers.IntegerField()
+    event_kind = api_fields.CharField()
+    role = api_fields.CharField()
+    quantity = api_fields.IntegerField()
+    points_each = api_fields.IntegerField()
+    cap = api_fields.IntegerField(allow_null=True)
+    capped = api_fields.BooleanField()
+    points = api_fields.IntegerField()
 
 
 class MemberScoreSerializer(serializers.Serializer):
-    member = serializers.IntegerField(source="member.pk")
-    year = serializers.IntegerField()
-    total = serializers.IntegerField()
+    member = api_fields.IntegerField(source="member.pk")
+    year = api_fields.IntegerField()
+    total = api_fields.IntegerField()
     breakdown = MemberScoreRowSerializer(many=True)
 
 
 class ScoreRankingSerializer(serializers.Serializer):
-    member = serializers.IntegerField(source="pk")
-    member_number = serializers.CharField()
-    name = serializers.CharField()
-    sector = serializers.CharField(source="sector.name")
-    score = serializers.IntegerField()
-    rank = serializers.IntegerField()
+    member = api_fields.IntegerField(source="pk")
+    member_number = api_fields.CharField()
+    name = api_fields.CharField()
+    sector = api_fields.CharField(source="sector.name")
+    score = api_fields.IntegerField()
+    rank = api_fields.IntegerField()

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.api import PortalAutoSchema
 from cppcc_portal.core.errors import PermissionDeniedError
 from members import selectors, services
 from members.api import serializers as s
@@ -21,10 +25,36 @@ from members.pagination import LargeTablePagination
 
 
 def _year(request) -> int:
-    try:
-        return int(request.query_params.get("year") or timezone.localdate().year)
-    except ValueError:
+    """The `year` query parameter (this year when absent); anything but a year is a 400."""
+    value = request.query_params.get("year")
+    if value is None:
         return timezone.localdate().year
+    if not re.fullmatch(r"[0-9]{4}", value):
+        raise ValidationError({"year": [_("Give a year such as 2017.")]})
+    return int(value)
+
+
+YEAR_PARAMETER = OpenApiParameter(
+    "year", {"type": "integer", "minimum": 1000, "maximum": 9999}, description="This year when absent."
+)
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+
+
+def _id(request, name: str) -> int | None:
+    """An id query parameter (None when absent); anything but an id is a 400."""
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    if not re.fullmatch(r"[1-9][0-9]{0,9}", value) or int(value) > ID_SCHEMA["maximum"]:
+        raise ValidationError({name: [_("Give the number of an existing record.")]})
+    return int(value)
+
+
+class SingleObjectSchema(PortalAutoSchema):
+    """The schema of a ViewSet whose `list` answers one object (my score), not a list."""
+
+    def _is_list_view(self, serializer=None):
+        return False if self.view.action == "list" else super()._is_list_view(serializer)
 
 
 class PortalUserMixin:
@@ -58,7 +88,7 @@ class MemberViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(serializer_class(member).data)
 
-    @extend_schema(responses=s.MemberScoreSerializer, parameters=[OpenApiParameter("year", int)])
+    @extend_schema(responses=s.MemberScoreSerializer, parameters=[YEAR_PARAMETER])
     @action(detail=True, methods=["get"])
     def score(self, request, pk=None):
         member = self.get_object()
@@ -138,7 +168,7 @@ class ActivityViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(s.ParticipationSerializer(participation).data)
 
-    @extend_schema(request=None, responses=s.ParticipationSerializer)
+    @extend_schema(request=None, responses={201: s.ParticipationSerializer})
     @action(detail=True, methods=["post"])
     def enrol(self, request, pk=None):
         participation = services.enrol(activity=self.get_object(), actor=request.user)
@@ -166,7 +196,10 @@ class ActivityViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         rows = selectors.participations_for_activity(user=request.user, activity=activity)
         return Response(s.ParticipationSerializer(rows, many=True).data)
 
-    @extend_schema(request=s.ActivityInviteSerializer, responses=s.ParticipationSerializer(many=True))
+    @extend_schema(
+        request=s.ActivityInviteSerializer,
+        responses={201: inline_serializer("ActivityInviteResult", {"invited": serializers.IntegerField()})},
+    )
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         activity = self.get_object()
@@ -211,7 +244,13 @@ class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadO
             qs = qs.filter(year=_year(self.request))
         return qs
 
-    @extend_schema(request=s.DutyRecordWriteSerializer, responses=s.DutyRecordSerializer)
+    @extend_schema(
+        request={
+            "application/json": s.DutyRecordJsonSerializer,
+            "multipart/form-data": s.DutyRecordUploadSerializer,
+        },
+        responses={201: s.DutyRecordSerializer},
+    )
     def create(self, request, *args, **kwargs):
         member = selectors.member_for_user(request.user)
         if member is None:
@@ -252,7 +291,9 @@ class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadO
 class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
     """Scores: GET /scores/ is my own; /scores/ranking/ (staff and leaders) ranks members."""
 
-    @extend_schema(responses=s.MemberScoreSerializer, parameters=[OpenApiParameter("year", int)])
+    schema = SingleObjectSchema()
+
+    @extend_schema(responses=s.MemberScoreSerializer, parameters=[YEAR_PARAMETER])
     def list(self, request):
         member = selectors.member_for_user(request.user)
         if member is None:
@@ -264,24 +305,17 @@ class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
     @extend_schema(
         responses=s.ScoreRankingSerializer(many=True),
         parameters=[
-            OpenApiParameter("year", int),
-            OpenApiParameter("sector", int),
-            OpenApiParameter("committee", int),
+            YEAR_PARAMETER,
+            OpenApiParameter("sector", ID_SCHEMA),
+            OpenApiParameter("committee", ID_SCHEMA),
         ],
     )
     @action(detail=False, methods=["get"])
     def ranking(self, request):
         if not roles.can_read_everything(request.user):
             raise PermissionDeniedError("Rankings are for the office and leaders.")
-        sector = (
-            get_object_or_404(Sector, pk=request.query_params["sector"])
-            if request.query_params.get("sector")
-            else None
-        )
-        committee = (
-            get_object_or_404(SpecialCommittee, pk=request.query_params["committee"])
-            if request.query_params.get("committee")
-            else None
-        )
+        sector_id, committee_id = _id(request, "sector"), _id(request, "committee")
+        sector = get_object_or_404(Sector, pk=sector_id) if sector_id else None
+        committee = get_object_or_404(SpecialCommittee, pk=committee_id) if committee_id else None
         rows = selectors.score_ranking(year=_year(request), sector=sector, committee=committee)[:500]
         return Response(s.ScoreRankingSerializer(rows, many=True).data)

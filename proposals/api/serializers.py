@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from cppcc_portal.core import api_fields
+from cppcc_portal.core.api import PortalModelSerializer
 from members.models import HandlingUnit, Member
 from proposals.choices import AdoptionLevel, ConversionKind, ReplyCategory, Satisfaction
 from proposals.models import (
@@ -18,18 +20,18 @@ from proposals.models import (
 )
 
 
-class CosignatureSerializer(serializers.ModelSerializer):
-    member_name = serializers.CharField(source="member.name", read_only=True)
+class CosignatureSerializer(PortalModelSerializer):
+    member_name = api_fields.CharField(source="member.name", read_only=True)
 
     class Meta:
         model = Cosignature
         fields = ["member", "member_name", "state", "invited_at", "responded_at"]
 
 
-class ProposalSerializer(serializers.ModelSerializer):
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
-    category_name = serializers.CharField(source="category.name", read_only=True)
-    proposer = serializers.CharField(source="proposer_label", read_only=True)
+class ProposalSerializer(PortalModelSerializer):
+    state_label = api_fields.CharField(source="get_state_display", read_only=True)
+    category_name = api_fields.CharField(source="category.name", read_only=True)
+    proposer = api_fields.CharField(source="proposer_label", read_only=True)
 
     class Meta:
         model = Proposal
@@ -70,18 +72,29 @@ class ProposalSerializer(serializers.ModelSerializer):
 
 
 class ProposalWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(allow_blank=True, max_length=200)
-    reason = serializers.CharField(allow_blank=True)
-    suggestions = serializers.CharField(allow_blank=True)
-    category = serializers.PrimaryKeyRelatedField(queryset=ProposalCategory.objects.filter(is_active=True))
-    submitter = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False)
-    year = serializers.IntegerField(required=False)
+    title = api_fields.CharField(allow_blank=True, max_length=200)
+    reason = api_fields.CharField(allow_blank=True)
+    suggestions = api_fields.CharField(allow_blank=True)
+    category = api_fields.PrimaryKeyRelatedField(queryset=ProposalCategory.objects.filter(is_active=True))
+    submitter = api_fields.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False)
+    year = api_fields.IntegerField(required=False)
 
 
-class ProposalEventSerializer(serializers.ModelSerializer):
+class ProposalUpdateSerializer(ProposalWriteSerializer):
+    """PATCH of a proposal: its text and category (the proposer and year stay)."""
+
+    # A draft may start empty, but an edit must leave the text a proposal needs.
+    title = api_fields.CharField(max_length=200)
+    reason = api_fields.CharField()
+    suggestions = api_fields.CharField()
+    submitter = None
+    year = None
+
+
+class ProposalEventSerializer(PortalModelSerializer):
     actor_name = serializers.SerializerMethodField()
-    from_label = serializers.CharField(source="get_from_state_display", read_only=True)
-    to_label = serializers.CharField(source="get_to_state_display", read_only=True)
+    from_label = api_fields.CharField(source="get_from_state_display", read_only=True)
+    to_label = api_fields.CharField(source="get_to_state_display", read_only=True)
 
     class Meta:
         model = ProposalEvent
@@ -102,8 +115,8 @@ class ProposalEventSerializer(serializers.ModelSerializer):
         return (obj.actor.get_full_name() or obj.actor.username) if obj.actor else ""
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
+class AssignmentSerializer(PortalModelSerializer):
+    unit_name = api_fields.CharField(source="unit.name", read_only=True)
 
     class Meta:
         model = Assignment
@@ -124,7 +137,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReplySerializer(serializers.ModelSerializer):
+class ReplySerializer(PortalModelSerializer):
     class Meta:
         model = Reply
         fields = [
@@ -144,8 +157,8 @@ class ReplySerializer(serializers.ModelSerializer):
         ]
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
-    member_name = serializers.CharField(source="member.name", read_only=True)
+class FeedbackSerializer(PortalModelSerializer):
+    member_name = api_fields.CharField(source="member.name", read_only=True)
 
     class Meta:
         model = Feedback
@@ -153,15 +166,21 @@ class FeedbackSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = api_fields.CharField(required=False, allow_blank=True, default="")
+
+
+class RequiredNoteSerializer(serializers.Serializer):
+    """A step that must say why (rejecting, returning, sending back, closing)."""
+
+    note = api_fields.CharField(help_text="Why: shown on the proposal's timeline.")
 
 
 class InviteSerializer(serializers.Serializer):
-    members = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), many=True)
+    members = api_fields.PrimaryKeyRelatedField(queryset=Member.objects.all(), many=True)
 
 
 class CosignSerializer(serializers.Serializer):
-    accept = serializers.BooleanField()
+    accept = api_fields.BooleanField()
 
 
 class ConvertSerializer(NoteSerializer):
@@ -169,31 +188,31 @@ class ConvertSerializer(NoteSerializer):
 
 
 class MergeSerializer(NoteSerializer):
-    into = serializers.PrimaryKeyRelatedField(queryset=Proposal.objects.all())
+    into = api_fields.PrimaryKeyRelatedField(queryset=Proposal.objects.all())
 
 
 class AssignSerializer(NoteSerializer):
-    lead_unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.filter(is_active=True))
-    assisting_units = serializers.PrimaryKeyRelatedField(
+    lead_unit = api_fields.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.filter(is_active=True))
+    assisting_units = api_fields.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.filter(is_active=True), many=True, required=False
     )
 
 
 class ExtendSerializer(serializers.Serializer):
     new_due_on = serializers.DateField()
-    reason = serializers.CharField(allow_blank=True)
+    reason = api_fields.CharField()
 
 
 class ReplyDraftSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=ReplyCategory.choices)
-    document_number = serializers.CharField(allow_blank=True)
-    contact_person = serializers.CharField(allow_blank=True)
-    contact_phone = serializers.CharField(allow_blank=True)
-    body = serializers.CharField(allow_blank=True)
+    document_number = api_fields.CharField(max_length=64)
+    contact_person = api_fields.CharField(max_length=64)
+    contact_phone = api_fields.CharField(max_length=32)
+    body = api_fields.CharField()
 
 
 class CountersignSerializer(NoteSerializer):
-    refuse = serializers.BooleanField(required=False, default=False)
+    refuse = api_fields.BooleanField(required=False, default=False)
 
 
 class ReviewSerializer(NoteSerializer):
@@ -202,17 +221,57 @@ class ReviewSerializer(NoteSerializer):
 
 class RateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Satisfaction.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False)
+    comment = api_fields.CharField(required=False, allow_blank=True, default="")
+    member = api_fields.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False)
 
 
 class KeySerializer(serializers.Serializer):
-    is_key = serializers.BooleanField()
-    leader = serializers.CharField(required=False, allow_blank=True, default="")
+    is_key = api_fields.BooleanField()
+    leader = api_fields.CharField(required=False, allow_blank=True, default="")
 
 
-class ReportSerializer(serializers.ModelSerializer):
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
+# An assisting unit that refuses to countersign says what the lead unit should change.
+COUNTERSIGN_REQUEST_SCHEMA = {
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {"refuse": {"type": "boolean", "enum": [False]}, "note": {"type": "string"}},
+        },
+        {
+            "type": "object",
+            "properties": {
+                "refuse": {"type": "boolean", "enum": [True]},
+                "note": {"type": "string", "pattern": api_fields.NOT_ONLY_SPACE.regex.pattern},
+            },
+            "required": ["refuse", "note"],
+        },
+    ]
+}
+
+
+# Making a proposal key names its overseeing leader; unmarking it needs no one. The schema says
+# so with two shapes (a serializer alone cannot express the condition).
+KEY_REQUEST_SCHEMA = {
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {
+                "is_key": {"type": "boolean", "enum": [True]},
+                "leader": {"type": "string", "pattern": api_fields.NOT_ONLY_SPACE.regex.pattern},
+            },
+            "required": ["is_key", "leader"],
+        },
+        {
+            "type": "object",
+            "properties": {"is_key": {"type": "boolean", "enum": [False]}, "leader": {"type": "string"}},
+            "required": ["is_key"],
+        },
+    ]
+}
+
+
+class ReportSerializer(PortalModelSerializer):
+    state_label = api_fields.CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = OpinionReport
@@ -238,17 +297,17 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReportWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(allow_blank=True, max_length=200)
-    situation = serializers.CharField(allow_blank=True)
-    analysis = serializers.CharField(allow_blank=True, required=False, default="")
-    suggestion = serializers.CharField(allow_blank=True, required=False, default="")
+    title = api_fields.CharField(max_length=200)
+    situation = api_fields.CharField()
+    analysis = api_fields.CharField(allow_blank=True, required=False, default="")
+    suggestion = api_fields.CharField(allow_blank=True, required=False, default="")
 
 
 class AdoptSerializer(NoteSerializer):
     level = serializers.ChoiceField(choices=AdoptionLevel.choices)
 
 
-class InstructionSerializer(serializers.ModelSerializer):
+class InstructionSerializer(PortalModelSerializer):
     class Meta:
         model = Instruction
         fields = ["id", "report", "leader_name", "level", "text", "instructed_on"]
@@ -256,10 +315,10 @@ class InstructionSerializer(serializers.ModelSerializer):
 
 
 class ToProposalSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=ProposalCategory.objects.all())
+    category = api_fields.PrimaryKeyRelatedField(queryset=ProposalCategory.objects.all())
 
 
-class BulletinSerializer(serializers.ModelSerializer):
+class BulletinSerializer(PortalModelSerializer):
     class Meta:
         model = BulletinIssue
         fields = ["id", "year", "number", "title", "state", "published_on", "editor"]
@@ -267,4 +326,4 @@ class BulletinSerializer(serializers.ModelSerializer):
 
 
 class BulletinReportsSerializer(serializers.Serializer):
-    reports = serializers.PrimaryKeyRelatedField(queryset=OpinionReport.objects.all(), many=True)
+    reports = api_fields.PrimaryKeyRelatedField(queryset=OpinionReport.objects.all(), many=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -40,8 +41,8 @@ class ProposalViewSet(
     def get_queryset(self):
         return selectors.proposal_list_for_api(user=self.request.user).order_by("-year", "number_seq", "pk")
 
-    def _input(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
+    def _input(self, serializer_class, partial=False):
+        serializer = serializer_class(data=self.request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -49,6 +50,7 @@ class ProposalViewSet(
         proposal.refresh_from_db()
         return Response(s.ProposalSerializer(proposal).data)
 
+    @extend_schema(request=s.ProposalWriteSerializer, responses={201: s.ProposalSerializer})
     def create(self, request, *args, **kwargs):
         data = self._input(s.ProposalWriteSerializer)
         submitter = data.pop("submitter", None) or services.member_for(request.user)
@@ -57,9 +59,10 @@ class ProposalViewSet(
         proposal = services.proposal_create(actor=request.user, submitter=submitter, **data)
         return Response(s.ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.ProposalUpdateSerializer, responses=s.ProposalSerializer)
     def partial_update(self, request, pk=None):
         proposal = self.get_object()
-        data = self._input(s.ProposalWriteSerializer)
+        data = self._input(s.ProposalUpdateSerializer, partial=True)
         data.pop("submitter", None)
         data.pop("year", None)
         services.proposal_update(proposal=proposal, actor=request.user, **data)
@@ -68,24 +71,28 @@ class ProposalViewSet(
     def _note(self):
         return self._input(s.NoteSerializer)["note"]
 
+    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         proposal = self.get_object()
         services.proposal_submit(proposal=proposal, actor=request.user, note=self._note())
         return self._result(proposal)
 
+    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"], url_path="close-cosigning")
     def close_cosigning(self, request, pk=None):
         proposal = self.get_object()
         services.proposal_close_cosigning(proposal=proposal, actor=request.user, note=self._note())
         return self._result(proposal)
 
+    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         proposal = self.get_object()
         services.proposal_withdraw(proposal=proposal, actor=request.user, note=self._note())
         return self._result(proposal)
 
+    @extend_schema(request=s.InviteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         proposal = self.get_object()
@@ -94,6 +101,7 @@ class ProposalViewSet(
         )
         return self._result(proposal)
 
+    @extend_schema(request=s.CosignSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def cosign(self, request, pk=None):
         proposal = self.get_object()
@@ -102,18 +110,23 @@ class ProposalViewSet(
         )
         return self._result(proposal)
 
+    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         proposal = self.get_object()
         services.proposal_accept(proposal=proposal, actor=request.user, note=self._note())
         return self._result(proposal)
 
+    @extend_schema(request=s.RequiredNoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         proposal = self.get_object()
-        services.proposal_reject(proposal=proposal, actor=request.user, reason=self._note())
+        services.proposal_reject(
+            proposal=proposal, actor=request.user, reason=self._input(s.RequiredNoteSerializer)["note"]
+        )
         return self._result(proposal)
 
+    @extend_schema(request=s.ConvertSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def convert(self, request, pk=None):
         proposal = self.get_object()
@@ -121,6 +134,7 @@ class ProposalViewSet(
         services.proposal_convert(proposal=proposal, actor=request.user, kind=data["kind"], note=data["note"])
         return self._result(proposal)
 
+    @extend_schema(request=s.MergeSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         proposal = self.get_object()
@@ -128,6 +142,7 @@ class ProposalViewSet(
         services.proposal_merge(proposal=proposal, into=data["into"], actor=request.user, note=data["note"])
         return self._result(proposal)
 
+    @extend_schema(request=s.AssignSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         proposal = self.get_object()
@@ -141,6 +156,7 @@ class ProposalViewSet(
         )
         return self._result(proposal)
 
+    @extend_schema(request=s.ExtendSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
         proposal = self.get_object()
@@ -150,19 +166,23 @@ class ProposalViewSet(
         )
         return self._result(proposal)
 
+    @extend_schema(request=s.RequiredNoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         proposal = self.get_object()
         unit = _unit_of(request.user, proposal)
-        services.proposal_return(proposal=proposal, actor=request.user, unit=unit, reason=self._note())
+        reason = self._input(s.RequiredNoteSerializer)["note"]
+        services.proposal_return(proposal=proposal, actor=request.user, unit=unit, reason=reason)
         return self._result(proposal)
 
+    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"], url_path="start-handling")
     def start_handling(self, request, pk=None):
         proposal = self.get_object()
         services.proposal_start_handling(proposal=proposal, actor=request.user, note=self._note())
         return self._result(proposal)
 
+    @extend_schema(request=s.ReplyDraftSerializer, responses=s.ReplySerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         proposal = self.get_object()
@@ -171,12 +191,14 @@ class ProposalViewSet(
         )
         return Response(s.ReplySerializer(reply).data)
 
+    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"], url_path="send-reply")
     def send_reply(self, request, pk=None):
         proposal = self.get_object()
         services.reply_send(proposal=proposal, actor=request.user, note=self._note())
         return self._result(proposal)
 
+    @extend_schema(request={"application/json": s.COUNTERSIGN_REQUEST_SCHEMA}, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def countersign(self, request, pk=None):
         proposal = self.get_object()
@@ -190,6 +212,7 @@ class ProposalViewSet(
             services.reply_countersign(proposal=proposal, actor=request.user, unit=unit, note=data["note"])
         return self._result(proposal)
 
+    @extend_schema(request=s.ReviewSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         proposal = self.get_object()
@@ -199,12 +222,16 @@ class ProposalViewSet(
         )
         return self._result(proposal)
 
+    @extend_schema(request=s.RequiredNoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
         proposal = self.get_object()
-        services.reply_send_back(proposal=proposal, actor=request.user, note=self._note())
+        services.reply_send_back(
+            proposal=proposal, actor=request.user, note=self._input(s.RequiredNoteSerializer)["note"]
+        )
         return self._result(proposal)
 
+    @extend_schema(request=s.RateSerializer, responses={201: s.FeedbackSerializer})
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         proposal = self.get_object()
@@ -218,12 +245,16 @@ class ProposalViewSet(
         )
         return Response(s.FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.RequiredNoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         proposal = self.get_object()
-        services.proposal_close(proposal=proposal, actor=request.user, note=self._note())
+        services.proposal_close(
+            proposal=proposal, actor=request.user, note=self._input(s.RequiredNoteSerializer)["note"]
+        )
         return self._result(proposal)
 
+    @extend_schema(request={"application/json": s.KEY_REQUEST_SCHEMA}, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def key(self, request, pk=None):
         proposal = self.get_object()
@@ -233,13 +264,15 @@ class ProposalViewSet(
         )
         return self._result(proposal)
 
+    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def excellent(self, request, pk=None):
         proposal = self.get_object()
         services.proposal_excellent_advance(proposal=proposal, actor=request.user, note=self._note())
         return self._result(proposal)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(request=None, responses=s.ProposalEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         proposal = self.get_object()
         return Response(
@@ -301,8 +334,8 @@ class ReportViewSet(
     def get_queryset(self):
         return selectors.report_list(user=self.request.user).order_by("-submitted_at", "-pk")
 
-    def _input(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
+    def _input(self, serializer_class, partial=False):
+        serializer = serializer_class(data=self.request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -310,15 +343,19 @@ class ReportViewSet(
         report.refresh_from_db()
         return Response(s.ReportSerializer(report).data)
 
+    @extend_schema(request=s.ReportWriteSerializer, responses={201: s.ReportSerializer})
     def create(self, request, *args, **kwargs):
         report = services.report_submit(actor=request.user, **self._input(s.ReportWriteSerializer))
         return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.ReportWriteSerializer, responses=s.ReportSerializer)
     def partial_update(self, request, pk=None):
         report = self.get_object()
-        services.report_edit(report=report, actor=request.user, **self._input(s.ReportWriteSerializer))
+        data = self._input(s.ReportWriteSerializer, partial=True)
+        services.report_edit(report=report, actor=request.user, **data)
         return self._result(report)
 
+    @extend_schema(request=s.AdoptSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"])
     def adopt(self, request, pk=None):
         report = self.get_object()
@@ -326,12 +363,14 @@ class ReportViewSet(
         services.report_adopt(report=report, actor=request.user, level=data["level"], note=data["note"])
         return self._result(report)
 
+    @extend_schema(request=s.NoteSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"], url_path="file")
     def file_(self, request, pk=None):
         report = self.get_object()
         services.report_file(report=report, actor=request.user, note=self._input(s.NoteSerializer)["note"])
         return self._result(report)
 
+    @extend_schema(request=s.InstructionSerializer, responses={201: s.InstructionSerializer})
     @action(detail=True, methods=["post"])
     def instruct(self, request, pk=None):
         report = self.get_object()
@@ -342,6 +381,7 @@ class ReportViewSet(
         )
         return Response(s.InstructionSerializer(instruction).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.ToProposalSerializer, responses={201: s.ProposalSerializer})
     @action(detail=True, methods=["post"], url_path="to-proposal")
     def to_proposal(self, request, pk=None):
         report = self.get_object()
@@ -362,6 +402,7 @@ class BulletinViewSet(
     def get_queryset(self):
         return selectors.bulletin_list(user=self.request.user).order_by("-year", "-number")
 
+    @extend_schema(request=s.BulletinSerializer, responses={201: s.BulletinSerializer})
     def create(self, request, *args, **kwargs):
         serializer = s.BulletinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -372,6 +413,7 @@ class BulletinViewSet(
         )
         return Response(s.BulletinSerializer(issue).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.BulletinReportsSerializer, responses=s.BulletinSerializer)
     @action(detail=True, methods=["post"])
     def reports(self, request, pk=None):
         issue = self.get_object()
@@ -382,6 +424,7 @@ class BulletinViewSet(
         )
         return Response(s.BulletinSerializer(issue).data)
 
+    @extend_schema(request=None, responses=s.BulletinSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         issue = services.bulletin_publish(bulletin=self.get_object(), actor=request.user)

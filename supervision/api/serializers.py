@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from cppcc_portal.core import api_fields
+from cppcc_portal.core.api import PortalModelSerializer
 from supervision.choices import ReviewVerdict
 from supervision.models import (
     GroupActivity,
@@ -19,15 +21,15 @@ from supervision.models import (
 )
 
 
-class TopicSourceLinkSerializer(serializers.ModelSerializer):
+class TopicSourceLinkSerializer(PortalModelSerializer):
     class Meta:
         model = TopicSourceLink
         fields = ["kind", "reference", "title", "content_type", "object_id"]
 
 
-class SupervisionTopicSerializer(serializers.ModelSerializer):
+class SupervisionTopicSerializer(PortalModelSerializer):
     source_links = TopicSourceLinkSerializer(many=True, read_only=True)
-    item_number = serializers.IntegerField(source="item.number", read_only=True, default=None)
+    item_number = api_fields.IntegerField(source="item.number", read_only=True, default=None)
 
     class Meta:
         model = SupervisionTopic
@@ -46,9 +48,9 @@ class SupervisionTopicSerializer(serializers.ModelSerializer):
         ]
 
 
-class SupervisionActivitySerializer(serializers.ModelSerializer):
-    title = serializers.CharField(source="activity.title")
-    kind = serializers.CharField(source="activity.kind")
+class SupervisionActivitySerializer(PortalModelSerializer):
+    title = api_fields.CharField(source="activity.title")
+    kind = api_fields.CharField(source="activity.kind")
     starts_at = serializers.DateTimeField(source="activity.starts_at")
 
     class Meta:
@@ -56,8 +58,8 @@ class SupervisionActivitySerializer(serializers.ModelSerializer):
         fields = ["activity", "topic", "title", "kind", "starts_at"]
 
 
-class SupervisionGroupSerializer(serializers.ModelSerializer):
-    leader_name = serializers.CharField(source="leader.name", read_only=True)
+class SupervisionGroupSerializer(PortalModelSerializer):
+    leader_name = api_fields.CharField(source="leader.name", read_only=True)
     internal_notes = serializers.SerializerMethodField()
 
     class Meta:
@@ -82,9 +84,9 @@ class SupervisionGroupSerializer(serializers.ModelSerializer):
         return None
 
 
-class SupervisorAppointmentSerializer(serializers.ModelSerializer):
-    member_name = serializers.CharField(source="member.name", read_only=True)
-    report_count = serializers.IntegerField(read_only=True)
+class SupervisorAppointmentSerializer(PortalModelSerializer):
+    member_name = api_fields.CharField(source="member.name", read_only=True)
+    report_count = api_fields.IntegerField(read_only=True)
 
     class Meta:
         model = SupervisorAppointment
@@ -102,7 +104,7 @@ class SupervisorAppointmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class SupervisorReportSerializer(serializers.ModelSerializer):
+class SupervisorReportSerializer(PortalModelSerializer):
     filed_on = serializers.DateField(required=False)
 
     class Meta:
@@ -110,13 +112,13 @@ class SupervisorReportSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "text", "filed_on"]
 
 
-class ProgressNoteSerializer(serializers.ModelSerializer):
+class ProgressNoteSerializer(PortalModelSerializer):
     class Meta:
         model = ProgressNote
         fields = ["percent", "note", "reported_at"]
 
 
-class RectificationItemSerializer(serializers.ModelSerializer):
+class RectificationItemSerializer(PortalModelSerializer):
     notes = ProgressNoteSerializer(many=True, read_only=True)
 
     class Meta:
@@ -136,16 +138,16 @@ class RectificationItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RecommendationEventSerializer(serializers.ModelSerializer):
+class RecommendationEventSerializer(PortalModelSerializer):
     class Meta:
         model = RecommendationEvent
         fields = ["from_state", "to_state", "actor", "note", "created_at"]
 
 
-class RecommendationSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    topic_title = serializers.CharField(source="topic.title", read_only=True)
-    open_item_count = serializers.IntegerField(read_only=True)
+class RecommendationSerializer(PortalModelSerializer):
+    unit_name = api_fields.CharField(source="unit.name", read_only=True)
+    topic_title = api_fields.CharField(source="topic.title", read_only=True)
+    open_item_count = api_fields.IntegerField(read_only=True)
 
     class Meta:
         model = Recommendation
@@ -178,36 +180,56 @@ class RecommendationDetailSerializer(RecommendationSerializer):
 
 
 class SupervisionNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = api_fields.CharField(required=False, allow_blank=True, default="")
 
 
 class RecommendationAnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField()
+    answer = api_fields.CharField()
 
 
 class RecommendationReviewSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=ReviewVerdict.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = api_fields.CharField(required=False, allow_blank=True, default="")
+
+
+# Returning a recommendation for more rectification says why; closing it needs no note.
+REVIEW_REQUEST_SCHEMA = {
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {"verdict": {"type": "string", "enum": ["rectified"]}, "note": {"type": "string"}},
+            "required": ["verdict"],
+        },
+        {
+            "type": "object",
+            "properties": {
+                "verdict": {"type": "string", "enum": ["not_rectified"]},
+                "note": {"type": "string", "pattern": api_fields.NOT_ONLY_SPACE.regex.pattern},
+            },
+            "required": ["verdict", "note"],
+        },
+    ]
+}
 
 
 class RectificationItemCreateSerializer(serializers.Serializer):
-    description = serializers.CharField(max_length=300)
-    owner = serializers.CharField(max_length=64)
+    description = api_fields.CharField(max_length=300)
+    owner = api_fields.CharField(max_length=64)
     due_on = serializers.DateField()
 
 
 class RectificationProgressSerializer(serializers.Serializer):
-    percent = serializers.IntegerField(min_value=0, max_value=100)
-    note = serializers.CharField()
+    percent = api_fields.IntegerField(min_value=0, max_value=100)
+    note = api_fields.CharField()
 
 
 class NotFeasibleReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = api_fields.CharField()
 
 
 class TopicApprovalSerializer(serializers.Serializer):
     approved_on = serializers.DateField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    note = api_fields.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class AppointmentTermSerializer(serializers.Serializer):

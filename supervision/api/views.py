@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -24,6 +25,7 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
             user=self.request.user, year=int(year) if year and year.isdigit() else None
         )
 
+    @extend_schema(request=s.TopicApprovalSerializer, responses=s.SupervisionTopicSerializer)
     @action(detail=True, methods=["post"], serializer_class=s.TopicApprovalSerializer)
     def approve(self, request, pk=None):
         """Record the standing committee's approval (the office only)."""
@@ -51,7 +53,8 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
             context["notes_group_ids"] = allowed
         return context
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=s.SupervisionActivitySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def activities(self, request, pk=None):
         group = self.get_object()
         data = s.SupervisionActivitySerializer(selectors.group_activities(group=group), many=True).data
@@ -66,6 +69,7 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.appointment_list(user=self.request.user)
 
+    @extend_schema(request=s.AppointmentTermSerializer, responses=s.SupervisorAppointmentSerializer)
     @action(detail=True, methods=["post"], serializer_class=s.AppointmentTermSerializer)
     def appoint(self, request, pk=None):
         """Record that the outside organisation appointed the member (the office only)."""
@@ -75,6 +79,7 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
         services.appointment_appoint(appointment=appointment, actor=request.user, **payload.validated_data)
         return Response(s.SupervisorAppointmentSerializer(self.get_queryset().get(pk=appointment.pk)).data)
 
+    @extend_schema(request=None, responses=s.SupervisorAppointmentSerializer)
     @action(detail=True, methods=["post"], serializer_class=s.SupervisionNoteSerializer)
     def end(self, request, pk=None):
         """End the appointment (the office only)."""
@@ -82,7 +87,16 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
         services.appointment_end(appointment=appointment, actor=request.user)
         return Response(s.SupervisorAppointmentSerializer(self.get_queryset().get(pk=appointment.pk)).data)
 
-    @action(detail=True, methods=["get", "post"], serializer_class=s.SupervisorReportSerializer)
+    @extend_schema(methods=["GET"], request=None, responses=s.SupervisorReportSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=s.SupervisorReportSerializer, responses={201: s.SupervisorReportSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=s.SupervisorReportSerializer,
+        pagination_class=None,
+    )
     def reports(self, request, pk=None):
         """The supervisor's reports; the supervisor (or the office) files a new one with POST."""
         appointment = self.get_object()
@@ -123,6 +137,7 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             s.RecommendationDetailSerializer if self.action == "retrieve" else super().get_serializer_class()
         )
 
+    @extend_schema(request=s.RecommendationSerializer, responses={201: s.RecommendationDetailSerializer})
     def create(self, request, *args, **kwargs):
         serializer = s.RecommendationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -149,6 +164,7 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         call(recommendation, **payload.validated_data)
         return Response(self._detail(recommendation.pk))
 
+    @extend_schema(request=s.SupervisionNoteSerializer, responses=s.RecommendationDetailSerializer)
     @action(detail=True, methods=["post"], serializer_class=s.SupervisionNoteSerializer)
     def send(self, request, pk=None):
         return self._step(
@@ -156,6 +172,7 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             lambda r, note: services.recommendation_send(recommendation=r, note=note, actor=request.user),
         )
 
+    @extend_schema(request=s.RecommendationAnswerSerializer, responses=s.RecommendationDetailSerializer)
     @action(detail=True, methods=["post"], serializer_class=s.RecommendationAnswerSerializer)
     def answer(self, request, pk=None):
         return self._step(
@@ -166,6 +183,7 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             s.RecommendationAnswerSerializer,
         )
 
+    @extend_schema(request=s.SupervisionNoteSerializer, responses=s.RecommendationDetailSerializer)
     @action(
         detail=True,
         methods=["post"],
@@ -180,6 +198,7 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             ),
         )
 
+    @extend_schema(request=s.SupervisionNoteSerializer, responses=s.RecommendationDetailSerializer)
     @action(
         detail=True, methods=["post"], url_path="request-review", serializer_class=s.SupervisionNoteSerializer
     )
@@ -191,6 +210,9 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             ),
         )
 
+    @extend_schema(
+        request={"application/json": s.REVIEW_REQUEST_SCHEMA}, responses=s.RecommendationDetailSerializer
+    )
     @action(detail=True, methods=["post"], serializer_class=s.RecommendationReviewSerializer)
     def review(self, request, pk=None):
         return self._step(
@@ -201,6 +223,9 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             s.RecommendationReviewSerializer,
         )
 
+    @extend_schema(
+        request=s.RectificationItemCreateSerializer, responses={201: s.RectificationItemSerializer}
+    )
     @action(detail=True, methods=["post"], serializer_class=s.RectificationItemCreateSerializer)
     def items(self, request, pk=None):
         recommendation = self.get_object()
@@ -220,6 +245,7 @@ class RectificationItemViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.rectification_item_list(user=self.request.user).prefetch_related("notes")
 
+    @extend_schema(request=s.RectificationProgressSerializer, responses=s.RectificationItemSerializer)
     @action(detail=True, methods=["post"], serializer_class=s.RectificationProgressSerializer)
     def progress(self, request, pk=None):
         item = self.get_object()
@@ -232,6 +258,7 @@ class RectificationItemViewSet(viewsets.ReadOnlyModelViewSet):
             ).data
         )
 
+    @extend_schema(request=s.NotFeasibleReasonSerializer, responses=s.RectificationItemSerializer)
     @action(
         detail=True, methods=["post"], url_path="not-feasible", serializer_class=s.NotFeasibleReasonSerializer
     )

@@ -227,10 +227,10 @@ def test_every_legal_transition_works_through_the_api(client, world, source, tar
     assert proposal.state == target
 
 
-def test_an_illegal_transition_through_the_api_is_a_400_with_a_code(client, world):
+def test_an_illegal_transition_through_the_api_is_a_409_with_a_code(client, world):
     proposal = world.reach(S.DRAFT)
     response = _api(client, world.staff, proposal, "assign", {"lead_unit": world.unit.pk})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "illegal_transition"
     proposal.refresh_from_db()
     assert proposal.state == S.DRAFT

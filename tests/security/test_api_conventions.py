@@ -71,7 +71,8 @@ def test_member_exchanges_password_for_a_token_and_uses_it(api, member_user):
 
 def test_wrong_password_gets_no_token_and_one_vague_message(api, member_user):
     response = api.post(reverse("api-token"), {"username": "member", "password": "nope"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json()["code"] == "invalid_credentials"
     assert not Token.objects.filter(user=member_user).exists()
 

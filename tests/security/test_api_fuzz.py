@@ -1,9 +1,9 @@
 """Schemathesis fuzzes every operation of the published schema, in process, as staff and anonymously.
 
-Every check runs except the two that need a stateful scenario the portal's workflows do not offer
-at random (ensure_resource_availability, use_after_free) and positive_data_acceptance: a
-schema-valid body is still refused by business rules (a proposal needs a proposer, a reply a
-proposal in handling), with a 400 and a stable code, which is the documented answer.
+This quick in-process pass (inside the test's transaction, a few examples) leaves out the two
+checks that need a stateful scenario (ensure_resource_availability, use_after_free) and
+positive_data_acceptance, whose cases here roll back between calls. The full run, with every
+check, every phase and every role against gunicorn and a worker, is tests/live/test_schema_fuzz.py.
 Set FUZZ_EXAMPLES to fuzz harder, FUZZ_REPORT to a path to get the counts as JSON.
 """
 
@@ -111,7 +111,7 @@ def test_anonymous_caller_is_refused_by_every_operation_but_the_token_exchange(a
     def call(case):
         response = case.call_and_validate(excluded_checks=EXCLUDED)
         if case.path == TOKEN_EXCHANGE:
-            assert response.status_code in (200, 400, 429)
+            assert response.status_code in (200, 400, 401, 429)
         else:
             assert response.status_code == 401, f"answered {response.status_code} without authentication"
             assert response.json()["code"] == "not_authenticated"

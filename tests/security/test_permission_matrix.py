@@ -13,7 +13,17 @@ from tests.security.urls import all_url_names, build_url, default_kwargs
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_VIEWS = ("changelist", "add", "change", "delete", "history", "import", "process_import", "export")
+ADMIN_VIEWS = (
+    "changelist",
+    "add",
+    "change",
+    "delete",
+    "history",
+    "import",
+    "process_import",
+    "export",
+    "import_job",
+)
 NON_STAFF = ("anonymous", "member", "other_member", "committee_leader", "unit", "other_unit")
 # The admin has no per-object scoping: one gate (AdminSite.admin_view) turns every non-staff login
 # away, so per-model admin URLs are checked for one persona of each kind.
@@ -47,6 +57,8 @@ def admin_expected(model, model_admin, view, users) -> tuple[tuple, dict]:
     kwargs = {"object_id": obj.pk} if view in ("change", "delete", "history") and obj else {}
     if view in ("change", "delete", "history") and not obj:
         kwargs = {"object_id": 999999}
+    if view == "import_job":
+        kwargs = {"job_id": 999999}
 
     def status(user, leader: bool):
         request = RequestFactory().get("/admin/")
@@ -54,6 +66,9 @@ def admin_expected(model, model_admin, view, users) -> tuple[tuple, dict]:
         can_view = model_admin.has_view_or_change_permission(request)
         if view == "process_import":
             return 405  # it only takes the POST of a confirmed import
+        if view == "import_job":
+            # A background import's page: for those who may import; no job 999999 exists.
+            return 404 if getattr(model_admin, "has_import_permission", lambda r: False)(request) else 403
         if view in ("add", "delete", "import") and leader:
             return 403  # leaders never write
         if view == "history" and not obj:

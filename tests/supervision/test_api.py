@@ -78,11 +78,11 @@ def test_staff_and_unit_take_a_recommendation_to_closed_through_the_api(
     ]
 
 
-def test_a_step_out_of_order_is_a_400_naming_both_states(client, staff_user, unit):
+def test_a_step_out_of_order_is_a_409_naming_both_states(client, staff_user, unit):
     rec = RecommendationFactory(unit=unit, state=S.SENT)
     client.force_login(staff_user)
     response = client.post(f"{API}/recommendations/{rec.pk}/review/", {"verdict": "rectified"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     body = response.json()
     assert body["code"] == "illegal_transition"
     assert "已送达部门" in body["detail"] and "已办结" in body["detail"]
@@ -95,7 +95,7 @@ def test_closing_through_the_api_is_refused_while_an_item_is_open(client, staff_
     ItemFactory(recommendation=rec, description="补齐台账")
     client.force_login(staff_user)
     response = client.post(f"{API}/recommendations/{rec.pk}/review/", {"verdict": "rectified"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "items_open"
     rec.refresh_from_db()
     assert rec.state == S.UNDER_REVIEW
@@ -117,7 +117,7 @@ def test_a_unit_cannot_send_a_draft_or_create_recommendations(client, unit_user,
         },
     )
     assert created.status_code == 403
-    assert client.post(f"{API}/recommendations/{rec.pk}/send/").status_code == 400
+    assert client.post(f"{API}/recommendations/{rec.pk}/send/").status_code == 409
 
 
 def test_an_anonymous_caller_gets_401(client):
@@ -211,7 +211,7 @@ def test_the_office_approves_a_topic_and_appoints_a_supervisor_through_the_api(
     client.force_login(staff_user)
     approved = client.post(f"{API}/topics/{topic.pk}/approve/", {"approved_on": "2017-03-01"})
     assert approved.json()["is_approved"] is True
-    assert client.post(f"{API}/topics/{topic.pk}/approve/").status_code == 400
+    assert client.post(f"{API}/topics/{topic.pk}/approve/").status_code == 409
     appointed = client.post(f"{API}/appointments/{appointment.pk}/appoint/", {"term_start": "2017-03-01"})
     assert appointed.json()["status"] == "appointed"
     assert client.post(f"{API}/appointments/{appointment.pk}/end/").json()["status"] == "ended"

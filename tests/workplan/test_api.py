@@ -64,13 +64,13 @@ def test_staff_create_a_task_and_the_item_progress_rolls_up(api, staff_user, imp
     assert item.progress == Decimal("100.00")
 
 
-def test_an_illegal_status_change_is_a_json_400_naming_both_states(api, staff_user, imported_plan):
+def test_an_illegal_status_change_is_a_json_409_naming_both_states(api, staff_user, imported_plan):
     task = TaskFactory(item=imported_plan.items.get(number=1), status=TaskStatus.DONE)
     api.force_authenticate(staff_user)
 
     response = api.patch(f"/api/v1/workplan/tasks/{task.pk}/", {"status": "suspended"}, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     body = response.json()
     assert body["code"] == "illegal_transition"
     assert "已完成" in body["detail"] or "done" in body["detail"]

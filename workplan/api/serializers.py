@@ -8,11 +8,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from cppcc_portal.core import api_fields
+from cppcc_portal.core.api import PortalModelSerializer
 from workplan.choices import TaskStatus, UpdateKind
 from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, Task, WorkPlan
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(PortalModelSerializer):
     class Meta:
         model = WorkPlan
         fields = [
@@ -28,19 +30,19 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
-class SectionSerializer(serializers.ModelSerializer):
-    year = serializers.IntegerField(source="plan.year", read_only=True)
+class SectionSerializer(PortalModelSerializer):
+    year = api_fields.IntegerField(source="plan.year", read_only=True)
 
     class Meta:
         model = Section
         fields = ["id", "year", "number", "title", "progress"]
 
 
-class ItemSerializer(serializers.ModelSerializer):
-    year = serializers.IntegerField(source="plan.year", read_only=True)
-    section_number = serializers.IntegerField(source="section.number", read_only=True)
-    task_count = serializers.IntegerField(read_only=True)
-    overdue_tasks = serializers.IntegerField(source="overdue_count", read_only=True)
+class ItemSerializer(PortalModelSerializer):
+    year = api_fields.IntegerField(source="plan.year", read_only=True)
+    section_number = api_fields.IntegerField(source="section.number", read_only=True)
+    task_count = api_fields.IntegerField(read_only=True)
+    overdue_tasks = api_fields.IntegerField(source="overdue_count", read_only=True)
 
     class Meta:
         model = Item
@@ -59,14 +61,14 @@ class ItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class TaskSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(
+class TaskSerializer(PortalModelSerializer):
+    owner = api_fields.SlugRelatedField(
         slug_field="username", queryset=get_user_model().objects.all(), required=False, allow_null=True
     )
-    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    item_number = serializers.IntegerField(source="item.number", read_only=True)
+    item = api_fields.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    item_number = api_fields.IntegerField(source="item.number", read_only=True)
     status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
-    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    overdue = api_fields.BooleanField(source="is_overdue", read_only=True)
 
     class Meta:
         model = Task
@@ -85,17 +87,17 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(PortalModelSerializer):
     class Meta:
         model = ProgressAttachment
         fields = ["id", "original_name", "file_type", "size"]
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer):
-    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    task = serializers.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False, allow_null=True)
+class ProgressUpdateSerializer(PortalModelSerializer):
+    item = api_fields.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    task = api_fields.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=UpdateKind.choices, required=False)
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = api_fields.SlugRelatedField(slug_field="username", read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     attachment = serializers.FileField(write_only=True, required=False, max_length=200)
 
@@ -110,3 +112,18 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
                 _("The file is larger than %(limit)s.") % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
             )
         return value
+
+
+class ProgressUpdateJsonSerializer(ProgressUpdateSerializer):
+    """The JSON body of a progress update (an attachment comes only in a multipart body)."""
+
+    attachment = None
+
+    class Meta(ProgressUpdateSerializer.Meta):
+        fields = [name for name in ProgressUpdateSerializer.Meta.fields if name != "attachment"]
+
+
+class ProgressUpdateUploadSerializer(ProgressUpdateSerializer):
+    """The multipart body of a progress update: a form has no null, a missing task is none."""
+
+    task = api_fields.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False)

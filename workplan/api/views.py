@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.response import Response
 
@@ -100,6 +101,13 @@ class ProgressUpdateViewSet(viewsets.ModelViewSet):
         year = _year(self.request)
         return queryset.filter(item__plan__year=year) if year else queryset
 
+    @extend_schema(
+        request={
+            "application/json": s.ProgressUpdateJsonSerializer,
+            "multipart/form-data": s.ProgressUpdateUploadSerializer,
+        },
+        responses={201: s.ProgressUpdateSerializer},
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

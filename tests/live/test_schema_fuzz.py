@@ -1,0 +1,87 @@
+"""Schemathesis against the live stage, as a caller outside would: every check, every role, 0 failures.
+
+The `st run` command line fuzzes the schema the server publishes at /api/schema/ with all its
+phases (examples, coverage, fuzzing, stateful) and all its checks, over HTTP, against gunicorn on
+PostgreSQL with the Celery worker behind it. Nothing is excluded: a business rule that refuses a
+schema-valid body answers 409 (the request conflicts with the object's current state), and every
+status an operation can answer is in the schema. Each role gets the same bounded budget
+(FUZZ_EXAMPLES examples per operation, default 5) so the stage fits in `make test`.
+On a failure the assertion lists each operation with the check that failed; the full report with
+`st replay` ids stays in the session's temporary directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.live]
+
+ST = Path(sys.executable).parent / "st"
+EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "5")
+ROLES = ["staff", "leader", "member", "unit", None]
+
+
+def failures_in(output: str) -> list[str]:
+    """'METHOD /path: STxxx title' for every failure the report prints."""
+    found, operation = [], None
+    for line in output.splitlines():
+        heading = re.match(r"^_+ (.+?) _+$", line)
+        if heading:
+            operation = heading.group(1)
+            continue
+        check = re.match(r"^- (ST\d+ .+)$", line)
+        if check and operation:
+            found.append(f"{operation}: {check.group(1)}")
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")
+def test_the_published_schema_holds_for_every_answer_the_live_server_gives(live_stage, role):
+    report_dir = live_stage.var_dir / f"schemathesis-{role or 'anonymous'}"
+    command = [
+        str(ST),
+        "run",
+        f"{live_stage.url}/api/schema/?format=json",
+        "--checks",
+        "all",
+        "--max-examples",
+        EXAMPLES,
+        "--seed",
+        "20260613",
+        "--workers",
+        "2",
+        "--request-timeout",
+        "30",
+        "--no-shrink",
+        "--suppress-health-check",
+        "all",
+        "--report",
+        "json",
+        "--report-dir",
+        str(report_dir),
+        "--output-truncate",
+        "true",
+    ]
+    if role is not None:
+        command += ["--header", f"Authorization: Token {live_stage.tokens[role]}"]
+    # st keeps a cache in its working directory: the session's temporary one, not the checkout.
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=live_stage.var_dir)
+    output = result.stdout + result.stderr
+    (report_dir / "output.txt").write_text(output)
+    reports = sorted(report_dir.glob("json-*.json"))
+    assert reports, output[-3000:]
+    summary = json.loads(reports[-1].read_text())
+    failures = failures_in(output)
+    assert not summary["failures"] and not failures and result.returncode == 0, (
+        f"{len(failures)} failures as {role or 'anonymous'} (report: {report_dir}):\n"
+        + "\n".join(failures)
+        + "\n\n"
+        + output[-6000:]
+    )
