@@ -75,6 +75,8 @@ DEFAULT_SCORING_RULES = [
     (DutyEventKind.REPORT_INSTRUCTED, DutyRole.LEAD, 10, None),
     (DutyEventKind.SUPERVISION, DutyRole.LEAD, 5, None),
     (DutyEventKind.SUPERVISION, DutyRole.PARTICIPANT, 5, None),
+    (DutyEventKind.SPEECH_ORAL, DutyRole.LEAD, 10, None),
+    (DutyEventKind.SPEECH_WRITTEN, DutyRole.LEAD, 5, None),
     (DutyEventKind.SELF_REPORTED, DutyRole.PARTICIPANT, 2, 20),
 ]
 DEFAULT_MINIMUMS = selectors.DEFAULT_MINIMUMS
