@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from meetings.choices import (
-    AgendaKind,
     QUORUM_BASES,
+    AgendaKind,
     Basis,
     Body,
     DocumentKind,
