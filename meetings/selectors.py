@@ -271,3 +271,56 @@ def meeting_detail(meeting_id: int, *, user) -> Meeting | None:
         .order_by("date", "order"),
     )
     return meeting_list(user=user).prefetch_related(sessions, "items").filter(pk=meeting_id).first()
+
+
+# --- the attendance report ----------------------------------------------------------------------
+
+
+@dataclass
+class AttendanceReport:
+    body: str
+    year: int
+    sessions: list
+    rows: list  # dicts: member, marks (aligned with sessions), present, leave, absent, called, rate
+
+
+def attendance_report(*, body: str, year: int, committee=None) -> AttendanceReport:
+    """出勤统计: each member's attendance at the sessions a body held in a year, in three queries."""
+    sessions = list(
+        MeetingSession.objects.filter(meeting__body=body, date__year=year)
+        .exclude(meeting__status__in=[MeetingStatus.DRAFT, MeetingStatus.CANCELLED])
+        .filter(**({"meeting__committee": committee} if committee is not None else {}))
+        .select_related("meeting")
+        .order_by("date", "order")
+    )
+    index = {s.activity_id: i for i, s in enumerate(sessions)}
+    rows: dict[int, dict] = {}
+    participations = (
+        Participation.objects.filter(activity_id__in=index)
+        .select_related("member")
+        .order_by("member__member_number")
+    )
+    for p in participations:
+        row = rows.setdefault(
+            p.member_id,
+            {
+                "member": p.member,
+                "marks": [""] * len(sessions),
+                "present": 0,
+                "leave": 0,
+                "absent": 0,
+                "called": 0,
+            },
+        )
+        row["marks"][index[p.activity_id]] = p.attendance
+        row["called"] += 1
+        if p.attendance == Attendance.PRESENT:
+            row["present"] += 1
+        elif p.attendance == Attendance.LEAVE:
+            row["leave"] += 1
+        elif p.attendance == Attendance.ABSENT:
+            row["absent"] += 1
+    result = sorted(rows.values(), key=lambda r: r["member"].member_number)
+    for row in result:
+        row["rate"] = round(100 * row["present"] / row["called"]) if row["called"] else 0
+    return AttendanceReport(body=body, year=year, sessions=sessions, rows=result)
