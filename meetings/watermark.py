@@ -47,18 +47,16 @@ def _overlay(width: float, height: float, text: str) -> PdfReader:
 def watermark_pdf(data: bytes, text: str) -> bytes:
     """The PDF with `text` tiled across every page; raises ValueError when it is no readable PDF."""
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = list(reader.pages)
+        writer = PdfWriter(clone_from=io.BytesIO(data))
+        pages = list(writer.pages)
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
         raise ValueError("not a readable PDF") from exc
-    writer = PdfWriter()
     overlays: dict[tuple[float, float], object] = {}
     for page in pages:
         size = (float(page.mediabox.width), float(page.mediabox.height))
         if size not in overlays:
             overlays[size] = _overlay(*size, text).pages[0]
         page.merge_page(overlays[size])
-        writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
