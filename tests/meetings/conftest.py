@@ -1,5 +1,7 @@
 """A standing-committee meeting and a plenary, called and ready to run, for the meetings tests."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -24,23 +26,14 @@ def standing(member):
     return [member, *others]
 
 
-@pytest.fixture
-def sc_meeting(staff_user, standing):
-    """A standing-committee meeting, called, with one session today whose agenda has a vote item."""
+def make_sc_meeting(staff_user, date, title="政协第十四届常委会第一次会议"):
+    """A standing-committee meeting, called, with one morning session whose agenda has a vote item."""
     meeting = services.meeting_save(
-        meeting=Meeting(
-            title="政协第十四届常委会第一次会议",
-            kind=MeetingKind.STANDING_COMMITTEE,
-            body=Body.STANDING_COMMITTEE,
-        ),
+        meeting=Meeting(title=title, kind=MeetingKind.STANDING_COMMITTEE, body=Body.STANDING_COMMITTEE),
         actor=staff_user,
     )
     session = services.session_add(
-        meeting=meeting,
-        date=timezone.localdate(),
-        half_day="morning",
-        place="区政协三层会议室",
-        actor=staff_user,
+        meeting=meeting, date=date, half_day="morning", place="区政协三层会议室", actor=staff_user
     )
     services.agenda_item_add(
         session=session, kind=AgendaKind.VOTE, title="审议通过工作要点", actor=staff_user
@@ -48,6 +41,17 @@ def sc_meeting(staff_user, standing):
     services.meeting_call(meeting=meeting, actor=staff_user)
     meeting.refresh_from_db()
     return meeting
+
+
+@pytest.fixture
+def sc_meeting(staff_user, standing):
+    """The standing committee meets today."""
+    return make_sc_meeting(staff_user, timezone.localdate())
+
+
+@pytest.fixture
+def next_week_meeting(staff_user, standing):
+    return make_sc_meeting(staff_user, timezone.localdate() + dt.timedelta(days=7), title="常委会第二次会议")
 
 
 @pytest.fixture
