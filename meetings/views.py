@@ -491,7 +491,14 @@ def checkin_page(request, pk):
     return render(
         request,
         "meetings/checkin_page.html",
-        {"session": session, "window": window, "code": code, "done": done},
+        {
+            "session": session,
+            "window": window,
+            "code": code,
+            "done": done,
+            # Someone not called learns no more than that the code is not theirs.
+            "visible": selectors.session_list(user=request.user).filter(pk=session.pk).exists(),
+        },
     )
 
 
