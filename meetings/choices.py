@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingKind(models.TextChoices):
@@ -21,7 +22,7 @@ class Body(models.TextChoices):
 class MeetingStatus(models.TextChoices):
     DRAFT = "draft", _("in preparation")
     CALLED = "called", _("called")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("meetings", "closed")
     CANCELLED = "cancelled", _("cancelled")
 
 
@@ -34,7 +35,7 @@ class HalfDay(models.TextChoices):
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("scheduled")
     OPEN = "open", _("in session")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("meetings", "closed")
 
 
 class AgendaKind(models.TextChoices):
@@ -66,7 +67,7 @@ class DocumentKind(models.TextChoices):
 
 
 class SpeechState(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")
+    SUBMITTED = "submitted", pgettext_lazy("meetings", "submitted")
     ORAL = "oral", _("selected for oral delivery")
     WRITTEN = "written", _("selected as written speech")
     NOT_SELECTED = "not_selected", _("not selected")
@@ -79,7 +80,7 @@ SELECTED_SPEECH_STATES = (SpeechState.ORAL, SpeechState.WRITTEN)
 class MotionState(models.TextChoices):
     DRAFT = "draft", _("not yet open")
     OPEN = "open", _("voting")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("meetings", "closed")
 
 
 class VoteChoice(models.TextChoices):

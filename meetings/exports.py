@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -21,7 +22,7 @@ def attendance_workbook(report) -> bytes:
     ws.append(
         [
             _("Member number"),
-            _("Name"),
+            pgettext("meetings", "Name"),
             *session_headers,
             _("Present"),
             _("On leave"),

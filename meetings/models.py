@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meetings.choices import (
     QUORUM_BASES,
@@ -86,7 +87,9 @@ class Meeting(models.Model):
         related_name="named_meetings",
         verbose_name=_("named members (for a body of named members)"),
     )
-    number = models.CharField(_("number"), max_length=64, blank=True, help_text=_("e.g. 第三次会议"))
+    number = models.CharField(
+        pgettext_lazy("meetings", "number"), max_length=64, blank=True, help_text=_("e.g. 第三次会议")
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
     )
@@ -154,7 +157,7 @@ class MeetingSession(models.Model):
     )
     minutes = models.TextField(_("minutes"), blank=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("meetings", "closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("session")
@@ -367,13 +370,13 @@ class Motion(models.Model):
     adoption_denominator = models.PositiveSmallIntegerField(_("majority denominator"))
     adoption_strict = models.BooleanField(_("majority needs more than the share"))
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("meetings", "closed at"), null=True, blank=True)
     votes_for = models.PositiveIntegerField(_("for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("against"), null=True, blank=True)
     votes_abstain = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
     not_voting = models.PositiveIntegerField(_("present, not voting"), null=True, blank=True)
     basis_count = models.PositiveIntegerField(_("majority counted against (number)"), null=True, blank=True)
-    adopted = models.BooleanField(_("adopted"), null=True, blank=True)
+    adopted = models.BooleanField(pgettext_lazy("meetings", "adopted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("motion")
@@ -445,7 +448,7 @@ class Resolution(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"), blank=True)
-    adopted_on = models.DateField(_("adopted on"))
+    adopted_on = models.DateField(pgettext_lazy("meetings", "adopted on"))
 
     class Meta:
         verbose_name = _("resolution")

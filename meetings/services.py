@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
@@ -575,7 +576,7 @@ def motion_close(*, motion: Motion, actor) -> Motion:
         obj=motion,
         changes={"state": ["open", "closed"]},
         note=f"{motion.votes_for}/{motion.votes_against}/{motion.votes_abstain}; "
-        + (_("adopted") if motion.adopted else _("not adopted")),
+        + (pgettext("meetings", "adopted") if motion.adopted else _("not adopted")),
     )
     return motion
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -349,7 +350,7 @@ def _projector_state(meeting: Meeting) -> dict:
             "abstain": last.votes_abstain,
             "not_voting": last.not_voting,
             "adopted": last.adopted,
-            "text": _("Adopted") if last.adopted else _("Not adopted"),
+            "text": pgettext("meetings", "Adopted") if last.adopted else _("Not adopted"),
         }
         if last and not motion
         else None
