@@ -568,7 +568,7 @@ def motion_close(*, motion: Motion, actor) -> Motion:
             motion=motion,
             title=motion.title,
             text=motion.text,
-            adopted_on=timezone.localdate(),
+            adopted_on=session.date,
         )
     record_event(
         actor=actor,
@@ -585,9 +585,14 @@ def motion_close(*, motion: Motion, actor) -> Motion:
 
 
 @transaction.atomic
-def speech_submit(*, meeting: Meeting, actor, title: str, text: str) -> Speech:
-    """提交大会发言: a called member hands in a written speech before the deadline."""
-    member = member_for_user(actor)
+def speech_submit(*, meeting: Meeting, actor, title: str, text: str, member: Member | None = None) -> Speech:
+    """提交大会发言: a called member hands in a written speech before the deadline (the office may
+    enter one for a member who sent it on paper)."""
+    own = member_for_user(actor)
+    if member is None:
+        member = own
+    elif not roles.is_staff_user(actor) and (own is None or own.pk != member.pk):
+        raise PermissionDeniedError(_("You may submit speeches only for yourself."))
     if member is None:
         raise PermissionDeniedError(_("Only members submit speeches."))
     if not selectors.is_called(member, meeting) or meeting.status == MeetingStatus.DRAFT:

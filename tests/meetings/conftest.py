@@ -13,6 +13,12 @@ from members.models import Member
 from tests.factories import MemberFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every persona gets a password; hashing each with PBKDF2 would dominate these tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def member_with_login(username: str, **kwargs) -> Member:
     return MemberFactory(user=UserFactory(username=username, role=roles.MEMBER), **kwargs)
 
