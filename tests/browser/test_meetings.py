@@ -4,6 +4,7 @@ without a reload, and staff opening and closing a vote that a member casts from 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from meetings.models import AgendaItem, Motion
 from members.models import Participation
@@ -32,21 +33,21 @@ def test_a_member_checks_in_by_scanning_the_door_screen_with_a_phone(
 
     phone = open_browser(user=member_user, viewport=PHONE)
     phone.page.goto(url)
-    phone.page.click("button[type=submit]")
-    phone.page.wait_for_selector("#checked-in")
+    with phone.page.expect_navigation():
+        phone.page.click(".mt-checkin button[type=submit]")
+    assert phone.page.locator("#checked-in").count() == 1
     assert Participation.objects.get(activity=open_session.activity, member=member).attendance == "present"
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # The door screen counts the member by itself (its script polls; the page is not reloaded).
     screen.page.evaluate("window.__same_page = true")
-    screen.page.wait_for_function(
-        "document.querySelector('[data-live=present]').textContent === '1'", timeout=15000
-    )
+    expect(screen.page.locator("[data-live=present]")).to_have_text("1", timeout=15000)
     assert screen.page.evaluate("window.__same_page") is True
 
     # A second scan of the same code changes nothing and says so.
     phone.page.goto(url)
-    phone.page.click("button[type=submit]")
+    with phone.page.expect_navigation():
+        phone.page.click(".mt-checkin button[type=submit]")
     assert "无需重复签到" in phone.page.content()
     screen.assert_clean()
     phone.assert_clean()
@@ -68,7 +69,8 @@ def test_staff_open_and_close_a_vote_and_the_projector_shows_the_result(
 
     console = open_browser(user=staff_user)
     console.go(f"/meetings/{sc_meeting.pk}/")
-    console.page.click("button[name=open-vote]")
+    with console.page.expect_navigation():
+        console.page.click("button[name=open-vote]")
     console.page.wait_for_selector("button[name=close-vote]")
 
     projector = open_browser(user=staff_user)
@@ -77,21 +79,18 @@ def test_staff_open_and_close_a_vote_and_the_projector_shows_the_result(
 
     phone = open_browser(user=member_user, viewport=PHONE)
     phone.go("/portal/meetings/")
-    phone.page.click(f"#vote-{motion.pk} button[value=for]")
+    with phone.page.expect_navigation():
+        phone.page.click(f"#vote-{motion.pk} button[value=for]")
     phone.page.wait_for_selector(f"#vote-{motion.pk} .tag.ok")
     for m in standing[1:3]:
         services.ballot_cast(motion=motion, actor=m.user, choice="for")
-    projector.page.wait_for_function(
-        "document.querySelector(\"[data-live='vote.voted']\").textContent === '3'", timeout=15000
-    )
+    expect(projector.page.locator("[data-live='vote.voted']")).to_have_text("3", timeout=15000)
 
-    console.page.click("button[name=close-vote]")
-    console.page.wait_for_selector("text=通过")
+    with console.page.expect_navigation():
+        console.page.click("button[name=close-vote]")
     motion.refresh_from_db()
     assert (motion.state, motion.votes_for, motion.adopted) == ("closed", 3, True)
-    projector.page.wait_for_function(
-        "document.querySelector(\"[data-live='result.text']\").textContent === '通过'", timeout=15000
-    )
+    expect(projector.page.locator("[data-live='result.text']")).to_have_text("通过", timeout=15000)
     assert Motion.objects.get(pk=motion.pk).ballots.count() == 3
     for visit in (console, projector, phone):
         visit.assert_clean()
