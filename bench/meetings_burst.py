@@ -189,10 +189,14 @@ def main() -> None:
         check_in_url = f"{base}/api/v1/meetings/sessions/{session_id}/check-in/"
 
         def check_in(token):
-            window = checkin.current_window()
-            return lambda: post(
-                check_in_url, token, {"window": window, "code": checkin.signature(session_id, window)}
-            )
+            def call():
+                # The code the door screen shows at the moment the member scans it.
+                window = checkin.current_window()
+                return post(
+                    check_in_url, token, {"window": window, "code": checkin.signature(session_id, window)}
+                )
+
+            return call
 
         first = burst("check-in", [check_in(t) for t in tokens], args.threads)
         ballot_url = f"{base}/api/v1/meetings/motions/{motion_id}/ballot/"
