@@ -19,6 +19,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def set_rule(kind="standing_committee", **fields):
+    """Change a kind's rules of procedure (the row is created when a transactional test's flush
+    has removed the one the migration wrote)."""
+    from meetings.models import ProcedureRule
+
+    ProcedureRule.objects.update_or_create(kind=kind, defaults=fields)
+
+
 def member_with_login(username: str, **kwargs) -> Member:
     return MemberFactory(user=UserFactory(username=username, role=roles.MEMBER), **kwargs)
 

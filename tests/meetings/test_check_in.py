@@ -6,7 +6,7 @@ from meetings.selectors import session_live
 from members.choices import Attendance, DutyEventKind, DutyRecordStatus
 from members.models import DutyRecord, Participation
 from members.services import scoring_rules_ensure_defaults
-from tests.meetings.conftest import member_with_login
+from tests.meetings.conftest import member_with_login, set_rule
 
 
 def code(session, window=None):
@@ -146,11 +146,8 @@ def test_an_attendee_who_is_not_on_the_body_does_not_count_for_the_quorum(sc_mee
 
 
 def test_the_quorum_rule_is_data(open_session, staff_user, standing):
-    from meetings.models import ProcedureRule
 
-    ProcedureRule.objects.filter(kind="standing_committee").update(
-        quorum_numerator=2, quorum_denominator=3, quorum_strict=False
-    )
+    set_rule(quorum_numerator=2, quorum_denominator=3, quorum_strict=False)
     # At least two thirds of five: four.
     assert session_live(open_session).quorum_needed == 4
 

@@ -2,8 +2,8 @@ import pytest
 
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from meetings import services
-from meetings.models import AgendaItem, Ballot, Motion, ProcedureRule, Resolution, VoteReceipt
-from tests.meetings.conftest import check_in_all, member_with_login
+from meetings.models import AgendaItem, Ballot, Motion, Resolution, VoteReceipt
+from tests.meetings.conftest import check_in_all, member_with_login, set_rule
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_abstentions_are_left_out_or_counted_as_the_rule_says(open_session, staf
     check_in_all(open_session, standing, staff_user)
     results = {}
     for basis in ("for_against", "cast"):
-        ProcedureRule.objects.filter(kind="standing_committee").update(adoption_basis=basis)
+        set_rule(adoption_basis=basis)
         motion = services.motion_create(agenda_item=item, title=basis, actor=staff_user)
         services.motion_open(motion=motion, actor=staff_user)
         vote(motion, standing, ["for", "for", "against", "abstain", "abstain"])
@@ -72,9 +72,7 @@ def test_abstentions_are_left_out_or_counted_as_the_rule_says(open_session, staf
 
 
 def test_a_two_thirds_rule_at_least_is_met_exactly(open_session, staff_user, standing):
-    ProcedureRule.objects.filter(kind="standing_committee").update(
-        adoption_basis="present", adoption_numerator=2, adoption_denominator=3, adoption_strict=False
-    )
+    set_rule(adoption_basis="present", adoption_numerator=2, adoption_denominator=3, adoption_strict=False)
     item = AgendaItem.objects.get(session=open_session)
     motion = services.motion_create(agenda_item=item, title="修改规则", actor=staff_user)
     check_in_all(open_session, standing[:3], staff_user)
