@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cppcc_portal.core",
     "workplan",
     "members",
+    "meetings",
     "proposals",
     "supervision",
     "cppcc_portal.dashboard",

@@ -80,6 +80,8 @@ class DutyEventKind(models.TextChoices):
     REPORT_ADOPTED = "report_adopted", _("social-conditions report adopted")
     REPORT_INSTRUCTED = "report_instructed", _("leader's instruction on a report")
     SUPERVISION = "supervision", _("supervision work")
+    SPEECH_ORAL = "speech_oral", _("oral speech at a meeting")
+    SPEECH_WRITTEN = "speech_written", _("written speech to a meeting")
     SELF_REPORTED = "self_reported", _("other duty performance")
 
 

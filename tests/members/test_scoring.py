@@ -140,13 +140,14 @@ def test_participation_stats_for_the_dashboard(scored):
 
 
 def test_seeding_the_default_rules_twice_keeps_one_set(db):
-    assert services.scoring_rules_ensure_defaults(YEAR) == 15
+    assert services.scoring_rules_ensure_defaults(YEAR) == 17
     assert services.scoring_rules_ensure_defaults(YEAR) == 0
     rules = {(r.event_kind, r.role): r.points for r in ScoringRule.objects.filter(year=YEAR)}
     assert rules[("plenary", "participant")] == 5
     assert rules[("proposal_key", "cosigner")] == 3
     assert rules[("report_instructed", "lead")] == 10
     assert rules[("supervision", "lead")] == rules[("supervision", "participant")] == 5
+    assert (rules[("speech_oral", "lead")], rules[("speech_written", "lead")]) == (10, 5)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
