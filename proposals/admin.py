@@ -34,6 +34,7 @@ from proposals.models import (
     ReportEvent,
 )
 from proposals.resources import OpinionReportResource, ProposalResource
+from proposals.similarity_admin import SimilarityAdminMixin
 
 # Changelists over tables that grow every year: a page of rows, no COUNT(*) of the whole table
 # (show_full_result_count), the shown foreign keys joined (list_select_related), and year choices
@@ -377,7 +378,7 @@ class ReportAdminForm(forms.ModelForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
+class ProposalAdmin(SimilarityAdminMixin, LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
     form = ProposalAdminForm
     resource_classes = [ProposalResource]
     action_form = WorkflowActionForm

@@ -13,6 +13,9 @@ class ProposalsConfig(AppConfig):
         register_portal_tab(_("Social-conditions reports"), "proposals:reports", order=35)
         register_unit_tab(_("Proposals"), "proposals_units:home", order=10)
         register_unit_tab(_("Handled proposals"), "proposals_units:handled", order=15)
+        from proposals import similarity_sync
+
+        similarity_sync.connect()
         try:
             from workplan.links import register_item_links
         except ImportError:  # the plan app may be switched off

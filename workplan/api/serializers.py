@@ -110,3 +110,24 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
                 _("The file is larger than %(limit)s.") % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
             )
         return value
+
+
+class ItemSuggestQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+    year = serializers.IntegerField(required=False, min_value=1949, max_value=2200)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=10, default=3)
+
+    def validate_text(self, value: str) -> str:
+        return value[:4000]
+
+
+class ItemSuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="item.pk")
+    year = serializers.IntegerField(source="item.plan.year")
+    number = serializers.IntegerField(source="item.number")
+    title = serializers.CharField(source="item.title")
+    score = serializers.FloatField()
+
+
+class ItemSuggestionsSerializer(serializers.Serializer):
+    results = ItemSuggestionSerializer(many=True)
