@@ -69,7 +69,7 @@ class SimilarityAdminMixin:
         url = reverse("admin:proposals_proposal_merge", args=[obj.pk])
         rows = format_html_join(
             "",
-            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{:.2f}</td>'
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
             '<td><button type="submit" formaction="{}" formmethod="post" name="into" value="{}">{}</button></td></tr>',
             (
                 (
@@ -78,7 +78,7 @@ class SimilarityAdminMixin:
                     other.title,
                     other.proposer_label,
                     other.get_state_display(),
-                    score,
+                    f"{score:.2f}",
                     url,
                     other.pk,
                     gettext("Merge this proposal into it"),
@@ -135,9 +135,12 @@ class SimilarityAdminMixin:
         url = reverse("admin:proposals_proposal_link_item", args=[obj.pk])
         return format_html_join(
             "",
-            '<p>{} <span class="help">{:.2f}</span> <button type="submit" formaction="{}" formmethod="post" '
+            '<p>{} <span class="help">{}</span> <button type="submit" formaction="{}" formmethod="post" '
             'name="item" value="{}">{}</button></p>',
-            ((str(item), score, url, item.pk, gettext("Link to this item")) for item, score in suggestions),
+            (
+                (str(item), f"{score:.2f}", url, item.pk, gettext("Link to this item"))
+                for item, score in suggestions
+            ),
         )
 
     suggested_items.short_description = _("plan items it may serve")
