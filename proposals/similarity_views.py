@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from cppcc_portal.core import roles
 from proposals import services, similarity
 
 # A query longer than this is cut (the analyser reads no further anyway).
@@ -30,7 +29,8 @@ def similar_context(*, user, title: str, body: str = "", exclude_id: int | None 
 @login_required
 def similar_panel(request):
     """GET ?title=…&body=…[&exclude=id]: the panel's HTML (bad input gives an empty panel, never an error)."""
-    if services.member_for(request.user) is None and not roles.is_staff_user(request.user):
+    if services.member_for(request.user) is None:
+        # Like the drafting page it serves: the office drafts for members in the administration.
         raise PermissionDenied(_("Only members use these pages."))
     exclude = request.GET.get("exclude", "")
     context = similar_context(
