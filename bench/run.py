@@ -289,6 +289,17 @@ def sweep_benchmark(env: dict) -> str:
     return out.stdout
 
 
+def similarity_benchmark(env: dict) -> str:
+    """Quality and in-process speed of similar proposals (no server, no bench database needed)."""
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "similarity.py")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    say(out.stdout)
+    if out.returncode:
+        return f"similarity benchmark failed:\n\n```\n{out.stderr[-1500:]}\n```\n"
+    return out.stdout
+
+
 def machine() -> str:
     cpu = "unknown"
     try:
@@ -381,6 +392,7 @@ def main() -> None:
     rows = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
     report += [f"## Attendance import ({rows:,} rows)", "", import_benchmark(env), ""]
     report += ["## Notification sweep", "", sweep_benchmark(env), ""]
+    report += ["## Similar proposals", "", similarity_benchmark(env), ""]
     target = ROOT / "docs" / "benchmarks.md"
     target.write_text("\n".join(report))
     say(f"written to {target}")

@@ -50,12 +50,12 @@ def proposal_terms(proposal: Proposal) -> dict[str, float]:
     if proposal.state in NOT_INDEXED:
         return {}
     body = f"{proposal.reason}\n{proposal.suggestions}"[:BODY_CHARS]
-    return _rounded(textsim.document_terms(proposal.title, body))
+    return _rounded(textsim.document_terms(proposal.title, body, limit=textsim.DOCUMENT_TERMS))
 
 
 def report_terms(report: OpinionReport) -> dict[str, float]:
     body = f"{report.situation}\n{report.suggestion}"[:BODY_CHARS]
-    return _rounded(textsim.document_terms(report.title, body))
+    return _rounded(textsim.document_terms(report.title, body, limit=textsim.DOCUMENT_TERMS))
 
 
 def _rounded(bag: dict[str, float]) -> dict[str, float]:

@@ -35,6 +35,16 @@ MAX_CHARS = 2000
 TITLE_WEIGHT = 1.0
 BODY_WEIGHT = 0.35
 
+# In a large collection, a term in more than this share of documents is a stop word of that
+# collection (its weight is small and its postings long): a search skips it. A query keeps its
+# strongest terms only. Both bound the work of one search whatever the collection's size.
+COMMON_SHARE = 0.08
+COMMON_MIN_DOCUMENTS = 1000
+QUERY_TERMS = 40
+# What an indexed document keeps: its strongest terms (the title's, then the body's most frequent),
+# so ten years of proposals load into a process in about a second.
+DOCUMENT_TERMS = 64
+
 # The same concern in other words. Each group maps to its first entry; longer variants are matched
 # first. Kept to wording that district proposals really vary (not to the evaluation set's titles).
 THESAURUS: tuple[tuple[str, ...], ...] = (
@@ -215,11 +225,14 @@ def terms(text: str) -> dict[str, float]:
     return {t: (1 + math.log(n)) * (0.5 if len(t) == 1 else 1.0) for t, n in counts.items()}
 
 
-def document_terms(title: str, body: str = "") -> dict[str, float]:
-    """A title and its body as one bag of terms, the title weighing more."""
+def document_terms(title: str, body: str = "", *, limit: int | None = None) -> dict[str, float]:
+    """A title and its body as one bag of terms, the title weighing more; the `limit` strongest only."""
     result = {t: w * TITLE_WEIGHT for t, w in terms(title).items()}
     for t, w in terms(body).items():
         result[t] = result.get(t, 0.0) + w * BODY_WEIGHT
+    if limit is not None and len(result) > limit:
+        # Ties keep the longer term (a bigram says more than one of its characters).
+        result = dict(sorted(result.items(), key=lambda pair: (-pair[1], -len(pair[0]), pair[0]))[:limit])
     return result
 
 
@@ -256,8 +269,9 @@ class Index:
     def _idf(self, term: str) -> float:
         return math.log((len(self._bags) + 1) / (self._df.get(term, 0) + 1)) + 1.0
 
-    def _post(self, key: Hashable, bag: dict[str, float]) -> None:
-        weights = {t: w * self._idf(t) for t, w in bag.items()}
+    def _post(self, key: Hashable, bag: dict[str, float], idf=None) -> None:
+        idf = idf or self._idf
+        weights = {t: w * idf(t) for t, w in bag.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         for t, w in weights.items():
             self._postings.setdefault(t, {})[key] = w / norm
@@ -304,9 +318,17 @@ class Index:
         self.reweigh()
 
     def reweigh(self) -> None:
-        self._postings = {}
+        total = len(self._bags) + 1
+        idf = {t: math.log(total / (n + 1)) + 1.0 for t, n in self._df.items()}
+        postings: dict[str, dict[Hashable, float]] = {t: {} for t in idf}
+        sqrt = math.sqrt
+        # The loop every process runs once over ten years of proposals: kept tight on purpose.
         for key, bag in self._bags.items():
-            self._post(key, bag)
+            weighted = [(t, w * idf[t]) for t, w in bag.items()]
+            norm = sqrt(sum(w * w for _t, w in weighted)) or 1.0
+            for t, w in weighted:
+                postings[t][key] = w / norm
+        self._postings = postings
         self._weighed_at = len(self._bags)
 
     def search(
@@ -322,10 +344,14 @@ class Index:
             return []
         weights = {t: w * self._idf(t) for t, w in bag.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        common = (
+            len(self._bags) * COMMON_SHARE if len(self._bags) >= COMMON_MIN_DOCUMENTS else len(self._bags) + 1
+        )
+        strongest = sorted(weights.items(), key=lambda pair: -pair[1])[:QUERY_TERMS]
         scores: dict[Hashable, float] = {}
-        for t, w in weights.items():
+        for t, w in strongest:
             posting = self._postings.get(t)
-            if not posting:
+            if not posting or len(posting) > common:
                 continue
             q = w / norm
             for key, d in posting.items():
