@@ -88,10 +88,10 @@ class SimilarityAdminMixin:
         )
         return self._table(
             [
-                gettext("number"),
-                gettext("title"),
+                pgettext("proposals", "number"),
+                pgettext("proposals", "title"),
                 gettext("proposer"),
-                gettext("state"),
+                pgettext("proposals", "state"),
                 gettext("similarity"),
                 "",
             ],

@@ -16,6 +16,7 @@ same index) and feeds them here.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
@@ -38,9 +39,9 @@ BODY_WEIGHT = 0.35
 # In a large collection, a term in more than this share of documents is a stop word of that
 # collection (its weight is small and its postings long): a search skips it. A query keeps its
 # strongest terms only. Both bound the work of one search whatever the collection's size.
-COMMON_SHARE = 0.08
+COMMON_SHARE = 0.05
 COMMON_MIN_DOCUMENTS = 1000
-QUERY_TERMS = 40
+QUERY_TERMS = 32
 # What an indexed document keeps: its strongest terms (the title's, then the body's most frequent),
 # so ten years of proposals load into a process in about a second.
 DOCUMENT_TERMS = 64
@@ -356,10 +357,13 @@ class Index:
             q = w / norm
             for key, d in posting.items():
                 scores[key] = scores.get(key, 0.0) + q * d
-        ranked = sorted(
-            ((score, key) for key, score in scores.items() if score >= threshold),
-            key=lambda pair: -pair[0],
-        )
+        above = [(score, key) for key, score in scores.items() if score >= threshold]
+        # Most searches keep nearly everything they find: rank a few more than asked first.
+        ranked = heapq.nlargest(limit * 4, above, key=lambda pair: pair[0])
+        if keep is not None and len(above) > len(ranked):
+            kept = [pair for pair in ranked if keep(pair[1])]
+            if len(kept) < limit:
+                ranked = sorted(above, key=lambda pair: -pair[0])
         hits = []
         for score, key in ranked:
             if keep is not None and not keep(key):
