@@ -36,6 +36,7 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py import_workplan $(PLAN_FILE)
 	$(BIN)/python manage.py seed_demo --if-debug
+	$(BIN)/python manage.py rebuild_similarity_index
 
 run: seed
 	$(BIN)/python manage.py collectstatic --no-input -v0
