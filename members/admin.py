@@ -45,6 +45,7 @@ from members.models import (
 from members.pagination import EstimatedCountPaginator
 from members.resources import AttendanceResource, MemberResource
 from members.validators import is_phone
+from workplan.suggestions_admin import ItemSuggestionAdminMixin
 
 
 class RuleImportMixin:
@@ -249,7 +250,8 @@ class InviteBodiesForm(forms.Form):
 
 
 @admin.register(Activity)
-class ActivityAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+    item_suggestion_fields = ("title", "description", "outcome_report")
     list_display = [
         "title",
         "kind",

@@ -15,7 +15,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.notifications.kinds import register_kind
 from cppcc_portal.core.notifications.services import notify
@@ -118,14 +117,3 @@ def _tell(merged: Proposal, into: Proposal, *, recipients) -> None:
             link=services._link("proposals:detail", into.pk),
             about=into,
         )
-
-
-@transaction.atomic
-def proposal_link_item(*, proposal: Proposal, item, actor) -> Proposal:
-    """A member of staff confirms a suggested plan item: the proposal serves it from now on."""
-    services._require_staff(actor)
-    if proposal.items.filter(pk=item.pk).exists():
-        return proposal
-    proposal.items.add(item)
-    record_event(actor=actor, action="proposal.link_item", obj=proposal, changes={"items": ["", str(item)]})
-    return proposal

@@ -1,5 +1,5 @@
-"""On a proposal's admin page: 并案 candidates with their score and a merge button, the units that
-handled the most similar proposals, and the plan items it most likely serves (linked on a click).
+"""On a proposal's admin page: 并案 candidates with their score and a merge button, and the units
+that handled the most similar proposals (the plan items it may serve: workplan.suggestions_admin).
 
 The buttons sit inside the change form, so they post to their own URLs (`formaction`) with the
 form's CSRF token; nothing is merged or linked without a member of staff pressing one.
@@ -21,10 +21,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
 from proposals import services, similarity
 from proposals.choices import ProposalState
-from proposals.merging import proposal_link_item
 from proposals.models import Proposal
-from workplan.models import Item
-from workplan.suggestions import suggest_items
 
 
 def _pk_from(post, name: str) -> int | None:
@@ -33,19 +30,14 @@ def _pk_from(post, name: str) -> int | None:
 
 
 class SimilarityAdminMixin:
-    """Adds the three read-only panels and their two POST endpoints to ProposalAdmin."""
+    """Adds two read-only panels and the merge endpoint to ProposalAdmin."""
 
-    similarity_fields = ("merge_candidates", "suggested_units", "suggested_items")
+    similarity_fields = ("merge_candidates", "suggested_units")
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/merge/", wrap(require_POST(self.merge_view)), name="proposals_proposal_merge"),
-            path(
-                "<int:pk>/link-item/",
-                wrap(require_POST(self.link_item_view)),
-                name="proposals_proposal_link_item",
-            ),
             *super().get_urls(),
         ]
 
@@ -121,30 +113,6 @@ class SimilarityAdminMixin:
 
     suggested_units.short_description = _("units that handled similar proposals")
 
-    def suggested_items(self, obj: Proposal):
-        if obj is None or obj.pk is None:
-            return "—"
-        linked = set(obj.items.values_list("pk", flat=True))
-        suggestions = [
-            (item, score)
-            for item, score in suggest_items(title=obj.title, body=self._body(obj), year=obj.year)
-            if item.pk not in linked
-        ]
-        if not suggestions:
-            return gettext("No plan item of that year stands out.")
-        url = reverse("admin:proposals_proposal_link_item", args=[obj.pk])
-        return format_html_join(
-            "",
-            '<p>{} <span class="help">{}</span> <button type="submit" formaction="{}" formmethod="post" '
-            'name="item" value="{}">{}</button></p>',
-            (
-                (str(item), f"{score:.2f}", url, item.pk, gettext("Link to this item"))
-                for item, score in suggestions
-            ),
-        )
-
-    suggested_items.short_description = _("plan items it may serve")
-
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *self.similarity_fields)
 
@@ -175,13 +143,3 @@ class SimilarityAdminMixin:
             % {"merged": proposal.title, "into": into.title},
         )
         return redirect("admin:proposals_proposal_change", into.pk)
-
-    def link_item_view(self, request, pk: int):
-        proposal = self._proposal_for_post(request, pk)
-        item = Item.objects.filter(pk=_pk_from(request.POST, "item") or 0).first()
-        if item is None:
-            messages.error(request, gettext("Choose the plan item."))
-            return redirect("admin:proposals_proposal_change", pk)
-        proposal_link_item(proposal=proposal, item=item, actor=request.user)
-        messages.success(request, gettext("Linked to plan item %(item)s.") % {"item": item})
-        return redirect("admin:proposals_proposal_change", pk)
