@@ -56,7 +56,9 @@ def test_staff_link_a_topic_to_the_suggested_item_by_pressing_its_button(client,
     assert AuditEvent.objects.filter(action="supervision_supervisiontopic.link_item").exists()
 
 
-def test_an_activity_gets_the_study_item_and_a_leader_cannot_link_it(client, staff_user, leader_user, plan_2017):
+def test_an_activity_gets_the_study_item_and_a_leader_cannot_link_it(
+    client, staff_user, leader_user, plan_2017
+):
     import datetime as dt
 
     from django.utils import timezone
