@@ -179,32 +179,36 @@ def _apply(memory: _Memory, rows) -> None:
             memory.meta.pop(object_id, None)
 
 
+# More changed entries than this since the last look (a rebuild, a bulk load): reload them all.
+RELOAD_AFTER = 1000
+_COLUMNS = ("object_id", "year", "state", "terms", "analyzer_version")
+
+
+def _reload(memory: _Memory, entries) -> None:
+    rows = [row for row in entries.values_list(*_COLUMNS) if row[3] and row[4] == textsim.ANALYZER_VERSION]
+    memory.index = textsim.Index()
+    memory.index.load((object_id, terms) for object_id, _year, _state, terms, _version in rows)
+    memory.meta = {object_id: (year, state) for object_id, year, state, _terms, _version in rows}
+
+
 def _memory(kind: str) -> _Memory:
     memory = _memories.setdefault(kind, _Memory())
     with memory.lock:
         entries = SimilarityEntry.objects.filter(kind=kind)
         latest = entries.order_by("-changed_at").values_list("changed_at", flat=True).first()
         if memory.seen_until is None or latest is None or latest < memory.seen_until - SYNC_OVERLAP:
-            # First use, or the table was rebuilt or emptied under us: load it all.
-            rows = list(entries.values_list("object_id", "year", "state", "terms", "analyzer_version"))
-            memory.index = textsim.Index()
-            memory.meta = {}
-            memory.index.load(
-                (object_id, terms if version == textsim.ANALYZER_VERSION else {})
-                for object_id, _year, _state, terms, version in rows
-            )
-            memory.meta = {
-                object_id: (year, state)
-                for object_id, year, state, terms, version in rows
-                if terms and version == textsim.ANALYZER_VERSION
-            }
+            # First use, or the table was emptied or replaced under us: load it all.
+            _reload(memory, entries)
         elif latest > memory.seen_until - SYNC_OVERLAP:
-            _apply(
-                memory,
-                entries.filter(changed_at__gte=memory.seen_until - SYNC_OVERLAP).values_list(
-                    "object_id", "year", "state", "terms", "analyzer_version"
-                ),
+            changed = list(
+                entries.filter(changed_at__gte=memory.seen_until - SYNC_OVERLAP).values_list(*_COLUMNS)[
+                    : RELOAD_AFTER + 1
+                ]
             )
+            if len(changed) > RELOAD_AFTER:
+                _reload(memory, entries)
+            else:
+                _apply(memory, changed)
         memory.seen_until = latest
     return memory
 
