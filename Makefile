@@ -7,7 +7,7 @@ PLAN_FILE ?= workplan/data/dongcheng-cppcc-2017-work-plan.txt
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cppcc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-services lint format install install-dev messages migrate seed serve bench clean
+.PHONY: run test test-services lint format install install-dev messages migrate seed serve bench bench-similarity clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=python3.11"; exit 1; }
@@ -36,6 +36,7 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py import_workplan $(PLAN_FILE)
 	$(BIN)/python manage.py seed_demo --if-debug
+	$(BIN)/python manage.py rebuild_similarity_index
 
 run: seed
 	$(BIN)/python manage.py collectstatic --no-input -v0
@@ -72,3 +73,7 @@ clean:
 bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && (apt-get install -y wrk || sudo apt-get install -y wrk); }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Only the similar-proposals figures (quality and in-process speed; a minute, no server).
+bench-similarity: install-dev
+	$(BIN)/python bench/similarity.py

@@ -335,6 +335,17 @@ def workplan_import_benchmark(env: dict) -> str:
     return out.stdout
 
 
+def similarity_benchmark(env: dict) -> str:
+    """Quality and in-process speed of similar proposals (no server, no bench database needed)."""
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "similarity.py")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    say(out.stdout)
+    if out.returncode:
+        return f"similarity benchmark failed:\n\n```\n{out.stderr[-1500:]}\n```\n"
+    return out.stdout
+
+
 def machine() -> str:
     cpu = "unknown"
     try:
@@ -443,6 +454,7 @@ def main() -> None:
     report += [f"## Attendance import ({rows:,} rows)", "", import_benchmark(env), ""]
     report += ["## Notification sweep", "", sweep_benchmark(env), ""]
     report += ["## Work-plan import (20 items, target under 1 s)", "", workplan_import_benchmark(env), ""]
+    report += ["## Similar proposals", "", similarity_benchmark(env), ""]
     target = ROOT / "docs" / "benchmarks.md"
     target.write_text("\n".join(report))
     say(f"written to {target}")

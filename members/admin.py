@@ -47,6 +47,7 @@ from members.models import (
 from members.pagination import EstimatedCountPaginator
 from members.resources import AttendanceResource, MemberResource
 from members.validators import is_phone
+from workplan.suggestions_admin import ItemSuggestionAdminMixin
 
 
 class RuleImportMixin(BackgroundImportMixin):
@@ -254,7 +255,8 @@ class InviteBodiesForm(forms.Form):
 
 
 @admin.register(Activity)
-class ActivityAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+    item_suggestion_fields = ("title", "description", "outcome_report")
     list_display = [
         "title",
         "kind",

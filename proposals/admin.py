@@ -34,6 +34,8 @@ from proposals.models import (
     ReportEvent,
 )
 from proposals.resources import OpinionReportResource, ProposalResource
+from proposals.similarity_admin import SimilarityAdminMixin
+from workplan.suggestions_admin import ItemSuggestionAdminMixin
 
 # Changelists over tables that grow every year: a page of rows, no COUNT(*) of the whole table
 # (show_full_result_count), the shown foreign keys joined (list_select_related), and year choices
@@ -377,7 +379,10 @@ class ReportAdminForm(forms.ModelForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
+class ProposalAdmin(
+    SimilarityAdminMixin, ItemSuggestionAdminMixin, LargeTableAdminMixin, ExportMixin, admin.ModelAdmin
+):
+    item_suggestion_fields = ("title", "reason", "suggestions")
     form = ProposalAdminForm
     resource_classes = [ProposalResource]
     action_form = WorkflowActionForm
@@ -533,7 +538,8 @@ class InstructionInline(ReadOnlyInline):
 
 
 @admin.register(OpinionReport)
-class OpinionReportAdmin(LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
+class OpinionReportAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
+    item_suggestion_fields = ("title", "situation", "suggestion")
     form = ReportAdminForm
     resource_classes = [OpinionReportResource]
     action_form = ReportActionForm
@@ -558,7 +564,7 @@ class OpinionReportAdmin(LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ("year", "author_kind", "author_member", "party", "sector")
-        return self.readonly_fields + (fixed if obj is not None else ())
+        return (*super().get_readonly_fields(request, obj), *(fixed if obj is not None else ()))
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -14,7 +14,9 @@ class ProposalsConfig(AppConfig):
         register_unit_tab(_("Proposals"), "proposals_units:home", order=10)
         register_unit_tab(_("Handled proposals"), "proposals_units:handled", order=15)
         from cppcc_portal.core.demo import register_seeder
-        from proposals import demo
+        from proposals import demo, similarity_sync
+
+        similarity_sync.connect()
         from proposals.links import proposal_and_report_links
         from workplan.links import register_item_links
 

@@ -717,3 +717,26 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.from_state} → {self.to_state}"
+
+
+class SimilarityEntry(models.Model):
+    """The analysed terms of one proposal or report: what every process's similarity index loads."""
+
+    kind = models.CharField(pgettext_lazy("proposals", "kind"), max_length=16)
+    object_id = models.PositiveIntegerField(pgettext_lazy("proposals", "object id"))
+    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"))
+    state = models.CharField(pgettext_lazy("proposals", "state"), max_length=24, blank=True)
+    # {term: weight}; empty when the object left the index (a draft again, withdrawn, deleted).
+    terms = models.JSONField(pgettext_lazy("proposals", "terms"), default=dict, blank=True)
+    analyzer_version = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "analyser version"))
+    changed_at = models.DateTimeField(pgettext_lazy("proposals", "changed at"), db_index=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("proposals", "similarity index entry")
+        verbose_name_plural = pgettext_lazy("proposals", "similarity index entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="similarity_entry_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

@@ -671,32 +671,11 @@ def proposal_convert(*, proposal: Proposal, actor, kind: str, note: str = "") ->
     return _move(proposal, S.CONVERTED, actor=actor, action="convert", note=note, fields=fields)
 
 
-@transaction.atomic
 def proposal_merge(*, proposal: Proposal, into: Proposal, actor, note: str = "") -> Proposal:
-    """并案: merge a proposal into another of the same year; its proposers follow the other one."""
-    _require_staff(actor)
-    _locked(proposal)
-    if into.pk == proposal.pk or into.year != proposal.year:
-        raise DomainError(_("Merge into another proposal of the same year."), code="invalid", field="into")
-    if into.state not in (S.AWAITING_REVIEW, *ACCEPTED_STATES):
-        raise DomainError(
-            _("A proposal can be merged only into one under review or accepted."),
-            code="invalid",
-            field="into",
-        )
-    check_proposal_transition(proposal, S.MERGED, "merge")
-    proposal.merged_into = into
-    _note_only(
-        into, actor=actor, action="merge_in", note=_("Merged in: %(title)s") % {"title": proposal.title}
-    )
-    return _move(
-        proposal,
-        S.MERGED,
-        actor=actor,
-        action="merge",
-        note=note or _("Merged into %(other)s.") % {"other": into},
-        fields=["merged_into"],
-    )
+    """并案: merge a proposal into another of the same year; its proposers follow (proposals.merging)."""
+    from proposals.merging import proposal_merge as merge
+
+    return merge(proposal=proposal, into=into, actor=actor, note=note)
 
 
 # ---------------------------------------------------------------- assignment to units

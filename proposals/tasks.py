@@ -9,3 +9,19 @@ from proposals import services
 def close_expired_cosigning() -> int:
     """Close co-signing on proposals whose deadline has passed (safe to run twice)."""
     return services.close_expired_cosigning()
+
+
+@shared_task(
+    acks_late=True,
+    time_limit=60,
+    soft_time_limit=50,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def index_for_similarity(kind: str, object_id: int) -> bool:
+    """Rewrite one proposal's or report's similarity entry after a committed change (idempotent)."""
+    from proposals import similarity
+
+    indexer = similarity.INDEXERS.get(kind)
+    return indexer(object_id) if indexer is not None else False

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from proposals import views
+from proposals import similarity_views, views
 
 app_name = "proposals"
 
 urlpatterns = [
     path("proposals/", views.proposal_list, name="list"),
     path("proposals/new/", views.proposal_create, name="create"),
+    path("proposals/similar/", similarity_views.similar_panel, name="similar"),
     path("proposals/stats/", views.stats, name="stats"),
     path("proposals/stats/export/", views.stats_export, name="stats_export"),
     path("proposals/<int:pk>/", views.proposal_detail, name="detail"),

@@ -17,6 +17,7 @@ from proposals import exports, selectors, services
 from proposals.choices import ProposalState
 from proposals.forms import InviteForm, NoteForm, ProposalForm, RatingForm, ReportForm
 from proposals.models import ProposalAttachment
+from proposals.similarity_views import similar_context
 
 
 def show_errors(request, form_or_none, exc: Exception) -> None:
@@ -61,13 +62,33 @@ def proposal_list(request):
     )
 
 
+def _check_step(request, exclude_id: int | None = None) -> dict:
+    """The "check for similar proposals" button: the same form back, with the similar ones shown."""
+    if request.method != "POST" or "check" not in request.POST:
+        return {}
+    return similar_context(
+        user=request.user,
+        title=request.POST.get("title", ""),
+        body=f"{request.POST.get('reason', '')}\n{request.POST.get('suggestions', '')}",
+        exclude_id=exclude_id,
+    )
+
+
+def _draft_fields(request) -> dict:
+    """The typed draft, put back into the form after a check (nothing was saved, nothing refused)."""
+    return {name: request.POST.get(name, "") for name in ("title", "category", "reason", "suggestions")}
+
+
 @login_required
 def proposal_create(request):
     member = _require_member(request)
     if member is None:
         raise PermissionDenied(_("The office drafts on a member's behalf in the administration."))
     form = ProposalForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    checked = _check_step(request)
+    if checked:
+        form = ProposalForm(initial=_draft_fields(request))
+    if request.method == "POST" and "check" not in request.POST and form.is_valid():
         try:
             proposal = services.proposal_create(
                 actor=request.user,
@@ -84,7 +105,7 @@ def proposal_create(request):
             messages.success(request, _("Draft saved. Invite co-signers or submit it when ready."))
             return redirect("proposals:detail", proposal.pk)
     limit = services.year_settings(timezone.localdate().year).length_limit
-    return render(request, "proposals/proposal_form.html", {"form": form, "limit": limit})
+    return render(request, "proposals/proposal_form.html", {"form": form, "limit": limit, **checked})
 
 
 @login_required
@@ -97,7 +118,10 @@ def proposal_edit(request, pk: int):
         messages.error(request, _("Only a draft can be edited."))
         return redirect("proposals:detail", pk)
     form = ProposalForm(request.POST or None, request.FILES or None, instance=proposal)
-    if request.method == "POST" and form.is_valid():
+    checked = _check_step(request, exclude_id=proposal.pk)
+    if checked:
+        form = ProposalForm(initial=_draft_fields(request), instance=proposal)
+    if request.method == "POST" and "check" not in request.POST and form.is_valid():
         data = form.cleaned_data
         try:
             services.proposal_update(
@@ -116,7 +140,9 @@ def proposal_edit(request, pk: int):
             return redirect("proposals:detail", pk)
     limit = services.year_settings(proposal.year).length_limit
     return render(
-        request, "proposals/proposal_form.html", {"form": form, "proposal": proposal, "limit": limit}
+        request,
+        "proposals/proposal_form.html",
+        {"form": form, "proposal": proposal, "limit": limit, **checked},
     )
 
 

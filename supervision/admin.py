@@ -22,6 +22,7 @@ from supervision.models import (
     SupervisorReport,
     TopicSourceLink,
 )
+from workplan.suggestions_admin import ItemSuggestionAdminMixin
 
 # Changelists stay a page of rows: no COUNT(*) of the whole table on every view, the shown
 # foreign keys joined in the list query.
@@ -49,7 +50,8 @@ class TopicSourceLinkInline(admin.TabularInline):
 
 
 @admin.register(SupervisionTopic)
-class SupervisionTopicAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class SupervisionTopicAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+    item_suggestion_fields = ("title", "description")
     list_display = (
         "title",
         "year",

@@ -33,6 +33,14 @@ def _fresh_plan_cache():
     forget_years()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_similarity_index():
+    """Each process keeps the similarity index in memory; a test's rolled-back rows must not linger."""
+    from proposals import similarity
+
+    similarity.forget()
+
+
 @pytest.fixture
 def staff_user(db):
     return UserFactory(username="staff", role=roles.STAFF, first_name="办公室")

@@ -327,3 +327,29 @@ class BulletinSerializer(PortalModelSerializer):
 
 class BulletinReportsSerializer(serializers.Serializer):
     reports = api_fields.PrimaryKeyRelatedField(queryset=OpinionReport.objects.all(), many=True)
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    """?text=…&limit=…: any text is accepted (long text is cut, text that says nothing finds nothing)."""
+
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True, default="")
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=5)
+
+    def validate_text(self, value: str) -> str:
+        return value[:4000]
+
+
+class SimilarProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="proposal.pk")
+    number = serializers.CharField(source="proposal.number")
+    year = serializers.IntegerField(source="proposal.year")
+    title = serializers.CharField(source="proposal.title")
+    state = serializers.CharField(source="proposal.state")
+    score = serializers.FloatField()
+    reply_category = serializers.CharField(allow_blank=True)
+    satisfaction = serializers.DictField(child=serializers.IntegerField())
+
+
+class SimilarProposalsSerializer(serializers.Serializer):
+    threshold = serializers.FloatField()
+    results = SimilarProposalSerializer(many=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cppcc_portal.core.errors import PermissionDeniedError
-from proposals import selectors, services
+from proposals import selectors, services, similarity
 from proposals.api import serializers as s
 from proposals.models import (
     Assignment,
@@ -40,6 +40,25 @@ class ProposalViewSet(
 
     def get_queryset(self):
         return selectors.proposal_list_for_api(user=self.request.user).order_by("-year", "number_seq", "pk")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("text", str, description="The draft's title or text (cut at 4,000 characters)."),
+            OpenApiParameter("limit", int, description="How many, 1 to 20 (5 by default)."),
+        ],
+        responses=s.SimilarProposalsSerializer,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def similar(self, request):
+        """Proposals the caller may see that raise the concern of `text`, best first, with scores."""
+        query = s.SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        results = similarity.similar_proposals(
+            user=request.user, title=query.validated_data["text"], limit=query.validated_data["limit"]
+        )
+        return Response(
+            s.SimilarProposalsSerializer({"threshold": similarity.THRESHOLD, "results": results}).data
+        )
 
     def _input(self, serializer_class, partial=False):
         serializer = serializer_class(data=self.request.data, partial=partial)

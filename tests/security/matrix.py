@@ -87,6 +87,12 @@ EXPECTED = {
     "proposals:close_cosigning": (302, 405, 405, 405, 405, 405, 405, 405),
     "proposals:cosign": (302, 405, 405, 405, 405, 405, 405, 405),
     "proposals:create": (302, 200, 200, 200, 403, 403, 403, 403),
+    "proposals:similar": (302, 200, 200, 200, 403, 403, 403, 403),
+    "admin:proposals_proposal_merge": (302, 302, 302, 302, 302, 302, 405, 405),
+    "admin:proposals_proposal_link_item": (302, 302, 302, 302, 302, 302, 405, 405),
+    "admin:proposals_opinionreport_link_item": (302, 302, 302, 302, 302, 302, 405, 405),
+    "admin:members_activity_link_item": (302, 302, 302, 302, 302, 302, 405, 405),
+    "admin:supervision_supervisiontopic_link_item": (302, 302, 302, 302, 302, 302, 405, 405),
     "proposals:detail": (302, 200, 404, 404, 404, 404, 200, 200),
     "proposals:edit": (302, 302, 404, 404, 404, 404, 403, 302),
     "proposals:invite": (302, 405, 405, 405, 405, 405, 405, 405),
@@ -137,6 +143,7 @@ EXPECTED = {
     # API, work plan: read-only for every logged-in role.
     "workplan-item-detail": (401, 200, 200, 200, 200, 200, 200, 200),
     "workplan-item-list": (401, 200, 200, 200, 200, 200, 200, 200),
+    "workplan-item-suggest": (401, 200, 200, 200, 200, 200, 200, 200),
     "workplan-plan-detail": (401, 200, 200, 200, 200, 200, 200, 200),
     "workplan-plan-list": (401, 200, 200, 200, 200, 200, 200, 200),
     "workplan-progress-update-detail": (401, 200, 200, 200, 200, 200, 200, 200),
@@ -199,6 +206,7 @@ EXPECTED = {
     "proposal-invite": (401, 405, 405, 405, 405, 405, 405, 405),
     "proposal-key": (401, 405, 405, 405, 405, 405, 405, 405),
     "proposal-list": (401, 200, 200, 200, 200, 200, 200, 200),
+    "proposal-similar": (401, 200, 200, 200, 200, 200, 200, 200),
     "proposal-merge": (401, 405, 405, 405, 405, 405, 405, 405),
     "proposal-rate": (401, 405, 405, 405, 405, 405, 405, 405),
     "proposal-reject": (401, 405, 405, 405, 405, 405, 405, 405),
@@ -299,6 +307,12 @@ EXPECTED = {
 # (URL name, world object for pk, roles that must be refused with 403 or 404, a valid JSON body
 # for the API so the refusal is not just a validation error).
 OBJECT_ACTIONS = [
+    # Leaders read the admin but never merge (并案) or link a suggested plan item.
+    ("admin:proposals_proposal_merge", "proposal", ("leader",)),
+    ("admin:proposals_proposal_link_item", "proposal", ("leader",)),
+    ("admin:proposals_opinionreport_link_item", "report", ("leader",)),
+    ("admin:members_activity_link_item", "activity", ("leader",)),
+    ("admin:supervision_supervisiontopic_link_item", "topic", ("leader",)),
     ("members:record_verify", "duty_record", ("member", "other_member", "unit", "other_unit")),
     ("members:record_reject", "duty_record", ("member", "other_member", "unit", "other_unit")),
     ("members-duty-record-verify", "duty_record", ("member", "other_member", "unit", "other_unit")),

@@ -127,3 +127,24 @@ class ProgressUpdateUploadSerializer(ProgressUpdateSerializer):
     """The multipart body of a progress update: a form has no null, a missing task is none."""
 
     task = api_fields.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False)
+
+
+class ItemSuggestQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+    year = serializers.IntegerField(required=False, min_value=1949, max_value=2200)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=10, default=3)
+
+    def validate_text(self, value: str) -> str:
+        return value[:4000]
+
+
+class ItemSuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="item.pk")
+    year = serializers.IntegerField(source="item.plan.year")
+    number = serializers.IntegerField(source="item.number")
+    title = serializers.CharField(source="item.title")
+    score = serializers.FloatField()
+
+
+class ItemSuggestionsSerializer(serializers.Serializer):
+    results = ItemSuggestionSerializer(many=True)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cppcc_portal.core import roles
 from workplan import selectors, services
 from workplan.api import serializers as s
-from workplan.models import ProgressAttachment, ProgressUpdate, Section
+from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section
+from workplan.suggestions import suggest_items
 
 
 class StaffWritesOthersRead(permissions.BasePermission):
@@ -47,6 +49,28 @@ class SectionViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ItemSerializer
+    queryset = Item.objects.none()  # the schema's types; get_queryset reads the rows
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("text", str, description="What the record is about (cut at 4,000 characters)."),
+            OpenApiParameter("year", int, description="The plan's year (the latest plan by default)."),
+            OpenApiParameter("limit", int, description="How many, 1 to 10 (3 by default)."),
+        ],
+        responses=s.ItemSuggestionsSerializer,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def suggest(self, request):
+        """The plan items a text most likely serves, best first, with scores; a person confirms links."""
+        query = s.ItemSuggestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        pairs = suggest_items(title=data["text"], year=data.get("year"), limit=data["limit"])
+        return Response(
+            s.ItemSuggestionsSerializer(
+                {"results": [{"item": item, "score": score} for item, score in pairs]}
+            ).data
+        )
 
     def get_queryset(self):
         queryset = (
