@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "members",
     "proposals",
     "supervision",
+    "consultations",
     "cppcc_portal.dashboard",
 ]
 

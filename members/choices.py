@@ -80,6 +80,10 @@ class DutyEventKind(models.TextChoices):
     REPORT_ADOPTED = "report_adopted", _("social-conditions report adopted")
     REPORT_INSTRUCTED = "report_instructed", _("leader's instruction on a report")
     SUPERVISION = "supervision", _("supervision work")
+    CONSULTATION = "consultation", _("taking part in a consultation")
+    CONSULTATION_SPEECH = "consultation_speech", _("speech at a consultation")
+    RESEARCH_REPORT = "research_report", _("research report")
+    CONSULTATION_ADOPTED = "consultation_adopted", _("consultation outcome adopted")
     SELF_REPORTED = "self_reported", _("other duty performance")
 
 

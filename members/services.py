@@ -76,6 +76,12 @@ DEFAULT_SCORING_RULES = [
     (DutyEventKind.SUPERVISION, DutyRole.LEAD, 5, None),
     (DutyEventKind.SUPERVISION, DutyRole.PARTICIPANT, 5, None),
     (DutyEventKind.SELF_REPORTED, DutyRole.PARTICIPANT, 2, 20),
+    (DutyEventKind.CONSULTATION, DutyRole.PARTICIPANT, 3, None),
+    (DutyEventKind.CONSULTATION_SPEECH, DutyRole.LEAD, 5, None),
+    (DutyEventKind.RESEARCH_REPORT, DutyRole.LEAD, 10, None),
+    (DutyEventKind.RESEARCH_REPORT, DutyRole.PARTICIPANT, 5, None),
+    (DutyEventKind.CONSULTATION_ADOPTED, DutyRole.LEAD, 10, None),
+    (DutyEventKind.CONSULTATION_ADOPTED, DutyRole.PARTICIPANT, 3, None),
 ]
 DEFAULT_MINIMUMS = selectors.DEFAULT_MINIMUMS
 
