@@ -119,7 +119,10 @@ def topic_detail(request, pk: int):
 @login_required
 def timeline(request, pk: int):
     """The printable timeline of one topic, from the proposal of the topic to the last feedback."""
-    topic = _topic(request, pk)
+    try:
+        topic = selectors.topic_list(user=request.user).get(pk=pk)
+    except ConsultationTopic.DoesNotExist as exc:
+        raise Http404 from exc
     return render(
         request,
         "consultations/timeline.html",
