@@ -255,12 +255,13 @@ def dashboard_figures(*, year: int, on: dt.date | None = None) -> dict:
     outcomes = (
         Outcome.objects.filter(topic__year=year)
         .annotate(
-            any_adopted=Exists(adopted), instructed=Exists(Instruction.objects.filter(outcome=OuterRef("pk")))
+            has_adopted=Exists(adopted),
+            has_instruction=Exists(Instruction.objects.filter(outcome=OuterRef("pk"))),
         )
         .aggregate(
             submitted=Count("pk", filter=Q(state=OutcomeState.SUBMITTED)),
-            adopted=Count("pk", filter=Q(any_adopted=True)),
-            instructed=Count("pk", filter=Q(instructed=True)),
+            adopted=Count("pk", filter=Q(has_adopted=True)),
+            instructed=Count("pk", filter=Q(has_instruction=True)),
         )
     )
     recommendations = OutcomeRecommendation.objects.filter(outcome__topic__year=year).aggregate(
