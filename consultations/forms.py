@@ -8,7 +8,8 @@ from members.models import HandlingUnit
 
 
 def _date(label):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type=date> takes only ISO dates, whatever the interface language.
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ProposeForm(forms.Form):
