@@ -221,6 +221,18 @@ def _prepare(year, topic, roster, demo_member, staff, research: bool) -> None:
         services.task_done(task=task, actor=staff, done_on=task.due_on)
 
 
+def _consultation_meeting(topic):
+    """A meeting of the topic's year whose title names the topic (from the meetings demo), if any."""
+    from meetings.models import Meeting
+
+    return (
+        Meeting.objects.filter(title__contains=topic.title, sessions__date__year=topic.year)
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+
+
 def _advance(year, topic, state, demo_member, staff) -> None:
     """Hold the consultation and carry the outcome as far as the topic's demo state."""
     if state == "adopted":
@@ -244,9 +256,15 @@ def _advance(year, topic, state, demo_member, staff) -> None:
         services.discussion_summarise(
             discussion=discussion, summary="委员们建议建立长效机制，补齐便民服务。", actor=staff
         )
+    held_on = _on(year, month, 22)
+    meeting = _consultation_meeting(topic)
+    if meeting is not None:
+        # The meetings demo holds some item 8 consultations at standing-committee meetings.
+        services.topic_link_meeting(topic=topic, meeting=meeting, actor=staff)
+        held_on = meeting.sessions.order_by("date").first().date
     services.topic_record_held(
         topic=topic,
-        held_on=_on(year, month, 22),
+        held_on=held_on,
         minutes="区有关部门负责同志通报情况，委员作发言，区领导讲话。",
         actor=staff,
     )

@@ -127,3 +127,7 @@ class ReportForm(forms.Form):
 
 class FeedbackAnswerForm(forms.Form):
     text = forms.CharField(label=_("Implementation feedback"), widget=forms.Textarea, max_length=20000)
+
+
+class MeetingLinkForm(forms.Form):
+    meeting = forms.IntegerField(label=_("Consultation meeting"))

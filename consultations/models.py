@@ -121,6 +121,14 @@ class ConsultationTopic(models.Model):
         _("state"), max_length=16, choices=TopicState.choices, default=TopicState.DRAFT, db_index=True
     )
     held_on = models.DateField(_("held on"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consultation_topics",
+        verbose_name=_("consultation meeting"),
+    )
     meeting_note = models.TextField(_("consultation meeting and minutes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from consultations.choices import (
@@ -308,3 +308,29 @@ def dashboard_drilldown(*, year: int, figure: str, on: dt.date | None = None) ->
             feedback_overdue(on=on).filter(recommendation__outcome__topic__year=year).order_by("due_on", "pk")
         )
     raise ValueError(figure)
+
+
+# --- the consultation meeting ---------------------------------------------------------------------
+
+
+def topic_speeches(*, topic: ConsultationTopic) -> list:
+    """The speeches selected at the topic's consultation meeting, in speaking order (oral first)."""
+    if not topic.meeting_id:
+        return []
+    from meetings.choices import SELECTED_SPEECH_STATES
+    from meetings.models import Speech
+
+    return list(
+        Speech.objects.filter(meeting_id=topic.meeting_id, state__in=SELECTED_SPEECH_STATES)
+        .select_related("member", "session")
+        .order_by(
+            F("session__date").asc(nulls_last=True), F("speaking_order").asc(nulls_last=True), "submitted_at"
+        )
+    )
+
+
+def linkable_meetings(*, topic: ConsultationTopic):
+    """Meetings of the topic's year the office may hold its consultation at, newest first."""
+    from meetings.models import Meeting
+
+    return Meeting.objects.filter(sessions__date__year=topic.year).distinct().order_by("-created_at")[:50]

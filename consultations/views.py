@@ -106,6 +106,8 @@ def _render_topic(request, topic, status=200, **bound):
         "adopted_decisions": ADOPTED_DECISIONS,
         "States": OutcomeState,
         "refusals": bound.get("refusals", []),
+        "speeches": selectors.topic_speeches(topic=topic),
+        "meetings": selectors.linkable_meetings(topic=topic) if office and topic.meeting_id is None else [],
     }
     return render(request, "consultations/topic.html", context, status=status)
 
@@ -161,6 +163,7 @@ STEP_FORMS = {
     "follow_up": forms.FollowUpForm,
     "discussion": forms.DiscussionForm,
     "summary": forms.SummaryForm,
+    "meeting": forms.MeetingLinkForm,
 }
 
 
@@ -205,6 +208,11 @@ def _run_step(step: str, data: dict, topic: ConsultationTopic, post, actor) -> N
         services.follow_up_record(outcome=_get_outcome(topic, post.get("outcome")), actor=actor, **data)
     elif step == "discussion":
         services.discussion_open(topic=topic, prompt=data["prompt"], closes_on=data["closes_on"], actor=actor)
+    elif step == "meeting":
+        meeting = selectors.linkable_meetings(topic=topic).filter(pk=data["meeting"]).first()
+        if meeting is None:
+            raise DomainError(_("Choose a meeting of the topic's year."), code="invalid", field="meeting")
+        services.topic_link_meeting(topic=topic, meeting=meeting, actor=actor)
     elif step == "summary":
         if not hasattr(topic, "discussion"):
             raise Http404

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cppcc_portal.core",
     "workplan",
     "members",
+    "meetings",
     "proposals",
     "supervision",
     "consultations",

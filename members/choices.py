@@ -81,9 +81,10 @@ class DutyEventKind(models.TextChoices):
     REPORT_INSTRUCTED = "report_instructed", _("leader's instruction on a report")
     SUPERVISION = "supervision", _("supervision work")
     CONSULTATION = "consultation", _("taking part in a consultation")
-    CONSULTATION_SPEECH = "consultation_speech", _("speech at a consultation")
     RESEARCH_REPORT = "research_report", _("research report")
     CONSULTATION_ADOPTED = "consultation_adopted", _("consultation outcome adopted")
+    SPEECH_ORAL = "speech_oral", _("oral speech at a meeting")
+    SPEECH_WRITTEN = "speech_written", _("written speech to a meeting")
     SELF_REPORTED = "self_reported", _("other duty performance")
 
 

@@ -75,9 +75,10 @@ DEFAULT_SCORING_RULES = [
     (DutyEventKind.REPORT_INSTRUCTED, DutyRole.LEAD, 10, None),
     (DutyEventKind.SUPERVISION, DutyRole.LEAD, 5, None),
     (DutyEventKind.SUPERVISION, DutyRole.PARTICIPANT, 5, None),
+    (DutyEventKind.SPEECH_ORAL, DutyRole.LEAD, 10, None),
+    (DutyEventKind.SPEECH_WRITTEN, DutyRole.LEAD, 5, None),
     (DutyEventKind.SELF_REPORTED, DutyRole.PARTICIPANT, 2, 20),
     (DutyEventKind.CONSULTATION, DutyRole.PARTICIPANT, 3, None),
-    (DutyEventKind.CONSULTATION_SPEECH, DutyRole.LEAD, 5, None),
     (DutyEventKind.RESEARCH_REPORT, DutyRole.LEAD, 10, None),
     (DutyEventKind.RESEARCH_REPORT, DutyRole.PARTICIPANT, 5, None),
     (DutyEventKind.CONSULTATION_ADOPTED, DutyRole.LEAD, 10, None),
@@ -755,6 +756,53 @@ def check_in(*, activity: Activity, actor, code: str) -> Participation:
         participation.checked_in_at = now
         participation.save(update_fields=["checked_in_at", "updated_at"])
     _set_attendance(participation, activity, Attendance.PRESENT, actor)
+    return participation
+
+
+@transaction.atomic
+def attendance_check_in(*, participation: Participation, actor, at: dt.datetime | None = None) -> bool:
+    """Mark a member present from a check-in the calling app has verified (a meeting's QR code or
+    its staff desk). Returns False, changing nothing, when they were already present."""
+    participation = (
+        Participation.objects.select_for_update()
+        .select_related("activity", "member")
+        .get(pk=participation.pk)
+    )
+    if participation.attendance == Attendance.PRESENT:
+        return False
+    participation.checked_in_at = at or timezone.now()
+    participation.save(update_fields=["checked_in_at", "updated_at"])
+    _set_attendance(participation, participation.activity, Attendance.PRESENT, actor)
+    return True
+
+
+@transaction.atomic
+def participation_decide_leave(*, participation: Participation, actor, approve: bool) -> Participation:
+    """The organiser grants a leave request (the member is on leave) or turns it down (still invited)."""
+    participation = (
+        Participation.objects.select_for_update()
+        .select_related("activity", "member")
+        .get(pk=participation.pk)
+    )
+    _require_manager(actor, participation.activity)
+    pending = (
+        participation.invitation == InvitationState.LEAVE_REQUESTED
+        and participation.attendance != Attendance.LEAVE
+    )
+    if not pending:
+        raise DomainError(_("There is no leave request to decide."), code="no_leave_request")
+    if approve:
+        # The request stays on the invitation; the granted leave is the attendance mark.
+        _set_attendance(participation, participation.activity, Attendance.LEAVE, actor)
+    else:
+        participation.invitation = InvitationState.INVITED
+        participation.save(update_fields=["invitation", "updated_at"])
+    record_event(
+        actor=actor,
+        action="members.participation.leave_approved" if approve else "members.participation.leave_refused",
+        obj=participation,
+        note=participation.leave_reason,
+    )
     return participation
 
 

@@ -526,3 +526,48 @@ def task_done(*, task: PreparationTask, actor, done_on: dt.date | None = None) -
         on=task.done_on,
     )
     return task
+
+
+# --- the consultation meeting (a meeting of the meetings app) -------------------------------------
+
+
+@transaction.atomic
+def topic_link_meeting(*, topic: ConsultationTopic, meeting, actor) -> ConsultationTopic:
+    """Hold the topic's consultation at a meeting: link it and make sure the topic is on its agenda.
+
+    The meeting's sessions, attendance and speeches stay the meetings app's; when no agenda item
+    names the topic, a consultation item is added to the meeting's first session.
+    """
+    from meetings.choices import AgendaKind
+    from meetings.models import AgendaItem
+    from meetings.services import agenda_item_add
+
+    _require_staff(actor)
+    _require_open_topic(topic)
+    first_session = meeting.sessions.order_by("date", "order").first()
+    if first_session is None:
+        raise DomainError(
+            _("The meeting has no session yet; add one before putting the topic on its agenda."),
+            code="no_session",
+            field="meeting",
+        )
+    on_agenda = AgendaItem.objects.filter(session__meeting=meeting, title__contains=topic.title).exists()
+    if not on_agenda:
+        agenda_item_add(
+            session=first_session,
+            kind=AgendaKind.CONSULTATION,
+            title=topic.title,
+            plan_item=topic.items.order_by("pk").first(),
+            actor=actor,
+        )
+    before = {"meeting": str(topic.meeting) if topic.meeting_id else None}
+    topic.meeting = meeting
+    _save(topic, actor=actor, action="consultations.meeting_linked", before=before, fields=["meeting"])
+    _event(
+        topic,
+        "meeting",
+        _("Consultation meeting: %(meeting)s") % {"meeting": meeting.title},
+        actor=actor,
+        on=first_session.date,
+    )
+    return topic

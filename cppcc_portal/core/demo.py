@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Order follows the import direction: an app's demo data may use what the earlier ones made.
-DEMO_APPS = ["workplan", "members", "proposals", "supervision", "consultations"]
+DEMO_APPS = ["workplan", "members", "meetings", "proposals", "supervision", "consultations"]
 DEMO_ACCOUNTS = {"demo_staff": "staff", "demo_leader": "leader", "demo_member": "member", "demo_unit": "unit"}
 
 

@@ -49,6 +49,7 @@ def test_there_is_a_catalogue_for_every_app():
     for app in (
         "workplan",
         "members",
+        "meetings",
         "proposals",
         "supervision",
         "cppcc_portal/core",

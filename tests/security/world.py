@@ -139,6 +139,7 @@ def build_world(personas: dict) -> World:
     type(o["notification"]).objects.filter(pk=o["notification"].pk).update(
         state="sent", sent_at=timezone.now()
     )
+    _meetings_world(o, staff=staff, member=member, member_user=member_user)
     from cppcc_portal.dashboard.models import ExportJob
 
     o["export"] = ExportJob.objects.create(
@@ -184,3 +185,42 @@ def _consultation_records(o: dict, personas: dict) -> None:
 
 def _first_choice(model, field_name):
     return model._meta.get_field(field_name).choices[0][0]
+
+
+def _meetings_world(o: dict, *, staff, member, member_user) -> None:
+    """A meeting of named members to which only 'member' is called, with a session next week, a
+    motion, the member's speech and leave request, and a published document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings import services as meeting_services
+    from meetings.models import Meeting, MeetingDocument
+    from members.models import Participation
+    from tests.meetings.test_documents_and_speeches import a_pdf
+
+    meeting = meeting_services.meeting_save(
+        meeting=Meeting(title="主席会议", kind="chairs", body="named"), actor=staff
+    )
+    meeting.named_members.add(member)
+    session = meeting_services.session_add(
+        meeting=meeting,
+        date=timezone.localdate() + dt.timedelta(days=7),
+        half_day="morning",
+        place="会议室",
+        actor=staff,
+    )
+    item = meeting_services.agenda_item_add(session=session, kind="vote", title="表决事项", actor=staff)
+    meeting_services.meeting_call(meeting=meeting, actor=staff)
+    meeting.refresh_from_db()
+    document = MeetingDocument.objects.create(meeting=meeting, title="会议文件", kind="report")
+    o["document_version"] = meeting_services.document_add_version(
+        document=document, actor=staff, upload=SimpleUploadedFile("a.pdf", a_pdf(), "application/pdf")
+    )
+    meeting_services.documents_publish(meeting=meeting, actor=staff)
+    o["meeting"] = meeting
+    o["meeting_session"] = session
+    o["motion"] = meeting_services.motion_create(agenda_item=item, title="决定事项", actor=staff)
+    o["speech"] = meeting_services.speech_submit(
+        meeting=meeting, actor=member_user, title="发言", text="内容"
+    )
+    meeting_services.session_request_leave(session=session, actor=member_user, reason="出差")
+    o["meeting_participation"] = Participation.objects.get(activity=session.activity, member=member)
