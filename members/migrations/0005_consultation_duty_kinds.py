@@ -4,20 +4,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0004_speech_duty_kinds'),
+        ("members", "0004_speech_duty_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dutyrecord',
-            name='event_kind',
-            field=models.CharField(choices=[('plenary', 'plenary session (per half-day)'), ('meeting', 'meeting or activity attended'), ('training', 'training attended in full'), ('proposal_accepted', 'proposal accepted'), ('proposal_key', 'key proposal'), ('proposal_excellent', 'excellent proposal'), ('report_submitted', 'social-conditions report'), ('report_adopted', 'social-conditions report adopted'), ('report_instructed', "leader's instruction on a report"), ('supervision', 'supervision work'), ('consultation', 'taking part in a consultation'), ('research_report', 'research report'), ('consultation_adopted', 'consultation outcome adopted'), ('speech_oral', 'oral speech at a meeting'), ('speech_written', 'written speech to a meeting'), ('self_reported', 'other duty performance')], max_length=32, verbose_name='kind'),
+            model_name="dutyrecord",
+            name="event_kind",
+            field=models.CharField(
+                choices=[
+                    ("plenary", "plenary session (per half-day)"),
+                    ("meeting", "meeting or activity attended"),
+                    ("training", "training attended in full"),
+                    ("proposal_accepted", "proposal accepted"),
+                    ("proposal_key", "key proposal"),
+                    ("proposal_excellent", "excellent proposal"),
+                    ("report_submitted", "social-conditions report"),
+                    ("report_adopted", "social-conditions report adopted"),
+                    ("report_instructed", "leader's instruction on a report"),
+                    ("supervision", "supervision work"),
+                    ("consultation", "taking part in a consultation"),
+                    ("research_report", "research report"),
+                    ("consultation_adopted", "consultation outcome adopted"),
+                    ("speech_oral", "oral speech at a meeting"),
+                    ("speech_written", "written speech to a meeting"),
+                    ("self_reported", "other duty performance"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='scoringrule',
-            name='event_kind',
-            field=models.CharField(choices=[('plenary', 'plenary session (per half-day)'), ('meeting', 'meeting or activity attended'), ('training', 'training attended in full'), ('proposal_accepted', 'proposal accepted'), ('proposal_key', 'key proposal'), ('proposal_excellent', 'excellent proposal'), ('report_submitted', 'social-conditions report'), ('report_adopted', 'social-conditions report adopted'), ('report_instructed', "leader's instruction on a report"), ('supervision', 'supervision work'), ('consultation', 'taking part in a consultation'), ('research_report', 'research report'), ('consultation_adopted', 'consultation outcome adopted'), ('speech_oral', 'oral speech at a meeting'), ('speech_written', 'written speech to a meeting'), ('self_reported', 'other duty performance')], max_length=32, verbose_name='kind'),
+            model_name="scoringrule",
+            name="event_kind",
+            field=models.CharField(
+                choices=[
+                    ("plenary", "plenary session (per half-day)"),
+                    ("meeting", "meeting or activity attended"),
+                    ("training", "training attended in full"),
+                    ("proposal_accepted", "proposal accepted"),
+                    ("proposal_key", "key proposal"),
+                    ("proposal_excellent", "excellent proposal"),
+                    ("report_submitted", "social-conditions report"),
+                    ("report_adopted", "social-conditions report adopted"),
+                    ("report_instructed", "leader's instruction on a report"),
+                    ("supervision", "supervision work"),
+                    ("consultation", "taking part in a consultation"),
+                    ("research_report", "research report"),
+                    ("consultation_adopted", "consultation outcome adopted"),
+                    ("speech_oral", "oral speech at a meeting"),
+                    ("speech_written", "written speech to a meeting"),
+                    ("self_reported", "other duty performance"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
     ]
