@@ -334,3 +334,18 @@ def linkable_meetings(*, topic: ConsultationTopic):
     from meetings.models import Meeting
 
     return Meeting.objects.filter(sessions__date__year=topic.year).distinct().order_by("-created_at")[:50]
+
+
+def member_speeches(*, user) -> list:
+    """A member's speeches at the consultation meetings of topics (newest meeting first)."""
+    member = member_for_user(user)
+    if member is None:
+        return []
+    from meetings.models import Speech
+
+    return list(
+        Speech.objects.filter(member=member, meeting__consultation_topics__isnull=False)
+        .select_related("meeting")
+        .distinct()
+        .order_by("-meeting__created_at", "pk")[:50]
+    )

@@ -62,6 +62,7 @@ def home(request):
         "proposals": list(selectors.proposal_list(user=request.user).order_by("-submitted_at")[:50]),
         "tasks": list(selectors.member_tasks(user=request.user)[:50]),
         "groups": list(selectors.member_groups(user=request.user)[:50]),
+        "speeches": selectors.member_speeches(user=request.user),
         "discussions": list(selectors.discussion_list(user=request.user)[:20])
         if (member_for_user(request.user) or roles.can_read_everything(request.user))
         else [],

@@ -79,3 +79,5 @@ def test_the_topic_page_lists_the_meetings_selected_speeches_in_order(
     login(client, member.user)
     page = client.get(reverse("consultations:topic", args=[adopted_topic.pk])).content.decode()
     assert page.index("关于批发市场") < page.index("关于腾退空间")
+    home = client.get(reverse("consultations:home")).content.decode()
+    assert "关于批发市场" in home and "关于腾退空间" not in home

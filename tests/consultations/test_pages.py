@@ -203,3 +203,24 @@ def test_the_figures_drill_down_to_the_overdue_feedback(client, leader_user, fee
         assert "区民政局" in response.content.decode()
     login(client, leader_user)
     assert client.get(reverse("consultations:figures"), {"figure": "nonsense"}).status_code == 404
+
+
+def test_the_topic_page_costs_the_same_with_more_outcomes(
+    client, staff_user, feedback, django_assert_max_num_queries
+):
+    topic = feedback.recommendation.outcome.topic
+    login(client, staff_user)
+    with django_assert_max_num_queries(45) as first:
+        client.get(reverse("consultations:topic", args=[topic.pk]))
+    for n in range(3):
+        outcome = services.outcome_create(
+            topic=topic,
+            kind="report",
+            title=f"专报{n}",
+            recommendations=["建议一", "建议二"],
+            actor=staff_user,
+        )
+        services.outcome_review(outcome=outcome, actor=staff_user)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(reverse("consultations:topic", args=[topic.pk]))
+    assert response.status_code == 200
