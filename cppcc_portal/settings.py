@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "meetings",
     "proposals",
     "supervision",
+    "consultations",
     "cppcc_portal.dashboard",
 ]
 
@@ -312,6 +313,13 @@ SPECTACULAR_SETTINGS = {
         "RecommendationStateEnum": "supervision.choices.RecommendationState",
         "RectificationItemStatusEnum": "supervision.choices.ItemStatus",
         "AppointmentStatusEnum": "supervision.choices.AppointmentStatus",
+        "ConsultationTopicStateEnum": "consultations.choices.TopicState",
+        "ConsultationTopicSourceEnum": "consultations.choices.TopicSource",
+        "ConsultationOutcomeStateEnum": "consultations.choices.OutcomeState",
+        "ConsultationOutcomeKindEnum": "consultations.choices.OutcomeKind",
+        "ConsultationFeedbackStateEnum": "consultations.choices.FeedbackState",
+        "ConsultationAdoptionEnum": "consultations.choices.Adoption",
+        "ConsultationInstructionLevelEnum": "consultations.choices.InstructionLevel",
         "MemberStatusEnum": "members.choices.MemberStatus",
         "ActivityStatusEnum": "members.choices.ActivityStatus",
         "DutyRecordStatusEnum": "members.choices.DutyRecordStatus",

@@ -37,8 +37,10 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("portal/", include("proposals.urls")),
     path("portal/", include("supervision.urls")),
+    path("portal/", include("consultations.urls")),
     path("units/", include("proposals.unit_urls")),
     path("units/", include("supervision.unit_urls")),
+    path("units/", include("consultations.unit_urls")),
     path("dashboard/", include("cppcc_portal.dashboard.urls")),
     path("api/v1/auth/token/", core_api.ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include("workplan.api.urls")),
@@ -46,6 +48,7 @@ urlpatterns = [
     path("api/v1/", include("meetings.api.urls")),
     path("api/v1/", include("proposals.api.urls")),
     path("api/v1/", include("supervision.api.urls")),
+    path("api/v1/", include("consultations.api.urls")),
     path("api/v1/", include("cppcc_portal.core.notifications.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its script from a URL, so the page runs under `script-src 'self'`.

@@ -78,6 +78,11 @@ DEFAULT_SCORING_RULES = [
     (DutyEventKind.SPEECH_ORAL, DutyRole.LEAD, 10, None),
     (DutyEventKind.SPEECH_WRITTEN, DutyRole.LEAD, 5, None),
     (DutyEventKind.SELF_REPORTED, DutyRole.PARTICIPANT, 2, 20),
+    (DutyEventKind.CONSULTATION, DutyRole.PARTICIPANT, 3, None),
+    (DutyEventKind.RESEARCH_REPORT, DutyRole.LEAD, 10, None),
+    (DutyEventKind.RESEARCH_REPORT, DutyRole.PARTICIPANT, 5, None),
+    (DutyEventKind.CONSULTATION_ADOPTED, DutyRole.LEAD, 10, None),
+    (DutyEventKind.CONSULTATION_ADOPTED, DutyRole.PARTICIPANT, 3, None),
 ]
 DEFAULT_MINIMUMS = selectors.DEFAULT_MINIMUMS
 

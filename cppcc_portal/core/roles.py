@@ -27,7 +27,16 @@ GROUP_NAMES = {
 }
 ROLES = tuple(GROUP_NAMES)
 
-PORTAL_APPS = ("core", "workplan", "members", "meetings", "proposals", "supervision", "django_celery_beat")
+PORTAL_APPS = (
+    "core",
+    "workplan",
+    "members",
+    "meetings",
+    "proposals",
+    "supervision",
+    "consultations",
+    "django_celery_beat",
+)
 
 
 def ensure_groups() -> dict[str, Group]:

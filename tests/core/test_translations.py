@@ -52,6 +52,7 @@ def test_there_is_a_catalogue_for_every_app():
         "meetings",
         "proposals",
         "supervision",
+        "consultations",
         "cppcc_portal/core",
         "cppcc_portal/dashboard",
     ):

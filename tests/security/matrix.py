@@ -124,6 +124,22 @@ EXPECTED = {
     "supervision:status": (302, 403, 403, 403, 403, 403, 200, 200),
     "supervision:status_export": (302, 403, 403, 403, 403, 403, 200, 200),
     "supervision:topic_list": (302, 200, 200, 200, 200, 200, 200, 200),
+    # Political consultation: the topic concerns 'unit'; its discussion is for members, leaders and staff.
+    "consultations:home": (302, 200, 200, 200, 200, 200, 200, 200),
+    "consultations:propose": (302, 302, 302, 302, 302, 302, 302, 302),
+    "consultations:proposals": (302, 403, 403, 403, 403, 403, 200, 200),
+    "consultations:proposal_screen": (302, 405, 405, 405, 405, 405, 405, 405),
+    "consultations:topic": (302, 200, 200, 200, 200, 404, 200, 200),
+    "consultations:timeline": (302, 200, 200, 200, 200, 404, 200, 200),
+    "consultations:step": (302, 405, 405, 405, 405, 405, 405, 405),
+    "consultations:report_file": (302, 405, 405, 405, 405, 405, 405, 405),
+    "consultations:task_done": (302, 405, 405, 405, 405, 405, 405, 405),
+    "consultations:discussion": (302, 200, 200, 200, 404, 404, 200, 200),
+    "consultations:post_hide": (302, 405, 405, 405, 405, 405, 405, 405),
+    "consultations:figures": (302, 403, 403, 403, 403, 403, 200, 200),
+    "consultations:export": (302, 403, 403, 403, 403, 403, 200, 200),
+    "consultations_units:list": (302, 403, 403, 403, 200, 200, 403, 403),
+    "consultations_units:detail": (302, 403, 403, 403, 200, 404, 403, 403),
     # Unit workspace for supervision.
     "supervision_units:answer": (302, 405, 405, 405, 405, 405, 405, 405),
     "supervision_units:detail": (302, 403, 403, 403, 200, 404, 403, 403),
@@ -250,6 +266,14 @@ EXPECTED = {
     "supervision-topic-detail": (401, 404, 404, 200, 404, 404, 200, 200),
     "supervision-topic-list": (401, 200, 200, 200, 200, 200, 200, 200),
     "supervision-topic-approve": (401, 405, 405, 405, 405, 405, 405, 405),
+    # API, consultation: units see the topics concerning them and their own feedback.
+    "consultations-topic-list": (401, 200, 200, 200, 200, 200, 200, 200),
+    "consultations-topic-detail": (401, 200, 200, 200, 200, 404, 200, 200),
+    "consultations-topic-timeline": (401, 200, 200, 200, 200, 404, 200, 200),
+    "consultations-topic-posts": (401, 200, 200, 200, 404, 404, 200, 200),
+    "consultations-feedback-list": (401, 200, 200, 200, 200, 200, 200, 200),
+    "consultations-feedback-detail": (401, 404, 404, 404, 200, 404, 200, 200),
+    "consultations-feedback-answer": (401, 405, 405, 405, 405, 405, 405, 405),
     # Meetings: the office runs them (desk, door screen: staff only); leaders read the console, projector,
     # minutes and report; a member sees the meetings they are called to; the QR page answers everyone
     # logged in and refuses the check-in itself with a message.
@@ -353,6 +377,19 @@ OBJECT_ACTIONS = [
     ("supervision_units:item_progress", "rectification_item", ("member", "other_member", "other_unit")),
     ("supervision-item-progress", "rectification_item", ("member", "other_member", "other_unit")),
     ("notifications:mark_read", "notification", ("other_member", "unit", "staff")),
+    ("consultations_units:detail", "consultation_feedback", ("member", "other_member", "other_unit")),
+    (
+        "consultations-feedback-answer",
+        "consultation_feedback",
+        ("member", "other_member", "other_unit"),
+        {"text": "代答"},
+    ),
+    (
+        "consultations:task_done",
+        "consultation_task",
+        ("other_member", "committee_leader", "unit", "other_unit"),
+    ),
+    ("consultations:report_file", "consultation_group", ("member", "other_member", "unit", "other_unit")),
     ("meetings_portal:vote", "motion", ("other_member", "committee_leader", "unit", "other_unit")),
     (
         "meetings_portal:register",

@@ -75,6 +75,17 @@ PK_SOURCES = {
     "supervision-appointment-": None,
     "supervision-recommendation-": "recommendation",
     "supervision-item-": "rectification_item",
+    "consultations:topic": "consultation_topic",
+    "consultations:timeline": "consultation_topic",
+    "consultations:step": "consultation_topic",
+    "consultations:proposal_screen": "consultation_proposal",
+    "consultations:report_file": "consultation_group",
+    "consultations:task_done": "consultation_task",
+    "consultations:discussion": "consultation_discussion",
+    "consultations:post_hide": "consultation_post",
+    "consultations_units:": "consultation_feedback",
+    "consultations-topic-": "consultation_topic",
+    "consultations-feedback-": "consultation_feedback",
     "meetings:session_": "meeting_session",
     "meetings:checkin": "meeting_session",
     "meetings:checkin_screen": "meeting",
@@ -127,6 +138,8 @@ def default_kwargs(name: str, route: str, world) -> dict:
         kwargs["evidence_id"] = world.duty_evidence.pk
     if "<int:attachment_pk>" in route:
         kwargs["attachment_pk"] = world.proposal_attachment.pk
+    if "<slug:step>" in route:
+        kwargs["step"] = "held"
     if "<int:pk>" in route or "(?P<pk>" in route:
         source = _source(name)
         obj = world.objects.get(source) if source else None

@@ -124,6 +124,8 @@ def build_world(personas: dict) -> World:
     o["recommendation"] = RecommendationFactory(topic=o["topic"], group=o["group"], unit=unit, state="sent")
     o["rectification_item"] = RectificationItemFactory(recommendation=o["recommendation"])
 
+    _consultation_records(o, personas)
+
     o["notification"] = notify(
         recipient=member_user,
         kind="test.hello",
@@ -144,6 +146,41 @@ def build_world(personas: dict) -> World:
         kind=_first_choice(ExportJob, "kind"), year=2017, requested_by=staff
     )
     return world
+
+
+def _consultation_records(o: dict, personas: dict) -> None:
+    """An adopted topic concerning 'unit', with its feedback, a group led by 'committee_leader',
+    a task and a post of 'member', and an open discussion."""
+    from consultations.models import Discussion, ImplementationFeedback, Post, PreparationTask, ResearchGroup
+    from tests.consultations.factories import OutcomeFactory, WindowFactory
+    from tests.consultations.factories import TopicFactory as ConsultationTopicFactory
+
+    topic = ConsultationTopicFactory(title="非首都功能疏解", state="held")
+    topic.units.add(personas["unit_obj"])
+    o["consultation_topic"] = topic
+    outcome = OutcomeFactory(
+        topic=topic, state="submitted", submitted_on=dt.date(2017, 7, 1), document_number="1号"
+    )
+    recommendation = outcome.recommendations.create(number=1, text="加快疏解", adoption="adopted")
+    o["consultation_feedback"] = ImplementationFeedback.objects.create(
+        recommendation=recommendation, unit=personas["unit_obj"], due_on=dt.date(2017, 10, 1)
+    )
+    o["consultation_group"] = ResearchGroup.objects.create(
+        topic=topic, name="调研组", leader=personas["committee_leader_obj"]
+    )
+    o["consultation_task"] = PreparationTask.objects.create(
+        topic=topic, description="写发言稿", assignee=personas["member_obj"], due_on=dt.date(2017, 5, 1)
+    )
+    o["consultation_discussion"] = Discussion.objects.create(
+        topic=topic, prompt="？", closes_on=dt.date(2099, 1, 1)
+    )
+    o["consultation_post"] = Post.objects.create(
+        discussion=o["consultation_discussion"], author=personas["member_obj"], text="意见"
+    )
+    window = WindowFactory()
+    o["consultation_proposal"] = window.proposals.create(
+        title="议题", reason="理由", proposer_kind="member", member=personas["member_obj"]
+    )
 
 
 def _first_choice(model, field_name):
