@@ -285,6 +285,11 @@ def dashboard_figures(*, year: int, on: dt.date | None = None) -> dict:
     }
 
 
+def stats_source_models() -> list[type]:
+    """What the dashboard's consultation figures count: a save of any marks them stale."""
+    return [ConsultationTopic, Outcome, OutcomeRecommendation, Instruction, ImplementationFeedback]
+
+
 DRILLDOWNS = ("planned", "held", "submitted", "adopted", "instructed", "feedback_overdue")
 
 

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from consultations import selectors as consultations_selectors
 from cppcc_portal.dashboard import sections
 from cppcc_portal.dashboard.models import YearFigures
 from members import selectors as members_selectors
@@ -37,6 +38,7 @@ SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
     "proposals": sections.proposals_section,
     "reports": sections.reports_section,
     "supervision": sections.supervision_section,
+    "consultation": sections.consultation_section,
 }
 
 
@@ -135,4 +137,5 @@ def counted_models() -> list[type]:
         *members_selectors.stats_source_models(),
         *proposals_selectors.stats_source_models(),
         *supervision_selectors.stats_source_models(),
+        *consultations_selectors.stats_source_models(),
     ]

@@ -534,6 +534,34 @@ def supervision_view(figures: dict, previous: dict, year: int) -> dict[str, Any]
     }
 
 
+def consultation_view(figures: dict, previous: dict, year: int) -> dict[str, Any] | None:
+    """协商议政: each figure opens the rows behind it (consultations' drill-down page)."""
+    data = figures.get("consultation")
+    if data is None:
+        return None
+    prev = previous.get("consultation") or {}
+    page = reverse("consultations:figures")
+    names = [
+        ("topics", "planned", _("Consultation topics planned")),
+        ("topics", "held", _("Consultation topics held")),
+        ("outcomes", "submitted", _("Outcomes submitted")),
+        ("outcomes", "adopted", _("Outcomes adopted")),
+        ("outcomes", "instructed", _("Outcomes with a leader's instruction")),
+        ("feedback", "overdue", _("Implementation feedback overdue")),
+    ]
+    return {
+        "kpis": [
+            kpi(
+                label,
+                (data.get(group) or {}).get(key),
+                (prev.get(group) or {}).get(key),
+                href=f"{page}?year={year}&figure={'feedback_overdue' if key == 'overdue' else key}",
+            )
+            for group, key, label in names
+        ]
+    }
+
+
 def trends_view(trends: dict[str, list], year: int) -> list[dict[str, Any]]:
     """Ten-year trends of the headline figures, with axes and values; each point opens its year."""
     titles = {
@@ -575,6 +603,7 @@ HEADLINE = (
     ("proposals", 3),
     ("reports", 2),
     ("supervision", 3),
+    ("consultation", 2),
 )
 
 
@@ -598,6 +627,7 @@ def dashboard_context(figures: dict, previous: dict, year: int) -> dict[str, Any
         "proposals": proposals_view(figures, previous, year),
         "reports": reports_view(figures, previous, year),
         "supervision": supervision_view(figures, previous, year),
+        "consultation": consultation_view(figures, previous, year),
     }
     context["headline"] = headline(context)
     return context

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from consultations import selectors as consultations_selectors
 from members import selectors as members_selectors
 from proposals import selectors as proposals_selectors
 from proposals.choices import ProposalState
@@ -219,3 +220,12 @@ def supervision_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | 
             ],
         }
     )
+
+
+# --- consultation --------------------------------------------------------------------------------
+
+
+def consultation_section(year: int, figures: dict[str, Any]) -> dict[str, Any] | None:
+    """Consultation topics held against planned; outcomes submitted, adopted, instructed; feedback."""
+    data = consultations_selectors.dashboard_figures(year=year)
+    return jsonable({key: data[key] for key in ("topics", "outcomes", "recommendations", "feedback")})
