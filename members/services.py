@@ -490,6 +490,12 @@ def participation_accept(*, participation: Participation, actor) -> Participatio
 def participation_request_leave(*, participation: Participation, actor, reason: str) -> Participation:
     """The invited member asks for leave (请假), giving a reason."""
     participation = _own_participation(actor, participation)
+    if participation.checked_in_at is not None or participation.attendance == Attendance.PRESENT:
+        # Attendance is one state machine: once present, leave no longer applies; only the
+        # office (or the organiser) corrects it, and that correction is audited.
+        raise DomainError(
+            _("You have already checked in: leave can no longer be requested."), code="already_present"
+        )
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason for your leave."), code="reason_required", field="reason")
@@ -655,15 +661,28 @@ def _set_attendance(participation: Participation, activity: Activity, attendance
     before = participation.attendance
     if before == attendance:
         return False
+    changes = {"attendance": [before, attendance]}
+    fields = ["attendance", "recorded_by", "recorded_at", "updated_at"]
     participation.attendance = attendance
     participation.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     participation.recorded_at = timezone.now()
-    participation.save(update_fields=["attendance", "recorded_by", "recorded_at", "updated_at"])
+    if attendance == Attendance.PRESENT and participation.invitation != InvitationState.ACCEPTED:
+        # Whoever is present came: a pending invitation or a leave request no longer stands.
+        changes["invitation"] = [participation.invitation, InvitationState.ACCEPTED]
+        participation.invitation = InvitationState.ACCEPTED
+        participation.leave_reason = ""
+        fields += ["invitation", "leave_reason"]
+    if attendance != Attendance.PRESENT and participation.checked_in_at is not None:
+        # A correction away from present undoes the check-in too, so no row says both.
+        changes["checked_in_at"] = [participation.checked_in_at.isoformat(), None]
+        participation.checked_in_at = None
+        fields.append("checked_in_at")
+    participation.save(update_fields=fields)
     # A change of an attendance already recorded is a correction; the audit row keeps both values.
     action = (
         "members.attendance.corrected" if before != Attendance.UNRECORDED else "members.attendance.recorded"
     )
-    record_event(actor=actor, action=action, obj=participation, changes={"attendance": [before, attendance]})
+    record_event(actor=actor, action=action, obj=participation, changes=changes)
     _sync_duty_record(participation, activity, actor)
     return True
 
