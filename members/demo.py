@@ -356,7 +356,7 @@ def _record_attendance(activity: Activity, rng: random.Random, staff) -> None:
             continue
         draw = rng.random()
         p.attendance = (
-            Attendance.PRESENT if draw < 0.82 else Attendance.LEAVE if draw < 0.94 else Attendance.ABSENT
+            Attendance.PRESENT if draw < 0.9 else Attendance.LEAVE if draw < 0.97 else Attendance.ABSENT
         )
         if p.attendance == Attendance.LEAVE:
             p.invitation = InvitationState.LEAVE_REQUESTED

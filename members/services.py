@@ -137,13 +137,16 @@ def duty_record_from_event(
     item=None,
     actor=None,
     quantity: int = 1,
+    year: int | None = None,
 ) -> DutyRecord:
     """Record a verified duty event that a workflow witnessed (attendance, an accepted proposal …).
 
-    Idempotent: the same member, kind and source give the same record, updated in place."""
+    The record counts in `year`, the year of the thing credited (a 2017 proposal accepted in
+    January 2018 is 2017's work); without one, the year of the date. Idempotent: the same member,
+    kind and source give the same record, updated in place."""
     content_type, object_id = _source_key(source)
     defaults = {
-        "year": occurred_on.year,
+        "year": year or occurred_on.year,
         "role": role,
         "occurred_on": occurred_on,
         "title": title[:200],

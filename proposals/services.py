@@ -567,6 +567,7 @@ def _duty_for_signers(
             title=title,
             source=proposal,
             actor=actor,
+            year=proposal.year,
         )
     for member in _signers(proposal):
         _duty(
@@ -577,6 +578,7 @@ def _duty_for_signers(
             title=title,
             source=proposal,
             actor=actor,
+            year=proposal.year,
         )
 
 
@@ -1385,6 +1387,7 @@ def report_submit(
             title=_("Social-conditions report: %(title)s") % {"title": report.title},
             source=report,
             actor=actor,
+            year=report.year,
         )
     return report
 
@@ -1444,6 +1447,7 @@ def report_adopt(*, report: OpinionReport, actor, level: str, note: str = "") ->
             % {"level": AdoptionLevel(level).label, "title": report.title},
             source=report,
             actor=actor,
+            year=report.year,
         )
     return report
 
@@ -1576,6 +1580,7 @@ def instruction_record(
             title=_("Leader's instruction on: %(title)s") % {"title": report.title},
             source=report,
             actor=actor,
+            year=report.year,
         )
         if author.user_id:
             notify(
