@@ -152,6 +152,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Dates are written one way on every page, input and export: 2017-03-20 (cppcc_portal/formats).
+FORMAT_MODULE_PATH = ["cppcc_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 
