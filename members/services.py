@@ -777,6 +777,14 @@ def check_in(*, activity: Activity, actor, code: str) -> Participation:
 # --- roster ---------------------------------------------------------------------------------------
 
 
+def member_user_name_sync(member: Member) -> None:
+    """A member's login carries the member's name (姓名), so every page that names a user shows it."""
+    user = member.user
+    if user is not None and (user.first_name, user.last_name) != (member.name[:150], ""):
+        user.first_name, user.last_name = member.name[:150], ""
+        user.save(update_fields=["first_name", "last_name"])
+
+
 @transaction.atomic
 def member_save(*, member: Member, actor) -> Member:
     """Create or change a roster entry (the admin and the Excel import both come here)."""
@@ -802,6 +810,7 @@ def member_save(*, member: Member, actor) -> Member:
         member.left_on = timezone.localdate()
     _validate(member)
     member.save()
+    member_user_name_sync(member)
     after = snapshot(member, fields)
     record_event(
         actor=actor,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
+from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
 from members.models import HandlingUnit, Member
@@ -377,7 +378,7 @@ class ReportAdminForm(forms.ModelForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
+class ProposalAdmin(LargeTableAdminMixin, PortalImportExportMixin, ExportMixin, admin.ModelAdmin):
     form = ProposalAdminForm
     resource_classes = [ProposalResource]
     action_form = WorkflowActionForm
@@ -533,7 +534,7 @@ class InstructionInline(ReadOnlyInline):
 
 
 @admin.register(OpinionReport)
-class OpinionReportAdmin(LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
+class OpinionReportAdmin(LargeTableAdminMixin, PortalImportExportMixin, ExportMixin, admin.ModelAdmin):
     form = ReportAdminForm
     resource_classes = [OpinionReportResource]
     action_form = ReportActionForm

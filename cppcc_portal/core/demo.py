@@ -9,6 +9,8 @@ from typing import Any
 # Order follows the import direction: an app's demo data may use what the earlier ones made.
 DEMO_APPS = ["workplan", "members", "proposals", "supervision"]
 DEMO_ACCOUNTS = {"demo_staff": "staff", "demo_leader": "leader", "demo_member": "member", "demo_unit": "unit"}
+# The people behind the demo logins (the member's name comes from the roster seat they take).
+DEMO_NAMES = {"demo_staff": "王秘书", "demo_leader": "李主席", "demo_unit": "赵联络员"}
 
 
 @dataclass

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cppcc_portal.core.accounts import account_create_or_update
-from cppcc_portal.core.demo import DEMO_ACCOUNTS, DemoContext, run_seeders
+from cppcc_portal.core.demo import DEMO_ACCOUNTS, DEMO_NAMES, DemoContext, run_seeders
 
 
 class Command(BaseCommand):
@@ -34,6 +34,10 @@ class Command(BaseCommand):
                 )
                 for username, role in DEMO_ACCOUNTS.items()
             }
+            for user in users.values():
+                if not user.first_name and user.username in DEMO_NAMES:
+                    user.first_name = DEMO_NAMES[user.username]
+                    user.save(update_fields=["first_name"])
         context = DemoContext(year=year, users=users, stdout=self.stdout, years=years, options=options)
         run_seeders(context)
         if years > 1:
