@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -449,7 +450,33 @@ def activity_invite(
         obj=activity,
         note=_("%(count)s members invited") % {"count": len(new_rows)},
     )
+    _notify_invited(activity, [row.member_id for row in new_rows])
     return created
+
+
+def _notify_invited(activity: Activity, member_ids: list[int]) -> None:
+    """Each newly invited member with a login hears of the invitation (only future activities)."""
+    if not member_ids or activity.starts_at <= timezone.now():
+        return
+    from cppcc_portal.core.notifications.services import notify
+
+    link = reverse("members:activity_detail", args=[activity.pk])
+    when = timezone.localtime(activity.starts_at)
+    for member in Member.objects.filter(pk__in=member_ids, user__isnull=False).select_related("user"):
+        notify(
+            recipient=member.user,
+            kind="members.activity.invited",
+            dedupe_key=f"members.activity.invited:{activity.pk}:{member.pk}",
+            # Lazy, so notify() renders it in the recipient's language.
+            title=format_lazy(_lazy("You are invited to {title}"), title=activity.title),
+            body=format_lazy(
+                _lazy("{when}, {place}. Please accept or ask for leave in the portal."),
+                when=when.strftime("%Y-%m-%d %H:%M"),
+                place=activity.place or "—",
+            ),
+            link=link,
+            about=activity,
+        )
 
 
 def _own_participation(actor, activity_or_participation) -> Participation:

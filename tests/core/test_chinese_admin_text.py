@@ -68,3 +68,11 @@ def test_a_duty_records_history_names_its_states_and_the_person_in_chinese(clien
     history = page.split('class="timeline"')[1].split("</ol>")[0]
     assert "待审核" in history and "张委员" in history
     assert "submitted" not in history and "—" not in history
+
+
+def test_the_footer_names_the_committee_from_the_setting(client, settings):
+    page = client.get(reverse("login")).content.decode()
+    assert '<footer class="site-footer">中国人民政治协商会议北京市东城区委员会</footer>' in page
+    settings.COMMITTEE_NAME = "中国人民政治协商会议北京市西城区委员会"
+    page = client.get(reverse("login")).content.decode()
+    assert "北京市西城区委员会</footer>" in page
