@@ -76,3 +76,16 @@ def test_the_footer_names_the_committee_from_the_setting(client, settings):
     settings.COMMITTEE_NAME = "中国人民政治协商会议北京市西城区委员会"
     page = client.get(reverse("login")).content.decode()
     assert "北京市西城区委员会</footer>" in page
+
+
+def test_people_are_shown_by_name_not_login_where_the_admin_names_them(client, staff_user, member):
+    from members import services
+
+    services.member_save(member=member, actor=staff_user)
+    from cppcc_portal.core.notifications.services import notify
+
+    notify(recipient=member.user, kind="test", dedupe_key="test:name", title="会议通知")
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:core_notification_changelist")).content.decode()
+    assert "张委员" in page
+    assert ">member<" not in page
