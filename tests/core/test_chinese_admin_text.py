@@ -89,3 +89,35 @@ def test_people_are_shown_by_name_not_login_where_the_admin_names_them(client, s
     page = client.get(reverse("admin:core_notification_changelist")).content.decode()
     assert "张委员" in page
     assert ">member<" not in page
+
+
+@pytest.mark.parametrize(
+    ("url_name", "expected"),
+    [
+        ("proposals:stats_export", "2017年提案和社情民意统计.xlsx"),
+        ("supervision:status_export", "2017年民主监督进展-"),
+    ],
+)
+def test_the_office_exports_are_named_in_chinese(client, staff_user, url_name, expected):
+    client.force_login(staff_user)
+    response = client.get(reverse(url_name), {"year": 2017})
+    assert response.status_code == 200
+    assert expected in unquote(response["Content-Disposition"])
+
+
+def test_the_history_page_names_fields_and_states_in_chinese(client, staff_user, member):
+    from members import services
+
+    record = services.duty_record_submit(
+        member=member,
+        actor=member.user,
+        event_kind="self_reported",
+        occurred_on=dt.date(2017, 5, 1),
+        title="走访社区",
+    )
+    services.duty_record_verify(record=record, actor=staff_user)
+    client.force_login(staff_user)
+    page = client.get(reverse("history", args=["members", "dutyrecord", record.pk])).content.decode()
+    changes = " ".join(part.split("</ul>")[0] for part in page.split('<ul class="changes">')[1:])
+    assert "待审核" in changes and "已审核" in changes
+    assert "submitted" not in changes and "verified" not in changes
