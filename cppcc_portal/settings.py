@@ -184,10 +184,15 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # A lockout answers the API in JSON (code locked_out) and people with the portal's page.
 AXES_LOCKOUT_CALLABLE = "cppcc_portal.core.api.lockout_response"
 
+# The committee the portal serves, named in every page's footer.
+COMMITTEE_NAME = env_str("COMMITTEE_NAME") or "中国人民政治协商会议北京市东城区委员会"
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Dates are written one way on every page, input and export: 2017-03-20 (cppcc_portal/formats).
+FORMAT_MODULE_PATH = ["cppcc_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 

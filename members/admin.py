@@ -19,6 +19,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
+from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.import_limits import LimitedImportForm
@@ -157,7 +158,7 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(RuleImportMixin, ImportExportModelAdmin):
+class MemberAdmin(PortalImportExportMixin, RuleImportMixin, ImportExportModelAdmin):
     form = MemberAdminForm
     resource_classes = [MemberResource]
     list_display = [
@@ -427,7 +428,9 @@ def _response_text(language: str, invitation: str, enrolment: str, waitlist_posi
 
 
 @admin.register(Participation)
-class ParticipationAdmin(LargeTableAdminMixin, RuleImportMixin, ImportExportModelAdmin):
+class ParticipationAdmin(
+    LargeTableAdminMixin, PortalImportExportMixin, RuleImportMixin, ImportExportModelAdmin
+):
     resource_classes = [AttendanceResource]
     # Six columns: invitation, enrolment and waiting-list place share one, who recorded it is on
     # the row's own page; each column costs as much as a query on a page of fifty rows.

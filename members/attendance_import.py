@@ -135,6 +135,13 @@ def attendance_import_rows(*, actor, rows: list[AttendanceRow]) -> dict[str, int
             participation.recorded_at = now
             changed.append((participation, activity, before))
             touched = True
+            # The same state machine as services._set_attendance: present accepts, other marks
+            # undo a check-in.
+            if row.attendance == Attendance.PRESENT and participation.invitation != InvitationState.ACCEPTED:
+                participation.invitation = InvitationState.ACCEPTED
+                participation.leave_reason = ""
+            if row.attendance != Attendance.PRESENT:
+                participation.checked_in_at = None
         participation.updated_at = now
         if is_new:
             created.append(participation)
@@ -142,7 +149,17 @@ def attendance_import_rows(*, actor, rows: list[AttendanceRow]) -> dict[str, int
             updated.append(participation)
     bulk_insert(Participation, created)
     Participation.objects.bulk_update(
-        updated, ["leave_reason", "attendance", "recorded_by", "recorded_at", "updated_at"], batch_size=1000
+        updated,
+        [
+            "invitation",
+            "leave_reason",
+            "attendance",
+            "checked_in_at",
+            "recorded_by",
+            "recorded_at",
+            "updated_at",
+        ],
+        batch_size=1000,
     )
     duty = _sync_duty_records_bulk(changed, actor=actor, now=now)
     held = Activity.objects.filter(

@@ -219,11 +219,12 @@ def _members(context, ref: dict, rng: random.Random) -> list[Member]:
         if sector_name is None or rng.random() < 0.35:
             sector_name = rng.choice(OTHER_SECTORS)
         work_unit, job_title = rng.choice(WORK_UNITS)
-        users.append(User(username=f"wy{number}", password=unusable, first_name=""))
+        name = _name(rng, used)
+        users.append(User(username=f"wy{number}", password=unusable, first_name=name))
         members.append(
             Member(
                 member_number=number,
-                name=_name(rng, used),
+                name=name,
                 gender=rng.choice(["male", "male", "female"]),
                 ethnicity=rng.choice(ETHNICITIES)
                 if sector_name != "少数民族界"
@@ -302,6 +303,7 @@ def _link_demo_member(context, members: list[Member]) -> Member | None:
     old_user = member.user
     member.user = user
     member.save(update_fields=["user"])
+    services.member_user_name_sync(member)
     if old_user is not None and old_user.pk != user.pk:
         old_user.delete()
     return member
@@ -356,7 +358,7 @@ def _record_attendance(activity: Activity, rng: random.Random, staff) -> None:
             continue
         draw = rng.random()
         p.attendance = (
-            Attendance.PRESENT if draw < 0.82 else Attendance.LEAVE if draw < 0.94 else Attendance.ABSENT
+            Attendance.PRESENT if draw < 0.9 else Attendance.LEAVE if draw < 0.97 else Attendance.ABSENT
         )
         if p.attendance == Attendance.LEAVE:
             p.invitation = InvitationState.LEAVE_REQUESTED

@@ -466,6 +466,14 @@ class DutyRecordEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
 
+    @property
+    def from_label(self) -> str:
+        return DutyRecordStatus(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return DutyRecordStatus(self.to_status).label
+
 
 class DutyEvidence(models.Model):
     """A file that backs a duty record (photo, minutes, a document)."""

@@ -32,6 +32,7 @@ from members.signals import activity_cancelled, activity_rescheduled
 
 # Kinds the members services send directly; registered here so people can choose them for e-mail.
 register_kind("members.enrolment.promoted", _("A seat in a training became free for you"))
+register_kind("members.activity.invited", _("Invitation to an activity"))
 
 ACTIVITY_KIND = "members.activity_reminder"
 ATTENDANCE_KIND = "members.attendance_missing"

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -144,13 +145,16 @@ def duty_record_from_event(
     item=None,
     actor=None,
     quantity: int = 1,
+    year: int | None = None,
 ) -> DutyRecord:
     """Record a verified duty event that a workflow witnessed (attendance, an accepted proposal …).
 
-    Idempotent: the same member, kind and source give the same record, updated in place."""
+    The record counts in `year`, the year of the thing credited (a 2017 proposal accepted in
+    January 2018 is 2017's work); without one, the year of the date. Idempotent: the same member,
+    kind and source give the same record, updated in place."""
     content_type, object_id = _source_key(source)
     defaults = {
-        "year": occurred_on.year,
+        "year": year or occurred_on.year,
         "role": role,
         "occurred_on": occurred_on,
         "title": title[:200],
@@ -453,7 +457,33 @@ def activity_invite(
         obj=activity,
         note=_("%(count)s members invited") % {"count": len(new_rows)},
     )
+    _notify_invited(activity, [row.member_id for row in new_rows])
     return created
+
+
+def _notify_invited(activity: Activity, member_ids: list[int]) -> None:
+    """Each newly invited member with a login hears of the invitation (only future activities)."""
+    if not member_ids or activity.starts_at <= timezone.now():
+        return
+    from cppcc_portal.core.notifications.services import notify
+
+    link = reverse("members:activity_detail", args=[activity.pk])
+    when = timezone.localtime(activity.starts_at)
+    for member in Member.objects.filter(pk__in=member_ids, user__isnull=False).select_related("user"):
+        notify(
+            recipient=member.user,
+            kind="members.activity.invited",
+            dedupe_key=f"members.activity.invited:{activity.pk}:{member.pk}",
+            # Lazy, so notify() renders it in the recipient's language.
+            title=format_lazy(_lazy("You are invited to {title}"), title=activity.title),
+            body=format_lazy(
+                _lazy("{when}, {place}. Please accept or ask for leave in the portal."),
+                when=when.strftime("%Y-%m-%d %H:%M"),
+                place=activity.place or "—",
+            ),
+            link=link,
+            about=activity,
+        )
 
 
 def _own_participation(actor, activity_or_participation) -> Participation:
@@ -497,6 +527,12 @@ def participation_accept(*, participation: Participation, actor) -> Participatio
 def participation_request_leave(*, participation: Participation, actor, reason: str) -> Participation:
     """The invited member asks for leave (请假), giving a reason."""
     participation = _own_participation(actor, participation)
+    if participation.checked_in_at is not None or participation.attendance == Attendance.PRESENT:
+        # Attendance is one state machine: once present, leave no longer applies; only the
+        # office (or the organiser) corrects it, and that correction is audited.
+        raise DomainError(
+            _("You have already checked in: leave can no longer be requested."), code="already_present"
+        )
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason for your leave."), code="reason_required", field="reason")
@@ -662,15 +698,28 @@ def _set_attendance(participation: Participation, activity: Activity, attendance
     before = participation.attendance
     if before == attendance:
         return False
+    changes = {"attendance": [before, attendance]}
+    fields = ["attendance", "recorded_by", "recorded_at", "updated_at"]
     participation.attendance = attendance
     participation.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     participation.recorded_at = timezone.now()
-    participation.save(update_fields=["attendance", "recorded_by", "recorded_at", "updated_at"])
+    if attendance == Attendance.PRESENT and participation.invitation != InvitationState.ACCEPTED:
+        # Whoever is present came: a pending invitation or a leave request no longer stands.
+        changes["invitation"] = [participation.invitation, InvitationState.ACCEPTED]
+        participation.invitation = InvitationState.ACCEPTED
+        participation.leave_reason = ""
+        fields += ["invitation", "leave_reason"]
+    if attendance != Attendance.PRESENT and participation.checked_in_at is not None:
+        # A correction away from present undoes the check-in too, so no row says both.
+        changes["checked_in_at"] = [participation.checked_in_at.isoformat(), None]
+        participation.checked_in_at = None
+        fields.append("checked_in_at")
+    participation.save(update_fields=fields)
     # A change of an attendance already recorded is a correction; the audit row keeps both values.
     action = (
         "members.attendance.corrected" if before != Attendance.UNRECORDED else "members.attendance.recorded"
     )
-    record_event(actor=actor, action=action, obj=participation, changes={"attendance": [before, attendance]})
+    record_event(actor=actor, action=action, obj=participation, changes=changes)
     _sync_duty_record(participation, activity, actor)
     return True
 
@@ -809,6 +858,14 @@ def participation_decide_leave(*, participation: Participation, actor, approve: 
 # --- roster ---------------------------------------------------------------------------------------
 
 
+def member_user_name_sync(member: Member) -> None:
+    """A member's login carries the member's name (姓名), so every page that names a user shows it."""
+    user = member.user
+    if user is not None and (user.first_name, user.last_name) != (member.name[:150], ""):
+        user.first_name, user.last_name = member.name[:150], ""
+        user.save(update_fields=["first_name", "last_name"])
+
+
 @transaction.atomic
 def member_save(*, member: Member, actor) -> Member:
     """Create or change a roster entry (the admin and the Excel import both come here)."""
@@ -834,6 +891,7 @@ def member_save(*, member: Member, actor) -> Member:
         member.left_on = timezone.localdate()
     _validate(member)
     member.save()
+    member_user_name_sync(member)
     after = snapshot(member, fields)
     record_event(
         actor=actor,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
+from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
 from members.models import HandlingUnit, Member
@@ -61,8 +62,30 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Which inputs beside the action menu each action reads; static/js/admin_action_inputs.js shows
+# only those of the chosen action (without JavaScript every input stays visible and still works).
+ACTION_INPUTS = {
+    "submit": ["note"],
+    "close_cosigning": ["note"],
+    "withdraw": ["note"],
+    "accept": ["note"],
+    "reject": ["note"],
+    "convert": ["conversion", "note"],
+    "merge": ["merge_into", "note"],
+    "assign": ["lead_unit", "assisting_units", "note"],
+    "extend": ["new_due_on", "note"],
+    "approve_reply": ["category", "note"],
+    "send_back_reply": ["note"],
+    "record_rating": ["member_number", "rating", "note"],
+    "close": ["note"],
+    "mark_key": ["leader"],
+    "unmark_key": [],
+    "excellent_advance": ["note"],
+}
+
+
 class WorkflowActionForm(ActionForm):
-    """The inputs the workflow actions need, shown next to the action menu."""
+    """The inputs the workflow actions need, beside the action menu; each shows for its actions only."""
 
     note = forms.CharField(label=_("note / reason"), required=False)
     lead_unit = forms.ModelChoiceField(
@@ -76,10 +99,22 @@ class WorkflowActionForm(ActionForm):
         label=_("reply category"), choices=[("", "—"), *ReplyCategory.choices], required=False
     )
     merge_into = forms.CharField(label=_("merge into (number)"), required=False)
-    conversion = forms.ChoiceField(label=_("convert to"), choices=ConversionKind.choices, required=False)
+    # A blank first choice: converting is a decision, never a default.
+    conversion = forms.ChoiceField(
+        label=_("convert to"), choices=[("", "—"), *ConversionKind.choices], required=False
+    )
     leader = forms.CharField(label=_("overseeing leader"), required=False)
     member_number = forms.CharField(label=_("member number (rating for)"), required=False)
     rating = forms.ChoiceField(label=_("rating"), choices=[("", "—"), *Satisfaction.choices], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in ("action", "select_across"):
+                continue
+            field.widget.attrs["data-for-actions"] = " ".join(
+                action for action, inputs in ACTION_INPUTS.items() if name in inputs
+            )
 
 
 def _run(modeladmin, request, queryset, call, done: str) -> None:
@@ -380,13 +415,22 @@ class ReportAdminForm(forms.ModelForm):
 
 @admin.register(Proposal)
 class ProposalAdmin(
-    SimilarityAdminMixin, ItemSuggestionAdminMixin, LargeTableAdminMixin, ExportMixin, admin.ModelAdmin
+    SimilarityAdminMixin,
+    ItemSuggestionAdminMixin,
+    LargeTableAdminMixin,
+    PortalImportExportMixin,
+    ExportMixin,
+    admin.ModelAdmin,
 ):
     item_suggestion_fields = ("title", "reason", "suggestions")
     form = ProposalAdminForm
     resource_classes = [ProposalResource]
     action_form = WorkflowActionForm
     actions = PROPOSAL_ACTIONS
+
+    class Media:
+        js = ["js/admin_action_inputs.js"]
+
     list_display = (
         "number",
         "title",
@@ -538,7 +582,9 @@ class InstructionInline(ReadOnlyInline):
 
 
 @admin.register(OpinionReport)
-class OpinionReportAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, ExportMixin, admin.ModelAdmin):
+class OpinionReportAdmin(
+    ItemSuggestionAdminMixin, LargeTableAdminMixin, PortalImportExportMixin, ExportMixin, admin.ModelAdmin
+):
     item_suggestion_fields = ("title", "situation", "suggestion")
     form = ReportAdminForm
     resource_classes = [OpinionReportResource]

@@ -55,6 +55,9 @@ class CosignState(models.TextChoices):
     ACCEPTED = "accepted", pgettext_lazy("proposals", "accepted")
     DECLINED = "declined", pgettext_lazy("proposals", "declined")
     EXPIRED = "expired", pgettext_lazy("proposals", "expired")
+    # Ended before the deadline by the proposer or the office: nobody is late.
+    CLOSED = "closed", pgettext_lazy("proposals", "co-signing closed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("proposals", "proposal withdrawn")
 
 
 class ConversionKind(models.TextChoices):

@@ -86,6 +86,21 @@ class _Seeder:
         if self.unit_user is not None:
             self.units["区民政局"].accounts.add(self.unit_user)
         self.counter = 0
+        # Members take turns as proposers and co-signers, so that nearly everyone signs an accepted
+        # proposal in the year (the yearly minimum), as on a real committee.
+        self.turns = list(members)
+        self.random.shuffle(self.turns)
+        self.turn = 0
+
+    def next_members(self, count: int, *, besides: Member | None = None) -> list[Member]:
+        """The next `count` members in turn (other than `besides`)."""
+        chosen: list[Member] = []
+        while len(chosen) < min(count, len(self.turns) - 1):
+            member = self.turns[self.turn % len(self.turns)]
+            self.turn += 1
+            if member != besides and member not in chosen:
+                chosen.append(member)
+        return chosen
 
     def _unit_actor(self, unit):
         if self.unit_user is not None and unit.accounts.filter(pk=self.unit_user.pk).exists():
@@ -100,7 +115,7 @@ class _Seeder:
 
     def proposal(self, target: str, *, submitter: Member | None = None, rehandle: bool = False) -> Proposal:
         title, category, unit_name, topic = self._title()
-        submitter = submitter or self.random.choice(self.members)
+        submitter = submitter or self.next_members(1)[0]
         actor = submitter.user or self.staff
         p = services.proposal_create(
             actor=actor if submitter.user else self.staff,
@@ -114,14 +129,15 @@ class _Seeder:
         )
         if target == S.DRAFT:
             return p
-        cosigners = [m for m in self.random.sample(self.members, 3) if m.pk != submitter.pk][:2]
+        cosigners = self.next_members(3, besides=submitter)
         services.cosigners_invite(proposal=p, actor=self.staff, members=cosigners)
         services.proposal_submit(proposal=p, actor=self.staff)
         if target == S.COSIGNING:
             return p
         for index, member in enumerate(cosigners):
+            # About one invitation in ten is declined.
             services.cosign_respond(
-                proposal=p, actor=self.staff, member=member, accept=index == 0 or bool(member.pk % 2)
+                proposal=p, actor=self.staff, member=member, accept=index == 0 or self.random.random() > 0.1
             )
         if target == S.AWAITING_REVIEW:
             return p
@@ -227,9 +243,13 @@ def _reports(seeder: _Seeder) -> None:
     topics = [t[0] for t in TOPICS]
     made = []
     demo_member = services.member_for(seeder.context.users.get("member"))
-    for i in range(120):
+    # Nearly every member sends at least one report a year (the yearly minimum); a few send none.
+    authors = list(seeder.members)
+    seeder.random.shuffle(authors)
+    authors = authors[: max(1, len(authors) * 19 // 20)]
+    for i in range(max(120, len(authors))):
         topic = topics[i % len(topics)]
-        author = seeder.members[(i * 7) % len(seeder.members)]
+        author = authors[i % len(authors)]
         if demo_member is not None and i in (0, 40, 70):  # the demo member follows three of their own
             author = demo_member
         made.append(
@@ -244,13 +264,15 @@ def _reports(seeder: _Seeder) -> None:
                 year=year,
             )
         )
-    # 30 stay submitted, 15 under editing, 20 filed, 55 adopted of which 30 published in 3 issues.
-    for report in made[30:45]:
+    # Of every 120: 30 stay submitted, 15 under editing, 20 filed, 55 adopted; 30 published in 3 issues.
+    share = len(made) / 120
+    submitted, editing, filed = round(30 * share), round(15 * share), round(20 * share)
+    for report in made[submitted : submitted + editing]:
         services.report_edit(report=report, actor=staff, editor_note="已初步编辑")
-    for report in made[45:65]:
+    for report in made[submitted + editing : submitted + editing + filed]:
         services.report_file(report=report, actor=staff, note="内容已在其他渠道反映")
     levels = ["district"] * 6 + ["city"] * 3 + ["province", "national"]
-    adopted = made[65:]
+    adopted = made[submitted + editing + filed :]
     for i, report in enumerate(adopted):
         services.report_adopt(report=report, actor=staff, level=levels[i % len(levels)])
     for issue_index in range(3):
@@ -307,11 +329,44 @@ def seed(context) -> None:
         for p in Proposal.objects.filter(year=year, state=S.CLOSED).order_by("pk")[5:7]:
             services.proposal_excellent_advance(proposal=p, actor=seeder.staff)
         _reports(seeder)
+        _date_credits_in_year(year)
         _link_items(year)
     context.say(
         f"proposals: {Proposal.objects.filter(year=year).count()} proposals, "
         f"{OpinionReport.objects.filter(year=year).count()} reports for {year}"
     )
+
+
+# When in the demo year each kind of credit falls: (first day, spread in days).
+CREDIT_DATES = {
+    "proposal_accepted": ((2, 20), 40),  # numbered after the plenary in January
+    "proposal_key": ((4, 10), 20),
+    "proposal_excellent": ((12, 5), 20),
+    "report_submitted": ((2, 1), 300),
+    "report_adopted": ((3, 1), 280),
+    "report_instructed": ((4, 1), 250),
+}
+
+
+def _date_credits_in_year(year: int) -> None:
+    """The services date a credit the day they run; a demo of a past year dates them within it.
+
+    The credit's year is already the proposal's or report's; only its date moves, so a member's
+    list of the year shows dates of that year."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from members.models import DutyRecord
+
+    sources = ContentType.objects.get_for_models(Proposal, OpinionReport, for_concrete_models=False)
+    records = DutyRecord.objects.filter(
+        year=year, content_type__in=sources.values(), event_kind__in=CREDIT_DATES
+    ).exclude(occurred_on__year=year)
+    changed = []
+    for record in records:
+        (month, day), spread = CREDIT_DATES[record.event_kind]
+        record.occurred_on = dt.date(year, month, day) + dt.timedelta(days=record.object_id % spread)
+        changed.append(record)
+    DutyRecord.objects.bulk_update(changed, ["occurred_on"], batch_size=500)
 
 
 def _link_items(year: int) -> None:

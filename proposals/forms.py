@@ -1,6 +1,7 @@
 """Forms of the member portal and the unit workspace: parse input, the services decide."""
 
 from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -73,7 +74,8 @@ class RatingForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    category = forms.ChoiceField(label=_("category"), choices=ReplyCategory.choices)
+    # A blank first choice: the unit must decide the category (A类 …), nothing is preselected.
+    category = forms.ChoiceField(label=_("category"), choices=BLANK_CHOICE_DASH + ReplyCategory.choices)
     document_number = forms.CharField(label=_("document number"), max_length=64)
     contact_person = forms.CharField(label=_("contact person"), max_length=64)
     contact_phone = forms.CharField(label=_("contact phone"), max_length=32)

@@ -22,6 +22,7 @@ from proposals.signals import proposal_transitioned
 
 # Kinds the proposal services send directly; registered here so people can choose them for e-mail.
 register_kind("proposals.cosign_invited", _("Invitation to co-sign a proposal"))
+register_kind("proposals.cosign_ended", _("Co-signing ended before you answered"))
 register_kind("proposals.assigned", _("A proposal was assigned to your unit"))
 register_kind("proposals.reply_published", _("The reply to your proposal was published"))
 register_kind("proposals.rehandle", _("A proposal is sent back for handling again"))

@@ -11,12 +11,14 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
-from cppcc_portal.core.notifications.services import notify
+from cppcc_portal.core.notifications.services import cancel_pending, notify
 from proposals.choices import (
     ACCEPTED_STATES,
     AdoptionLevel,
@@ -508,10 +510,36 @@ def proposal_close_cosigning(*, proposal: Proposal, actor, note: str = "") -> Pr
     if actor is not None:
         _require_submitter_or_staff(proposal, actor)
     check_proposal_transition(proposal, S.AWAITING_REVIEW, "close_cosigning")
-    proposal.cosignatures.filter(state=CosignState.INVITED).update(
-        state=CosignState.EXPIRED, responded_at=timezone.now()
+    # Only the deadline sweep (no actor) makes an invitation expire; closing early is no one's lateness.
+    _end_open_invitations(
+        proposal,
+        CosignState.EXPIRED if actor is None else CosignState.CLOSED,
+        _lazy("Co-signing of “{title}” has closed: no reply is needed."),
     )
     return _move(proposal, S.AWAITING_REVIEW, actor=actor, action="close_cosigning", note=note)
+
+
+def _end_open_invitations(proposal: Proposal, state: str, message) -> None:
+    """Invitations still open end in `state`; their invitees are told that no reply is needed."""
+    open_invitations = list(
+        proposal.cosignatures.filter(state=CosignState.INVITED).select_related("member__user")
+    )
+    if not open_invitations:
+        return
+    proposal.cosignatures.filter(pk__in=[c.pk for c in open_invitations]).update(
+        state=state, responded_at=timezone.now()
+    )
+    cancel_pending(about=proposal, kind_prefix="proposals.cosign_invited")
+    for cosignature in open_invitations:
+        if cosignature.member.user_id:
+            notify(
+                recipient=cosignature.member.user,
+                kind="proposals.cosign_ended",
+                dedupe_key=f"proposals.cosign_ended:{cosignature.pk}",
+                title=format_lazy(message, title=proposal.title),
+                link=_link("proposals:detail", proposal.pk),
+                about=proposal,
+            )
 
 
 def close_expired_cosigning(*, today: dt.date | None = None) -> int:
@@ -532,8 +560,9 @@ def proposal_withdraw(*, proposal: Proposal, actor, note: str = "") -> Proposal:
     """The proposer (or the office) withdraws a proposal before the review decision."""
     _locked(proposal)
     _require_submitter_or_staff(proposal, actor)
-    proposal.cosignatures.filter(state=CosignState.INVITED).update(
-        state=CosignState.EXPIRED, responded_at=timezone.now()
+    check_proposal_transition(proposal, S.WITHDRAWN, "withdraw")
+    _end_open_invitations(
+        proposal, CosignState.WITHDRAWN, _lazy("“{title}” was withdrawn: no reply is needed.")
     )
     return _move(proposal, S.WITHDRAWN, actor=actor, action="withdraw", note=note)
 
@@ -567,6 +596,7 @@ def _duty_for_signers(
             title=title,
             source=proposal,
             actor=actor,
+            year=proposal.year,
         )
     for member in _signers(proposal):
         _duty(
@@ -577,6 +607,7 @@ def _duty_for_signers(
             title=title,
             source=proposal,
             actor=actor,
+            year=proposal.year,
         )
 
 
@@ -1365,6 +1396,7 @@ def report_submit(
             title=_("Social-conditions report: %(title)s") % {"title": report.title},
             source=report,
             actor=actor,
+            year=report.year,
         )
     return report
 
@@ -1424,6 +1456,7 @@ def report_adopt(*, report: OpinionReport, actor, level: str, note: str = "") ->
             % {"level": AdoptionLevel(level).label, "title": report.title},
             source=report,
             actor=actor,
+            year=report.year,
         )
     return report
 
@@ -1556,6 +1589,7 @@ def instruction_record(
             title=_("Leader's instruction on: %(title)s") % {"title": report.title},
             source=report,
             actor=actor,
+            year=report.year,
         )
         if author.user_id:
             notify(

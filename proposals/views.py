@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -384,5 +385,6 @@ def stats_export(request):
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="proposal-stats-{year}.xlsx"'
+    # The office files exports by their Chinese names; RFC 6266's filename* carries them.
+    response["Content-Disposition"] = content_disposition_header(True, f"{year}年提案和社情民意统计.xlsx")
     return response

@@ -436,6 +436,7 @@ def _credit_group_members(recommendation: Recommendation, actor) -> None:
             source=recommendation,
             item=recommendation.topic.item,
             actor=actor,
+            year=recommendation.topic.year,
         )
 
 

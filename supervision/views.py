@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -184,6 +185,6 @@ def status_export(request):
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    filename = f"supervision-status-{context['year']}-{dt.date.isoformat(context['on'])}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    filename = f"{context['year']}年民主监督进展-{dt.date.isoformat(context['on'])}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

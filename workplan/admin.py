@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
+from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.errors import DomainError
 from workplan import services
 from workplan.forms import TaskDueDateForm, TaskStatusForm
@@ -157,7 +158,7 @@ class ItemAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(ImportExportModelAdmin):
+class TaskAdmin(PortalImportExportMixin, ImportExportModelAdmin):
     resource_classes = [TaskResource]
     list_display = [
         "title",

@@ -127,14 +127,17 @@ def plan_progress(*, year: int, today: datetime.date | None = None) -> dict | No
 
 
 def task_timeline(*, task_ids: list[int], limit: int = 50) -> list[dict]:
-    """Status and due-date changes of the given tasks, newest first, for the item page (1 query)."""
+    """Status, due-date and progress changes of the given tasks, newest first, for the item page (1 query).
+
+    "task.update" is a change made in the admin's task form: it belongs here as much as a status
+    change made from the list."""
     if not task_ids:
         return []
     events = (
         AuditEvent.objects.filter(
             content_type=ContentType.objects.get_for_model(Task),
             object_id__in=[str(pk) for pk in task_ids],
-            action__in=["task.create", "task.status", "task.due_date", "task.import"],
+            action__in=["task.create", "task.update", "task.status", "task.due_date", "task.import"],
         )
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]
@@ -144,6 +147,7 @@ def task_timeline(*, task_ids: list[int], limit: int = 50) -> list[dict]:
     for event in events:
         status = event.changes.get("status") or [None, None]
         due = event.changes.get("due_date") or [None, None]
+        progress = event.changes.get("progress") or [None, None]
         timeline.append(
             {
                 "at": event.created_at,
@@ -154,6 +158,9 @@ def task_timeline(*, task_ids: list[int], limit: int = 50) -> list[dict]:
                 "to_status": labels.get(status[1], "") if status[1] else "",
                 "from_due": due[0] or "",
                 "to_due": due[1] or "",
+                "progress_changed": event.action != "task.create" and progress[0] != progress[1],
+                "from_progress": progress[0],
+                "to_progress": progress[1],
                 "note": event.note,
             }
         )

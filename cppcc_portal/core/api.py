@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import defaults
@@ -322,5 +323,7 @@ def lockout_response(request, original_response=None, credentials=None):
         "username": get_client_username(request, credentials) or "",
         "cooloff_timedelta": cool_off,
         "cooloff_minutes": minutes,
+        # This try counted as a failure too, so the lock runs a full cool-off from now.
+        "locked_until": timezone.localtime(timezone.now() + cool_off) if cool_off else None,
     }
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=429)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth import get_user_model
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +23,12 @@ class CoreConfig(AppConfig):
         # Each app's reminders.py registers its rules; their beat schedules are created once.
         rules.autodiscover()
         post_migrate.connect(rules.ensure_schedules, sender=self, dispatch_uid="core.reminder_schedules")
+
+        # A user is shown by the person's name (姓名) wherever the admin or a page prints one
+        # (recipients, owners, actors, choices); the login name only when no name is recorded.
+        # Members' logins carry their roster name (members.services.member_user_name_sync).
+        get_user_model().__str__ = _person_name
+
+
+def _person_name(user) -> str:
+    return user.get_full_name() or user.get_username()

@@ -14,6 +14,7 @@ def portal(request):
         "is_member": roles.MEMBER in user_roles,
         "is_unit": roles.UNIT in user_roles,
         "portal_debug": settings.DEBUG,
+        "committee_name": settings.COMMITTEE_NAME,
         "portal_tabs": workspace.portal_tabs if roles.MEMBER in user_roles else (),
         "unit_tabs": workspace.unit_tabs if roles.UNIT in user_roles else (),
     }

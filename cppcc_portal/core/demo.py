@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DEMO_ACCOUNTS = {"demo_staff": "staff", "demo_leader": "leader", "demo_member": "member", "demo_unit": "unit"}
+# The people behind the demo logins (the member's name comes from the roster seat they take).
+DEMO_NAMES = {"demo_staff": "王秘书", "demo_leader": "李主席", "demo_unit": "赵联络员"}
 
 
 @dataclass

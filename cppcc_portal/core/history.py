@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
@@ -21,15 +21,35 @@ def audit_events_for(*, content_type: ContentType, object_id: str):
     )
 
 
-def _changes(event: AuditEvent) -> list[tuple[str, object, object]]:
-    """The event's before -> after pairs as rows a template can print."""
+def _changes(event: AuditEvent, model_class=None) -> list[tuple[str, object, object]]:
+    """The event's before -> after pairs as rows a template can print.
+
+    Fields are named by their verbose names and coded values by their labels ("已提交", not
+    "submitted"), in the reader's language; an empty side stays None and prints as "—"."""
     rows = []
-    for field, values in (event.changes or {}).items():
+    for name, values in (event.changes or {}).items():
+        field = _field(model_class, name)
+        label = str(field.verbose_name) if field is not None else name
         if isinstance(values, (list, tuple)) and len(values) == 2:
-            rows.append((field, values[0], values[1]))
+            rows.append((label, _value(field, values[0]), _value(field, values[1])))
         else:
-            rows.append((field, "", values))
+            rows.append((label, "", _value(field, values)))
     return rows
+
+
+def _field(model_class, name: str):
+    if model_class is None:
+        return None
+    try:
+        return model_class._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _value(field, value):
+    if value is None or value == "" or field is None or not getattr(field, "flatchoices", None):
+        return None if value == "" else value
+    return dict(field.flatchoices).get(value, value)
 
 
 @login_required
@@ -56,7 +76,7 @@ def history(request, app_label: str, model: str, pk: str):
             admin_url = reverse(f"admin:{app_label}_{model}_change", args=[subject.pk])
         except NoReverseMatch:
             admin_url = None
-    rows = [(event, _changes(event)) for event in events]
+    rows = [(event, _changes(event, model_class)) for event in events]
     context = {
         "subject": subject,
         "subject_repr": str(subject) if subject is not None else events[0].object_repr,

@@ -74,11 +74,8 @@ class Visit:
         assert response is not None and response.status < 400, f"{path}: {response and response.status}"
         return response
 
-    def assert_clean(self, *, admin_inline_styles: bool = False) -> None:
-        """Every request went to the portal itself; no console error (CSP violations included).
-
-        `admin_inline_styles`: Django's admin and django-import-export write a few `style=`
-        attributes that the CSP blocks (cosmetic only); journeys through the admin pass it."""
+    def assert_clean(self) -> None:
+        """Every request went to the portal itself; no console error (CSP violations included)."""
         host = urlsplit(self.base_url).netloc
         outside = [
             url
@@ -86,12 +83,7 @@ class Visit:
             if not url.startswith(("data:", "blob:")) and urlsplit(url).netloc != host
         ]
         assert not outside, f"loaded from outside the portal: {outside}"
-        errors = [
-            e
-            for e in self.console_errors
-            if not (admin_inline_styles and "/admin/" in e and "Applying inline style violates" in e)
-        ]
-        assert not errors, f"console errors: {errors}; failed loads: {self.failed}"
+        assert not self.console_errors, f"console errors: {self.console_errors}; failed loads: {self.failed}"
 
 
 @pytest.fixture

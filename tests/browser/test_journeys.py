@@ -247,4 +247,4 @@ def test_staff_import_a_roster_workbook_and_record_attendance_in_the_admin(open_
     with visit.page.expect_navigation():
         visit.page.click("button[name=index]")
     assert Participation.objects.get(pk=participation.pk).attendance == "present"
-    visit.assert_clean(admin_inline_styles=True)
+    visit.assert_clean()

@@ -70,6 +70,60 @@ def test_checking_in_with_the_code_during_the_activity_makes_the_member_present(
     assert DutyRecord.objects.get(member=member).event_kind == "meeting"
 
 
+def test_after_checking_in_a_member_can_no_longer_ask_for_leave(client, member, seminar):
+    ParticipationFactory(activity=seminar, member=member)
+    client.force_login(member.user)
+    detail = reverse("members:activity_detail", args=[seminar.pk])
+    with time_machine.travel(seminar.starts_at + dt.timedelta(minutes=10)):
+        client.post(reverse("members:activity_check_in", args=[seminar.pk]), {"code": "K7Q2"})
+        page = client.get(detail).content.decode()
+        response = client.post(
+            reverse("members:activity_leave", args=[seminar.pk]), {"reason": "临时有事"}, follow=True
+        )
+    assert f'action="{reverse("members:activity_leave", args=[seminar.pk])}"' not in page
+    assert "您已签到，不能再请假。" in response.content.decode()
+    participation = Participation.objects.get()
+    assert (participation.invitation, participation.leave_reason, participation.attendance) == (
+        "accepted",
+        "",
+        "present",
+    )
+    assert DutyRecord.objects.filter(member=member).count() == 1
+
+
+def test_a_member_on_leave_who_checks_in_is_present_and_no_longer_on_leave(member, seminar):
+    ParticipationFactory(activity=seminar, member=member)
+    services.participation_request_leave(
+        participation=Participation.objects.get(), actor=member.user, reason="出差在外"
+    )
+    with time_machine.travel(seminar.starts_at + dt.timedelta(minutes=10)):
+        services.check_in(activity=seminar, actor=member.user, code="K7Q2")
+    participation = Participation.objects.get()
+    assert (participation.invitation, participation.leave_reason, participation.attendance) == (
+        "accepted",
+        "",
+        "present",
+    )
+
+
+def test_staff_correct_a_checked_in_member_to_leave_and_the_correction_is_audited(
+    staff_user, member, seminar
+):
+    ParticipationFactory(activity=seminar, member=member)
+    with time_machine.travel(seminar.starts_at + dt.timedelta(minutes=10)):
+        services.check_in(activity=seminar, actor=member.user, code="K7Q2")
+        services.attendance_record(
+            activity=seminar, actor=staff_user, marks={member.pk: "leave"}, reasons={member.pk: "会前离场"}
+        )
+    participation = Participation.objects.get()
+    assert (participation.attendance, participation.checked_in_at) == ("leave", None)
+    assert not DutyRecord.objects.exists()
+    correction = next(e for e in history_for(participation) if e.action == "members.attendance.corrected")
+    assert correction.actor == staff_user
+    assert correction.changes["attendance"] == ["present", "leave"]
+    assert correction.changes["checked_in_at"][1] is None
+
+
 def test_checking_in_outside_the_activity_is_refused(member, seminar):
     ParticipationFactory(activity=seminar, member=member)
     with time_machine.travel(seminar.ends_at + dt.timedelta(minutes=1)):

@@ -38,7 +38,7 @@ def test_staff_and_leaders_read_who_changed_what_when_and_from_where(
     client.force_login(request.getfixturevalue(persona))
     page = client.get(history_url(changed_member)).content.decode()
     assert "member.updated" in page
-    assert "phone" in page and "123" in page and "456" in page
+    assert "手机" in page and "123" in page and "456" in page  # the field by its name, not its code
     assert "192.0.2.7" in page
     assert "办公室" in page  # the staff member's name
     assert "更正" in page

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from cppcc_portal.core import passwords
 from cppcc_portal.core.accounts import account_create_or_update
-from cppcc_portal.core.demo import DEMO_ACCOUNTS, DemoContext, run_seeders
+from cppcc_portal.core.demo import DEMO_ACCOUNTS, DEMO_NAMES, DemoContext, run_seeders
 
 
 class Command(BaseCommand):
@@ -37,6 +37,9 @@ class Command(BaseCommand):
             }
             for user in users.values():
                 passwords.mark_exempt(user)
+                if not user.first_name and user.username in DEMO_NAMES:
+                    user.first_name = DEMO_NAMES[user.username]
+                    user.save(update_fields=["first_name"])
         context = DemoContext(year=year, users=users, stdout=self.stdout, years=years, options=options)
         run_seeders(context)
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
