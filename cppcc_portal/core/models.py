@@ -86,6 +86,9 @@ class Notification(models.Model):
     body = models.TextField(_("text"), blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
     due_at = models.DateTimeField(_("due"), db_index=True)
+    # When the row enters the person's inbox: the planned time, whatever happens to the e-mail.
+    # The inbox never waits for delivery (due_at moves on each e-mail retry; this does not).
+    inbox_at = models.DateTimeField(_("in the inbox from"))
     state = models.CharField(
         _("state"),
         max_length=16,
@@ -109,12 +112,12 @@ class Notification(models.Model):
         ordering = ["-due_at", "-id"]
         indexes = [
             models.Index(fields=["state", "due_at"], name="notification_due_idx"),
-            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            models.Index(fields=["recipient", "inbox_at"], name="notification_inbox_at_idx"),
             # The header's unread count on every page reads only this small index.
             models.Index(
-                fields=["recipient"],
-                condition=models.Q(state="sent", read_at__isnull=True),
-                name="notification_unread_idx",
+                fields=["recipient", "inbox_at"],
+                condition=models.Q(read_at__isnull=True) & ~models.Q(state="cancelled"),
+                name="notification_unread_inbox_idx",
             ),
             models.Index(fields=["content_type", "object_id"], name="notification_subject_idx"),
             models.Index(fields=["claim_token"], name="notification_claim_idx"),

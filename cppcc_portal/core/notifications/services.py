@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.models import Notification, NotificationState, UserPreference
-from cppcc_portal.core.notifications.channels import recipient_language
+from cppcc_portal.core.notifications import selectors
+from cppcc_portal.core.notifications.channels import header_safe, recipient_language
 from cppcc_portal.core.notifications.kinds import get_kind
 
 logger = logging.getLogger(__name__)
@@ -52,8 +53,9 @@ def notify(
     """
     content_type = ContentType.objects.get_for_model(about) if about is not None else None
     with translation.override(recipient_language(recipient)):
-        rendered_title = _render(title)
+        rendered_title = header_safe(_render(title))
         rendered_body = _render(body)
+    due_at = due_at or timezone.now()
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -65,7 +67,8 @@ def notify(
                 title=rendered_title[:200],
                 body=rendered_body,
                 link=link,
-                due_at=due_at or timezone.now(),
+                due_at=due_at,
+                inbox_at=due_at,
                 send_email=_wants_email(recipient, kind),
             )
     except IntegrityError:
@@ -159,25 +162,19 @@ def notifications_cancel(*, notification_ids: Iterable[int], actor) -> int:
 
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:
-    """A person marks one of their own delivered notifications as read."""
-    notification = (
-        Notification.objects.filter(recipient=user, state=NotificationState.SENT, pk=notification_id)
-        .select_for_update()
-        .first()
-    )
+    """A person marks one notification of their own inbox as read (the first time counts)."""
+    # One conditional UPDATE, no row lock: it needs no transaction around it (views run in
+    # autocommit), and two clicks at once leave the first read time.
+    selectors.unread_rows(user=user).filter(pk=notification_id).update(read_at=timezone.now())
+    notification = selectors.inbox_rows(user=user).filter(pk=notification_id).first()
     if notification is None:
         raise Notification.DoesNotExist
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
     return notification
 
 
 def notifications_mark_all_read(*, user) -> int:
     """A person marks everything in their inbox as read."""
-    return Notification.objects.filter(
-        recipient=user, state=NotificationState.SENT, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    return selectors.unread_rows(user=user).update(read_at=timezone.now())
 
 
 def preference_set_email_kinds(*, user, email_kinds: Iterable[str]) -> UserPreference:
