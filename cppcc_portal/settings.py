@@ -226,6 +226,10 @@ NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE_SECONDS", 30, minim
 # Rows due later than this are left to the sweep instead of a long Celery ETA (Redis would
 # redeliver ETA messages older than the visibility timeout).
 NOTIFICATION_ENQUEUE_HORIZON = env_int("NOTIFICATION_ENQUEUE_HORIZON_SECONDS", 600, minimum=0)
+# Publishing from a request is bounded: one try with this connect timeout (milliseconds), and
+# after a failure none for the backoff (seconds); the sweep delivers what was not published.
+NOTIFICATION_PUBLISH_TIMEOUT_MS = env_int("NOTIFICATION_PUBLISH_TIMEOUT_MS", 50, minimum=1)
+NOTIFICATION_PUBLISH_BACKOFF = env_int("NOTIFICATION_PUBLISH_BACKOFF_SECONDS", 30, minimum=0)
 # The yearly duty report (述职) is due on this month-day; members are reminded before it.
 DUTY_REPORT_DEADLINE = env_str("DUTY_REPORT_DEADLINE", "12-15")
 
