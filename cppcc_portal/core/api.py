@@ -96,6 +96,30 @@ def permission_denied(request, exception=None):
     return defaults.permission_denied(request, exception)
 
 
+def bad_request(request, exception=None):
+    """400 from Django itself (a bad Host header, a malformed request): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(_body("invalid", _("The request could not be understood.")), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    """500: JSON under /api/; elsewhere the portal's static page (it must not need the database)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(_body("server_error", _("Something went wrong and was logged.")), status=500)
+    return defaults.server_error(request)
+
+
+def csrf_failure(request, reason=""):
+    """A refused CSRF check (an expired form, cookies off): JSON under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            _body("csrf_failed", _("The form expired or came from another site; reload the page.")),
+            status=403,
+        )
+    return render(request, "403_csrf.html", status=403)
+
+
 class ErrorSerializer(serializers.Serializer):
     """The body of every API error."""
 
