@@ -247,7 +247,7 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 REST_FRAMEWORK = {
     # Token first: its challenge makes an anonymous API call a 401 (not_authenticated), not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "cppcc_portal.core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

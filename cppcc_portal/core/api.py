@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cppcc_portal.core.audit import record_event
+from cppcc_portal.core import tokens
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 
 # One stable code per HTTP error, whatever raised it (DRF, Django or our services).
@@ -181,7 +180,12 @@ class ObtainTokenView(APIView):
         responses={
             200: inline_serializer(
                 "TokenResponse",
-                {"token": serializers.CharField(help_text="Send as `Authorization: Token <token>`.")},
+                {
+                    "token": serializers.CharField(help_text="Send as `Authorization: Token <token>`."),
+                    "expires_at": serializers.DateTimeField(
+                        help_text="After this the token is refused (401, code token_expired)."
+                    ),
+                },
             )
         },
         summary="Get your API token",
@@ -195,26 +199,31 @@ class ObtainTokenView(APIView):
         except exceptions.ValidationError:
             # One message for every failure: the API does not tell which half was wrong.
             raise InvalidCredentials() from None
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token = tokens.token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key, "expires_at": tokens.token_expires_at(token)})
 
 
 @login_required
 def token_page(request):
-    """Show the logged-in user their API token; POST creates or replaces it."""
+    """The owner's API token (when it was made, when it expires); POST replaces or revokes it."""
     if request.method == "POST":
-        with transaction.atomic():
-            replaced = Token.objects.filter(user=request.user).delete()[0] > 0
-            Token.objects.create(user=request.user)
-            record_event(
-                actor=request.user,
-                action="api_token.replaced" if replaced else "api_token.created",
-                obj=request.user,
+        if request.POST.get("action") == "revoke":
+            tokens.tokens_revoke(user=request.user, actor=request.user, reason="revoked_by_owner")
+            messages.success(
+                request, _("Your API token was revoked; programs using it can no longer sign in.")
             )
-        messages.success(request, _("Your new API token is ready; the old one no longer works."))
+        else:
+            tokens.token_replace(user=request.user)
+            messages.success(request, _("Your new API token is ready; the old one no longer works."))
         return redirect("api_token")
     token = Token.objects.filter(user=request.user).first()
-    return render(request, "core/api_token.html", {"token": token})
+    context = {
+        "token": token,
+        "expires_at": tokens.token_expires_at(token) if token else None,
+        "expired": tokens.token_is_expired(token) if token else False,
+        "days": settings.API_TOKEN_DAYS,
+    }
+    return render(request, "core/api_token.html", context)
 
 
 def lockout_response(request, original_response=None, credentials=None):

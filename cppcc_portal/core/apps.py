@@ -9,9 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        from cppcc_portal.core import access_cache, roles
+        from cppcc_portal.core import access_cache, roles, tokens
 
         access_cache.connect_signals()
+        tokens.connect_signals()
 
         # Permissions exist only after post_migrate, so role grants are synced then, every time.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")
