@@ -241,6 +241,8 @@ NOTIFICATION_PUBLISH_TIMEOUT_MS = env_int("NOTIFICATION_PUBLISH_TIMEOUT_MS", 50,
 NOTIFICATION_PUBLISH_BACKOFF = env_int("NOTIFICATION_PUBLISH_BACKOFF_SECONDS", 30, minimum=0)
 # The yearly duty report (述职) is due on this month-day; members are reminded before it.
 DUTY_REPORT_DEADLINE = env_month_day("DUTY_REPORT_DEADLINE", "12-15")
+# Dates and years before the committee's first term are refused; with no term recorded yet, before this year.
+PORTAL_EARLIEST_YEAR = env_int("PORTAL_EARLIEST_YEAR", 2000, minimum=1949)
 # API tokens expire this many days after they were issued (and on a password change).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 
