@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "import_export",
     "django_celery_beat",
     "axes",
@@ -255,7 +256,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],
+    # Query parameters are parsed by django-filter FilterSets (filterset_class); see core/query.py.
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
     "DEFAULT_SCHEMA_CLASS": "cppcc_portal.core.api.PortalAutoSchema",
     # Only the token endpoint is throttled (it takes passwords); axes also locks it per user+IP.
     "DEFAULT_THROTTLE_RATES": {"token": env_rate("API_TOKEN_RATE", "20/min")},

@@ -14,17 +14,14 @@ from rest_framework.response import Response
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import PermissionDeniedError
-from members import selectors, services
+from members import filters, selectors, services
 from members.api import serializers as s
 from members.models import HandlingUnit, Member, Sector, SpecialCommittee, StreetGroup
 from members.pagination import LargeTablePagination
 
 
 def _year(request) -> int:
-    try:
-        return int(request.query_params.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return filters.RankingParams.api_values(request).get("year") or timezone.localdate().year
 
 
 class PortalUserMixin:
@@ -186,16 +183,14 @@ class ParticipationViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
     """Participations: mine, my bodies' activities', or all for staff and leaders."""
 
     serializer_class = s.ParticipationSerializer
+    filterset_class = filters.ParticipationFilter
     # A million rows for staff: no exact COUNT(*) above 10,000 (see members.pagination).
     pagination_class = LargeTablePagination
 
     def get_queryset(self):
-        qs = selectors.participation_list(user=self.request.user).order_by(
+        return selectors.participation_list(user=self.request.user).order_by(
             "-activity__starts_at", "member_id"
         )
-        if self.request.query_params.get("activity"):
-            qs = qs.filter(activity_id=self.request.query_params["activity"])
-        return qs
 
 
 class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -203,13 +198,11 @@ class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadO
     POST logs a record with files; verify/reject are for reviewers."""
 
     serializer_class = s.DutyRecordSerializer
+    filterset_class = filters.DutyRecordFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        qs = selectors.duty_record_list(user=self.request.user).order_by("-occurred_on", "-id")
-        if self.request.query_params.get("year"):
-            qs = qs.filter(year=_year(self.request))
-        return qs
+        return selectors.duty_record_list(user=self.request.user).order_by("-occurred_on", "-id")
 
     @extend_schema(request=s.DutyRecordWriteSerializer, responses=s.DutyRecordSerializer)
     def create(self, request, *args, **kwargs):
@@ -264,24 +257,21 @@ class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
     @extend_schema(
         responses=s.ScoreRankingSerializer(many=True),
         parameters=[
-            OpenApiParameter("year", int),
-            OpenApiParameter("sector", int),
-            OpenApiParameter("committee", int),
+            OpenApiParameter("year", int, description="1949–2100; this year when left out"),
+            OpenApiParameter("sector", int, description="a sector's id; an unknown one is a 400"),
+            OpenApiParameter(
+                "committee", int, description="a special committee's id; an unknown one is a 400"
+            ),
         ],
     )
     @action(detail=False, methods=["get"])
     def ranking(self, request):
         if not roles.can_read_everything(request.user):
             raise PermissionDeniedError("Rankings are for the office and leaders.")
-        sector = (
-            get_object_or_404(Sector, pk=request.query_params["sector"])
-            if request.query_params.get("sector")
-            else None
-        )
-        committee = (
-            get_object_or_404(SpecialCommittee, pk=request.query_params["committee"])
-            if request.query_params.get("committee")
-            else None
-        )
-        rows = selectors.score_ranking(year=_year(request), sector=sector, committee=committee)[:500]
+        params = filters.RankingParams.api_values(request)
+        rows = selectors.score_ranking(
+            year=params.get("year") or timezone.localdate().year,
+            sector=params.get("sector"),
+            committee=params.get("committee"),
+        )[:500]
         return Response(s.ScoreRankingSerializer(rows, many=True).data)
