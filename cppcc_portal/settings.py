@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "cppcc_portal.core.middleware.UserLanguageMiddleware",
     "cppcc_portal.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A double submit or a client's retry runs once (Idempotency-Key, one-time form tokens).
+    "cppcc_portal.core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import defaults
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -138,16 +138,43 @@ ERROR_DESCRIPTIONS = {
     "405": "Method not allowed",
     "429": "Too many requests",
 }
+# Only a request that sends an Idempotency-Key header can get these.
+IDEMPOTENCY_ERRORS = {
+    "409": "A request with this Idempotency-Key is still running",
+    "422": "This Idempotency-Key was used for a different request",
+}
 
 
 class PortalAutoSchema(AutoSchema):
-    """drf-spectacular's schema, plus the portal's documented error responses on every operation."""
+    """drf-spectacular's schema, plus the portal's documented error responses on every operation
+    and the Idempotency-Key header on every writing one (core/idempotency.py)."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method in ("POST", "PUT", "PATCH", "DELETE") and self.path.startswith("/api/v1/"):
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description=(
+                        "At most 200 characters. The same key from the same user gets the first "
+                        "response replayed (header Idempotent-Replayed: true) instead of running "
+                        "again; 409 while the first still runs, 422 if the key named another request."
+                    ),
+                )
+            )
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response" or not self.path.startswith("/api/v1/"):
             return responses
-        for code, description in ERROR_DESCRIPTIONS.items():
+        errors = dict(ERROR_DESCRIPTIONS)
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            errors.update(IDEMPOTENCY_ERRORS)
+        for code, description in errors.items():
             if code in responses:
                 continue
             body = self._get_response_for_code(ErrorSerializer, code, direction=direction)
