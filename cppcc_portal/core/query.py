@@ -32,6 +32,12 @@ def keep(queryset, name, value):
     return queryset
 
 
+class _NoRows:
+    """Stands for a queryset when a FilterSet only reads parameters (it is never filtered)."""
+
+    model = None
+
+
 class QueryParams(django_filters.FilterSet):
     """A FilterSet used to read parameters (its cleaned values), not only to filter a queryset."""
 
@@ -39,7 +45,7 @@ class QueryParams(django_filters.FilterSet):
     def api_values(cls, request) -> dict:
         """The checked parameters of an API request; a bad one is a 400 naming it."""
         filterset = cls(
-            request.query_params, queryset=cls._meta.model.objects.none() if cls._meta.model else None
+            request.query_params, queryset=cls._meta.model.objects.none() if cls._meta.model else _NoRows()
         )
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
@@ -48,7 +54,9 @@ class QueryParams(django_filters.FilterSet):
     @classmethod
     def page_values(cls, request) -> tuple[dict, bool]:
         """The checked parameters of a page; bad ones are shown as form errors and left out."""
-        filterset = cls(request.GET, queryset=cls._meta.model.objects.none() if cls._meta.model else None)
+        filterset = cls(
+            request.GET, queryset=cls._meta.model.objects.none() if cls._meta.model else _NoRows()
+        )
         if filterset.is_valid():
             return filterset.form.cleaned_data, True
         for field, errors in filterset.errors.items():
@@ -59,3 +67,9 @@ class QueryParams(django_filters.FilterSet):
             name: value for name, value in filterset.form.cleaned_data.items() if name not in filterset.errors
         }
         return cleaned, False
+
+
+class YearParams(QueryParams):
+    """?year= alone (a page about one year)."""
+
+    year = year_filter(method=keep)

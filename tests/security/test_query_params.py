@@ -39,7 +39,7 @@ def test_a_bad_ranking_parameter_is_a_form_error_on_the_page(staff_client, query
     response = staff_client.get(f"/portal/ranking/?{query}")
     assert response.status_code == 400
     page = response.content.decode()
-    assert "有效" in page or "空字符" in page  # Django's Chinese form errors: 选择一个有效的选项 / 整数 …
+    assert any(words in page for words in ("有效", "空字符", "输入整数"))  # Django's Chinese form errors
 
 
 def test_a_good_ranking_query_still_works_on_the_page_and_the_api(staff_client):
@@ -78,3 +78,29 @@ def test_the_filters_are_documented_in_the_schema(staff_client):
     assert {"year", "sector", "committee"} <= {p["name"] for p in ranking}
     records = schema["paths"]["/api/v1/members/duty-records/"]["get"]["parameters"]
     assert "year" in {p["name"] for p in records}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/supervision/topics/?year=abc",
+        "/api/v1/supervision/recommendations/?state=nonsense",
+        "/api/v1/workplan/tasks/?year=abc",
+        "/api/v1/workplan/items/?year=20x7",
+        "/api/v1/workplan/sections/?year=-1",
+        "/api/v1/workplan/progress-updates/?year=abc",
+    ],
+)
+def test_bad_filters_on_the_plan_and_supervision_apis_are_400(staff_client, path):
+    response = staff_client.get(path)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    "path", ["/portal/supervision/topics/?year=abc&item=x", "/portal/proposals/stats/?year=abc"]
+)
+def test_bad_years_on_pages_are_form_errors_not_500s(staff_client, path):
+    response = staff_client.get(path)
+    assert response.status_code == 200
+    assert "输入整数" in response.content.decode()
