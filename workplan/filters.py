@@ -24,9 +24,19 @@ class ItemFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+class YesNoWidget(django_filters.widgets.BooleanWidget):
+    """1/0, true/false and yes/no, as the API has always taken them."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str) and value.lower() in ("yes", "no"):
+            return value.lower() == "yes"
+        return super().value_from_datadict(data, files, name)
+
+
 class TaskFilter(django_filters.FilterSet):
     year = year_filter(field_name="item__plan__year")
-    overdue = django_filters.BooleanFilter(method="only_overdue", label="overdue")
+    overdue = django_filters.BooleanFilter(method="only_overdue", label="overdue", widget=YesNoWidget())
 
     class Meta:
         model = Task
