@@ -35,7 +35,7 @@ migrate: install
 
 seed: migrate
 	$(BIN)/python manage.py import_workplan $(PLAN_FILE)
-	$(BIN)/python manage.py seed_demo --if-debug
+	$(BIN)/python manage.py seed_demo --if-embedded
 	$(BIN)/python manage.py rebuild_similarity_index
 
 run: seed

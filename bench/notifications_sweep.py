@@ -67,6 +67,7 @@ def due_rows(users: list) -> list[int]:
             body="明天上午九点在区政协会议室举行委员履职能力培训。",
             link="/portal/",
             due_at=due,
+            inbox_at=due,
             send_email=(n % PEOPLE) % EMAIL_SHARE == 0,
         )
         for n in range(ROWS)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -52,6 +54,59 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if value.strip().upper() not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value.strip().upper()
+
+
+def env_month_day(name: str, default: str) -> str:
+    """A day of every year written MM-DD (12-15); 02-29 is refused (it is missing most years)."""
+    value = (os.environ.get(name) or default).strip()
+    month, _, day = value.partition("-")
+    try:
+        date(2021, int(month), int(day))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a month and day written MM-DD, such as 12-15, not {value!r}"
+        ) from None
+    return f"{int(month):02d}-{int(day):02d}"
+
+
+def env_url(name: str, default: str) -> str:
+    value = (os.environ.get(name) or default).strip()
+    parsed = urlparse(value)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// address, not {value!r}")
+    return value
+
+
+def env_email(name: str, default: str) -> str:
+    value = (os.environ.get(name) or default).strip()
+    _display, address = parseaddr(value)
+    local, at, domain = address.partition("@")
+    if not (local and at and domain) or any(ch in value for ch in "\r\n"):
+        raise ImproperlyConfigured(
+            f"{name} must be an e-mail address such as portal@example.org, not {value!r}"
+        )
+    return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate in DRF's form: a number, a slash and a period (20/min)."""
+    value = (os.environ.get(name) or default).strip()
+    count, _, period = value.partition("/")
+    # DRF reads only the period's first letter: s, m, h or d.
+    if not count.isdigit() or int(count) < 1 or not period.isalpha() or period[0] not in "smhd":
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 20/min (per s, min, hour or day), not {value!r}"
+        )
+    return value
 
 
 def database_from_url(url: str, *, conn_max_age: int = 60) -> dict:

@@ -1,10 +1,11 @@
 """Settings, read from the environment (see README: Configuration).
 
-Nothing set means the embedded default: SQLite and a filesystem Celery broker under var/,
-DEBUG on. Production sets DATABASE_URL and REDIS_URL (and SECRET_KEY, ALLOWED_HOSTS, DEBUG=0).
+Nothing set means the embedded default: SQLite and a filesystem Celery broker under var/, served
+on 127.0.0.1 over plain HTTP. DEBUG is off unless DEBUG=1. Production sets DATABASE_URL and REDIS_URL
+(and SECRET_KEY, ALLOWED_HOSTS). Every value is read and checked here, at start: a bad one stops
+the process with the variable's name (cppcc_portal/env.py).
 """
 
-import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -13,9 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from cppcc_portal.env import (
     database_from_url,
     env_bool,
+    env_choice,
+    env_email,
     env_int,
     env_list,
+    env_month_day,
+    env_rate,
     env_str,
+    env_url,
     redis_url_checked,
     secret_key,
 )
@@ -26,15 +32,16 @@ VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
 DATABASE_URL = env_str("DATABASE_URL")
 REDIS_URL = redis_url_checked(env_str("REDIS_URL")) if env_str("REDIS_URL") else None
 EMBEDDED = DATABASE_URL is None
-# Under pytest the test client speaks plain HTTP, so HTTPS redirection stays off there.
-TESTING = "pytest" in sys.modules
 
-DEBUG = env_bool("DEBUG", default=EMBEDDED)
+# Django's debug pages list every URL and setting: only for a developer who asks for them.
+DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = secret_key(VAR_DIR)
 # The key of the audit trail's hash chain (core.audit_chain). Set it in production and keep it apart
 # from SECRET_KEY, so that rotating one does not make every sealed audit row fail verification.
 AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or SECRET_KEY
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+# The embedded mode (`make run`) serves this machine only, over plain HTTP.
+LOCAL_ONLY = EMBEDDED or DEBUG
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if LOCAL_ONLY else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -49,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "import_export",
     "django_celery_beat",
     "axes",
@@ -76,11 +84,15 @@ MIDDLEWARE = [
     "cppcc_portal.core.middleware.ApiRepeatedQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cppcc_portal.core.middleware.PasswordChangeRequiredMiddleware",
+    # A double submit or a client's retry runs once (Idempotency-Key, one-time form tokens).
+    "cppcc_portal.core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cppcc_portal.urls"
+# A refused CSRF check gets the portal's page (JSON under /api/), in the user's language.
+CSRF_FAILURE_VIEW = "cppcc_portal.core.api.csrf_failure"
 WSGI_APPLICATION = "cppcc_portal.wsgi.application"
 
 TEMPLATES = [
@@ -222,9 +234,9 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     EMAIL_FILE_PATH = VAR_DIR / "mail"
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cppcc-portal@localhost")
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "cppcc-portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+PORTAL_BASE_URL = env_url("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Celery: Redis in production; a filesystem broker in var/ so the embedded mode needs nothing.
 CELERY_BROKER_DIR = VAR_DIR / "broker"
@@ -267,22 +279,34 @@ NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE_SECONDS", 30, minim
 # Rows due later than this are left to the sweep instead of a long Celery ETA (Redis would
 # redeliver ETA messages older than the visibility timeout).
 NOTIFICATION_ENQUEUE_HORIZON = env_int("NOTIFICATION_ENQUEUE_HORIZON_SECONDS", 600, minimum=0)
+# Publishing from a request is bounded: one try with this connect timeout (milliseconds), and
+# after a failure none for the backoff (seconds); the sweep delivers what was not published.
+NOTIFICATION_PUBLISH_TIMEOUT_MS = env_int("NOTIFICATION_PUBLISH_TIMEOUT_MS", 50, minimum=1)
+NOTIFICATION_PUBLISH_BACKOFF = env_int("NOTIFICATION_PUBLISH_BACKOFF_SECONDS", 30, minimum=0)
 # The yearly duty report (述职) is due on this month-day; members are reminded before it.
-DUTY_REPORT_DEADLINE = env_str("DUTY_REPORT_DEADLINE", "12-15")
+DUTY_REPORT_DEADLINE = env_month_day("DUTY_REPORT_DEADLINE", "12-15")
+# Dates and years before the committee's first term are refused; with no term recorded yet, before this year.
+PORTAL_EARLIEST_YEAR = env_int("PORTAL_EARLIEST_YEAR", 2000, minimum=1949)
+# API tokens expire this many days after they were issued (and on a password change).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 
 REST_FRAMEWORK = {
     # Token first: its challenge makes an anonymous API call a 401 (not_authenticated), not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "cppcc_portal.core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "cppcc_portal.core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],
+    # Query parameters are parsed by django-filter FilterSets (filterset_class); see core/query.py.
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
     "DEFAULT_SCHEMA_CLASS": "cppcc_portal.core.api.PortalAutoSchema",
     # Only the token endpoint is throttled (it takes passwords); axes also locks it per user+IP.
-    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_RATE", "20/min")},
+    "DEFAULT_THROTTLE_RATES": {"token": env_rate("API_TOKEN_RATE", "20/min")},
     "EXCEPTION_HANDLER": "cppcc_portal.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -353,10 +377,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if not DEBUG:
+if not LOCAL_ONLY:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not TESTING)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -369,7 +393,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"once_a_minute": {"()": "cppcc_portal.core.log_filters.OnceAMinute"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "WARNING", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+    },
     # django-redis reports every call it answered as a miss while Redis is down: one line a minute is enough.
     "loggers": {"cppcc_portal.cache": {"filters": ["once_a_minute"], "level": "WARNING"}},
 }

@@ -62,3 +62,5 @@ urlpatterns = [
 # Errors outside DRF views: JSON under /api/, the portal's pages elsewhere.
 handler404 = "cppcc_portal.core.api.not_found"
 handler403 = "cppcc_portal.core.api.permission_denied"
+handler400 = "cppcc_portal.core.api.bad_request"
+handler500 = "cppcc_portal.core.api.server_error"

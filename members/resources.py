@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.spreadsheets import SpreadsheetSafeResource
 from members import attendance_import, services
 from members.choices import Attendance, Gender, MemberStatus
 from members.models import Activity, Member, Participation, Party, Sector, Term
@@ -144,7 +145,7 @@ class ProgressMixin:
             self.on_row_imported()
 
 
-class MemberResource(ProgressMixin, resources.ModelResource):
+class MemberResource(ProgressMixin, SpreadsheetSafeResource):
     """The roster: 委员编号 is the key; parties, sectors and terms by name."""
 
     member_number = fields.Field("member_number", "委员编号", widget=MemberNumberWidget())
@@ -300,7 +301,7 @@ class MemberByNumberWidget(widgets.ForeignKeyWidget):
         return found
 
 
-class AttendanceResource(ProgressMixin, resources.ModelResource):
+class AttendanceResource(ProgressMixin, SpreadsheetSafeResource):
     """Attendance of activities: one row per member and activity; each 出席 becomes a verified duty record.
 
     Rows are checked in memory against members, activities and participations loaded once in

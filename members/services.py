@@ -49,6 +49,7 @@ from members.models import (
 )
 from members.signals import activity_cancelled, activity_rescheduled
 from members.uploads import check_upload
+from members.validators import validate_plausible_date
 
 # Members may check in from shortly before the start until the end of the activity.
 CHECK_IN_OPENS_BEFORE = dt.timedelta(minutes=30)
@@ -270,8 +271,7 @@ def duty_record_submit(
     files = list(files)
     for upload in files:
         check_upload(upload)
-    if occurred_on and occurred_on > timezone.localdate():
-        raise DomainError(_("The date cannot be in the future."), field="occurred_on")
+    validate_plausible_date(occurred_on, field="occurred_on")
     record = DutyRecord(
         member=member,
         year=occurred_on.year if occurred_on else 0,

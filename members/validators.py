@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from django.conf import settings
+from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core.errors import DomainError
@@ -26,4 +30,42 @@ def validate_phone(value: str) -> None:
             _("“%(value)s” is not a Chinese mobile or landline number.") % {"value": value},
             code="invalid_phone",
             field="phone",
+        )
+
+
+def committee_earliest_day() -> dt.date:
+    """The first day anything of this committee can have happened: the start of its earliest term."""
+    from members.models import Term
+
+    first = Term.objects.aggregate(first=Min("starts_on"))["first"]
+    return first or dt.date(settings.PORTAL_EARLIEST_YEAR, 1, 1)
+
+
+def validate_plausible_date(day: dt.date | None, *, field: str, allow_future: bool = False) -> None:
+    """Refuse a date before the committee's first term (0001-01-01 …) or, unless allowed, in the future."""
+    if day is None:
+        return
+    earliest = committee_earliest_day()
+    if day < earliest:
+        raise DomainError(
+            _("The date %(date)s is before the committee's first term (which began on %(earliest)s).")
+            % {"date": day.isoformat(), "earliest": earliest.isoformat()},
+            code="date_out_of_range",
+            field=field,
+        )
+    if not allow_future and day > timezone.localdate():
+        raise DomainError(_("The date cannot be in the future."), code="date_out_of_range", field=field)
+
+
+def validate_plausible_year(year: int | None, *, field: str = "year") -> None:
+    """Refuse a year before the committee's first term or after next year (a proposal for 1990 …)."""
+    if year is None:
+        return
+    earliest, latest = committee_earliest_day().year, timezone.localdate().year + 1
+    if not earliest <= year <= latest:
+        raise DomainError(
+            _("The year must be between %(earliest)s and %(latest)s, not %(year)s.")
+            % {"earliest": earliest, "latest": latest, "year": year},
+            code="year_out_of_range",
+            field=field,
         )

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
-from members import selectors, services
+from members import filters, selectors, services
 from members.choices import Attendance, DutyRecordStatus, EnrolmentState
 from members.forms import ATTENDANCE_MARKS, CheckInForm, DutyRecordForm, LeaveForm, OutcomeForm, RejectForm
 from members.models import Activity, DutyRecord, Member, Participation, Term
@@ -42,10 +42,8 @@ def member_required(view):
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    params, _valid = filters.RankingParams.page_values(request)
+    return params.get("year") or timezone.localdate().year
 
 
 def _fail(request, exc: DomainError):
@@ -407,7 +405,8 @@ def duty_file_context(member: Member, term: Term | None = None) -> dict:
 @member_required
 def directory(request):
     """Colleagues' public fields; contact details and birth dates stay with the office."""
-    q = request.GET.get("q", "").strip()
+    params, valid = filters.DirectoryParams.page_values(request)
+    q = (params.get("q") or "").strip()
     members = selectors.member_list(user=request.user).only(
         "member_number",
         "name",
@@ -420,7 +419,9 @@ def directory(request):
     )
     if q:
         members = members.filter(Q(name__contains=q) | Q(work_unit__contains=q))
-    return render(request, "members/directory.html", {"members": members[:200], "q": q})
+    return render(
+        request, "members/directory.html", {"members": members[:200], "q": q}, status=200 if valid else 400
+    )
 
 
 # --- the office and leaders: rankings and any member's duty file ------------------------------------
@@ -437,9 +438,9 @@ def ranking(request):
     _readers_only(request)
     from members.models import Sector, SpecialCommittee
 
-    year = _year(request)
-    sector = Sector.objects.filter(pk=request.GET.get("sector") or None).first()
-    committee = SpecialCommittee.objects.filter(pk=request.GET.get("committee") or None).first()
+    params, valid = filters.RankingParams.page_values(request)
+    year = params.get("year") or timezone.localdate().year
+    sector, committee = params.get("sector"), params.get("committee")
     rows = selectors.score_ranking(year=year, sector=sector, committee=committee)[:500]
     return render(
         request,
@@ -453,6 +454,7 @@ def ranking(request):
             "committees": SpecialCommittee.objects.all(),
             "below": selectors.members_below_minimums(year=year),
         },
+        status=200 if valid else 400,
     )
 
 

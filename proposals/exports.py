@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from cppcc_portal.core.spreadsheets import workbook_bytes
 
 
 def _sheet(workbook, title: str, headers: list[str], rows: list[list]) -> None:
@@ -84,6 +84,4 @@ def stats_workbook(stats: dict, reports: dict) -> bytes:
         [[r["label"], r["count"]] for r in reports["by_state"]]
         + [[r["label"], r["count"]] for r in reports["by_level"]],
     )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -2,12 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from import_export import fields, resources
+from import_export import fields
 
+from cppcc_portal.core.spreadsheets import SpreadsheetSafeResource
 from proposals.models import OpinionReport, Proposal
 
 
-class ProposalResource(resources.ModelResource):
+class ProposalResource(SpreadsheetSafeResource):
     """One row per proposal: number, title, proposer, category, state, units and reply category."""
 
     number = fields.Field(attribute="number", column_name=pgettext_lazy("proposals", "number"))
@@ -56,7 +57,7 @@ class ProposalResource(resources.ModelResource):
         return str(_("yes")) if obj.is_key else ""
 
 
-class OpinionReportResource(resources.ModelResource):
+class OpinionReportResource(SpreadsheetSafeResource):
     """One row per report: title, author, state, adoption level, bulletin."""
 
     title = fields.Field(attribute="title", column_name=pgettext_lazy("proposals", "title"))

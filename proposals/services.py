@@ -19,6 +19,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import cancel_pending, notify
+from members.validators import validate_plausible_year
 from proposals.choices import (
     ACCEPTED_STATES,
     AdoptionLevel,
@@ -308,6 +309,7 @@ def proposal_create(
     me = member_for(actor)
     if not roles.is_staff_user(actor) and (me is None or me.pk != submitter.pk):
         raise PermissionDeniedError(_("Members draft proposals for themselves only."))
+    validate_plausible_year(year)
     uploads = _check_uploads(files)
     proposal = Proposal(
         year=year or _today().year,

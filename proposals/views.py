@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
+from cppcc_portal.core.query import YearParams
 from proposals import exports, selectors, services
 from proposals.choices import ProposalState
 from proposals.forms import InviteForm, NoteForm, ProposalForm, RatingForm, ReportForm
@@ -353,10 +354,8 @@ def bulletin_detail(request, pk: int):
 
 
 def _stats_year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError as exc:
-        raise Http404 from exc
+    params, _valid = YearParams.page_values(request)
+    return params.get("year") or timezone.localdate().year
 
 
 @login_required

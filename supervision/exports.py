@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from cppcc_portal.core.spreadsheets import workbook_bytes
 
 
 def _columns():
@@ -50,6 +50,4 @@ def status_workbook(stats: dict, overdue: dict) -> bytes:
         ws.append([_("Rectification overdue"), item.recommendation.unit.name, item.description, item.due_on])
     ws.column_dimensions["B"].width = 20
     ws.column_dimensions["C"].width = 50
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

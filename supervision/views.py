@@ -16,18 +16,18 @@ from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
-from supervision import exports, selectors, services
+from supervision import exports, filters, selectors, services
 from supervision.choices import RecommendationState
 from supervision.forms import ReviewForm
 from supervision.models import Recommendation, SupervisionGroup
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        years = selectors.status_years()
-        return years[0] if years else timezone.localdate().year
+    params, _valid = filters.TopicPageParams.page_values(request)
+    if params.get("year"):
+        return params["year"]
+    years = selectors.status_years()
+    return years[0] if years else timezone.localdate().year
 
 
 @login_required
@@ -53,10 +53,10 @@ def my_supervision(request):
 @login_required
 def topic_list(request):
     """The year's supervision topics (all for staff and leaders, a member's groups' topics otherwise)."""
-    item = request.GET.get("item", "")
-    if item.isdigit():
+    item = filters.TopicPageParams.page_values(request)[0].get("item")
+    if item:
         # From a work-plan item page: that item's topics, whatever the year.
-        topics = selectors.topic_list(user=request.user).filter(item_id=int(item))
+        topics = selectors.topic_list(user=request.user).filter(item_id=item)
         return render(request, "supervision/topics.html", {"topics": topics, "year": ""})
     year = _year(request)
     topics = selectors.topic_list(user=request.user, year=year)

@@ -6,9 +6,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from import_export import fields, instance_loaders, resources, widgets
+from import_export import fields, instance_loaders, widgets
 
 from cppcc_portal.core.audit import diff, record_event, snapshot
+from cppcc_portal.core.spreadsheets import SpreadsheetSafeResource
 from workplan import selectors
 from workplan.choices import TaskStatus
 from workplan.models import Item, Task
@@ -121,7 +122,7 @@ class TaskInstanceLoader(instance_loaders.ModelInstanceLoader):
         return Task.objects.filter(item=item, title=title).first()
 
 
-class TaskResource(resources.ModelResource):
+class TaskResource(SpreadsheetSafeResource):
     year = fields.Field(column_name=YEAR, attribute="item__plan__year", readonly=True)
     item = fields.Field(column_name=ITEM, attribute="item", widget=ItemWidget())
     title = fields.Field(column_name=TITLE, attribute="title")

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import defaults
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -30,8 +29,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cppcc_portal.core import tokens
 from cppcc_portal.core.api_fields import ModelFieldsMixin
-from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError, NotFoundError, PermissionDeniedError
 
 # One stable code per HTTP error, whatever raised it (DRF, Django or our services).
@@ -138,6 +137,30 @@ class PortalModelSerializer(ModelFieldsMixin, serializers.ModelSerializer):
         return kwargs
 
 
+def bad_request(request, exception=None):
+    """400 from Django itself (a bad Host header, a malformed request): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(_body("invalid", _("The request could not be understood.")), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    """500: JSON under /api/; elsewhere the portal's static page (it must not need the database)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(_body("server_error", _("Something went wrong and was logged.")), status=500)
+    return defaults.server_error(request)
+
+
+def csrf_failure(request, reason=""):
+    """A refused CSRF check (an expired form, cookies off): JSON under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            _body("csrf_failed", _("The form expired or came from another site; reload the page.")),
+            status=403,
+        )
+    return render(request, "403_csrf.html", status=403)
+
+
 class ErrorSerializer(serializers.Serializer):
     """The body of every API error."""
 
@@ -167,8 +190,34 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 URI_TOO_LONG = {"description": "Request-URI too long (answered by the web server, not as JSON)"}
 
 
+# Only a request that sends an Idempotency-Key header can get these.
+IDEMPOTENCY_ERRORS = {
+    "409": "A request with this Idempotency-Key is still running",
+    "422": "This Idempotency-Key was used for a different request",
+}
+
+
 class PortalAutoSchema(AutoSchema):
-    """drf-spectacular's schema, plus the portal's documented error responses on every operation."""
+    """drf-spectacular's schema, plus the portal's documented error responses on every operation
+    and the Idempotency-Key header on every writing one (core/idempotency.py)."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method in ("POST", "PUT", "PATCH", "DELETE") and self.path.startswith("/api/v1/"):
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description=(
+                        "At most 200 characters. The same key from the same user gets the first "
+                        "response replayed (header Idempotent-Replayed: true) instead of running "
+                        "again; 409 while the first still runs, 422 if the key named another request."
+                    ),
+                )
+            )
+        return parameters
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
@@ -191,7 +240,10 @@ class PortalAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response" or not self.path.startswith("/api/v1/"):
             return responses
-        for code, description in ERROR_DESCRIPTIONS.items():
+        errors = dict(ERROR_DESCRIPTIONS)
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            errors.update(IDEMPOTENCY_ERRORS)
+        for code, description in errors.items():
             if code in responses:
                 continue
             body = self._get_response_for_code(ErrorSerializer, code, direction=direction)
@@ -265,7 +317,12 @@ class ObtainTokenView(APIView):
         responses={
             200: inline_serializer(
                 "TokenResponse",
-                {"token": serializers.CharField(help_text="Send as `Authorization: Token <token>`.")},
+                {
+                    "token": serializers.CharField(help_text="Send as `Authorization: Token <token>`."),
+                    "expires_at": serializers.DateTimeField(
+                        help_text="After this the token is refused (401, code token_expired)."
+                    ),
+                },
             )
         },
         summary="Get your API token",
@@ -279,26 +336,31 @@ class ObtainTokenView(APIView):
         except exceptions.ValidationError:
             # One message for every failure: the API does not tell which half was wrong.
             raise InvalidCredentials() from None
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token = tokens.token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key, "expires_at": tokens.token_expires_at(token)})
 
 
 @login_required
 def token_page(request):
-    """Show the logged-in user their API token; POST creates or replaces it."""
+    """The owner's API token (when it was made, when it expires); POST replaces or revokes it."""
     if request.method == "POST":
-        with transaction.atomic():
-            replaced = Token.objects.filter(user=request.user).delete()[0] > 0
-            Token.objects.create(user=request.user)
-            record_event(
-                actor=request.user,
-                action="api_token.replaced" if replaced else "api_token.created",
-                obj=request.user,
+        if request.POST.get("action") == "revoke":
+            tokens.tokens_revoke(user=request.user, actor=request.user, reason="revoked_by_owner")
+            messages.success(
+                request, _("Your API token was revoked; programs using it can no longer sign in.")
             )
-        messages.success(request, _("Your new API token is ready; the old one no longer works."))
+        else:
+            tokens.token_replace(user=request.user)
+            messages.success(request, _("Your new API token is ready; the old one no longer works."))
         return redirect("api_token")
     token = Token.objects.filter(user=request.user).first()
-    return render(request, "core/api_token.html", {"token": token})
+    context = {
+        "token": token,
+        "expires_at": tokens.token_expires_at(token) if token else None,
+        "expired": tokens.token_is_expired(token) if token else False,
+        "days": settings.API_TOKEN_DAYS,
+    }
+    return render(request, "core/api_token.html", context)
 
 
 def lockout_response(request, original_response=None, credentials=None):

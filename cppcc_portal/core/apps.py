@@ -10,11 +10,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        from cppcc_portal.core import access_cache, auth_events, passwords, roles
+        from cppcc_portal.core import access_cache, auth_events, passwords, roles, tokens
 
         access_cache.connect_signals()
         auth_events.connect()
         passwords.connect()
+        tokens.connect_signals()
 
         # Permissions exist only after post_migrate, so role grants are synced then, every time.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")

@@ -28,13 +28,11 @@ def unread_notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from cppcc_portal.core.models import Notification, NotificationState
+    from cppcc_portal.core.notifications.selectors import unread_rows
 
     def badge():
         # Counts at most UNREAD_BADGE_LIMIT rows: a backlog of thousands costs what a hundred does.
-        unread = Notification.objects.filter(
-            recipient=user, state=NotificationState.SENT, read_at__isnull=True
-        )
+        unread = unread_rows(user=user)
         count = unread[:UNREAD_BADGE_LIMIT].count()
         return count if count < UNREAD_BADGE_LIMIT else f"{UNREAD_BADGE_LIMIT - 1}+"
 

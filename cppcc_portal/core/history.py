@@ -57,6 +57,8 @@ def history(request, app_label: str, model: str, pk: str):
     """List the audit events recorded for one object (staff and leaders only)."""
     if not roles.can_read_everything(request.user):
         raise PermissionDenied
+    if any("\x00" in part for part in (app_label, model, pk)) or len(pk) > 64:
+        raise Http404  # PostgreSQL cannot even compare text holding a NUL; no object has such a key
     try:
         content_type = ContentType.objects.get_by_natural_key(app_label, model)
     except ContentType.DoesNotExist:

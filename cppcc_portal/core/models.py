@@ -134,6 +134,9 @@ class Notification(models.Model):
     body = models.TextField(_("text"), blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
     due_at = models.DateTimeField(_("due"), db_index=True)
+    # When the row enters the person's inbox: the planned time, whatever happens to the e-mail.
+    # The inbox never waits for delivery (due_at moves on each e-mail retry; this does not).
+    inbox_at = models.DateTimeField(_("in the inbox from"))
     state = models.CharField(
         _("state"),
         max_length=16,
@@ -157,12 +160,12 @@ class Notification(models.Model):
         ordering = ["-due_at", "-id"]
         indexes = [
             models.Index(fields=["state", "due_at"], name="notification_due_idx"),
-            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            models.Index(fields=["recipient", "inbox_at"], name="notification_inbox_at_idx"),
             # The header's unread count on every page reads only this small index.
             models.Index(
-                fields=["recipient"],
-                condition=models.Q(state="sent", read_at__isnull=True),
-                name="notification_unread_idx",
+                fields=["recipient", "inbox_at"],
+                condition=models.Q(read_at__isnull=True) & ~models.Q(state="cancelled"),
+                name="notification_unread_inbox_idx",
             ),
             models.Index(fields=["content_type", "object_id"], name="notification_subject_idx"),
             models.Index(fields=["claim_token"], name="notification_claim_idx"),
@@ -210,3 +213,29 @@ class PasswordState(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class IdempotencyKey(models.Model):
+    """One request a person may send twice (a double click, a client's retry): its first answer, kept.
+
+    API clients name the request with an `Idempotency-Key` header; the portal's creating forms carry
+    a one-time token. The row is written before the first request runs, so a second one waits for
+    it or replays its answer instead of creating a second object.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("key"), max_length=200)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    location = models.CharField(_("location"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from cppcc_portal.core.spreadsheets import workbook_bytes
 from cppcc_portal.dashboard.figures import year_figures
 from cppcc_portal.dashboard.summary import annual_summary
 from cppcc_portal.dashboard.vocabulary import WORK_KIND_TITLES, labels
@@ -89,7 +89,6 @@ def annual_summary_workbook(year: int, progress: Callable[[int], None] = lambda 
         for row in participation.get(key) or []:
             people.append([row.get("name"), row.get("recorded"), row.get("present"), row.get("rate")])
     people.column_dimensions["A"].width = 30
-    buffer = io.BytesIO()
-    book.save(buffer)
+    data = workbook_bytes(book)
     progress(95)
-    return buffer.getvalue()
+    return data

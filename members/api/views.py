@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -18,36 +15,23 @@ from rest_framework.response import Response
 from cppcc_portal.core import roles
 from cppcc_portal.core.api import PortalAutoSchema
 from cppcc_portal.core.errors import PermissionDeniedError
-from members import selectors, services
+from cppcc_portal.core.query import YEAR_RANGE
+from members import filters, selectors, services
 from members.api import serializers as s
 from members.models import HandlingUnit, Member, Sector, SpecialCommittee, StreetGroup
 from members.pagination import LargeTablePagination
 
 
 def _year(request) -> int:
-    """The `year` query parameter (this year when absent); anything but a year is a 400."""
-    value = request.query_params.get("year")
-    if value is None:
-        return timezone.localdate().year
-    if not re.fullmatch(r"[0-9]{4}", value):
-        raise ValidationError({"year": [_("Give a year such as 2017.")]})
-    return int(value)
+    return filters.RankingParams.api_values(request).get("year") or timezone.localdate().year
 
 
 YEAR_PARAMETER = OpenApiParameter(
-    "year", {"type": "integer", "minimum": 1000, "maximum": 9999}, description="This year when absent."
+    "year",
+    {"type": "integer", "minimum": YEAR_RANGE["min_value"], "maximum": YEAR_RANGE["max_value"]},
+    description="This year when absent.",
 )
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
-
-
-def _id(request, name: str) -> int | None:
-    """An id query parameter (None when absent); anything but an id is a 400."""
-    value = request.query_params.get(name)
-    if value is None:
-        return None
-    if not re.fullmatch(r"[1-9][0-9]{0,9}", value) or int(value) > ID_SCHEMA["maximum"]:
-        raise ValidationError({name: [_("Give the number of an existing record.")]})
-    return int(value)
 
 
 class SingleObjectSchema(PortalAutoSchema):
@@ -219,16 +203,14 @@ class ParticipationViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
     """Participations: mine, my bodies' activities', or all for staff and leaders."""
 
     serializer_class = s.ParticipationSerializer
+    filterset_class = filters.ParticipationFilter
     # A million rows for staff: no exact COUNT(*) above 10,000 (see members.pagination).
     pagination_class = LargeTablePagination
 
     def get_queryset(self):
-        qs = selectors.participation_list(user=self.request.user).order_by(
+        return selectors.participation_list(user=self.request.user).order_by(
             "-activity__starts_at", "member_id"
         )
-        if self.request.query_params.get("activity"):
-            qs = qs.filter(activity_id=self.request.query_params["activity"])
-        return qs
 
 
 class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -236,13 +218,11 @@ class DutyRecordViewSet(PortalUserMixin, mixins.CreateModelMixin, viewsets.ReadO
     POST logs a record with files; verify/reject are for reviewers."""
 
     serializer_class = s.DutyRecordSerializer
+    filterset_class = filters.DutyRecordFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        qs = selectors.duty_record_list(user=self.request.user).order_by("-occurred_on", "-id")
-        if self.request.query_params.get("year"):
-            qs = qs.filter(year=_year(self.request))
-        return qs
+        return selectors.duty_record_list(user=self.request.user).order_by("-occurred_on", "-id")
 
     @extend_schema(
         request={
@@ -306,16 +286,20 @@ class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
         responses=s.ScoreRankingSerializer(many=True),
         parameters=[
             YEAR_PARAMETER,
-            OpenApiParameter("sector", ID_SCHEMA),
-            OpenApiParameter("committee", ID_SCHEMA),
+            OpenApiParameter("sector", ID_SCHEMA, description="a sector's id; an unknown one is a 400"),
+            OpenApiParameter(
+                "committee", ID_SCHEMA, description="a special committee's id; an unknown one is a 400"
+            ),
         ],
     )
     @action(detail=False, methods=["get"])
     def ranking(self, request):
         if not roles.can_read_everything(request.user):
             raise PermissionDeniedError("Rankings are for the office and leaders.")
-        sector_id, committee_id = _id(request, "sector"), _id(request, "committee")
-        sector = get_object_or_404(Sector, pk=sector_id) if sector_id else None
-        committee = get_object_or_404(SpecialCommittee, pk=committee_id) if committee_id else None
-        rows = selectors.score_ranking(year=_year(request), sector=sector, committee=committee)[:500]
+        params = filters.RankingParams.api_values(request)
+        rows = selectors.score_ranking(
+            year=params.get("year") or timezone.localdate().year,
+            sector=params.get("sector"),
+            committee=params.get("committee"),
+        )[:500]
         return Response(s.ScoreRankingSerializer(rows, many=True).data)

@@ -8,7 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from supervision import selectors, services
+from supervision import filters, selectors, services
 from supervision.api import serializers as s
 from supervision.models import ProgressNote, RecommendationEvent, RectificationItem
 
@@ -17,13 +17,11 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     """Supervision topics: all for staff and leaders, those of their groups for members."""
 
     serializer_class = s.SupervisionTopicSerializer
+    filterset_class = filters.TopicFilter
     ordering_fields = ["year", "title"]
 
     def get_queryset(self):
-        year = self.request.query_params.get("year")
-        return selectors.topic_list(
-            user=self.request.user, year=int(year) if year and year.isdigit() else None
-        )
+        return selectors.topic_list(user=self.request.user)
 
     @extend_schema(request=s.TopicApprovalSerializer, responses=s.SupervisionTopicSerializer)
     @action(detail=True, methods=["post"], serializer_class=s.TopicApprovalSerializer)
@@ -114,6 +112,8 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
 class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Recommendations scoped to the user; each workflow step is a POST action."""
 
+    filterset_class = filters.RecommendationFilter
+
     def get_queryset(self):
         qs = selectors.recommendation_list(user=self.request.user).order_by("due_on", "pk")
         if self.action == "retrieve":
@@ -126,8 +126,7 @@ class RecommendationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
                 ),
                 Prefetch("events", queryset=RecommendationEvent.objects.all()),
             )
-        state = self.request.query_params.get("state")
-        return qs.filter(state=state) if state else qs
+        return qs
 
     serializer_class = s.RecommendationSerializer
 

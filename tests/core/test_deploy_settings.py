@@ -27,6 +27,8 @@ def production_env(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "portal.example.org",
         "VAR_DIR": str(tmp_path / "var"),
+        # The portal's own settings, not the test suite's (tests/settings.py turns HTTPS off).
+        "DJANGO_SETTINGS_MODULE": "cppcc_portal.settings",
     }
 
 

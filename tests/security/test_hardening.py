@@ -121,6 +121,8 @@ def test_production_settings_make_cookies_secure_and_send_hsts(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="portal.example.org",
         VAR_DIR=str(tmp_path / "var"),
+        # The portal's own settings, not the test suite's (tests/settings.py turns HTTPS off).
+        DJANGO_SETTINGS_MODULE="cppcc_portal.settings",
     )
     code = (
         "from django.conf import settings as s; "

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cppcc_portal.core import roles
-from workplan import selectors, services
+from workplan import filters, selectors, services
 from workplan.api import serializers as s
 from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section
 from workplan.suggestions import suggest_items
@@ -20,11 +20,6 @@ class StaffWritesOthersRead(permissions.BasePermission):
         if not request.user or not request.user.is_authenticated:
             return False
         return request.method in permissions.SAFE_METHODS or roles.is_staff_user(request.user)
-
-
-def _year(request) -> int | None:
-    value = request.query_params.get("year", "")
-    return int(value) if value.isdigit() else None
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
@@ -40,15 +35,15 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
 class SectionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.SectionSerializer
+    filterset_class = filters.SectionFilter
 
     def get_queryset(self):
-        queryset = Section.objects.select_related("plan").order_by("plan__year", "number")
-        year = _year(self.request)
-        return queryset.filter(plan__year=year) if year else queryset
+        return Section.objects.select_related("plan").order_by("plan__year", "number")
 
 
 class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ItemSerializer
+    filterset_class = filters.ItemFilter
     queryset = Item.objects.none()  # the schema's types; get_queryset reads the rows
 
     @extend_schema(
@@ -73,25 +68,18 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def get_queryset(self):
-        queryset = (
+        return (
             selectors.items_with_overdue().select_related("plan", "section").order_by("plan__year", "number")
         )
-        year = _year(self.request)
-        return queryset.filter(plan__year=year) if year else queryset
 
 
 class TaskViewSet(viewsets.ModelViewSet):
     serializer_class = s.TaskSerializer
+    filterset_class = filters.TaskFilter
     permission_classes = [StaffWritesOthersRead]
 
     def get_queryset(self):
-        queryset = selectors.task_queryset().order_by("item__plan__year", "item__number", "due_date", "id")
-        year = _year(self.request)
-        if year:
-            queryset = queryset.filter(item__plan__year=year)
-        if self.request.query_params.get("overdue") in ("1", "true", "yes"):
-            queryset = queryset.overdue()
-        return queryset
+        return selectors.task_queryset().order_by("item__plan__year", "item__number", "due_date", "id")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -113,17 +101,16 @@ class TaskViewSet(viewsets.ModelViewSet):
 
 class ProgressUpdateViewSet(viewsets.ModelViewSet):
     serializer_class = s.ProgressUpdateSerializer
+    filterset_class = filters.ProgressUpdateFilter
     permission_classes = [StaffWritesOthersRead]
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        queryset = (
+        return (
             ProgressUpdate.objects.select_related("author", "item", "task")
             .prefetch_related(Prefetch("attachments", queryset=ProgressAttachment.objects.order_by("id")))
             .order_by("-date", "-id")
         )
-        year = _year(self.request)
-        return queryset.filter(item__plan__year=year) if year else queryset
 
     @extend_schema(
         request={

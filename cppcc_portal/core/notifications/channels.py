@@ -97,14 +97,29 @@ class EmailChannel(Channel):
                 "notifications/email.txt", {"notification": notification, "absolute_link": link}
             )
         message = EmailMessage(
-            subject=notification.title,
+            subject=header_safe(notification.title),
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[notification.recipient.email],
-            headers={"X-Portal-Notification": str(notification.pk)},
+            headers={
+                "X-Portal-Notification": str(notification.pk),
+                "Message-ID": message_id(notification),
+            },
             connection=self.connection,
         )
         message.send()
+
+
+def header_safe(text: str) -> str:
+    """One line without control characters: a title typed with a line break cannot break a header."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def message_id(notification: Notification) -> str:
+    """The same Message-ID every time this notification is e-mailed, so a repeat is recognisable."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    created = int(notification.created_at.timestamp()) if notification.created_at else 0
+    return f"<notification.{notification.pk}.{created}@{domain}>"
 
 
 def recipient_language(user) -> str:

@@ -1,4 +1,7 @@
-"""Delivering notifications exactly once: claim rows, send on each channel, mark them sent.
+"""Delivering notifications: claim rows, send on each channel, mark each row sent as it goes.
+
+The inbox does not depend on any of this: a row is in its recipient's inbox from its inbox_at
+(exactly once). E-mail is delivered at least once; see docs/reliability.md for the guarantees.
 
 The claim is a conditional UPDATE (pending → sending, or a stale sending row taken over) that
 stamps a fresh claim token; only the holder of the current token can mark the row sent or failed.
@@ -6,7 +9,8 @@ A worker that dies after claiming leaves the row in `sending`; once the claim is
 NOTIFICATION_CLAIM_TIMEOUT (longer than any delivering task may run) the sweep claims it again.
 Each external channel that completed is recorded in NotificationDelivery right after it sent,
 so a redone row skips it: only the instant between a mail server accepting a message and that
-insert can, if the process dies exactly then, lead to a second e-mail.
+insert can, if the process dies exactly then, lead to a second e-mail, which carries the same
+Message-ID as the first (mail clients and servers recognise it as the same message).
 """
 
 from __future__ import annotations
@@ -110,7 +114,14 @@ def claim_batch(*, limit: int, now: datetime | None = None, grace: timedelta = t
 
 
 def deliver_claimed(token: uuid.UUID) -> DeliveryResult:
-    """Send every row held under this claim token on each channel, then mark them sent."""
+    """Send every row held under this claim token on each channel, marking each one as it goes.
+
+    A row that went out on an external channel is recorded and marked sent right after its send,
+    so a worker killed in the middle of a batch leaves at most the one row it was sending in doubt
+    (the mail server accepted it but the mark did not land): that e-mail may go a second time,
+    with the same Message-ID. Rows with no external channel are marked together at the end.
+    The inbox does not wait for any of this (it shows a row from its inbox_at).
+    """
     result = DeliveryResult()
     rows = list(
         Notification.objects.filter(claim_token=token, state=NotificationState.SENDING)
@@ -127,6 +138,7 @@ def deliver_claimed(token: uuid.UUID) -> DeliveryResult:
     )
     channels = active_channels()
     opened: list[Channel] = []
+    quiet_ids: list[int] = []
     sent_ids: list[int] = []
     try:
         for row in rows:
@@ -136,6 +148,7 @@ def deliver_claimed(token: uuid.UUID) -> DeliveryResult:
                 result.failed += 1
                 continue
             try:
+                went_out = False
                 for channel in channels:
                     if not channel.applies(row) or (row.pk, channel.name) in done:
                         continue
@@ -145,10 +158,15 @@ def deliver_claimed(token: uuid.UUID) -> DeliveryResult:
                     channel.send(row)
                     if channel.records_delivery:
                         _record_delivery(row, channel)
-                sent_ids.append(row.pk)
+                        went_out = True
+                if went_out:
+                    result.sent += _mark_sent([row.pk], token)
+                    sent_ids.append(row.pk)
+                else:
+                    quiet_ids.append(row.pk)
             except SoftTimeLimitExceeded:
                 # Out of time: what went out is marked; the rest stays claimed for the sweep.
-                _mark_sent(sent_ids, token)
+                result.sent += _mark_sent(quiet_ids, token)
                 raise
             except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
                 transient = isinstance(exc, _transient_errors(channels))
@@ -162,8 +180,8 @@ def deliver_claimed(token: uuid.UUID) -> DeliveryResult:
     finally:
         for channel in opened:
             channel.close()
-    result.sent = _mark_sent(sent_ids, token)
-    result.sent_ids = sent_ids
+    result.sent += _mark_sent(quiet_ids, token)
+    result.sent_ids = sent_ids + quiet_ids
     return result
 
 

@@ -6,6 +6,8 @@ Delivery (Celery, e-mail, inbox) reads these rows; see delivery.py.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
@@ -20,7 +22,8 @@ from django.utils.translation import gettext as _
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.models import Notification, NotificationState, UserPreference
-from cppcc_portal.core.notifications.channels import recipient_language
+from cppcc_portal.core.notifications import selectors
+from cppcc_portal.core.notifications.channels import header_safe, recipient_language
 from cppcc_portal.core.notifications.kinds import get_kind
 
 logger = logging.getLogger(__name__)
@@ -52,8 +55,9 @@ def notify(
     """
     content_type = ContentType.objects.get_for_model(about) if about is not None else None
     with translation.override(recipient_language(recipient)):
-        rendered_title = _render(title)
+        rendered_title = header_safe(_render(title))
         rendered_body = _render(body)
+    due_at = due_at or timezone.now()
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -65,7 +69,8 @@ def notify(
                 title=rendered_title[:200],
                 body=rendered_body,
                 link=link,
-                due_at=due_at or timezone.now(),
+                due_at=due_at,
+                inbox_at=due_at,
                 send_email=_wants_email(recipient, kind),
             )
     except IntegrityError:
@@ -159,25 +164,19 @@ def notifications_cancel(*, notification_ids: Iterable[int], actor) -> int:
 
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:
-    """A person marks one of their own delivered notifications as read."""
-    notification = (
-        Notification.objects.filter(recipient=user, state=NotificationState.SENT, pk=notification_id)
-        .select_for_update()
-        .first()
-    )
+    """A person marks one notification of their own inbox as read (the first time counts)."""
+    # One conditional UPDATE, no row lock: it needs no transaction around it (views run in
+    # autocommit), and two clicks at once leave the first read time.
+    selectors.unread_rows(user=user).filter(pk=notification_id).update(read_at=timezone.now())
+    notification = selectors.inbox_rows(user=user).filter(pk=notification_id).first()
     if notification is None:
         raise Notification.DoesNotExist
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
     return notification
 
 
 def notifications_mark_all_read(*, user) -> int:
     """A person marks everything in their inbox as read."""
-    return Notification.objects.filter(
-        recipient=user, state=NotificationState.SENT, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    return selectors.unread_rows(user=user).update(read_at=timezone.now())
 
 
 def preference_set_email_kinds(*, user, email_kinds: Iterable[str]) -> UserPreference:
@@ -217,14 +216,68 @@ def _wants_email(recipient, kind: str) -> bool:
     return kind in (preference.email_kinds or [])
 
 
+# While the broker is known to be down (monotonic time until which nobody in this process tries
+# it again), rows are left to the sweep: a request pays for at most one bounded failed attempt.
+_broker_down_until = 0.0
+
+
 def _enqueue(notification_id: int, due_at: datetime) -> None:
-    """Hand the row to Celery; if the broker is down, the periodic sweep sends it later."""
+    """Hand the row to Celery, bounded in time; if the broker is down, the periodic sweep sends it later.
+
+    A request never waits on the broker: one connection attempt with a short connect timeout and no
+    retries (kombu's and redis-py's own retries would add seconds per notification), and after a
+    failure no attempt at all for NOTIFICATION_PUBLISH_BACKOFF seconds.
+    """
+    global _broker_down_until
     if due_at > timezone.now() + timedelta(seconds=settings.NOTIFICATION_ENQUEUE_HORIZON):
         # Far-off rows wait for the sweep: an ETA beyond Redis's visibility timeout is redelivered.
+        return
+    if time.monotonic() < _broker_down_until:
         return
     try:
         from cppcc_portal.core.tasks import deliver_notification
 
-        deliver_notification.apply_async(args=[notification_id], eta=due_at, retry=False)
+        deliver_notification.apply_async(
+            args=[notification_id],
+            eta=due_at,
+            retry=False,
+            connection=_publishing_connection(deliver_notification.app),
+        )
     except Exception:  # noqa: BLE001 - a broker outage must never break the user's request
+        _broker_down_until = time.monotonic() + settings.NOTIFICATION_PUBLISH_BACKOFF
+        _forget_publishing_connection()
         logger.warning("broker unavailable; notification %s left for the sweep", notification_id)
+
+
+_publishing = threading.local()
+
+
+def _publishing_connection(app):
+    """This thread's broker connection for publishing from requests: short timeouts, no retries.
+
+    Kept open between requests (a new connection per message costs tens of milliseconds); the
+    app's own pool is not used because its connections retry for seconds when the broker is down.
+    """
+    connection = getattr(_publishing, "connection", None)
+    if connection is None or connection.hostname != app.connection_for_write().hostname:
+        timeout = settings.NOTIFICATION_PUBLISH_TIMEOUT_MS / 1000
+        connection = app.connection_for_write(
+            connect_timeout=timeout,
+            transport_options={
+                "max_retries": 0,
+                "socket_connect_timeout": timeout,
+                "socket_timeout": max(timeout, 0.5),
+            },
+        )
+        _publishing.connection = connection
+    return connection
+
+
+def _forget_publishing_connection() -> None:
+    connection = getattr(_publishing, "connection", None)
+    _publishing.connection = None
+    if connection is not None:
+        try:
+            connection.release()
+        except Exception:  # noqa: BLE001, S110 - it is already broken; dropping it is all we want
+            pass

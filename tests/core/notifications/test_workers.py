@@ -56,6 +56,7 @@ def queue_due(count: int, prefix: str) -> list[int]:
             dedupe_key=f"{prefix}:{n}",
             title=f"{prefix} {n}",
             due_at=timezone.now() - dt.timedelta(minutes=1),
+            inbox_at=timezone.now() - dt.timedelta(minutes=1),
             send_email=True,
         )
         for n in range(count)

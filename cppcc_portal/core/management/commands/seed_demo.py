@@ -18,13 +18,26 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=1, help="how many years of data to build")
         parser.add_argument("--force", action="store_true", help="also when DEBUG is off")
         parser.add_argument("--if-debug", action="store_true", help="quietly skip when DEBUG is off")
+        parser.add_argument(
+            "--if-embedded",
+            action="store_true",
+            help="quietly skip unless in the embedded mode (no DATABASE_URL) or DEBUG is on",
+        )
 
-    def handle(self, *args, year, years, force, if_debug, **options):
-        if not settings.DEBUG and if_debug:
+    def handle(self, *args, year, years, force, if_debug, if_embedded, **options):
+        # The embedded mode (`make run` on a laptop) is a demo; a real database gets demo data only
+        # when a developer asks for it.
+        demo_allowed = settings.DEBUG or settings.EMBEDDED
+        if if_debug and not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo data loaded")
             return
-        if not settings.DEBUG and not force:
-            raise CommandError("demo data is only loaded when DEBUG is on (use --force to override)")
+        if if_embedded and not demo_allowed:
+            self.stdout.write("not the embedded mode and DEBUG is off: no demo data loaded")
+            return
+        if not demo_allowed and not force:
+            raise CommandError(
+                "demo data is only loaded in the embedded mode or when DEBUG is on (use --force to override)"
+            )
         if years < 1:
             raise CommandError("--years must be at least 1")
         password = os.environ.get("DEMO_PASSWORD") or self._kept_password()

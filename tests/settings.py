@@ -1,0 +1,10 @@
+"""The settings the test suite runs with: the portal's own, told explicitly that this is a test run.
+
+Tests are not guessed from `sys.modules`; pytest names this module (pyproject.toml), and so do the
+processes the slow tests start (they inherit DJANGO_SETTINGS_MODULE).
+"""
+
+from cppcc_portal.settings import *  # noqa: F403
+
+# The test client and the live test servers speak plain HTTP on 127.0.0.1.
+SECURE_SSL_REDIRECT = False
