@@ -63,10 +63,6 @@ def shell(live_stage, script: str) -> dict:
     return json.loads(live_stage.manage("shell", "-c", script).strip().splitlines()[-1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs hardening branch: bounded publishing (issue 13 defect 14) is fixed there",
-)
 def test_a_submit_with_twelve_co_signers_answers_within_a_second_while_the_broker_is_down(
     live_stage, web_without_broker
 ):
