@@ -960,7 +960,7 @@ class Decade:
             return
         writer = Writer(
             Notification,
-            ["id", "recipient_id", "kind", "dedupe_key", "title", "due_at", "state", "sent_at"],
+            ["id", "recipient_id", "kind", "dedupe_key", "title", "due_at", "inbox_at", "state", "sent_at"],
         )
         next_id = writer.next_id()
         per_year = self.sizes["activities"]
@@ -978,6 +978,7 @@ class Decade:
                         "bulk.reminder",
                         f"bulk:{year}:{n}",
                         f"{year}年提醒{n + 1}",
+                        due,
                         due,
                         "sent" if past else "pending",
                         due if past else None,

@@ -433,6 +433,7 @@ def check_in_by_code(*, session: MeetingSession, actor, window, signature: str) 
         raise DomainError(
             _("This check-in code has expired or is not valid: scan the code on the screen again."),
             code="bad_code",
+            field="code",
         )
     return _check_in(session, member, actor)
 

@@ -82,12 +82,17 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, actor, note: str = "")
         # The points a co-signer of an accepted proposal earns, as if they had co-signed it.
         from members.choices import DutyEventKind, DutyRole
 
+        # A credit belongs to the year of the proposal credited (issue 13), not the day of the merge.
+        accepted_on = timezone.localdate(into.accepted_at or now)
+        if accepted_on.year != into.year:
+            accepted_on = accepted_on.replace(year=into.year, month=12, day=31)
         for member in added:
             services._duty(
                 member=member,
                 event_kind=DutyEventKind.PROPOSAL_ACCEPTED,
                 role=DutyRole.COSIGNER,
-                occurred_on=timezone.localdate(into.accepted_at or now),
+                year=into.year,
+                occurred_on=accepted_on,
                 title=_("Proposal %(number)s accepted: %(title)s")
                 % {"number": into.number, "title": into.title},
                 source=into,

@@ -19,14 +19,15 @@ def test_a_member_sees_only_the_meetings_they_are_called_to(api, sc_meeting, mem
     assert api.get(f"/api/v1/meetings/meetings/{sc_meeting.pk}/").status_code == 404
 
 
-def test_check_in_through_the_api_and_a_second_time_is_a_400_with_a_code(api, open_session, member_user):
+def test_check_in_through_the_api_and_a_second_time_is_a_409_with_a_code(api, open_session, member_user):
     api.force_authenticate(member_user)
     window = checkin.current_window()
     body = {"window": window, "code": checkin.signature(open_session.pk, window)}
     url = f"/api/v1/meetings/sessions/{open_session.pk}/check-in/"
     assert api.post(url, body, format="json").status_code == 201
     again = api.post(url, body, format="json")
-    assert again.status_code == 400
+    # A state the request conflicts with is a 409 (the API's convention, docs/security.md).
+    assert again.status_code == 409
     assert again.json()["code"] == "already_checked_in"
 
 
@@ -55,7 +56,7 @@ def test_ballots_through_the_api_and_the_result(api, open_session, staff_user, s
         )
     api.force_authenticate(standing[0].user)
     twice = api.post(f"/api/v1/meetings/motions/{motion.pk}/ballot/", {"choice": "for"}, format="json")
-    assert (twice.status_code, twice.json()["code"]) == (400, "already_voted")
+    assert (twice.status_code, twice.json()["code"]) == (409, "already_voted")
     bad = api.post(f"/api/v1/meetings/motions/{motion.pk}/ballot/", {"choice": "maybe"}, format="json")
     assert bad.status_code == 400
     assert api.post(f"/api/v1/meetings/motions/{motion.pk}/close/").status_code == 403

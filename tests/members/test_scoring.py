@@ -140,7 +140,7 @@ def test_participation_stats_for_the_dashboard(scored):
 
 
 def test_seeding_the_default_rules_twice_keeps_one_set(db):
-    assert services.scoring_rules_ensure_defaults(YEAR) == 17
+    assert services.scoring_rules_ensure_defaults(YEAR) == 22
     assert services.scoring_rules_ensure_defaults(YEAR) == 0
     rules = {(r.event_kind, r.role): r.points for r in ScoringRule.objects.filter(year=YEAR)}
     assert rules[("plenary", "participant")] == 5
