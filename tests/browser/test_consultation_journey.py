@@ -82,7 +82,7 @@ def test_staff_run_a_topic_from_collection_to_unit_feedback_and_the_leader_reads
     feedback_form.locator(f"input[name=units][value='{unit.pk}']").check()
     feedback_form.locator("input[name=due_on]").fill((today + dt.timedelta(days=30)).isoformat())
     _submit(staff, feedback_form)
-    staff.assert_clean(admin_inline_styles=True)
+    staff.assert_clean()
     feedback = ImplementationFeedback.objects.get(unit=unit)
 
     unit_visit = open_browser(user=unit_user)

@@ -48,7 +48,7 @@ def test_staff_import_a_word_plan_then_a_corrected_pdf_with_a_preview_and_a_diff
         visit.page.click("#plan-confirm input[name=confirm]")
     assert Item.objects.get(number=12).title == "开展重点课题调研活动。"
     assert list(Item.objects.order_by("number").values_list("pk", flat=True)) == first_ids
-    visit.assert_clean(admin_inline_styles=True)
+    visit.assert_clean()
 
 
 def test_staff_paste_a_plan_copied_from_a_web_page(open_browser, staff_user):
@@ -64,4 +64,4 @@ def test_staff_paste_a_plan_copied_from_a_web_page(open_browser, staff_user):
         visit.page.click("#plan-confirm input[name=confirm]")
 
     assert [(i.number, i.title, i.text) for i in Item.objects.order_by("number")] == plan.items
-    visit.assert_clean(admin_inline_styles=True)
+    visit.assert_clean()

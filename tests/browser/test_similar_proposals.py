@@ -92,7 +92,7 @@ def test_the_office_merges_two_proposals_and_every_proposer_sees_it(
     row.locator("button[name=into]").click()
     office.page.wait_for_url(f"**/admin/proposals/proposal/{continuing.pk}/change/")
     assert "赵委员" in office.page.content()  # now among the co-signers
-    office.assert_clean(admin_inline_styles=True)
+    office.assert_clean()
 
     for member in (third, world.proposer, world.cosigner):
         visit = open_browser(user=member.user, viewport=PHONE)
