@@ -8,6 +8,7 @@ import logging
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from cppcc_portal.core import publishing
 from proposals.models import OpinionReport, Proposal
 
 logger = logging.getLogger(__name__)
@@ -16,10 +17,9 @@ logger = logging.getLogger(__name__)
 def _queue(kind: str, object_id: int) -> None:
     from proposals.tasks import index_for_similarity
 
-    try:
-        index_for_similarity.apply_async(args=[kind, object_id], retry=False)
-    except Exception:  # noqa: BLE001 - a broker outage must not lose the change nor break the request
-        logger.warning("broker unavailable; indexing %s %s in the request", kind, object_id)
+    # Bounded like every publish from a request (core.publishing); with the broker down the change
+    # is indexed here instead, so it is neither lost nor slow.
+    if not publishing.publish(index_for_similarity, args=[kind, object_id]):
         from proposals import similarity
 
         similarity.INDEXERS[kind](object_id)

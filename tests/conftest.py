@@ -22,6 +22,14 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_known_down():
+    """A test that took the broker down leaves no backoff behind (core.publishing keeps it per process)."""
+    from cppcc_portal.core import publishing
+
+    publishing.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_plan_cache():
     """The plan page and its link counts are cached in Redis, which outlives each test's rolled-back data."""
     from cppcc_portal.core import access_cache

@@ -67,6 +67,8 @@ def test_a_submit_with_twelve_co_signers_answers_within_a_second_while_the_broke
     live_stage, web_without_broker
 ):
     made = shell(live_stage, SET_UP % {"count": CO_SIGNERS})
+    # The demo's co-signers have older invitations of their own: count this submit's.
+    before = shell(live_stage, INBOX % made)["invitations"]
     session = live_stage.api("member")
     url = f"{web_without_broker.url}/api/v1/proposals/{made['proposal']}/submit/"
 
@@ -80,4 +82,4 @@ def test_a_submit_with_twelve_co_signers_answers_within_a_second_while_the_broke
     assert response.status_code == 200, response.text
     assert elapsed < 1.0, f"the submit took {elapsed:.1f} s with the broker down"
     after = shell(live_stage, INBOX % made)
-    assert after == {"state": "cosigning", "invitations": CO_SIGNERS}
+    assert after == {"state": "cosigning", "invitations": before + CO_SIGNERS}

@@ -6,8 +6,6 @@ Delivery (Celery, e-mail, inbox) reads these rows; see delivery.py.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
@@ -19,6 +17,7 @@ from django.db.models.functions import Cast, Concat, Left
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cppcc_portal.core import publishing
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.models import Notification, NotificationState, UserPreference
@@ -216,68 +215,13 @@ def _wants_email(recipient, kind: str) -> bool:
     return kind in (preference.email_kinds or [])
 
 
-# While the broker is known to be down (monotonic time until which nobody in this process tries
-# it again), rows are left to the sweep: a request pays for at most one bounded failed attempt.
-_broker_down_until = 0.0
-
-
 def _enqueue(notification_id: int, due_at: datetime) -> None:
-    """Hand the row to Celery, bounded in time; if the broker is down, the periodic sweep sends it later.
-
-    A request never waits on the broker: one connection attempt with a short connect timeout and no
-    retries (kombu's and redis-py's own retries would add seconds per notification), and after a
-    failure no attempt at all for NOTIFICATION_PUBLISH_BACKOFF seconds.
-    """
-    global _broker_down_until
+    """Hand the row to Celery, bounded in time (core.publishing); if the broker is down, the
+    periodic sweep sends it later."""
     if due_at > timezone.now() + timedelta(seconds=settings.NOTIFICATION_ENQUEUE_HORIZON):
         # Far-off rows wait for the sweep: an ETA beyond Redis's visibility timeout is redelivered.
         return
-    if time.monotonic() < _broker_down_until:
-        return
-    try:
-        from cppcc_portal.core.tasks import deliver_notification
+    from cppcc_portal.core.tasks import deliver_notification
 
-        deliver_notification.apply_async(
-            args=[notification_id],
-            eta=due_at,
-            retry=False,
-            connection=_publishing_connection(deliver_notification.app),
-        )
-    except Exception:  # noqa: BLE001 - a broker outage must never break the user's request
-        _broker_down_until = time.monotonic() + settings.NOTIFICATION_PUBLISH_BACKOFF
-        _forget_publishing_connection()
-        logger.warning("broker unavailable; notification %s left for the sweep", notification_id)
-
-
-_publishing = threading.local()
-
-
-def _publishing_connection(app):
-    """This thread's broker connection for publishing from requests: short timeouts, no retries.
-
-    Kept open between requests (a new connection per message costs tens of milliseconds); the
-    app's own pool is not used because its connections retry for seconds when the broker is down.
-    """
-    connection = getattr(_publishing, "connection", None)
-    if connection is None or connection.hostname != app.connection_for_write().hostname:
-        timeout = settings.NOTIFICATION_PUBLISH_TIMEOUT_MS / 1000
-        connection = app.connection_for_write(
-            connect_timeout=timeout,
-            transport_options={
-                "max_retries": 0,
-                "socket_connect_timeout": timeout,
-                "socket_timeout": max(timeout, 0.5),
-            },
-        )
-        _publishing.connection = connection
-    return connection
-
-
-def _forget_publishing_connection() -> None:
-    connection = getattr(_publishing, "connection", None)
-    _publishing.connection = None
-    if connection is not None:
-        try:
-            connection.release()
-        except Exception:  # noqa: BLE001, S110 - it is already broken; dropping it is all we want
-            pass
+    if not publishing.publish(deliver_notification, args=[notification_id], eta=due_at):
+        logger.info("notification %s left for the sweep", notification_id)
