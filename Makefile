@@ -7,7 +7,7 @@ PLAN_FILE ?= workplan/data/dongcheng-cppcc-2017-work-plan.txt
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cppcc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-services lint format install install-dev messages migrate seed serve bench bench-similarity clean
+.PHONY: run test test-fuzz test-services lint format install install-dev messages migrate seed serve bench bench-similarity clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=python3.11"; exit 1; }
@@ -50,6 +50,12 @@ test: test-services install-dev
 	$(BIN)/lint-imports --no-cache
 	@export DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}; \
 		$(BIN)/python -m cppcc_portal.core.checkservices && $(BIN)/pytest $(PYTEST_ARGS); \
+		status=$$?; bash bin/test-services stop; exit $$status
+
+# schemathesis with all checks against the live stage, as every role (tests/live/test_schema_fuzz.py).
+test-fuzz: test-services install-dev
+	@export DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}; \
+		$(BIN)/pytest -m fuzz tests/live/test_schema_fuzz.py $(PYTEST_ARGS); \
 		status=$$?; bash bin/test-services stop; exit $$status
 
 test-services:

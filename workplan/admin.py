@@ -90,6 +90,10 @@ class WorkPlanAdmin(ServiceSaveMixin, admin.ModelAdmin):
     show_full_result_count = False
     inlines = [SectionInline]
 
+    def has_import_permission(self, request) -> bool:
+        """Who may import the year's plan (导入工作要点): whoever may add and change plans."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
     def get_urls(self):
         from django.urls import path
 

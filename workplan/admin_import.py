@@ -34,7 +34,7 @@ def _key(request, token: str) -> str:
 
 def import_view(model_admin, request):
     """Upload → preview (tree, warnings, diff) → confirm; every refusal shown on the page."""
-    if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
+    if not model_admin.has_import_permission(request):
         raise PermissionDenied
     context = {
         **model_admin.admin_site.each_context(request),

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.live]
+pytestmark = [pytest.mark.slow, pytest.mark.live, pytest.mark.fuzz]
 
 ST = Path(sys.executable).parent / "st"
 EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "5")
