@@ -65,6 +65,8 @@ class Section(models.Model):
     def numeral(self) -> str:
         """The section number as the document writes it: 一, 二, … 十, 十一."""
         digits = "零一二三四五六七八九"
+        if not 0 < self.number < 100:
+            return str(self.number)  # no plan has a hundred sections; never fail on one
         tens, units = divmod(self.number, 10)
         if not tens:
             return digits[units]

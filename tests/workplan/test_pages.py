@@ -238,3 +238,10 @@ def test_the_item_page_shows_each_task_status_change_as_a_timeline(
     assert "进行中 → 已完成" in page
     assert "议题已报区委" in page
     assert page.index("进行中 → 已完成") < page.index("未开始 → 进行中")
+
+
+def test_a_section_is_numbered_the_way_the_document_writes_it_whatever_its_number():
+    from workplan.models import Section
+
+    assert [Section(number=n).numeral for n in (1, 10, 11, 20, 99)] == ["一", "十", "十一", "二十", "九十九"]
+    assert Section(number=120).numeral == "120"
