@@ -26,9 +26,11 @@ def database_url_for_tests(name: str | None = None) -> str:
 
 
 def manage(*args, env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
-    """Run manage.py in its own process with the portal's settings and `env` on top."""
+    """Run manage.py in its own process with the portal's settings and `env` on top (None unsets)."""
     full = {k: v for k, v in os.environ.items() if not k.startswith("BACKUP_")}
-    full.update(DEBUG="0", DJANGO_SETTINGS_MODULE="cppcc_portal.settings", **env)
+    full.update(DEBUG="0", DJANGO_SETTINGS_MODULE="cppcc_portal.settings")
+    full.update(env)
+    full = {k: v for k, v in full.items() if v is not None}  # None unsets a variable
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
