@@ -80,6 +80,16 @@ def _folder(path: Path | None, setting: str) -> Path:
     return Path(path)
 
 
+def _own_folder() -> Path:
+    """BACKUP_DIR, created (readable by the portal's account only) on the first backup."""
+    folder = Path(settings.BACKUP_DIR)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"BACKUP_DIR {folder} cannot be created: {exc.strerror or exc}") from None
+    return _folder(folder, "BACKUP_DIR")
+
+
 def _stamp_of(path: Path) -> dt.datetime | None:
     match = NAME_PATTERN.match(path.name)
     if not match:
@@ -111,7 +121,7 @@ def make_backup(*, trigger: str = "command", now: dt.datetime | None = None) -> 
     try:
         if not settings.BACKUP_KEY:
             raise BackupError("BACKUP_KEY is not set: backups are encrypted with it (docs/backup.md)")
-        folder = _folder(settings.BACKUP_DIR, "BACKUP_DIR")
+        folder = _own_folder()
         copy_folder = _folder(settings.BACKUP_COPY_DIR, "BACKUP_COPY_DIR")
         base = PREFIX + now.astimezone(dt.UTC).strftime(STAMP)
         name, number = base, 1

@@ -123,9 +123,17 @@ def test_restore_of_something_that_is_not_a_backup_fails_clearly(db, tmp_path):
     assert "Traceback" not in missing.stderr
 
 
-def test_backup_to_a_folder_that_does_not_exist_fails_clearly(db, backup_settings, tmp_path):
-    backup_settings.BACKUP_DIR = tmp_path / "no" / "such"
-    with pytest.raises(CommandError, match="BACKUP_DIR .*no/such is not a folder that exists"):
+def test_backup_creates_its_folder_and_fails_clearly_where_a_file_is_in_the_way(
+    db, backup_settings, tmp_path
+):
+    backup_settings.BACKUP_DIR = tmp_path / "new" / "backups"
+    call_command("backup")
+    assert len(list(backup_settings.BACKUP_DIR.glob("*.tar.gz.enc"))) == 1
+    assert backup_settings.BACKUP_DIR.stat().st_mode & 0o077 == 0
+
+    (tmp_path / "a-file").write_text("x")
+    backup_settings.BACKUP_DIR = tmp_path / "a-file"
+    with pytest.raises(CommandError, match="BACKUP_DIR .*a-file cannot be created"):
         call_command("backup")
 
 
