@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from cppcc_portal import env as env_readers
-from cppcc_portal.core import tasks
+from cppcc_portal.core import backup_service, tasks
 from cppcc_portal.core.backup import table_row_counts
 from cppcc_portal.core.backup_service import BACKUP_TASK_NAME
 from cppcc_portal.core.models import AuditEvent
@@ -275,3 +275,20 @@ def test_beat_runs_the_backup_daily_and_the_task_makes_none_while_backups_are_of
     assert (backup_settings.BACKUP_DIR / name).is_file()
     assert (backup_settings.BACKUP_COPY_DIR / name).is_file()
     assert AuditEvent.objects.get(action="backup.made").changes["trigger"] == "beat"
+
+
+def test_two_backups_made_in_the_same_second_are_both_kept(db, backup_settings):
+    moment = dt.datetime(2026, 12, 6, 2, 30, tzinfo=dt.UTC)
+    first = backup_service.make_backup(now=moment)
+    second = backup_service.make_backup(now=moment)
+    assert (first.path.name, second.path.name) == (
+        "cppcc-backup-20261206T023000Z.tar.gz.enc",
+        "cppcc-backup-20261206T023000Z-2.tar.gz.enc",
+    )
+    assert first.path.read_bytes() != second.path.read_bytes()
+    assert {p.name for p in backup_settings.BACKUP_COPY_DIR.iterdir()} == {
+        "cppcc-backup-20261206T023000Z.tar.gz.enc",
+        "cppcc-backup-20261206T023000Z.manifest.json",
+        "cppcc-backup-20261206T023000Z-2.tar.gz.enc",
+        "cppcc-backup-20261206T023000Z-2.manifest.json",
+    }
