@@ -6,6 +6,8 @@ because a silently ignored typo in production is worse than a refusal to start.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from datetime import date
@@ -171,3 +173,48 @@ def secret_key(var_dir: Path) -> str:
     key_file.write_text(generated)
     key_file.chmod(0o600)
     return generated
+
+
+def env_path(name: str, default: Path | None) -> Path | None:
+    """An absolute folder path (the folder itself may be a share mounted later)."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    path = Path(value.strip())
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"{name} must be an absolute path such as /srv/backups, not {value!r}")
+    return path
+
+
+NEW_KEY_COMMAND = "python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+
+
+def _backup_key_checked(name: str, value: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(value.encode("ascii"))
+        canonical = base64.urlsafe_b64encode(raw).decode("ascii") == value
+    except (ValueError, binascii.Error):
+        raw, canonical = b"", False
+    if len(raw) != 32 or not canonical:
+        raise ImproperlyConfigured(
+            f"{name} must be 32 random bytes in URL-safe base64 (44 characters), as printed by: {NEW_KEY_COMMAND}"
+        )
+    return value
+
+
+def env_backup_key(name: str, *, required: bool) -> str | None:
+    """The backups' encryption key; a clear refusal to start when backups are on and it is missing."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        if required:
+            raise ImproperlyConfigured(
+                f"{name} is not set: backups are switched on (BACKUP_ENABLED) and are encrypted with it. "
+                f"Create one with: {NEW_KEY_COMMAND} and keep a copy away from the backups."
+            )
+        return None
+    return _backup_key_checked(name, value)
+
+
+def env_backup_keys(name: str) -> list[str]:
+    """Earlier backup keys, comma separated, still accepted for reading older backups."""
+    return [_backup_key_checked(name, part) for part in env_list(name, [])]

@@ -13,12 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.env import (
     database_from_url,
+    env_backup_key,
+    env_backup_keys,
     env_bool,
     env_choice,
     env_email,
     env_int,
     env_list,
     env_month_day,
+    env_path,
     env_rate,
     env_str,
     env_url,
@@ -237,6 +240,24 @@ else:
 DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "cppcc-portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env_url("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
+# Backups (docs/backup.md): beat runs `core.backup` daily when BACKUP_ENABLED; each backup is
+# encrypted with BACKUP_KEY, written to BACKUP_DIR and copied to BACKUP_COPY_DIR (another disk or
+# a mounted off-site share); backups older than BACKUP_RETENTION_DAYS are deleted in both places.
+BACKUP_ENABLED = env_bool("BACKUP_ENABLED", False)
+BACKUP_KEY = env_backup_key("BACKUP_KEY", required=BACKUP_ENABLED)
+# Earlier keys, still accepted for reading the backups they encrypted (key rotation).
+BACKUP_OLD_KEYS = env_backup_keys("BACKUP_OLD_KEYS")
+BACKUP_DIR = env_path("BACKUP_DIR", VAR_DIR / "backups")
+BACKUP_COPY_DIR = env_path("BACKUP_COPY_DIR", None)
+BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 30, minimum=1)
+if BACKUP_ENABLED and BACKUP_COPY_DIR is None:
+    raise ImproperlyConfigured(
+        "BACKUP_COPY_DIR is not set: backups are switched on (BACKUP_ENABLED) and each is copied "
+        "to this second place, e.g. a mounted off-site share"
+    )
+if BACKUP_COPY_DIR is not None and BACKUP_COPY_DIR.resolve() == BACKUP_DIR.resolve():
+    raise ImproperlyConfigured("BACKUP_COPY_DIR must be another place than BACKUP_DIR")
 
 # Celery: Redis in production; a filesystem broker in var/ so the embedded mode needs nothing.
 CELERY_BROKER_DIR = VAR_DIR / "broker"

@@ -127,3 +127,19 @@ def other_unit_user(other_unit):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def backup_settings(settings, tmp_path):
+    """Backups switched on with a fresh key, into two folders of this test (tests/backup_support.py)."""
+    from tests.backup_support import new_key
+
+    settings.BACKUP_ENABLED = True
+    settings.BACKUP_KEY = new_key()
+    settings.BACKUP_OLD_KEYS = []
+    settings.BACKUP_DIR = tmp_path / "backups"
+    settings.BACKUP_COPY_DIR = tmp_path / "offsite"
+    settings.BACKUP_RETENTION_DAYS = 30
+    settings.BACKUP_DIR.mkdir()
+    settings.BACKUP_COPY_DIR.mkdir()
+    return settings

@@ -1,14 +1,17 @@
-"""Backup and restore of the whole portal: the database, the uploaded files and a manifest.
+"""Backup archives of the whole portal: the database, the uploaded files and a manifest, encrypted.
 
-An archive is one tar.gz holding `manifest.json` (row counts per table, SHA-256 of every file),
+An archive is a tar.gz holding `manifest.json` (time, row counts per table, SHA-256 of every file),
 the database (`database.dump`, pg_dump's custom format, or `database.sqlite3` for the embedded
-mode) and `media/…` (a copy of MEDIA_ROOT). A restore goes into an empty database only (unless
-forced), then recounts every table and re-hashes every file against the manifest.
+mode) and `media/…` (a copy of MEDIA_ROOT), encrypted as a whole with BACKUP_KEY
+(core.backup_crypto). The row counts are taken in the very snapshot that is dumped, so a restore
+must find exactly them. A restore goes into an empty database only (unless forced); the drill
+(core.backup_service) restores into a scratch database and compares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
@@ -17,21 +20,25 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import psycopg2
 from django.conf import settings
 from django.db import connections
+from psycopg2 import sql
+
+from cppcc_portal.core.backup_crypto import BackupError, decrypt_file, encrypt_file
+
+__all__ = ["BackupError", "create_archive", "decrypted_archive", "restore_backup", "scratch_counts"]
 
 MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
 SQLITE_COPY = "database.sqlite3"
 MEDIA_PREFIX = "media"
-FORMAT_VERSION = 1
-
-
-class BackupError(Exception):
-    """A backup or restore that cannot go on; the message says why and what to do."""
+FORMAT_VERSION = 2
 
 
 @dataclass
@@ -58,8 +65,24 @@ def _engine(alias: str = "default") -> str:
     raise BackupError(f"backups support PostgreSQL and SQLite, not {engine}")
 
 
+def pg_tool(name: str) -> str:
+    """pg_dump, pg_restore, createdb or dropdb: from PATH, else the newest /usr/lib/postgresql/*/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda path: int(Path(path).parts[-3]) if Path(path).parts[-3].isdigit() else 0,
+    )
+    if candidates:
+        return candidates[-1]
+    raise BackupError(
+        f"{name} was not found: install the PostgreSQL client tools (Debian: postgresql-client)"
+    )
+
+
 def _pg_env(db: dict) -> tuple[list[str], dict[str, str]]:
-    """Connection arguments and environment for pg_dump/pg_restore (the password never on argv)."""
+    """Connection arguments and environment for the PostgreSQL tools (the password never on argv)."""
     args = []
     if db.get("HOST"):
         args += ["--host", str(db["HOST"])]
@@ -70,25 +93,73 @@ def _pg_env(db: dict) -> tuple[list[str], dict[str, str]]:
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
+    if db.get("OPTIONS", {}).get("sslmode"):
+        env["PGSSLMODE"] = str(db["OPTIONS"]["sslmode"])
     return args, env
+
+
+def _pg_connect(db: dict, name: str | None = None):
+    options = {k: v for k, v in db.get("OPTIONS", {}).items() if isinstance(v, (str, int))}
+    return psycopg2.connect(
+        dbname=name or db["NAME"],
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+        **options,
+    )
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     except FileNotFoundError:
-        raise BackupError(
-            f"{command[0]} was not found: install the PostgreSQL client tools (Debian: postgresql-client)"
-        ) from None
+        raise BackupError(f"{command[0]} was not found: install the PostgreSQL client tools") from None
     if result.returncode != 0:
         message = (result.stderr or result.stdout).strip().splitlines()
         raise BackupError(
-            f"{command[0]} failed: {' / '.join(message[-3:]) or 'exit ' + str(result.returncode)}"
+            f"{Path(command[0]).name} failed: {' / '.join(message[-3:]) or 'exit ' + str(result.returncode)}"
         )
 
 
+def _pg_counts(connection) -> dict[str, int]:
+    """Rows in every ordinary table of the connection's schema path (a psycopg2 connection)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_catalog.pg_class c "
+            "WHERE c.relkind IN ('r', 'p') AND pg_catalog.pg_table_is_visible(c.oid) "
+            "AND c.relnamespace NOT IN (SELECT oid FROM pg_catalog.pg_namespace "
+            "WHERE nspname IN ('pg_catalog', 'information_schema'))"
+        )
+        counts = {}
+        for (table,) in sorted(cursor.fetchall()):
+            cursor.execute(sql.SQL("SELECT COUNT(*) FROM {}").format(sql.Identifier(table)))
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _sqlite_counts(path: Path) -> dict[str, int]:
+    connection = sqlite3.connect(str(path))
+    try:
+        names = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ).fetchall()
+        counts = {}
+        for (table,) in names:
+            quoted = '"' + table.replace('"', '""') + '"'
+            counts[table] = connection.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0]  # noqa: S608
+        verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"the SQLite database in the backup cannot be read: {exc}") from None
+    finally:
+        connection.close()
+    if verdict != "ok":
+        raise BackupError(f"the SQLite database in the backup fails its integrity check: {verdict}")
+    return counts
+
+
 def table_row_counts(alias: str = "default") -> dict[str, int]:
-    """Rows in every table of the database, by table name."""
+    """Rows in every table of a database the portal is connected to, by table name."""
     connection = connections[alias]
     counts = {}
     with connection.cursor() as cursor:
@@ -98,7 +169,7 @@ def table_row_counts(alias: str = "default") -> dict[str, int]:
     return counts
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1024 * 1024), b""):
@@ -112,58 +183,69 @@ def media_files(root: Path) -> dict[str, dict]:
     if not root.exists():
         return files
     for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
-        files[path.relative_to(root).as_posix()] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+        files[path.relative_to(root).as_posix()] = {"size": path.stat().st_size, "sha256": sha256_of(path)}
     return files
 
 
-def create_backup(target: Path, *, alias: str = "default") -> dict:
-    """Write one archive at `target` with the database, the media files and a manifest."""
-    target = Path(target)
-    if target.exists() and target.is_dir():
-        raise BackupError(f"{target} is a folder: give the archive's file name, e.g. {target}/portal.tar.gz")
-    if not target.parent.exists():
-        raise BackupError(f"the folder {target.parent} does not exist")
-    engine = _engine(alias)
+def _dump_database(work_dir: Path, alias: str) -> tuple[str, dict[str, int]]:
+    """Dump the database into `work_dir`; the row counts come from the same snapshot as the dump."""
     db = _database(alias)
+    if _engine(alias) == "postgresql":
+        pg_dump = pg_tool("pg_dump")
+        snapshot_holder = _pg_connect(db)
+        try:
+            snapshot_holder.set_session(isolation_level="REPEATABLE READ", readonly=True)
+            with snapshot_holder.cursor() as cursor:
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetchone()[0]
+            counts = _pg_counts(snapshot_holder)
+            args, env = _pg_env(db)
+            _run(
+                [pg_dump, *args, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}"]
+                + ["--file", str(work_dir / PG_DUMP), str(db["NAME"])],
+                env,
+            )
+        finally:
+            snapshot_holder.close()
+        return PG_DUMP, counts
+    # SQLite's backup API copies a consistent snapshot even while the portal writes.
+    source = sqlite3.connect(str(db["NAME"]))
+    copy = sqlite3.connect(str(work_dir / SQLITE_COPY))
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    return SQLITE_COPY, _sqlite_counts(work_dir / SQLITE_COPY)
+
+
+def create_archive(target: Path, key: str, *, alias: str = "default") -> dict:
+    """Write one encrypted archive at `target` with the database, the media files and a manifest."""
+    target = Path(target)
+    if not target.parent.is_dir():
+        raise BackupError(f"the folder {target.parent} does not exist")
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="cppcc-backup-") as work:
         work_dir = Path(work)
-        if engine == "postgresql":
-            args, env = _pg_env(db)
-            dump_name = PG_DUMP
-            _run(
-                ["pg_dump", *args, "--format=custom", "--no-owner", "--no-privileges"]
-                + ["--file", str(work_dir / dump_name), str(db["NAME"])],
-                env,
-            )
-        else:
-            dump_name = SQLITE_COPY
-            # The backup API copies a consistent snapshot even while the portal writes.
-            source = sqlite3.connect(str(db["NAME"]))
-            copy = sqlite3.connect(str(work_dir / dump_name))
-            try:
-                source.backup(copy)
-            finally:
-                copy.close()
-                source.close()
+        dump_name, counts = _dump_database(work_dir, alias)
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "engine": engine,
+            "engine": _engine(alias),
             "database": dump_name,
-            "database_sha256": _sha256(work_dir / dump_name),
-            "tables": table_row_counts(alias),
+            "database_sha256": sha256_of(work_dir / dump_name),
+            "tables": counts,
             "files": media_files(media_root),
         }
         (work_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        partial = target.with_name(target.name + ".part")
-        with tarfile.open(partial, "w:gz") as archive:
+        plain = work_dir / "archive.tar.gz"
+        with tarfile.open(plain, "w:gz") as archive:
             archive.add(work_dir / MANIFEST, arcname=MANIFEST)
             archive.add(work_dir / dump_name, arcname=dump_name)
             for relative in manifest["files"]:
                 archive.add(media_root / relative, arcname=f"{MEDIA_PREFIX}/{relative}")
-        # Rename last, so a crash never leaves a half-written archive under the real name.
-        partial.replace(target)
+        (work_dir / dump_name).unlink()
+        encrypt_file(plain, target, key)
     return manifest
 
 
@@ -180,26 +262,45 @@ def _safe_members(archive: tarfile.TarFile) -> dict[str, tarfile.TarInfo]:
     return members
 
 
-def read_manifest(source: Path) -> dict:
-    """The manifest of an archive, checked to be one of ours."""
+@contextmanager
+def decrypted_archive(source: Path, keys: Iterable[str]) -> Iterator[tuple[Path, dict]]:
+    """Decrypt and unpack a backup into a temporary folder, checked against its manifest.
+
+    Yields the folder and the manifest; the database file and every media file have been
+    compared with the manifest's SHA-256. The folder is removed afterwards.
+    """
     source = Path(source)
     if not source.is_file():
-        raise BackupError(f"no archive at {source}")
-    try:
-        with tarfile.open(source, "r:gz") as archive:
-            members = _safe_members(archive)
-            if MANIFEST not in members:
-                raise BackupError(f"{source} is not a portal backup: it has no {MANIFEST}")
-            manifest = json.load(archive.extractfile(members[MANIFEST]))
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise BackupError(f"{source} is not a readable tar.gz archive ({exc})") from None
-    except json.JSONDecodeError:
-        raise BackupError(f"the manifest of {source} is damaged") from None
-    if manifest.get("format") != FORMAT_VERSION:
-        raise BackupError(
-            f"unknown backup format {manifest.get('format')!r}; this portal reads {FORMAT_VERSION}"
-        )
-    return manifest
+        raise BackupError(f"no backup at {source}")
+    with tempfile.TemporaryDirectory(prefix="cppcc-restore-") as work:
+        work_dir = Path(work)
+        plain = work_dir / "archive.tar.gz"
+        decrypt_file(source, plain, keys)
+        unpacked = work_dir / "unpacked"
+        try:
+            with tarfile.open(plain, "r:gz") as archive:
+                members = _safe_members(archive)
+                if MANIFEST not in members:
+                    raise BackupError(f"{source} is not a portal backup: it has no {MANIFEST}")
+                archive.extractall(unpacked, members=list(members.values()), filter="data")
+            manifest = json.loads((unpacked / MANIFEST).read_text(encoding="utf-8"))
+        except (tarfile.TarError, EOFError, OSError, json.JSONDecodeError) as exc:
+            raise BackupError(f"{source} decrypts but is not a readable portal backup ({exc})") from None
+        plain.unlink()
+        if manifest.get("format") != FORMAT_VERSION:
+            raise BackupError(
+                f"unknown backup format {manifest.get('format')!r}; this portal reads {FORMAT_VERSION}"
+            )
+        dump = unpacked / manifest["database"]
+        if not dump.is_file():
+            raise BackupError(f"the backup lacks its database file {manifest['database']}")
+        if sha256_of(dump) != manifest["database_sha256"]:
+            raise BackupError("the database file in the backup does not match its checksum: it is damaged")
+        for relative, facts in manifest["files"].items():
+            path = unpacked / MEDIA_PREFIX / relative
+            if not path.is_file() or sha256_of(path) != facts["sha256"]:
+                raise BackupError(f"the uploaded file {relative} in the backup is missing or damaged")
+        yield unpacked, manifest
 
 
 def database_is_empty(alias: str = "default") -> bool:
@@ -216,50 +317,36 @@ def _wipe_postgresql(alias: str) -> None:
         cursor.execute("CREATE SCHEMA public")
 
 
-def restore_backup(source: Path, *, force: bool = False, alias: str = "default") -> RestoreReport:
-    """Restore an archive into an empty database and MEDIA_ROOT, then verify it against its manifest."""
+def _pg_restore(db: dict, name: str, dump: Path) -> None:
+    args, env = _pg_env(db)
+    _run(
+        [pg_tool("pg_restore"), *args, "--no-owner", "--no-privileges", "--exit-on-error"]
+        + ["--single-transaction", "--dbname", name, str(dump)],
+        env,
+    )
+
+
+def restore_backup(
+    source: Path, keys: Iterable[str], *, force: bool = False, alias: str = "default"
+) -> RestoreReport:
+    """Restore a backup into an empty database and MEDIA_ROOT, then verify it against its manifest."""
     started = dt.datetime.now(dt.UTC)
-    source = Path(source)
-    manifest = read_manifest(source)
     engine = _engine(alias)
-    if manifest["engine"] != engine:
-        raise BackupError(f"the archive holds a {manifest['engine']} database; this portal uses {engine}")
-    if not database_is_empty(alias) and not force:
-        raise BackupError(
-            "the database is not empty: restore into a newly created database, "
-            "or pass --force to replace everything in it"
-        )
-    media_root = Path(settings.MEDIA_ROOT)
-    db = _database(alias)
-    with tempfile.TemporaryDirectory(prefix="cppcc-restore-") as work:
-        work_dir = Path(work)
-        with tarfile.open(source, "r:gz") as archive:
-            members = _safe_members(archive)
-            if manifest["database"] not in members:
-                raise BackupError(f"the archive lacks its database file {manifest['database']}")
-            archive.extractall(work_dir, members=list(members.values()), filter="data")
-        dump = work_dir / manifest["database"]
-        if _sha256(dump) != manifest["database_sha256"]:
+    with decrypted_archive(source, keys) as (unpacked, manifest):
+        if manifest["engine"] != engine:
+            raise BackupError(f"the backup holds a {manifest['engine']} database; this portal uses {engine}")
+        if not database_is_empty(alias) and not force:
             raise BackupError(
-                "the database file in the archive does not match its checksum: the archive is damaged"
+                "the database is not empty: restore into a newly created database, "
+                "or pass --force to replace everything in it"
             )
+        db = _database(alias)
+        dump = unpacked / manifest["database"]
         if engine == "postgresql":
             if force:
                 _wipe_postgresql(alias)
             connections[alias].close()
-            args, env = _pg_env(db)
-            _run(
-                [
-                    "pg_restore",
-                    *args,
-                    "--no-owner",
-                    "--no-privileges",
-                    "--exit-on-error",
-                    "--single-transaction",
-                ]
-                + ["--dbname", str(db["NAME"]), str(dump)],
-                env,
-            )
+            _pg_restore(db, str(db["NAME"]), dump)
         else:
             connections[alias].close()
             source_db = sqlite3.connect(str(dump))
@@ -269,11 +356,11 @@ def restore_backup(source: Path, *, force: bool = False, alias: str = "default")
             finally:
                 target_db.close()
                 source_db.close()
-        media_dir = work_dir / MEDIA_PREFIX
+        media_root = Path(settings.MEDIA_ROOT)
         for relative in manifest["files"]:
             destination = media_root / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(media_dir / relative, destination)
+            shutil.copyfile(unpacked / MEDIA_PREFIX / relative, destination)
     report = verify_restore(manifest, alias=alias)
     report.seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
     if report.problems:
@@ -281,24 +368,66 @@ def restore_backup(source: Path, *, force: bool = False, alias: str = "default")
     return report
 
 
+def compare_counts(expected: dict[str, int], found: dict[str, int]) -> list[str]:
+    """Each difference between a manifest's row counts and a restored database's, as a sentence."""
+    problems = []
+    for table, rows in sorted(expected.items()):
+        if table not in found:
+            problems.append(f"table {table} is missing")
+        elif found[table] != rows:
+            problems.append(f"table {table} has {found[table]} rows, the backup had {rows}")
+    problems += [f"table {table} is not in the manifest" for table in sorted(set(found) - set(expected))]
+    return problems
+
+
 def verify_restore(manifest: dict, *, alias: str = "default") -> RestoreReport:
     """Compare the live database and MEDIA_ROOT with a manifest: counts per table, file hashes."""
-    report = RestoreReport()
     counts = table_row_counts(alias)
-    for table, expected in manifest["tables"].items():
-        found = counts.get(table)
-        if found is None:
-            report.problems.append(f"table {table} is missing")
-        elif found != expected:
-            report.problems.append(f"table {table} has {found} rows, the backup had {expected}")
-        report.tables += 1
-        report.rows += found or 0
+    report = RestoreReport(tables=len(manifest["tables"]), rows=sum(counts.values()))
+    report.problems = [
+        p for p in compare_counts(manifest["tables"], counts) if "not in the manifest" not in p
+    ]
     media_root = Path(settings.MEDIA_ROOT)
     for relative, facts in manifest["files"].items():
         path = media_root / relative
         if not path.is_file():
             report.problems.append(f"file {relative} is missing")
-        elif _sha256(path) != facts["sha256"]:
+        elif sha256_of(path) != facts["sha256"]:
             report.problems.append(f"file {relative} differs from the backup")
         report.files += 1
     return report
+
+
+def scratch_counts(unpacked: Path, manifest: dict, *, alias: str = "default", name: str) -> dict[str, int]:
+    """Restore an unpacked backup into a scratch database, count its rows, and remove it again.
+
+    PostgreSQL: a new database `name` on the portal's server (the account needs CREATEDB), dropped
+    afterwards whatever happens. SQLite: a temporary file.
+    """
+    dump = unpacked / manifest["database"]
+    if manifest["engine"] == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="cppcc-drill-") as work:
+            scratch = Path(work) / "scratch.sqlite3"
+            source_db, target_db = sqlite3.connect(str(dump)), sqlite3.connect(str(scratch))
+            try:
+                source_db.backup(target_db)
+            finally:
+                target_db.close()
+                source_db.close()
+            return _sqlite_counts(scratch)
+    if _engine(alias) != "postgresql":
+        raise BackupError(
+            "the backup holds a PostgreSQL database: run the drill where DATABASE_URL is PostgreSQL"
+        )
+    db = _database(alias)
+    args, env = _pg_env(db)
+    _run([pg_tool("createdb"), *args, "--encoding=UTF8", "--template=template0", name], env)
+    try:
+        _pg_restore(db, name, dump)
+        connection = _pg_connect(db, name)
+        try:
+            return _pg_counts(connection)
+        finally:
+            connection.close()
+    finally:
+        _run([pg_tool("dropdb"), *args, "--if-exists", "--force", name], env)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from cppcc_portal.core import audit_chain
+from cppcc_portal.core import audit_chain, backup_service
 from cppcc_portal.core.notifications import delivery, rules
 
 # A delivering task is killed at its hard limit, so a claim older than NOTIFICATION_CLAIM_TIMEOUT
@@ -51,3 +51,17 @@ def run_reminder_rule(rule_name: str) -> int:
 def seal_audit_events() -> int:
     """Seal audit rows that sealing after their commit missed (bulk writes, a crash in between)."""
     return audit_chain.seal_pending()
+
+
+# A backup may take long; it is acknowledged at once (not acks_late) so that a slow one is never
+# handed to a second worker when the broker's visibility timeout passes. A lost run is made up by
+# the next day's.
+BACKUP_TIME_LIMIT = 4 * 3600
+
+
+@shared_task(acks_late=False, time_limit=BACKUP_TIME_LIMIT, soft_time_limit=BACKUP_TIME_LIMIT - 300)
+def make_backup() -> str:
+    """The scheduled backup (beat, daily): nothing unless BACKUP_ENABLED."""
+    if not settings.BACKUP_ENABLED:
+        return "backups are switched off (BACKUP_ENABLED)"
+    return backup_service.make_backup(trigger="beat").path.name

@@ -1,27 +1,24 @@
-"""An operator backs the portal up to one archive and restores it into a new, empty database."""
+"""An operator restores an encrypted backup into a new, empty database (docs/backup.md)."""
 
-import io
 import json
 import os
-import subprocess
-import sys
 import tarfile
 import uuid
-from pathlib import Path
 
 import psycopg2
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.backup import table_row_counts
+from cppcc_portal.core.backup_crypto import decrypt_file
+from tests.backup_support import manage as run_manage
+from tests.backup_support import new_key, reseal
 from tests.factories import MemberFactory, UserFactory
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _admin_dsn(dbname="postgres"):
@@ -43,11 +40,9 @@ def empty_database():
     admin.close()
 
 
-def manage(*args, database_url, media_root):
-    env = dict(os.environ, DATABASE_URL=database_url, MEDIA_ROOT=str(media_root), DEBUG="0")
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+def manage(*args, database_url, media_root, key):
+    return run_manage(
+        *args, env={"DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root), "BACKUP_KEY": key}
     )
 
 
@@ -62,15 +57,23 @@ def portal_data(transactional_db):
     return members
 
 
+def only_backup(folder):
+    [archive] = folder.glob("*.tar.gz.enc")
+    return archive
+
+
 def test_backup_then_restore_into_an_empty_database_finds_every_row_and_file_once(
-    portal_data, empty_database, tmp_path
+    portal_data, empty_database, backup_settings, tmp_path
 ):
-    archive = tmp_path / "portal.tar.gz"
-    call_command("backup", str(archive))
     counts = table_row_counts()
     assert counts["members_member"] == 3
+    call_command("backup")
+    archive = only_backup(backup_settings.BACKUP_DIR)
+    key = backup_settings.BACKUP_KEY
 
-    with tarfile.open(archive) as tar:
+    plain = tmp_path / "plain.tar.gz"
+    decrypt_file(archive, plain, [key])
+    with tarfile.open(plain) as tar:
         names = tar.getnames()
         manifest = json.load(tar.extractfile("manifest.json"))
     assert {"manifest.json", "database.dump", "media/duty/2017/evidence.pdf"} <= set(names)
@@ -79,7 +82,7 @@ def test_backup_then_restore_into_an_empty_database_finds_every_row_and_file_onc
 
     name, url = empty_database
     restored_media = tmp_path / "restored-media"
-    result = manage("restore", str(archive), database_url=url, media_root=restored_media)
+    result = manage("restore", str(archive), database_url=url, media_root=restored_media, key=key)
     assert result.returncode == 0, result.stderr
     assert "verified against the manifest" in result.stdout
 
@@ -95,80 +98,94 @@ def test_backup_then_restore_into_an_empty_database_finds_every_row_and_file_onc
     assert (restored_media / "proposals/回复.txt").read_text() == "答复正文"
 
     # A second restore into the now filled database is refused, unless forced.
-    again = manage("restore", str(archive), database_url=url, media_root=restored_media)
+    again = manage("restore", str(archive), database_url=url, media_root=restored_media, key=key)
     assert again.returncode != 0
     assert "the database is not empty" in again.stderr
     assert "Traceback" not in again.stderr
-    forced = manage("restore", str(archive), "--force", database_url=url, media_root=restored_media)
+    forced = manage("restore", str(archive), "--force", database_url=url, media_root=restored_media, key=key)
     assert forced.returncode == 0, forced.stderr
 
 
 def test_restore_of_something_that_is_not_a_backup_fails_clearly(db, tmp_path):
     bogus = tmp_path / "notes.tar.gz"
     bogus.write_text("not an archive")
-    result = manage("restore", str(bogus), database_url=os.environ["DATABASE_URL"], media_root=tmp_path)
+    here = os.environ["DATABASE_URL"]
+    result = manage("restore", str(bogus), database_url=here, media_root=tmp_path, key=new_key())
     assert result.returncode != 0
-    assert "is not a readable tar.gz archive" in result.stderr
+    assert "is not an encrypted backup of this portal" in result.stderr
     assert "Traceback" not in result.stderr
 
     missing = manage(
-        "restore", str(tmp_path / "nope.tar.gz"), database_url=os.environ["DATABASE_URL"], media_root=tmp_path
+        "restore", str(tmp_path / "nope.enc"), database_url=here, media_root=tmp_path, key=new_key()
     )
     assert missing.returncode != 0
-    assert "no archive at" in missing.stderr
+    assert "no backup at" in missing.stderr
     assert "Traceback" not in missing.stderr
 
 
-def test_backup_to_a_folder_that_does_not_exist_fails_clearly(db, tmp_path):
-    result = manage(
-        "backup",
-        str(tmp_path / "no" / "such" / "x.tar.gz"),
-        database_url=os.environ["DATABASE_URL"],
-        media_root=tmp_path,
+def test_backup_creates_its_folder_and_fails_clearly_where_a_file_is_in_the_way(
+    db, backup_settings, tmp_path
+):
+    backup_settings.BACKUP_DIR = tmp_path / "new" / "backups"
+    call_command("backup")
+    assert len(list(backup_settings.BACKUP_DIR.glob("*.tar.gz.enc"))) == 1
+    assert backup_settings.BACKUP_DIR.stat().st_mode & 0o077 == 0
+
+    (tmp_path / "a-file").write_text("x")
+    backup_settings.BACKUP_DIR = tmp_path / "a-file"
+    with pytest.raises(CommandError, match="BACKUP_DIR .*a-file cannot be created"):
+        call_command("backup")
+
+
+def test_restore_notices_a_damaged_database_file(portal_data, empty_database, backup_settings, tmp_path):
+    call_command("backup")
+    archive = only_backup(backup_settings.BACKUP_DIR)
+    # Re-encrypted with the right key, so only the manifest's checksum can catch it.
+    reseal(
+        archive,
+        backup_settings.BACKUP_KEY,
+        lambda name, data: data[:-10] + b"0123456789" if name == "database.dump" else data,
     )
-    assert result.returncode != 0
-    assert "does not exist" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_restore_notices_a_damaged_database_file(portal_data, empty_database, tmp_path):
-    archive = tmp_path / "portal.tar.gz"
-    call_command("backup", str(archive))
-    damaged = tmp_path / "damaged.tar.gz"
-    with tarfile.open(archive) as source, tarfile.open(damaged, "w:gz") as target:
-        for member in source.getmembers():
-            data = source.extractfile(member).read()
-            if member.name == "database.dump":
-                data = data[:-10] + b"0123456789"
-            member.size = len(data)
-            target.addfile(member, io.BytesIO(data))
     _, url = empty_database
-    result = manage("restore", str(damaged), database_url=url, media_root=tmp_path / "m")
+    result = manage(
+        "restore", str(archive), database_url=url, media_root=tmp_path / "m", key=backup_settings.BACKUP_KEY
+    )
     assert result.returncode != 0
     assert "does not match its checksum" in result.stderr
 
 
-def test_sqlite_backup_and_restore_round_trip(tmp_path):
-    """The embedded mode: the database file is copied with SQLite's backup API."""
-    env = dict(os.environ, VAR_DIR=str(tmp_path / "var"), MEDIA_ROOT=str(tmp_path / "media"))
-    env.pop("DATABASE_URL")
-    env.pop("REDIS_URL", None)
-    run = lambda *a, **kw: subprocess.run(  # noqa: E731
-        [sys.executable, "manage.py", *a],
-        cwd=ROOT,
-        env=kw.get("env", env),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run("migrate", "-v0").returncode == 0
+def test_sqlite_backup_restore_drill_and_restore_round_trip(tmp_path):
+    """The embedded mode: the database file is copied with SQLite's backup API, drilled into a temp file."""
+    backups, offsite = tmp_path / "backups", tmp_path / "offsite"
+    backups.mkdir()
+    offsite.mkdir()
+    env = {
+        "VAR_DIR": str(tmp_path / "var"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "BACKUP_KEY": new_key(),
+        "BACKUP_DIR": str(backups),
+        "BACKUP_COPY_DIR": str(offsite),
+        "BACKUP_ENABLED": "1",
+        # Unset: the embedded default.
+        "DATABASE_URL": None,
+        "REDIS_URL": None,
+    }
+    assert run_manage("migrate", "-v0", env=env).returncode == 0
     (tmp_path / "media" / "a").mkdir(parents=True)
     (tmp_path / "media" / "a" / "f.txt").write_text("x")
-    assert run("backup", str(tmp_path / "b.tar.gz")).returncode == 0
-    fresh = dict(env, VAR_DIR=str(tmp_path / "var2"), MEDIA_ROOT=str(tmp_path / "media2"))
+    made = run_manage("backup", env=env)
+    assert made.returncode == 0, made.stderr
+    archive = only_backup(backups)
+    assert (offsite / archive.name).is_file()
+
+    drill = run_manage("restore_drill", env=env)
+    assert drill.returncode == 0, drill.stderr
+    assert "restore drill passed" in drill.stdout and "1 files verified" in drill.stdout
+
+    fresh = env | {"VAR_DIR": str(tmp_path / "var2"), "MEDIA_ROOT": str(tmp_path / "media2")}
     (tmp_path / "var2").mkdir()
     (tmp_path / "var2" / "secret_key").write_text((tmp_path / "var" / "secret_key").read_text())
-    result = run("restore", str(tmp_path / "b.tar.gz"), env=fresh)
+    result = run_manage("restore", str(archive), env=fresh)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "media2" / "a" / "f.txt").read_text() == "x"
     assert settings.MEDIA_ROOT != tmp_path / "media2"

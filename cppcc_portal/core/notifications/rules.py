@@ -171,9 +171,11 @@ def preview(now: datetime | None = None) -> list[tuple[Rule, list[Reminder], set
 
 
 def ensure_schedules(using: str = "default", **kwargs) -> None:
-    """Create the beat entries of the sweep and of every rule once; later edits by staff stay."""
+    """Create the beat entries of the sweep, the backup and every rule once; later edits by staff stay."""
     from django.db import connections
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    from cppcc_portal.core.backup_service import BACKUP_TASK_NAME
 
     if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
         return  # a partial migrate that has not reached django_celery_beat yet
@@ -210,6 +212,10 @@ def ensure_schedules(using: str = "default", **kwargs) -> None:
             Schedule(minute="*", hour="*"),
         ),
     ]
+    # Daily at 02:30; the task does nothing unless BACKUP_ENABLED (docs/backup.md).
+    entries.append(
+        (BACKUP_TASK_NAME, "cppcc_portal.core.tasks.make_backup", [], Schedule(minute="30", hour="2"))
+    )
     entries += [
         (
             RULE_TASK_PREFIX + rule.name,

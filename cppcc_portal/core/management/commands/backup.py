@@ -1,22 +1,25 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from cppcc_portal.core.backup import BackupError, create_backup
+from cppcc_portal.core import backup_service
+from cppcc_portal.core.backup_crypto import BackupError
 
 
 class Command(BaseCommand):
-    help = "Write one tar.gz archive with the database, the uploaded files and a manifest."
+    help = (
+        "Make an encrypted backup (database, uploaded files, manifest) in BACKUP_DIR, copy it to "
+        "BACKUP_COPY_DIR and delete backups older than BACKUP_RETENTION_DAYS in both (docs/backup.md)."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument("path", help="the archive to write, e.g. /backups/portal-2017-03-01.tar.gz")
-
-    def handle(self, *args, path, **options):
+    def handle(self, *args, **options):
         try:
-            manifest = create_backup(Path(path))
+            result = backup_service.make_backup(trigger="command")
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        rows = sum(manifest["tables"].values())
+        manifest = result.manifest
         self.stdout.write(
-            f"wrote {path}: {len(manifest['tables'])} tables, {rows} rows, {len(manifest['files'])} files"
+            f"wrote {result.path} ({manifest['size']} bytes, sha256 {manifest['sha256']}): "
+            f"{len(manifest['tables'])} tables, {sum(manifest['tables'].values())} rows, "
+            f"{manifest['files']} files; copied to {result.copy}"
         )
+        for path in result.deleted:
+            self.stdout.write(f"deleted (older than the retention): {path}")

@@ -2,14 +2,21 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cppcc_portal.core.backup import BackupError, restore_backup
+from cppcc_portal.core import backup_service
+from cppcc_portal.core.backup import restore_backup
+from cppcc_portal.core.backup_crypto import BackupError
 
 
 class Command(BaseCommand):
-    help = "Restore an archive written by `backup` into an empty database and MEDIA_ROOT, then verify it."
+    help = (
+        "Restore a backup written by `backup` into an empty database and MEDIA_ROOT, then verify it "
+        "(decrypted with BACKUP_KEY or one of BACKUP_OLD_KEYS)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="the archive written by `manage.py backup`")
+        parser.add_argument(
+            "path", help="the backup, e.g. /srv/backups/cppcc-backup-20261206T023000Z.tar.gz.enc"
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -18,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, force, **options):
         try:
-            report = restore_backup(Path(path), force=force)
+            report = restore_backup(Path(path), backup_service.keys(), force=force)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
