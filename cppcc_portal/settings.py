@@ -145,6 +145,9 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions are read from Redis and written through to the database: a logged-in request needs
+    # no session query, and a Redis that is down or flushed loses no session (reads fall back).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     DJANGO_REDIS_LOGGER = "cppcc_portal.cache"
 else:
     CACHES = {

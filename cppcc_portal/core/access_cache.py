@@ -5,8 +5,14 @@ one, on every page that checks them: every admin page, every portal page. Both c
 someone's groups, group permissions or own permissions are edited, or their superuser flag. So
 they are kept in the cache per user under the access generation (core.cache_generation), which
 every such write moves on (the signals below, connected by core.apps). A write that sends no
-signal (a queryset ``update()`` of these tables) shows within ``ACCESS_TTL`` seconds. Whether the
-account is active is never cached: Django checks it on the user row of each request.
+signal (a queryset ``update()`` of these tables) shows within ``ACCESS_TTL`` seconds.
+
+The user row itself, which Django reads on every logged-in request, is kept there too (``user``):
+any save of a user (deactivation, a new password, a role flag) moves the generation on at once,
+so the next request reads the row again and a deactivated account or a changed password ends
+the old sessions as before (tests/core/test_request_cost.py). Only a login's ``last_login`` stamp
+leaves it in place. Accounts are changed with ``save()`` (core.accounts); a queryset ``update()``
+of the user table would be seen only within ``ACCESS_TTL`` seconds.
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ T = TypeVar("T")
 def for_user(user, name: str, compute: Callable[[], T]) -> T:
     """compute() for this user through the cache; straight from the database if the cache is down."""
     return ACCESS.cached(f"{user.pk}:{name}", compute)
+
+
+def user(user_id, load: Callable[[], T]) -> T:
+    """The user row for a session (load() reads it; None for a missing or inactive account)."""
+    return ACCESS.cached(f"{user_id}:user", load)
 
 
 def forget() -> None:

@@ -1,0 +1,57 @@
+"""What every logged-in request pays: no database query for its session or its user, yet an
+account that is switched off or given a new password is signed out at its next request."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PING = "/dashboard/ping"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    assert client.get(PING).status_code == 200  # the first request fills the cache
+    return client
+
+
+def test_a_logged_in_request_reads_neither_its_session_nor_its_user_from_the_database(
+    django_assert_num_queries,
+):
+    client = signed_in(UserFactory(is_staff=True))
+    with django_assert_num_queries(0):
+        assert client.get(PING).status_code == 200
+
+
+def test_an_account_switched_off_is_signed_out_at_its_next_request():
+    user = UserFactory(is_staff=True)
+    client = signed_in(user)
+    user.is_active = False
+    user.save()
+    assert client.get(PING).status_code == 302
+
+
+def test_a_new_password_signs_out_the_sessions_opened_with_the_old_one():
+    user = UserFactory(is_staff=True)
+    old_device = signed_in(user)
+    user.set_password("Xin-Mima-2017!")
+    user.save()
+    assert old_device.get(PING).status_code == 302
+
+
+def test_a_session_survives_an_emptied_cache():
+    client = signed_in(UserFactory(is_staff=True))
+    cache.clear()
+    assert client.get(PING).status_code == 200
+
+
+def test_a_logged_out_session_stays_out_though_its_cookie_is_replayed():
+    client = signed_in(UserFactory(is_staff=True))
+    cookie = client.cookies["sessionid"].value
+    client.post("/accounts/logout/")
+    thief = Client()
+    thief.cookies["sessionid"] = cookie
+    assert thief.get(PING).status_code == 302
