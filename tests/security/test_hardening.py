@@ -222,3 +222,14 @@ def _xlsx_choice(form):
         if "xlsx" in str(label).lower():
             return value
     raise AssertionError("the import form offers no xlsx format")
+
+
+def test_a_lockout_is_audited_with_the_account_and_its_address(client, member_user, axes_on):
+    from cppcc_portal.core.models import AuditEvent
+
+    for _ in range(5):
+        log_in(client, "member", "wrong-password", ip="10.0.0.9")
+
+    lockout = AuditEvent.objects.get(action="lockout")
+    assert (lockout.account, lockout.outcome, lockout.ip_address) == ("member", "failure", "10.0.0.9")
+    assert AuditEvent.objects.filter(action="login_failed", account="member").count() == 5
