@@ -632,6 +632,18 @@ class ScoringRuleAdmin(admin.ModelAdmin):
     list_editable = ["points", "yearly_cap"]
     list_filter = ["year", "event_kind"]
 
+    # Every change, from the form or the editable list, goes through the service that stores the
+    # covered records' points again (members.scoring).
+    def save_model(self, request, obj, form, change):
+        services.scoring_rule_save(rule=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.scoring_rule_delete(rule=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            services.scoring_rule_delete(rule=rule, actor=request.user)
+
 
 @admin.register(YearlyMinimum)
 class YearlyMinimumAdmin(admin.ModelAdmin):

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.audit import record_event, snapshot
+from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, NotFoundError, PermissionDeniedError, TransitionError
-from members import selectors
+from members import scoring, selectors
 from members.choices import (
     ENROLMENT_KINDS,
     SELF_LOGGED_KINDS,
@@ -101,13 +101,6 @@ def _source_key(source: models.Model) -> tuple[ContentType, int]:
     return ContentType.objects.get_for_model(source, for_concrete_model=False), source.pk
 
 
-def _rule_points(record: DutyRecord) -> int | None:
-    rule = ScoringRule.objects.filter(
-        year=record.year, event_kind=record.event_kind, role=record.role
-    ).first()
-    return rule.points * record.quantity if rule else None
-
-
 def _log_transition(record: DutyRecord, actor, from_status: str, to_status: str, note: str = "") -> None:
     DutyRecordEvent.objects.create(
         record=record,
@@ -176,7 +169,7 @@ def duty_record_from_event(
         record = DutyRecord(
             member=member, event_kind=event_kind, content_type=content_type, object_id=object_id, **defaults
         )
-        record.points = _rule_points(record)
+        record.points = scoring.record_points(record)
         _validate(record)
         try:
             with transaction.atomic():
@@ -195,7 +188,7 @@ def duty_record_from_event(
         if key in ("verified_at", "verified_by") and record.status == DutyRecordStatus.VERIFIED:
             continue
         setattr(record, key, value)
-    record.points = _rule_points(record)
+    record.points = scoring.record_points(record)
     _validate(record)
     record.save()
     after = snapshot(record, ["status", "quantity", "title", "occurred_on", "role"])
@@ -308,7 +301,7 @@ def duty_record_verify(*, record: DutyRecord, actor) -> DutyRecord:
     record.verified_by = actor
     record.verified_at = timezone.now()
     record.reject_reason = ""
-    record.points = _rule_points(record)
+    record.points = scoring.record_points(record)
     record.save(update_fields=["status", "verified_by", "verified_at", "reject_reason", "points"])
     _log_transition(record, actor, previous, record.status)
     record_event(
@@ -933,4 +926,54 @@ def scoring_rules_ensure_defaults(year: int, actor=None) -> int:
         YearlyMinimum.objects.get_or_create(
             year=year, metric=MinimumMetric(metric), defaults={"minimum": minimum}
         )
+    if created:
+        scoring.refresh_record_points(year=year)
     return created
+
+
+@transaction.atomic
+def scoring_rule_save(*, rule: ScoringRule, actor) -> ScoringRule:
+    """Create or change a scoring rule (the admin, including its editable list, comes here): the
+    stored points of the records it covers are worked out again, so every page agrees with it."""
+    if not roles.is_staff_user(actor):
+        raise PermissionDeniedError(_("Only the office may change scoring rules."))
+    created = rule.pk is None
+    before = {} if created else snapshot(ScoringRule.objects.get(pk=rule.pk), _RULE_FIELDS)
+    _validate(rule)
+    rule.save()
+    after = snapshot(rule, _RULE_FIELDS)
+    record_event(
+        actor=actor,
+        action="members.scoring_rule.created" if created else "members.scoring_rule.changed",
+        obj=rule,
+        changes=diff(before, after),
+    )
+    scoring.refresh_record_points(year=rule.year, event_kind=rule.event_kind, role=rule.role)
+    if not created and (before["year"], before["event_kind"], before["role"]) != (
+        rule.year,
+        rule.event_kind,
+        rule.role,
+    ):
+        scoring.refresh_record_points(
+            year=before["year"], event_kind=before["event_kind"], role=before["role"]
+        )
+    return rule
+
+
+@transaction.atomic
+def scoring_rule_delete(*, rule: ScoringRule, actor) -> None:
+    """Remove a scoring rule: the records it covered are worth nothing until a rule covers them again."""
+    if not roles.is_staff_user(actor):
+        raise PermissionDeniedError(_("Only the office may change scoring rules."))
+    key = {"year": rule.year, "event_kind": rule.event_kind, "role": rule.role}
+    record_event(actor=actor, action="members.scoring_rule.deleted", obj=rule, note=str(rule))
+    rule.delete()
+    scoring.refresh_record_points(**key)
+
+
+def duty_points_refresh(*, year: int | None = None) -> int:
+    """Store every record's points again from the scoring rules (after a bulk insert of records)."""
+    return scoring.refresh_record_points(**({"year": year} if year is not None else {}))
+
+
+_RULE_FIELDS = ["year", "event_kind", "role", "points", "yearly_cap"]
