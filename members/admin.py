@@ -320,10 +320,10 @@ class ActivityAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, admin.ModelA
             attendance = inline_form.cleaned_data.get("attendance")
             if attendance and attendance != Attendance.UNRECORDED:
                 marks[member.pk] = attendance
-        for deleted in formset.deleted_forms:
-            if deleted.instance.pk:
-                deleted.instance.delete()
         try:
+            for deleted in formset.deleted_forms:
+                if deleted.instance.pk:
+                    services.participation_remove(participation=deleted.instance, actor=request.user)
             if new_members:
                 services.activity_invite(activity=activity, members=new_members, actor=request.user)
             if marks:

@@ -819,6 +819,35 @@ def attendance_check_in(*, participation: Participation, actor, at: dt.datetime 
 
 
 @transaction.atomic
+def participation_remove(*, participation: Participation, actor) -> None:
+    """Take a member off an activity's list (the organiser's correction): the duty record their
+    attendance earned is withdrawn with its points, a freed seat goes to the first waiting."""
+    participation = (
+        Participation.objects.select_for_update()
+        .select_related("activity", "member")
+        .get(pk=participation.pk)
+    )
+    activity = participation.activity
+    _require_manager(actor, activity)
+    kind, _quantity = duty_kind_for(activity)
+    duty_record_withdraw_event(member=participation.member, event_kind=kind, source=activity, actor=actor)
+    record_event(
+        actor=actor,
+        action="members.participation.removed",
+        obj=participation,
+        note=str(participation),
+        changes={
+            "attendance": [participation.attendance, None],
+            "enrolment": [participation.enrolment, None],
+        },
+    )
+    enrolled = participation.enrolment == EnrolmentState.ENROLLED
+    participation.delete()
+    if enrolled:
+        _promote_waiting(Activity.objects.select_for_update().get(pk=activity.pk), actor)
+
+
+@transaction.atomic
 def participation_decide_leave(*, participation: Participation, actor, approve: bool) -> Participation:
     """The organiser grants a leave request (the member is on leave) or turns it down (still invited)."""
     participation = (

@@ -665,10 +665,10 @@ class BulletinIssueAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["title", "editor"])
+            services.bulletin_update(bulletin=obj, actor=request.user, title=obj.title, editor=obj.editor)
             return
-        created = services.bulletin_create(actor=request.user, year=obj.year, title=obj.title)
-        created.editor = obj.editor
-        created.save(update_fields=["editor"])
+        created = services.bulletin_create(
+            actor=request.user, year=obj.year, title=obj.title, editor=obj.editor
+        )
         obj.pk = created.pk
         obj.__dict__.update(created.__dict__)

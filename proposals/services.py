@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.audit import record_event
+from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import cancel_pending, notify
 from members.validators import validate_plausible_year
@@ -1472,7 +1472,7 @@ def report_file(*, report: OpinionReport, actor, note: str = "") -> OpinionRepor
 
 
 @transaction.atomic
-def bulletin_create(*, actor, year: int, title: str = "") -> BulletinIssue:
+def bulletin_create(*, actor, year: int, title: str = "", editor: str = "") -> BulletinIssue:
     """Open the next issue of 《社情民意》 for a year (numbers run on without gaps)."""
     _require_staff(actor)
     ProposalCounter.objects.get_or_create(year=year)
@@ -1481,11 +1481,26 @@ def bulletin_create(*, actor, year: int, title: str = "") -> BulletinIssue:
     last = (
         BulletinIssue.objects.filter(year=year).order_by("-number").values_list("number", flat=True).first()
     )
-    issue = BulletinIssue(year=year, number=(last or 0) + 1, title=title)
+    issue = BulletinIssue(year=year, number=(last or 0) + 1, title=title, editor=editor)
     issue.full_clean()
     issue.save()
     record_event(actor=actor, action="bulletin.create", obj=issue)
     return issue
+
+
+@transaction.atomic
+def bulletin_update(*, bulletin: BulletinIssue, actor, title: str, editor: str) -> BulletinIssue:
+    """Change an issue's title or editor (its number, year and state belong to the workflow)."""
+    _require_staff(actor)
+    bulletin = BulletinIssue.objects.select_for_update().get(pk=bulletin.pk)
+    before = snapshot(bulletin, ["title", "editor"])
+    bulletin.title, bulletin.editor = title or "", editor or ""
+    bulletin.full_clean()
+    changes = diff(before, snapshot(bulletin, ["title", "editor"]))
+    if changes:
+        bulletin.save(update_fields=["title", "editor"])
+        record_event(actor=actor, action="bulletin.update", obj=bulletin, changes=changes)
+    return bulletin
 
 
 @transaction.atomic

@@ -161,15 +161,11 @@ class SupervisorAppointmentAdmin(LargeTableAdminMixin, admin.ModelAdmin):
                     appointment=created, term_start=obj.term_start, term_end=obj.term_end, actor=request.user
                 )
             return
-        with transaction.atomic():
-            old = SupervisorAppointment.objects.get(pk=obj.pk)
-            if obj.term_start and old.status == "recommended":
-                services.appointment_appoint(
-                    appointment=obj, term_start=obj.term_start, term_end=obj.term_end, actor=request.user
-                )
-            else:
-                obj.full_clean()
-                obj.save()
+        services.appointment_update(
+            appointment=obj,
+            actor=request.user,
+            **{name: getattr(obj, name) for name in services.APPOINTMENT_DETAILS},
+        )
 
 
 class RectificationItemInline(admin.TabularInline):

@@ -261,6 +261,41 @@ def appointment_appoint(
     return appointment
 
 
+APPOINTMENT_DETAILS = ["member", "post", "organisation", "recommended_on", "note", "term_start", "term_end"]
+
+
+@transaction.atomic
+def appointment_update(*, appointment: SupervisorAppointment, actor, **details) -> SupervisorAppointment:
+    """Edit an appointment's details (member, post, organisation, dates, note). A recommended one given
+    the start of its term is appointed (`appointment_appoint`); the status is never set by hand."""
+    _require_staff(actor)
+    unknown = set(details) - set(APPOINTMENT_DETAILS)
+    if unknown:
+        raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
+    if "post" in details and details["post"] not in SupervisorPost.values:
+        raise DomainError(_("Unknown supervisory post."), field="post")
+    appointment = SupervisorAppointment.objects.select_for_update().get(pk=appointment.pk)
+    term = {"term_start": details.pop("term_start", None), "term_end": details.pop("term_end", None)}
+    appoint = appointment.status == AppointmentStatus.RECOMMENDED and term["term_start"] is not None
+    if not appoint:
+        details.update(term)
+    before = snapshot(appointment, APPOINTMENT_DETAILS)
+    for name, value in details.items():
+        setattr(appointment, name, value)
+    after = snapshot(appointment, APPOINTMENT_DETAILS)
+    if before != after:
+        _save(
+            appointment,
+            actor=actor,
+            action="supervision.appointment_changed",
+            before=before,
+            fields=list(details),
+        )
+    if appoint:
+        appointment_appoint(appointment=appointment, actor=actor, **term)
+    return appointment
+
+
 @transaction.atomic
 def appointment_end(
     *, appointment: SupervisorAppointment, ended_on: dt.date | None = None, actor
