@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, NotFoundError, PermissionDeniedError, TransitionError
+from cppcc_portal.core.uploads import check_upload
 from members import scoring, selectors
 from members.choices import (
     ENROLMENT_KINDS,
@@ -48,7 +49,6 @@ from members.models import (
     YearlyMinimum,
 )
 from members.signals import activity_cancelled, activity_rescheduled
-from members.uploads import check_upload
 from members.validators import validate_plausible_date
 
 # Members may check in from shortly before the start until the end of the activity.

@@ -7,7 +7,6 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,8 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import cancel_pending, notify
+from cppcc_portal.core.uploads import check_upload
+from members.selectors import member_for_user
 from members.validators import validate_plausible_year
 from proposals.choices import (
     ACCEPTED_STATES,
@@ -52,7 +53,6 @@ from proposals.models import (
     ReportEvent,
 )
 from proposals.signals import proposal_transitioned, report_transitioned
-from proposals.uploads import check_upload
 
 S = ProposalState
 R = ReportState
@@ -118,19 +118,9 @@ def year_settings(year: int) -> ProposalYearSettings:
     return found
 
 
-def member_for(user):
-    """The Member of a login, or None."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.member
-    except ObjectDoesNotExist:
-        return None
-
-
-def _require_staff(actor) -> None:
-    if not roles.is_staff_user(actor):
-        raise PermissionDeniedError(_("Only the office may do this."))
+# The member of a login is members.selectors.member_for_user; `member_for` is the same function
+# under the name the proposals API views call.
+member_for = member_for_user
 
 
 def _require_unit(actor, unit) -> None:
@@ -143,7 +133,7 @@ def _require_unit(actor, unit) -> None:
 def _require_submitter_or_staff(proposal: Proposal, actor) -> None:
     if roles.is_staff_user(actor):
         return
-    me = member_for(actor)
+    me = member_for_user(actor)
     if me is None or me.pk != proposal.submitter_id:
         raise PermissionDeniedError(_("Only the proposer or the office may do this."))
 
@@ -254,7 +244,7 @@ def _check_collective(proposal: Proposal) -> None:
 
 def _attach(proposal: Proposal, uploads: Iterable, *, actor, reply: Reply | None = None) -> None:
     for upload in uploads:
-        content_type = check_upload(upload)
+        content_type = check_upload(upload).content_type
         ProposalAttachment.objects.create(
             proposal=proposal,
             reply=reply,
@@ -306,7 +296,7 @@ def proposal_create(
     files: Iterable = (),
 ) -> Proposal:
     """Draft a proposal (a member for themself, or the office on a member's behalf)."""
-    me = member_for(actor)
+    me = member_for_user(actor)
     if not roles.is_staff_user(actor) and (me is None or me.pk != submitter.pk):
         raise PermissionDeniedError(_("Members draft proposals for themselves only."))
     validate_plausible_year(year)
@@ -471,7 +461,7 @@ def proposal_submit(*, proposal: Proposal, actor, note: str = "") -> Proposal:
 def cosign_respond(*, proposal: Proposal, actor, accept: bool, member=None) -> Cosignature:
     """An invited member accepts or declines co-signing (before the deadline)."""
     _locked(proposal)
-    member = member if member is not None and roles.is_staff_user(actor) else member_for(actor)
+    member = member if member is not None and roles.is_staff_user(actor) else member_for_user(actor)
     cosignature = proposal.cosignatures.filter(member=member).first() if member else None
     if cosignature is None:
         raise PermissionDeniedError(_("You were not invited to co-sign this proposal."))
@@ -624,7 +614,7 @@ def _withdraw_duty_for_signers(proposal: Proposal, *, event_kind: str, actor) ->
 @transaction.atomic
 def proposal_accept(*, proposal: Proposal, actor, note: str = "") -> Proposal:
     """立案: accept a proposal and give it the year's next number (no gap, no duplicate)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked(proposal)
     check_proposal_transition(proposal, S.ACCEPTED, "accept")
     # The counter row is locked until this transaction ends, so concurrent acceptances queue here.
@@ -659,7 +649,7 @@ def proposal_accept(*, proposal: Proposal, actor, note: str = "") -> Proposal:
 @transaction.atomic
 def proposal_reject(*, proposal: Proposal, actor, reason: str) -> Proposal:
     """不予立案: reject a proposal; the reason is required and shown to the proposer."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked(proposal)
     check_proposal_transition(proposal, S.REJECTED, "reject")
     reason = (reason or "").strip()
@@ -674,7 +664,7 @@ def proposal_reject(*, proposal: Proposal, actor, reason: str) -> Proposal:
 @transaction.atomic
 def proposal_convert(*, proposal: Proposal, actor, kind: str, note: str = "") -> Proposal:
     """转意见建议 / 转社情民意: convert a proposal; a report made from it keeps the link."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked(proposal)
     check_proposal_transition(proposal, S.CONVERTED, "convert")
     if kind not in ConversionKind.values:
@@ -726,7 +716,7 @@ def proposal_assign(
     *, proposal: Proposal, actor, lead_unit, assisting_units: Iterable = (), note: str = ""
 ) -> Proposal:
     """交办: send an accepted (or returned) proposal to one lead unit and optional assisting units."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked(proposal)
     check_proposal_transition(proposal, S.ASSIGNED, "assign")
     assisting = [u for u in assisting_units if u.pk != lead_unit.pk]
@@ -774,7 +764,7 @@ def proposal_assign(
 @transaction.atomic
 def assignment_extend(*, proposal: Proposal, actor, new_due_on: dt.date, reason: str) -> Proposal:
     """延期: move the reply deadline, never past the longest extension, with a written explanation."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked(proposal)
     current = list(proposal.assignments.filter(is_current=True))
     if not current or proposal.state not in (
@@ -1031,7 +1021,7 @@ def reply_refuse_countersign(*, proposal: Proposal, actor, unit, note: str) -> P
 @transaction.atomic
 def reply_review(*, proposal: Proposal, actor, category: str | None = None, note: str = "") -> Proposal:
     """督办审核: the office approves the reply (possibly changing its category) and publishes it."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked(proposal)
     check_proposal_transition(proposal, S.AWAITING_EVALUATION, "approve_reply")
     reply = _current_reply(proposal)
@@ -1054,7 +1044,7 @@ def reply_review(*, proposal: Proposal, actor, category: str | None = None, note
 @transaction.atomic
 def reply_send_back(*, proposal: Proposal, actor, note: str) -> Proposal:
     """The office sends a reply back to the lead unit for revision, saying why."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked(proposal)
     note = (note or "").strip()
     if not note:
@@ -1078,7 +1068,7 @@ def feedback_rate(*, proposal: Proposal, actor, rating: str, comment: str = "", 
     _locked(proposal)
     if member is not None and not roles.is_staff_user(actor):
         raise PermissionDeniedError(_("Only the office records ratings for other members."))
-    member = member if member is not None else member_for(actor)
+    member = member if member is not None else member_for_user(actor)
     if member is None or member.pk not in {m.pk for m in raters(proposal)}:
         raise PermissionDeniedError(_("Only the proposer and the co-signers rate the reply."))
     if proposal.state != S.AWAITING_EVALUATION:
@@ -1151,7 +1141,7 @@ def feedback_rate(*, proposal: Proposal, actor, rating: str, comment: str = "", 
 @transaction.atomic
 def proposal_close(*, proposal: Proposal, actor, note: str) -> Proposal:
     """办结 by an office decision (ratings missing), with the decision written down."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked(proposal)
     note = (note or "").strip()
     if not note:
@@ -1172,7 +1162,7 @@ def proposal_close(*, proposal: Proposal, actor, note: str) -> Proposal:
 @transaction.atomic
 def proposal_set_key(*, proposal: Proposal, actor, is_key: bool, leader: str = "") -> Proposal:
     """重点提案: mark (or unmark) a key proposal with the leader who oversees it."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked(proposal)
     if proposal.state not in ACCEPTED_STATES:
         raise DomainError(_("Only an accepted proposal can be a key proposal."), code="not_accepted")
@@ -1226,7 +1216,7 @@ def excellent_quota(year: int) -> int:
 @transaction.atomic
 def proposal_excellent_advance(*, proposal: Proposal, actor, note: str = "") -> Proposal:
     """优秀提案: nominate, shortlist, then select a proposal, within the year's quota."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked(proposal)
     if proposal.state not in ACCEPTED_STATES:
         raise DomainError(_("Only an accepted proposal can be nominated."), code="not_accepted")
@@ -1349,7 +1339,7 @@ def report_submit(
     items: Iterable = (),
 ) -> OpinionReport:
     """报送: a member, a body (through the office) or an information officer submits one matter."""
-    me = member_for(actor)
+    me = member_for_user(actor)
     is_staff = roles.is_staff_user(actor)
     is_officer = roles.has_role(actor, roles.INFO_OFFICER)
     if author_kind is None:
@@ -1409,7 +1399,7 @@ REPORT_EDITABLE = ("title", "situation", "analysis", "suggestion", "editor_note"
 @transaction.atomic
 def report_edit(*, report: OpinionReport, actor, **changes) -> OpinionReport:
     """编辑: the office edits a report's text (the first edit starts editing)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked_report(report)
     if report.state not in (R.SUBMITTED, R.EDITING):
         raise TransitionError(
@@ -1431,7 +1421,7 @@ def report_edit(*, report: OpinionReport, actor, **changes) -> OpinionReport:
 @transaction.atomic
 def report_adopt(*, report: OpinionReport, actor, level: str, note: str = "") -> OpinionReport:
     """采用: the office adopts a report at a level; the author earns a verified duty record."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked_report(report)
     if level not in AdoptionLevel.values:
         raise DomainError(_("Choose the level that adopted the report."), code="invalid", field="level")
@@ -1466,7 +1456,7 @@ def report_adopt(*, report: OpinionReport, actor, level: str, note: str = "") ->
 @transaction.atomic
 def report_file(*, report: OpinionReport, actor, note: str = "") -> OpinionReport:
     """存档: the office files a report without adopting it."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked_report(report)
     return _move_report(report, R.FILED, actor=actor, action="file", note=note)
 
@@ -1474,7 +1464,7 @@ def report_file(*, report: OpinionReport, actor, note: str = "") -> OpinionRepor
 @transaction.atomic
 def bulletin_create(*, actor, year: int, title: str = "", editor: str = "") -> BulletinIssue:
     """Open the next issue of 《社情民意》 for a year (numbers run on without gaps)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     ProposalCounter.objects.get_or_create(year=year)
     # The year's counter row serialises issue numbering too.
     ProposalCounter.objects.select_for_update().get(year=year)
@@ -1491,7 +1481,7 @@ def bulletin_create(*, actor, year: int, title: str = "", editor: str = "") -> B
 @transaction.atomic
 def bulletin_update(*, bulletin: BulletinIssue, actor, title: str, editor: str) -> BulletinIssue:
     """Change an issue's title or editor (its number, year and state belong to the workflow)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     bulletin = BulletinIssue.objects.select_for_update().get(pk=bulletin.pk)
     before = snapshot(bulletin, ["title", "editor"])
     bulletin.title, bulletin.editor = title or "", editor or ""
@@ -1508,7 +1498,7 @@ def bulletin_add_reports(
     *, bulletin: BulletinIssue, actor, reports: Iterable[OpinionReport]
 ) -> BulletinIssue:
     """Put adopted reports into an issue being edited."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if bulletin.state != BulletinState.DRAFT:
         raise DomainError(_("This issue is already published."), code="bulletin_published")
     for report in reports:
@@ -1535,7 +1525,7 @@ def bulletin_add_reports(
 @transaction.atomic
 def bulletin_publish(*, bulletin: BulletinIssue, actor) -> BulletinIssue:
     """刊发: publish an issue; its reports become published and their authors are told."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     bulletin = BulletinIssue.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.state != BulletinState.DRAFT:
         raise DomainError(_("This issue is already published."), code="bulletin_published")
@@ -1572,7 +1562,7 @@ def instruction_record(
     instructed_on: dt.date | None = None,
 ) -> Instruction:
     """批示: record a leader's instruction on an adopted report and tell its author."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _locked_report(report)
     if report.state not in (R.ADOPTED, R.PUBLISHED):
         raise DomainError(_("Instructions are recorded on adopted reports."), code="not_adopted")
@@ -1625,7 +1615,7 @@ def instruction_record(
 @transaction.atomic
 def report_to_proposal(*, report: OpinionReport, actor, category) -> Proposal:
     """A report becomes a draft proposal of its author, keeping the link both ways."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if report.author_member is None:
         raise DomainError(_("Only a member's report can become their proposal."), code="no_member_author")
     proposal = proposal_create(
