@@ -6,7 +6,7 @@ page of the portal, which the list links to.
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -29,23 +29,9 @@ from consultations.models import (
     TopicProposal,
     WorkingPlan,
 )
-from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.admin_actions import run_on_each
 
 LIST_PAGE = 50
-
-
-def _each(modeladmin, request, queryset, action, done: str) -> None:
-    """Run a service on each selected row; report refusals per row instead of failing the batch."""
-    ok = 0
-    for obj in queryset:
-        try:
-            action(obj)
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-        else:
-            ok += 1
-    if ok:
-        modeladmin.message_user(request, done % {"count": ok}, messages.SUCCESS)
 
 
 @admin.register(ConsultationPlan)
@@ -58,7 +44,7 @@ class ConsultationPlanAdmin(admin.ModelAdmin):
         description=_("Record the standing committee's adoption of the list"), permissions=["change"]
     )
     def adopt(self, request, queryset):
-        _each(
+        run_on_each(
             self,
             request,
             queryset,

@@ -221,10 +221,16 @@ def feedback_list(*, user) -> QuerySet[ImplementationFeedback]:
     return qs.filter(unit__in=units_for_user(user).values("pk"))
 
 
+def feedback_overdue_q(on: dt.date) -> Q:
+    """Feedback overdue (反馈超期): requested from a unit and not answered by its due date (the due
+    day itself is still in time). The one definition: lists, figures and reminders use it."""
+    return Q(state=FeedbackState.REQUESTED, due_on__lt=on)
+
+
 def feedback_overdue(*, on: dt.date | None = None) -> QuerySet[ImplementationFeedback]:
     """Feedback still not given the day after it was due."""
     on = on or timezone.localdate()
-    return ImplementationFeedback.objects.filter(state=FeedbackState.REQUESTED, due_on__lt=on).select_related(
+    return ImplementationFeedback.objects.filter(feedback_overdue_q(on)).select_related(
         "unit", "recommendation__outcome__topic"
     )
 
@@ -273,7 +279,7 @@ def dashboard_figures(*, year: int, on: dt.date | None = None) -> dict:
     feedback = ImplementationFeedback.objects.filter(recommendation__outcome__topic__year=year).aggregate(
         requested=Count("pk"),
         answered=Count("pk", filter=Q(state=FeedbackState.ANSWERED)),
-        overdue=Count("pk", filter=Q(state=FeedbackState.REQUESTED, due_on__lt=on)),
+        overdue=Count("pk", filter=feedback_overdue_q(on)),
     )
     return {
         "year": year,

@@ -45,11 +45,6 @@ def _require_reader(user) -> None:
         raise PermissionDenied(_("This page is for the office and the leaders."))
 
 
-def _require_staff(user) -> None:
-    if not roles.is_staff_user(user):
-        raise PermissionDenied(_("Only the office may do this."))
-
-
 @login_required
 def home(request):
     """The consultation tab: the year's topics, the open collection windows, my tasks, groups and proposals."""
@@ -222,9 +217,9 @@ def _run_step(step: str, data: dict, topic: ConsultationTopic, post, actor) -> N
 
 @login_required
 @require_POST
+@roles.staff_required
 def topic_step(request, pk: int, step: str):
     """One office step on a topic; a refused step shows the page again with the reason, nothing written."""
-    _require_staff(request.user)
     topic = _topic(request, pk)
     if step not in STEP_FORMS:
         raise Http404
@@ -337,8 +332,8 @@ def proposal_list(request):
 
 @login_required
 @require_POST
+@roles.staff_required
 def proposal_screen(request, pk: int):
-    _require_staff(request.user)
     try:
         proposal = TopicProposal.objects.select_related("window").get(pk=pk, state=ProposalState.SUBMITTED)
     except TopicProposal.DoesNotExist as exc:
@@ -426,8 +421,8 @@ def discussion_detail(request, pk: int):
 
 @login_required
 @require_POST
+@roles.staff_required
 def post_hide(request, pk: int):
-    _require_staff(request.user)
     try:
         post = Post.objects.get(pk=pk)
     except Post.DoesNotExist as exc:

@@ -561,13 +561,7 @@ class Decade:
         DutyRecord = _get("members.DutyRecord")
         if DutyRecord is None:
             return
-        kinds = [
-            ("meeting", 5),
-            ("plenary", 5),
-            ("training", 10),
-            ("proposal_accepted", 15),
-            ("report_submitted", 5),
-        ]
+        kinds = ["meeting", "plenary", "training", "proposal_accepted", "report_submitted"]
         writer = Writer(
             DutyRecord,
             [
@@ -579,7 +573,6 @@ class Decade:
                 "occurred_on",
                 "title",
                 "status",
-                "points",
                 "verified_at",
             ],
         )
@@ -598,7 +591,7 @@ class Decade:
                     # Some members fall short of the minimums: fewer records, no reports.
                     count = per_member if member_id % 9 else 2
                     for n in range(count):
-                        kind, points = kinds[n % len(kinds)]
+                        kind = kinds[n % len(kinds)]
                         day = dt.date(year, 1 + n % 12, 10)
                         role = "lead" if kind.startswith("proposal") else "participant"
                         yield (
@@ -610,12 +603,16 @@ class Decade:
                             day,
                             f"{year}年履职记录",
                             "verified",
-                            points,
                             _aware(day, 17),
                         )
                         next_id += 1
 
         writer.write(rows(), Progress(self.say, "duty records", total))
+        # Points are the scoring rules' (members.scoring), stored for the years written.
+        from members.services import duty_points_refresh
+
+        for year in self.years:
+            duty_points_refresh(year=year)
 
     # -- proposals and reports ------------------------------------------------------------------
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from cppcc_portal.core.admin_actions import run_on_each
 from cppcc_portal.core.errors import DomainError
 from meetings import services
 from meetings.choices import HalfDay
@@ -109,13 +111,14 @@ class MeetingAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Call the members of the selected meetings"))
     def call_members(self, request, queryset):
-        for meeting in queryset:
-            try:
-                count = services.meeting_call(meeting=meeting, actor=request.user)
-            except DomainError as exc:
-                self.message_user(request, f"{meeting}: {exc.message}", messages.ERROR)
-            else:
-                self.message_user(request, f"{meeting}: {count}", messages.SUCCESS)
+        run_on_each(
+            self,
+            request,
+            queryset,
+            lambda meeting: services.meeting_call(meeting=meeting, actor=request.user),
+            lambda n: ngettext("%d member called.", "%d members called.", n) % n,
+            counts=True,
+        )
 
 
 @admin.register(MeetingSession)

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
+from cppcc_portal.core.uploads import check_upload
 from meetings import checkin, selectors
 from meetings.choices import (
     Basis,
@@ -52,7 +53,6 @@ from members import services as member_services
 from members.choices import ActivityKind, ActivityStatus, Attendance, DutyEventKind, DutyRole, OrganiserKind
 from members.models import Activity, Member, Participation
 from members.selectors import member_for_user
-from members.uploads import check_upload
 
 # When each half-day runs (the activity's start and end, for reminders and the duty calendar).
 HALF_DAY_HOURS = {
@@ -90,11 +90,6 @@ def _validate(obj: models.Model, exclude=()) -> None:
         raise DomainError("; ".join(messages), code="invalid", field=field) from exc
 
 
-def _require_staff(actor) -> None:
-    if not roles.is_staff_user(actor):
-        raise PermissionDeniedError(_("Only the office may do this."))
-
-
 def _step(table, current: str, requested: str, labels) -> None:
     if requested not in table[current]:
         raise TransitionError(
@@ -124,7 +119,7 @@ def _notify_members(members, *, kind: str, key: str, title, about, link: str = "
 @transaction.atomic
 def meeting_save(*, meeting: Meeting, actor) -> Meeting:
     """Create or change a meeting (the office)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     creating = meeting.pk is None
     if meeting.body == Body.SPECIAL_COMMITTEE and meeting.committee_id is None:
         raise DomainError(_("Name the special committee that holds the meeting."), field="committee")
@@ -145,7 +140,7 @@ def session_add(
     *, meeting: Meeting, date: dt.date, half_day: str, place: str, actor, order: int | None = None
 ):
     """Add a half-day session; it owns a new activity, and those already called are invited to it."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if meeting.status in (MeetingStatus.CLOSED, MeetingStatus.CANCELLED):
         raise DomainError(_("A closed or cancelled meeting takes no new sessions."), code="meeting_closed")
     if half_day not in HalfDay.values:
@@ -187,7 +182,7 @@ def agenda_item_add(
     *, session: MeetingSession, kind: str, title: str, actor, presenter: str = "", plan_item=None
 ):
     """Append an item to a session's agenda."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     order = (session.agenda.aggregate(m=Max("order"))["m"] or 0) + 1
     item = AgendaItem(
         session=session, order=order, kind=kind, title=title, presenter=presenter, plan_item=plan_item
@@ -203,7 +198,7 @@ def meeting_call(*, meeting: Meeting, actor, attendees=()) -> int:
     """召开通知: call the body's members (and named attendees, 列席) to every session and tell them.
 
     Returns how many members are called."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.CALLED):
         raise TransitionError(_("Only a meeting in preparation or already called can call members."))
@@ -280,7 +275,7 @@ def session_request_leave(*, session: MeetingSession, actor, reason: str) -> Par
 
 def leave_decide(*, participation: Participation, actor, approve: bool) -> Participation:
     """The office grants (the member is on leave) or refuses a leave request."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     return member_services.participation_decide_leave(
         participation=participation, actor=actor, approve=approve
     )
@@ -289,7 +284,7 @@ def leave_decide(*, participation: Participation, actor, approve: bool) -> Parti
 @transaction.atomic
 def group_assign(*, group: DiscussionGroup, member: Member, actor) -> GroupAssignment:
     """Put a called member into a discussion group (moving them if they were in another)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if not selectors.is_called(member, group.meeting):
         raise DomainError(_("Only members called to the meeting join its groups."), code="not_called")
     row, _created = GroupAssignment.objects.update_or_create(
@@ -305,7 +300,7 @@ def group_assign(*, group: DiscussionGroup, member: Member, actor) -> GroupAssig
 @transaction.atomic
 def session_open(*, session: MeetingSession, actor) -> MeetingSession:
     """宣布开会: open check-in and the session (one session of a meeting at a time)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     session = MeetingSession.objects.select_for_update().select_related("meeting").get(pk=session.pk)
     if session.meeting.status != MeetingStatus.CALLED:
         raise DomainError(_("Call the members before opening a session."), code="not_called")
@@ -324,7 +319,7 @@ def session_open(*, session: MeetingSession, actor) -> MeetingSession:
 @transaction.atomic
 def session_close(*, session: MeetingSession, actor) -> MeetingSession:
     """散会: close the session; whoever was called and neither came nor had leave is marked absent."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     session = (
         MeetingSession.objects.select_for_update().select_related("meeting", "activity").get(pk=session.pk)
     )
@@ -362,7 +357,7 @@ def session_close(*, session: MeetingSession, actor) -> MeetingSession:
 @transaction.atomic
 def session_set_current(*, session: MeetingSession, actor, item: AgendaItem | None = None, speech=None):
     """What the projector shows: the agenda item being dealt with and who is speaking."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if item is not None and item.session_id != session.pk:
         raise DomainError(_("This agenda item belongs to another session."), field="item")
     if speech is not None and speech.session_id != session.pk:
@@ -376,7 +371,7 @@ def session_set_current(*, session: MeetingSession, actor, item: AgendaItem | No
 @transaction.atomic
 def minutes_save(*, session: MeetingSession, actor, text: str) -> MeetingSession:
     """纪要: write the minutes of a session."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     session.minutes = text
     session.save(update_fields=["minutes"])
     record_event(actor=actor, action="meetings.session.minutes", obj=session)
@@ -441,7 +436,7 @@ def check_in_by_code(*, session: MeetingSession, actor, window, signature: str) 
 @transaction.atomic
 def check_in_at_desk(*, session: MeetingSession, member: Member, actor) -> Participation:
     """The staff desk checks a member in by name or member number (for those without a phone)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     return _check_in(session, member, actor)
 
 
@@ -453,7 +448,7 @@ def motion_create(
     *, agenda_item: AgendaItem, title: str, actor, text: str = "", secret: bool = False
 ) -> Motion:
     """A motion put to the vote on an agenda item, under the meeting kind's majority rule."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     rule = selectors.procedure_rule_for(agenda_item.session.meeting.kind)
     motion = Motion(
         agenda_item=agenda_item,
@@ -474,7 +469,7 @@ def motion_create(
 @transaction.atomic
 def motion_open(*, motion: Motion, actor) -> Motion:
     """开始表决: the session must be in progress, and one vote runs at a time."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     motion = Motion.objects.select_for_update().select_related("agenda_item__session").get(pk=motion.pk)
     _step(MOTION_TRANSITIONS, motion.state, MotionState.OPEN, MotionState)
     session = motion.agenda_item.session
@@ -539,7 +534,7 @@ def motion_result(*, votes_for: int, basis_count: int, motion: Motion) -> bool:
 @transaction.atomic
 def motion_close(*, motion: Motion, actor) -> Motion:
     """结束表决: count the ballots, apply the rule, store the result; an adopted motion is a resolution."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     motion = (
         Motion.objects.select_for_update().select_related("agenda_item__session__meeting").get(pk=motion.pk)
     )
@@ -613,7 +608,7 @@ def speech_decide(
 ) -> Speech:
     """The office selects a speech for oral delivery (on a session's list of speakers) or as a
     written one, or not; a selected speech counts in the speaker's duty score (rule as data)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     speech = Speech.objects.select_for_update().select_related("member", "meeting").get(pk=speech.pk)
     if state not in (SpeechState.ORAL, SpeechState.WRITTEN, SpeechState.NOT_SELECTED):
         raise DomainError(_("Choose oral, written or not selected."), field="state")
@@ -664,7 +659,7 @@ def speakers(session: MeetingSession):
 @transaction.atomic
 def document_add_version(*, document: MeetingDocument, actor, upload, note: str = "") -> DocumentVersion:
     """Upload a new version of a meeting document (the old ones are kept)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     check_upload(upload)
     document = MeetingDocument.objects.select_for_update().get(pk=document.pk)
     number = (document.versions.aggregate(m=Max("number"))["m"] or 0) + 1
@@ -705,7 +700,7 @@ def _called_members(meeting: Meeting):
 @transaction.atomic
 def documents_publish(*, meeting: Meeting, actor) -> Meeting:
     """Hand out the document pack to those called (they are told)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.CALLED:
         raise DomainError(_("Call the members before publishing the documents."), code="not_called")
@@ -729,7 +724,7 @@ def documents_publish(*, meeting: Meeting, actor) -> Meeting:
 @transaction.atomic
 def meeting_close(*, meeting: Meeting, actor) -> Meeting:
     """闭会: every session must be closed first."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.CALLED:
         raise TransitionError(_("Only a called meeting can be closed."))

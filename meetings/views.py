@@ -29,19 +29,6 @@ from meetings.models import AgendaItem, Meeting, MeetingSession, Motion, Speech
 from members.models import Participation
 
 
-def staff_required(view):
-    """The office runs meetings; everyone else gets 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not roles.is_staff_user(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def readers_required(view):
     """Staff and leaders (who read everything) may look; members and units get 403."""
 
@@ -115,7 +102,7 @@ def console(request, pk):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def meeting_call(request, pk):
     meeting = _meeting(request, pk)
     _act(
@@ -127,7 +114,7 @@ def meeting_call(request, pk):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def session_add(request, pk):
     meeting = _meeting(request, pk)
     form = SessionForm(request.POST)
@@ -143,7 +130,7 @@ def session_add(request, pk):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def agenda_add(request, pk):
     meeting = _meeting(request, pk)
     form = AgendaItemForm(request.POST, meeting=meeting)
@@ -173,7 +160,7 @@ def _session(request, pk) -> MeetingSession:
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def session_open(request, pk):
     session = _session(request, pk)
     _act(
@@ -183,7 +170,7 @@ def session_open(request, pk):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def session_close(request, pk):
     session = _session(request, pk)
     _act(
@@ -195,7 +182,7 @@ def session_close(request, pk):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def session_current(request, pk):
     session = _session(request, pk)
     item = AgendaItem.objects.filter(session=session, pk=request.POST.get("item") or 0).first()
@@ -209,7 +196,7 @@ def session_current(request, pk):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def leave_decide(request, pk):
     participation = get_object_or_404(
         Participation.objects.select_related("activity__meeting_session"),
@@ -226,7 +213,7 @@ def leave_decide(request, pk):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def speech_decide(request, pk):
     speech = get_object_or_404(Speech, pk=pk)
     session = MeetingSession.objects.filter(
@@ -248,7 +235,7 @@ def speech_decide(request, pk):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def documents_publish(request, pk):
     meeting = _meeting(request, pk)
     _act(
@@ -260,7 +247,7 @@ def documents_publish(request, pk):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def motion_add(request, pk):
     meeting = _meeting(request, pk)
     form = MotionForm(request.POST, meeting=meeting)
@@ -287,7 +274,7 @@ def _motion(pk) -> Motion:
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def motion_open(request, pk):
     motion = _motion(pk)
     _act(request, lambda: services.motion_open(motion=motion, actor=request.user), _("Voting is open."))
@@ -295,7 +282,7 @@ def motion_open(request, pk):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def motion_close(request, pk):
     motion = _motion(pk)
     _act(request, lambda: services.motion_close(motion=motion, actor=request.user), _("Voting is closed."))
@@ -364,7 +351,7 @@ def _checkin_url(request, session: MeetingSession) -> str:
     return request.build_absolute_uri(f"{path}?w={window}&c={checkin.signature(session.pk, window)}")
 
 
-@staff_required
+@roles.staff_required
 def checkin_screen(request, pk):
     meeting = _meeting(request, pk)
     return render(
@@ -391,14 +378,14 @@ def _checkin_screen_context(request, meeting: Meeting) -> dict:
 
 
 @never_cache
-@staff_required
+@roles.staff_required
 def checkin_screen_state(request, pk):
     meeting = _meeting(request, pk)
     return JsonResponse(_checkin_screen_context(request, meeting)["state"])
 
 
 @never_cache
-@staff_required
+@roles.staff_required
 def desk(request, pk):
     meeting = _meeting(request, pk)
     session = selectors.open_session(meeting)
@@ -438,7 +425,7 @@ def desk(request, pk):
 
 
 @never_cache
-@staff_required
+@roles.staff_required
 def desk_state(request, pk):
     meeting = _meeting(request, pk)
     return JsonResponse(_live_state(selectors.open_session(meeting), with_absent=True))

@@ -19,6 +19,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
+from cppcc_portal.core.admin_actions import run_on_each
 from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
@@ -210,6 +211,10 @@ class HandlingUnitAdmin(admin.ModelAdmin):
     filter_horizontal = ["accounts"]
 
 
+def _members_invited(total: int) -> str:
+    return ngettext("%d member invited.", "%d members invited.", total) % total
+
+
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
@@ -320,10 +325,10 @@ class ActivityAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, admin.ModelA
             attendance = inline_form.cleaned_data.get("attendance")
             if attendance and attendance != Attendance.UNRECORDED:
                 marks[member.pk] = attendance
-        for deleted in formset.deleted_forms:
-            if deleted.instance.pk:
-                deleted.instance.delete()
         try:
+            for deleted in formset.deleted_forms:
+                if deleted.instance.pk:
+                    services.participation_remove(participation=deleted.instance, actor=request.user)
             if new_members:
                 services.activity_invite(activity=activity, members=new_members, actor=request.user)
             if marks:
@@ -333,8 +338,7 @@ class ActivityAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, admin.ModelA
 
     @admin.action(description=_("Invite the organising body"))
     def invite_organising_body(self, request, queryset):
-        total = 0
-        for activity in queryset:
+        def invite(activity) -> int:
             kwargs = {}
             if activity.organiser_kind == OrganiserKind.COMMITTEE and activity.organiser_committee_id:
                 kwargs["committees"] = [activity.organiser_committee]
@@ -343,30 +347,25 @@ class ActivityAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, admin.ModelA
             elif activity.organiser_kind == OrganiserKind.SECTOR and activity.organiser_sector_id:
                 kwargs["sectors"] = [activity.organiser_sector]
             else:
-                continue
-            try:
-                total += len(services.activity_invite(activity=activity, actor=request.user, **kwargs))
-            except DomainError as exc:
-                self.message_user(request, f"{activity}: {exc.message}", messages.ERROR)
-        self.message_user(request, ngettext("%d member invited.", "%d members invited.", total) % total)
+                return 0
+            return len(services.activity_invite(activity=activity, actor=request.user, **kwargs))
+
+        run_on_each(self, request, queryset, invite, _members_invited, counts=True)
 
     @admin.action(description=_("Invite committees, sectors or street groups…"))
     def invite_bodies(self, request, queryset):
         if "apply" in request.POST:
             form = InviteBodiesForm(request.POST)
             if form.is_valid():
-                total = 0
-                for activity in queryset:
-                    try:
-                        total += len(
-                            services.activity_invite(
-                                activity=activity, actor=request.user, **form.cleaned_data
-                            )
-                        )
-                    except DomainError as exc:
-                        self.message_user(request, f"{activity}: {exc.message}", messages.ERROR)
-                self.message_user(
-                    request, ngettext("%d member invited.", "%d members invited.", total) % total
+                run_on_each(
+                    self,
+                    request,
+                    queryset,
+                    lambda a: len(
+                        services.activity_invite(activity=a, actor=request.user, **form.cleaned_data)
+                    ),
+                    _members_invited,
+                    counts=True,
                 )
                 return HttpResponseRedirect(request.get_full_path())
         else:
@@ -583,31 +582,27 @@ class DutyRecordAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Verify the selected records"))
     def verify(self, request, queryset):
-        done = 0
-        for record in queryset:
-            try:
-                services.duty_record_verify(record=record, actor=request.user)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{record}: {exc.message}", messages.ERROR)
-        self.message_user(request, ngettext("%d record verified.", "%d records verified.", done) % done)
+        run_on_each(
+            self,
+            request,
+            queryset,
+            lambda record: services.duty_record_verify(record=record, actor=request.user),
+            lambda n: ngettext("%d record verified.", "%d records verified.", n) % n,
+        )
 
     @admin.action(description=_("Reject the selected records…"))
     def reject(self, request, queryset):
         if "apply" in request.POST:
             form = RejectForm(request.POST)
             if form.is_valid():
-                done = 0
-                for record in queryset:
-                    try:
-                        services.duty_record_reject(
-                            record=record, actor=request.user, reason=form.cleaned_data["reason"]
-                        )
-                        done += 1
-                    except DomainError as exc:
-                        self.message_user(request, f"{record}: {exc.message}", messages.ERROR)
-                self.message_user(
-                    request, ngettext("%d record rejected.", "%d records rejected.", done) % done
+                run_on_each(
+                    self,
+                    request,
+                    queryset,
+                    lambda record: services.duty_record_reject(
+                        record=record, actor=request.user, reason=form.cleaned_data["reason"]
+                    ),
+                    lambda n: ngettext("%d record rejected.", "%d records rejected.", n) % n,
                 )
                 return HttpResponseRedirect(request.get_full_path())
         else:
@@ -631,6 +626,18 @@ class ScoringRuleAdmin(admin.ModelAdmin):
     list_display = ["year", "event_kind", "role", "points", "yearly_cap"]
     list_editable = ["points", "yearly_cap"]
     list_filter = ["year", "event_kind"]
+
+    # Every change, from the form or the editable list, goes through the service that stores the
+    # covered records' points again (members.scoring).
+    def save_model(self, request, obj, form, change):
+        services.scoring_rule_save(rule=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.scoring_rule_delete(rule=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            services.scoring_rule_delete(rule=rule, actor=request.user)
 
 
 @admin.register(YearlyMinimum)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cppcc_portal.core import roles
 from cppcc_portal.core.bulk_insert import bulk_insert
 from cppcc_portal.core.errors import DomainError
-from members import selectors
+from members import scoring, selectors
 from members.choices import ActivityStatus, Attendance, DutyRecordStatus, DutyRole, InvitationState
 from members.models import Activity, DutyRecord, DutyRecordEvent, Member, Participation, ScoringRule
 from members.services import duty_kind_for
@@ -214,8 +214,8 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
         )
     }
     years = {timezone.localdate(activity.starts_at).year for _p, activity, _b in changed}
-    points = {
-        (rule.year, rule.event_kind, rule.role): rule.points
+    rules = {
+        (rule.year, rule.event_kind, rule.role): rule
         for rule in ScoringRule.objects.filter(year__in=years, role=DutyRole.PARTICIPANT)
     }
     created: list[DutyRecord] = []
@@ -261,8 +261,7 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
         record.quantity = max(1, int(quantity))
         record.status = DutyRecordStatus.VERIFIED
         record.reject_reason = ""
-        each = points.get((record.year, kind, record.role))
-        record.points = each * record.quantity if each is not None else None
+        record.points = scoring.record_points(record, rule=rules.get((record.year, kind, record.role)))
         # Field rules only, once per activity (its records differ only by member); uniqueness is the
         # database's (one constraint, checked by the bulk insert).
         if activity.pk in validated:

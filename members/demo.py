@@ -375,7 +375,6 @@ def _record_attendance(activity: Activity, rng: random.Random, staff) -> None:
 
     content_type = ContentType.objects.get_for_model(Activity)
     item = activity.items.first()
-    rule_points = services.ScoringRule.objects.filter(year=activity.starts_at.year, event_kind=kind).first()
     DutyRecord.objects.bulk_create(
         [
             DutyRecord(
@@ -392,7 +391,6 @@ def _record_attendance(activity: Activity, rng: random.Random, staff) -> None:
                 status=DutyRecordStatus.VERIFIED,
                 verified_by=staff,
                 verified_at=now,
-                points=rule_points.points * quantity if rule_points else None,
             )
             for p in participations
             if p.attendance == Attendance.PRESENT
@@ -520,7 +518,6 @@ def _self_reported(
                 status=status,
                 verified_by=staff if status == DutyRecordStatus.VERIFIED else None,
                 verified_at=timezone.now() if status == DutyRecordStatus.VERIFIED else None,
-                points=2 if status == DutyRecordStatus.VERIFIED else None,
                 submitted_by=member.user,
             )
         )
@@ -560,6 +557,8 @@ def seed(context) -> None:
         created = _activities_for_year(context, ref, members, rng, staff)
         _upcoming(ref, members, demo_member, staff)
         _self_reported(members, demo_member, rng, context.year, staff)
+        # The rows above were bulk-inserted: their points are the scoring rules', stored in one go.
+        services.duty_points_refresh(year=context.year)
     context.say(
         f"members: {Member.objects.count()} members, {Activity.objects.count()} activities "
         f"({created} new), {DutyRecord.objects.count()} duty records"

@@ -413,7 +413,9 @@ class DutyRecord(models.Model):
         verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    points = models.PositiveIntegerField(_("points (at verification)"), null=True, blank=True)
+    points = models.PositiveIntegerField(
+        _("points"), null=True, blank=True, help_text=_("From the scoring rule, kept up to date with it.")
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -14,7 +13,6 @@ from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core import roles
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications.kinds import register_kind
 from cppcc_portal.core.notifications.services import cancel_pending
@@ -119,7 +117,7 @@ def _organisers(activity: Activity) -> list:
     """Who records attendance (谁组织谁记录): the creator, else the office staff."""
     if activity.created_by_id:
         return [activity.created_by]
-    return list(get_user_model().objects.filter(groups__name=roles.GROUP_NAMES[roles.STAFF], is_active=True))
+    return rules.office_staff()
 
 
 @rules.register

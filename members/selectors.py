@@ -22,10 +22,11 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, Least, Rank
+from django.db.models.functions import Coalesce, ExtractMonth, Rank
 from django.utils import timezone
 
 from cppcc_portal.core import roles
+from members import scoring
 from members.choices import (
     MINIMUM_EVENT_KINDS,
     ActivityStatus,
@@ -278,8 +279,8 @@ def can_review_record(user, record: DutyRecord) -> bool:
 def _rule_expressions(year: int) -> tuple[list[tuple[str, Any]], list[ScoringRule]]:
     """One capped-points expression per scoring rule of the year, to annotate members with.
 
-    Each is LEAST(sum of verified quantities of that kind and role × points, cap): the cap and the
-    sum stay in SQL so a ranking of hundreds of members is one query.
+    Each is `scoring.capped_points_sql` of the sum of verified quantities of that kind and role: the
+    cap and the sum stay in SQL so a ranking of hundreds of members is one query.
     """
     rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
     expressions = []
@@ -296,10 +297,7 @@ def _rule_expressions(year: int) -> tuple[list[tuple[str, Any]], list[ScoringRul
             ),
             0,
         )
-        points = quantity * Value(rule.points)
-        if rule.yearly_cap is not None:
-            points = Least(points, Value(rule.yearly_cap), output_field=IntegerField())
-        expressions.append((f"rule_{rule.pk}", points))
+        expressions.append((f"rule_{rule.pk}", scoring.capped_points_sql(rule, quantity)))
     return expressions, rules
 
 
@@ -328,7 +326,7 @@ def member_score(*, member: Member, year: int) -> dict:
     """A member's score for a year: total and the breakdown per rule (kind, role, count, points).
 
     Two small indexed queries (the year's rules, the member's verified quantities per kind and role);
-    the capped points are worked out here, the same LEAST(quantity × points, cap) as the ranking.
+    the capped points are `scoring.capped_points`, the Python twin of the ranking's SQL.
     """
     return _score(member, year, _verified_quantities(member=member, year=year))
 
@@ -369,9 +367,7 @@ def _score(member: Member, year: int, quantities: dict[tuple[str, str], tuple[in
         quantity = quantities.get((rule.event_kind, rule.role), (0, 0))[0]
         if not quantity:
             continue
-        points = quantity * rule.points
-        if rule.yearly_cap is not None:
-            points = min(points, rule.yearly_cap)
+        points = scoring.capped_points(rule, quantity)
         total += points
         breakdown.append(
             {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
@@ -13,6 +13,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
+from cppcc_portal.core.admin_actions import run_on_each
 from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
@@ -118,20 +119,14 @@ class WorkflowActionForm(ActionForm):
 
 
 def _run(modeladmin, request, queryset, call, done: str) -> None:
-    """Call a service for each selected row; report successes and each refusal by name."""
-    ok = 0
-    for obj in queryset:
-        try:
-            call(obj, request.POST)
-        except (DomainError, ValidationError) as exc:
-            text = exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
-            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
-        else:
-            ok += 1
-    if ok:
-        modeladmin.message_user(
-            request, gettext("%(action)s: %(count)s done.") % {"action": done, "count": ok}
-        )
+    """`run_on_each` with the proposals' “<action>: N done.” message; `call(obj, post)`."""
+    run_on_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda obj: call(obj, request.POST),
+        lambda count: gettext("%(action)s: %(count)s done.") % {"action": done, "count": count},
+    )
 
 
 def _action(name: str, label, call):
@@ -665,10 +660,10 @@ class BulletinIssueAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["title", "editor"])
+            services.bulletin_update(bulletin=obj, actor=request.user, title=obj.title, editor=obj.editor)
             return
-        created = services.bulletin_create(actor=request.user, year=obj.year, title=obj.title)
-        created.editor = obj.editor
-        created.save(update_fields=["editor"])
+        created = services.bulletin_create(
+            actor=request.user, year=obj.year, title=obj.title, editor=obj.editor
+        )
         obj.pk = created.pk
         obj.__dict__.update(created.__dict__)

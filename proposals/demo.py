@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import HandlingUnit, Member
+from members.selectors import member_for_user
 from proposals import services
 from proposals.choices import ProposalState as S
 from proposals.models import (
@@ -242,7 +243,7 @@ def _reports(seeder: _Seeder) -> None:
     staff, year = seeder.staff, seeder.year
     topics = [t[0] for t in TOPICS]
     made = []
-    demo_member = services.member_for(seeder.context.users.get("member"))
+    demo_member = member_for_user(seeder.context.users.get("member"))
     # Nearly every member sends at least one report a year (the yearly minimum); a few send none.
     authors = list(seeder.members)
     seeder.random.shuffle(authors)
@@ -306,7 +307,7 @@ def seed(context) -> None:
     ProposalYearSettings.objects.get_or_create(year=year)
     with transaction.atomic():
         seeder = _Seeder(context, members)
-        demo_member = services.member_for(context.users.get("member"))
+        demo_member = member_for_user(context.users.get("member"))
         # The demo member's own proposals, one of them waiting for their rating.
         if demo_member is not None:
             for target in (S.DRAFT, S.COSIGNING, S.HANDLING, S.AWAITING_EVALUATION, S.CLOSED):

@@ -15,6 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.notifications.kinds import register_kind
 from cppcc_portal.core.notifications.services import notify
@@ -35,7 +36,7 @@ def _proposers(proposal: Proposal) -> list:
 @transaction.atomic
 def proposal_merge(*, proposal: Proposal, into: Proposal, actor, note: str = "") -> Proposal:
     """并案: merge `proposal` into `into` (same year, under review or accepted); its proposers follow."""
-    services._require_staff(actor)
+    roles.require_staff(actor)
     services._locked(proposal)
     services._locked(into)
     if into.pk == proposal.pk or into.year != proposal.year:

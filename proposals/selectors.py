@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cppcc_portal.core import roles
+from members.selectors import member_for_user
 from proposals.choices import (
     ACCEPTED_STATES,
     HANDLING_STATES,
@@ -35,11 +36,11 @@ from proposals.models import (
     Reply,
     ReportEvent,
 )
-from proposals.services import member_for, raters
+from proposals.services import raters
 
 
 def _member_id(user) -> int | None:
-    member = member_for(user)
+    member = member_for_user(user)
     return member.pk if member is not None else None
 
 
@@ -103,11 +104,7 @@ def proposal_detail_context(*, proposal: Proposal, user) -> dict:
     )
     published = [r for r in replies if r.published_at]
     attachments = [a for a in proposal.attachments.all() if a.reply_id is None]
-    can_rate_ids = {proposal.submitter_id} | {
-        c.member_id for c in cosignatures if c.state == CosignState.ACCEPTED
-    }
     current = next((r for r in replies if r.round == proposal.handling_round), None)
-    rated = bool(current and any(f.member_id == member_id for f in current.feedback.all()))
     return {
         "cosignatures": cosignatures,
         "assignments": assignments,
@@ -121,9 +118,7 @@ def proposal_detail_context(*, proposal: Proposal, user) -> dict:
         "is_submitter": member_id == proposal.submitter_id,
         "handling_states": [str(s) for s in HANDLING_STATES],
         "reply_states": [ProposalState.ASSIGNED, ProposalState.HANDLING, ProposalState.REPLY_DRAFTED],
-        "may_rate": (
-            member_id in can_rate_ids and proposal.state == ProposalState.AWAITING_EVALUATION and not rated
-        ),
+        "may_rate": may_rate(proposal=proposal, user=user),
     }
 
 
@@ -135,11 +130,9 @@ def pending_invitations(*, user) -> QuerySet[Cosignature]:
     ).select_related("proposal", "proposal__submitter")
 
 
-def awaiting_my_rating(*, user) -> QuerySet[Proposal]:
-    """Proposals whose reply the member must still rate."""
-    member_id = _member_id(user)
-    if member_id is None:
-        return Proposal.objects.none()
+def rateable_by(member_id: int) -> QuerySet[Proposal]:
+    """May rate (评价), the one rule: a proposal awaiting evaluation whose lead proposer or accepted
+    co-signer the member is, and whose current reply they have not rated yet."""
     rated = Feedback.objects.filter(
         proposal=OuterRef("pk"), member_id=member_id, reply__round=OuterRef("handling_round")
     )
@@ -149,6 +142,19 @@ def awaiting_my_rating(*, user) -> QuerySet[Proposal]:
         .filter(Q(submitter_id=member_id) | Q(pk__in=signed))
         .exclude(Exists(rated))
     )
+
+
+def may_rate(*, proposal: Proposal, user) -> bool:
+    if proposal.state != ProposalState.AWAITING_EVALUATION:
+        return False
+    member_id = _member_id(user)
+    return member_id is not None and rateable_by(member_id).filter(pk=proposal.pk).exists()
+
+
+def awaiting_my_rating(*, user) -> QuerySet[Proposal]:
+    """Proposals whose reply the member must still rate."""
+    member_id = _member_id(user)
+    return Proposal.objects.none() if member_id is None else rateable_by(member_id)
 
 
 def proposal_raters(*, proposal: Proposal) -> list:
@@ -215,7 +221,7 @@ def unit_workspace_counts(*, user, today: dt.date | None = None) -> dict[str, in
     counts = _my_current_assignments(user).aggregate(
         total=Count("pk"),
         open=Count("pk", filter=handling),
-        overdue=Count("pk", filter=handling & Q(reply_due_on__lt=today)),
+        overdue=Count("pk", filter=reply_overdue_q(today, handling=handling)),
     )
     return {"open": counts["open"], "overdue": counts["overdue"], "history": counts["total"] - counts["open"]}
 
@@ -248,8 +254,23 @@ def open_assignments() -> QuerySet[Assignment]:
     )
 
 
+def reply_overdue_q(today: dt.date, *, handling: Q | None = None) -> Q:
+    """Reply overdue (答复超期), the one definition, on Assignment rows: a current assignment whose
+    reply due date has passed (the due day itself is still in time) while its proposal is being
+    handled. `handling` may state "being handled" in another form (the unit workspace reads it from
+    the state index). `is_reply_overdue` says the same of one loaded row; `overdue_proposals` lists
+    the proposals whose lead assignment it holds for."""
+    being_handled = handling if handling is not None else Q(proposal__state__in=HANDLING_STATES)
+    return Q(is_current=True, reply_due_on__lt=today) & being_handled
+
+
+def is_reply_overdue(*, reply_due_on: dt.date | None, state: str, today: dt.date) -> bool:
+    """`reply_overdue_q` for one loaded current assignment."""
+    return bool(reply_due_on and reply_due_on < today and state in HANDLING_STATES)
+
+
 def overdue_proposals(*, year: int | None = None, today: dt.date | None = None) -> QuerySet[Proposal]:
-    """超期: proposals still with a unit whose lead reply due date has passed."""
+    """超期: proposals whose lead assignment's reply is overdue (`reply_overdue_q`, from the proposal's side)."""
     today = today or timezone.localdate()
     qs = Proposal.objects.filter(
         state__in=HANDLING_STATES,
@@ -350,14 +371,7 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
             lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)),
             assisting=Count("pk", filter=Q(role=AssignmentRole.ASSISTING)),
             replied=Count("pk", filter=Q(role=AssignmentRole.LEAD, proposal__first_replied_on__isnull=False)),
-            overdue=Count(
-                "pk",
-                filter=Q(
-                    role=AssignmentRole.LEAD,
-                    reply_due_on__lt=today,
-                    proposal__state__in=HANDLING_STATES,
-                ),
-            ),
+            overdue=Count("pk", filter=Q(role=AssignmentRole.LEAD) & reply_overdue_q(today)),
         )
         .order_by("-lead", "unit__name")
     ]

@@ -20,10 +20,10 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cppcc_portal.core import roles, textsim
+from members.selectors import member_for_user
 from proposals import selectors
 from proposals.choices import ACCEPTED_STATES, AssignmentRole, ProposalState, ReportState
 from proposals.models import Assignment, Feedback, OpinionReport, Proposal, Reply, SimilarityEntry
-from proposals.services import member_for
 
 PROPOSAL = "proposal"
 REPORT = "report"
@@ -236,7 +236,7 @@ def proposal_scope(*, user):
     """Proposals a user may find by similarity: those the API shows them and, for members, every
     accepted proposal (立案 proposals, their handling units and replies are the committee's record)."""
     scope = selectors.proposal_list_for_api(user=user)
-    if roles.can_read_everything(user) or member_for(user) is None:
+    if roles.can_read_everything(user) or member_for_user(user) is None:
         return scope
     return Proposal.objects.filter(Q(pk__in=scope.values("pk")) | Q(state__in=ACCEPTED_STATES))
 

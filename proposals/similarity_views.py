@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from proposals import services, similarity
+from members.selectors import member_for_user
+from proposals import similarity
 
 # A query longer than this is cut (the analyser reads no further anyway).
 MAX_QUERY_CHARS = 4000
@@ -29,7 +30,7 @@ def similar_context(*, user, title: str, body: str = "", exclude_id: int | None 
 @login_required
 def similar_panel(request):
     """GET ?title=…&body=…[&exclude=id]: the panel's HTML (bad input gives an empty panel, never an error)."""
-    if services.member_for(request.user) is None:
+    if member_for_user(request.user) is None:
         # Like the drafting page it serves: the office drafts for members in the administration.
         raise PermissionDenied(_("Only members use these pages."))
     exclude = request.GET.get("exclude", "")

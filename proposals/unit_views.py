@@ -15,7 +15,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.url_templates import pk_url_template
 from proposals import selectors, services
-from proposals.choices import HANDLING_STATES, AssignmentRole, ProposalState
+from proposals.choices import AssignmentRole, ProposalState
 from proposals.forms import NoteForm, ReplyForm, ReturnForm
 from proposals.models import ProposalAttachment
 from proposals.views import attachment_response, show_errors
@@ -71,8 +71,8 @@ def _page(queryset, count: int, request, param: str):
         row["state_label"] = states.get(row["state"], row["state"])
         row["role_label"] = roles_.get(row["role"], row["role"])
         row["detail_url"] = detail_url.format(row["proposal_id"])
-        row["is_overdue"] = bool(
-            row["reply_due_on"] and row["reply_due_on"] < today and row["state"] in HANDLING_STATES
+        row["is_overdue"] = selectors.is_reply_overdue(
+            reply_due_on=row["reply_due_on"], state=row["state"], today=today
         )
     return page
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from cppcc_portal.core.query import YearParams
+from members.selectors import member_for_user
 from proposals import exports, selectors, services
 from proposals.choices import ProposalState
 from proposals.forms import InviteForm, NoteForm, ProposalForm, RatingForm, ReportForm
@@ -41,7 +42,7 @@ def show_errors(request, form_or_none, exc: Exception) -> None:
 
 
 def _require_member(request):
-    member = services.member_for(request.user)
+    member = member_for_user(request.user)
     if member is None and not roles.is_staff_user(request.user):
         raise PermissionDenied(_("Only members use these pages."))
     return member
@@ -113,7 +114,7 @@ def proposal_create(request):
 @login_required
 def proposal_edit(request, pk: int):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
-    member = services.member_for(request.user)
+    member = member_for_user(request.user)
     if not roles.is_staff_user(request.user) and (member is None or member.pk != proposal.submitter_id):
         raise PermissionDenied(_("Only the proposer edits a proposal; co-signers read it."))
     if proposal.state != ProposalState.DRAFT:
@@ -300,9 +301,7 @@ def report_list(request):
 
 @login_required
 def report_create(request):
-    if not (
-        services.member_for(request.user) or roles.has_role(request.user, roles.INFO_OFFICER, roles.STAFF)
-    ):
+    if not (member_for_user(request.user) or roles.has_role(request.user, roles.INFO_OFFICER, roles.STAFF)):
         raise PermissionDenied(_("Only members and information officers submit reports."))
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.admin_actions import run_on_each
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
-from cppcc_portal.core.errors import DomainError
 from supervision import services
 from supervision.choices import RecommendationState, ReviewVerdict
 from supervision.models import (
@@ -27,20 +27,6 @@ from workplan.suggestions_admin import ItemSuggestionAdminMixin
 # Changelists stay a page of rows: no COUNT(*) of the whole table on every view, the shown
 # foreign keys joined in the list query.
 LIST_PAGE = 50
-
-
-def _each(modeladmin, request, queryset, action, done: str) -> None:
-    """Run a service on each selected row; report refusals per row instead of failing the batch."""
-    ok = 0
-    for obj in queryset:
-        try:
-            action(obj)
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-        else:
-            ok += 1
-    if ok:
-        modeladmin.message_user(request, done % {"count": ok}, messages.SUCCESS)
 
 
 class TopicSourceLinkInline(admin.TabularInline):
@@ -77,7 +63,7 @@ class SupervisionTopicAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, admi
 
     @admin.action(description=_("Record the standing committee's approval"), permissions=["change"])
     def approve(self, request, queryset):
-        _each(
+        run_on_each(
             self,
             request,
             queryset,
@@ -136,7 +122,7 @@ class SupervisorAppointmentAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("End the selected appointments"), permissions=["change"])
     def end_appointment(self, request, queryset):
-        _each(
+        run_on_each(
             self,
             request,
             queryset,
@@ -161,15 +147,11 @@ class SupervisorAppointmentAdmin(LargeTableAdminMixin, admin.ModelAdmin):
                     appointment=created, term_start=obj.term_start, term_end=obj.term_end, actor=request.user
                 )
             return
-        with transaction.atomic():
-            old = SupervisorAppointment.objects.get(pk=obj.pk)
-            if obj.term_start and old.status == "recommended":
-                services.appointment_appoint(
-                    appointment=obj, term_start=obj.term_start, term_end=obj.term_end, actor=request.user
-                )
-            else:
-                obj.full_clean()
-                obj.save()
+        services.appointment_update(
+            appointment=obj,
+            actor=request.user,
+            **{name: getattr(obj, name) for name in services.APPOINTMENT_DETAILS},
+        )
 
 
 class RectificationItemInline(admin.TabularInline):
@@ -255,7 +237,7 @@ class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Send to the department"), permissions=["change"])
     def send(self, request, queryset):
-        _each(
+        run_on_each(
             self,
             request,
             queryset,
@@ -265,7 +247,7 @@ class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Follow-up review: rectified, close"), permissions=["change"])
     def close_after_review(self, request, queryset):
-        _each(
+        run_on_each(
             self,
             request,
             queryset,
@@ -277,7 +259,7 @@ class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Follow-up review: return for more rectification"), permissions=["change"])
     def return_after_review(self, request, queryset):
-        _each(
+        run_on_each(
             self,
             request,
             queryset,

@@ -238,17 +238,31 @@ def rectification_item_get(*, user, pk: int) -> RectificationItem:
 # --- overdue ------------------------------------------------------------------------------------
 
 
+def answer_overdue_q(on: dt.date) -> Q:
+    """Answer overdue (答复超期): a sent recommendation whose answer is past due on `on` (the due day
+    itself is still in time). The one definition: lists, counts and reminders use it."""
+    return Q(state=S.SENT, due_on__lt=on)
+
+
+def rectification_overdue_q(on: dt.date, prefix: str = "") -> Q:
+    """Rectification overdue (整改超期): an item not finished by its due date, of a recommendation not
+    yet closed; `prefix` reaches items through a relation."""
+    return (
+        Q(**{f"{prefix}due_on__lt": on})
+        & ~Q(**{f"{prefix}status__in": FINISHED_ITEM_STATUSES})
+        & ~Q(**{f"{prefix}recommendation__state": S.CLOSED})
+    )
+
+
 def recommendations_overdue(*, on: dt.date) -> QuerySet[Recommendation]:
-    """Sent recommendations whose answer is past due on `on` (the day itself is still in time)."""
-    return _recommendation_base().filter(state=S.SENT, due_on__lt=on).order_by("due_on", "pk")
+    """Sent recommendations whose answer is overdue on `on` (`answer_overdue_q`)."""
+    return _recommendation_base().filter(answer_overdue_q(on)).order_by("due_on", "pk")
 
 
 def rectification_items_overdue(*, on: dt.date) -> QuerySet[RectificationItem]:
-    """Rectification items not finished by their due date, of recommendations not yet closed."""
+    """Rectification items overdue on `on` (`rectification_overdue_q`)."""
     return (
-        RectificationItem.objects.filter(due_on__lt=on)
-        .exclude(status__in=FINISHED_ITEM_STATUSES)
-        .exclude(recommendation__state=S.CLOSED)
+        RectificationItem.objects.filter(rectification_overdue_q(on))
         .select_related("recommendation", "recommendation__unit")
         .order_by("due_on", "pk")
     )
@@ -256,9 +270,7 @@ def rectification_items_overdue(*, on: dt.date) -> QuerySet[RectificationItem]:
 
 def _overdue_item_exists(on: dt.date):
     return Exists(
-        RectificationItem.objects.filter(recommendation=OuterRef("pk"), due_on__lt=on).exclude(
-            status__in=FINISHED_ITEM_STATUSES
-        )
+        RectificationItem.objects.filter(rectification_overdue_q(on), recommendation=OuterRef("pk"))
     )
 
 
@@ -269,7 +281,7 @@ def _counts(on: dt.date, soon: dt.date) -> dict:
         "open": Count("pk", filter=Q(state__in=OPEN_STATES)),
         "awaiting_answer": Count("pk", filter=Q(state=S.SENT)),
         "due_soon": Count("pk", filter=Q(state=S.SENT, due_on__gte=on, due_on__lte=soon)),
-        "overdue_answer": Count("pk", filter=Q(state=S.SENT, due_on__lt=on)),
+        "overdue_answer": Count("pk", filter=answer_overdue_q(on)),
         "overdue_rectification": Count("pk", filter=Q(state__in=OPEN_STATES, has_overdue_item=True)),
         "rectified": Count("pk", filter=Q(state=S.CLOSED)),
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -103,11 +102,6 @@ def _save(obj: models.Model, *, actor, action: str, before: dict | None = None, 
     record_event(actor=actor, action=action, obj=obj, changes=diff(before or {}, after))
 
 
-def _require_staff(actor) -> None:
-    if not roles.is_staff_user(actor):
-        raise PermissionDeniedError(_("Only the office may do this."))
-
-
 # --- topics, groups, activities ------------------------------------------------------------------
 
 
@@ -127,7 +121,7 @@ def topic_approve(
     *, topic: SupervisionTopic, approved_on: dt.date | None = None, note: str = "", actor
 ) -> SupervisionTopic:
     """Record the standing committee's approval of a supervision topic."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if topic.is_approved:
         raise DomainError(_("This topic is already approved."), code="already_approved")
     before = snapshot(topic, ["is_approved", "approved_on"])
@@ -159,7 +153,7 @@ def group_activity_link(
     *, group: SupervisionGroup, activity, topic: SupervisionTopic | None = None, actor
 ) -> GroupActivity:
     """Record that an inspection, hearing or survey was carried out by a group on a topic."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if activity.kind not in SUPERVISION_ACTIVITY_KINDS:
         raise DomainError(
             _("Only inspections, hearings and surveys count as supervision activities."),
@@ -197,7 +191,7 @@ def group_activity_create(
     from members.models import Activity
     from members.services import activity_invite, activity_save
 
-    _require_staff(actor)
+    roles.require_staff(actor)
     if kind not in SUPERVISION_ACTIVITY_KINDS:
         raise DomainError(
             _("Only inspections, hearings and surveys count as supervision activities."),
@@ -222,7 +216,7 @@ def appointment_recommend(
     *, member, post: str, organisation: str, recommended_on: dt.date | None = None, note: str = "", actor
 ) -> SupervisorAppointment:
     """Recommend a member to an outside supervisory post."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if post not in SupervisorPost.values:
         raise DomainError(_("Unknown supervisory post."), field="post")
     appointment = SupervisorAppointment(
@@ -241,7 +235,7 @@ def appointment_appoint(
     *, appointment: SupervisorAppointment, term_start: dt.date, term_end: dt.date | None = None, actor
 ) -> SupervisorAppointment:
     """Record that the outside organisation appointed the recommended member, for a term."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if appointment.status != AppointmentStatus.RECOMMENDED:
         raise TransitionError(
             _("An appointment that is %(state)s cannot be appointed.")
@@ -261,12 +255,47 @@ def appointment_appoint(
     return appointment
 
 
+APPOINTMENT_DETAILS = ["member", "post", "organisation", "recommended_on", "note", "term_start", "term_end"]
+
+
+@transaction.atomic
+def appointment_update(*, appointment: SupervisorAppointment, actor, **details) -> SupervisorAppointment:
+    """Edit an appointment's details (member, post, organisation, dates, note). A recommended one given
+    the start of its term is appointed (`appointment_appoint`); the status is never set by hand."""
+    roles.require_staff(actor)
+    unknown = set(details) - set(APPOINTMENT_DETAILS)
+    if unknown:
+        raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
+    if "post" in details and details["post"] not in SupervisorPost.values:
+        raise DomainError(_("Unknown supervisory post."), field="post")
+    appointment = SupervisorAppointment.objects.select_for_update().get(pk=appointment.pk)
+    term = {"term_start": details.pop("term_start", None), "term_end": details.pop("term_end", None)}
+    appoint = appointment.status == AppointmentStatus.RECOMMENDED and term["term_start"] is not None
+    if not appoint:
+        details.update(term)
+    before = snapshot(appointment, APPOINTMENT_DETAILS)
+    for name, value in details.items():
+        setattr(appointment, name, value)
+    after = snapshot(appointment, APPOINTMENT_DETAILS)
+    if before != after:
+        _save(
+            appointment,
+            actor=actor,
+            action="supervision.appointment_changed",
+            before=before,
+            fields=list(details),
+        )
+    if appoint:
+        appointment_appoint(appointment=appointment, actor=actor, **term)
+    return appointment
+
+
 @transaction.atomic
 def appointment_end(
     *, appointment: SupervisorAppointment, ended_on: dt.date | None = None, actor
 ) -> SupervisorAppointment:
     """End a supervisor's appointment (term over, or the recommendation was not taken up)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if appointment.status == AppointmentStatus.ENDED:
         raise TransitionError(_("This appointment has already ended."))
     before = snapshot(appointment, ["status", "term_end"])
@@ -313,7 +342,7 @@ def recommendation_create(
     actor,
 ) -> Recommendation:
     """Draft a recommendation of a group on a topic to a department."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if not group.topics.filter(pk=topic.pk).exists():
         raise DomainError(
             _("The group does not work on this topic."), code="topic_not_in_group", field="topic"
@@ -334,7 +363,7 @@ def recommendation_create(
 @transaction.atomic
 def recommendation_update(*, recommendation: Recommendation, actor, **changes) -> Recommendation:
     """Edit a recommendation's text, department or due date (while it is a draft; due date until answered)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     editable = {"title", "text", "unit", "topic", "group", "due_on"}
     unknown = set(changes) - editable
     if unknown:
@@ -414,11 +443,7 @@ def _office_recipients(recommendation: Recommendation) -> list:
     creator = recommendation.created_by
     if creator is not None and creator.is_active and roles.is_staff_user(creator):
         return [creator]
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=roles.GROUP_NAMES[roles.STAFF], is_active=True)
-        .distinct()
-    )
+    return list(roles.active_users_with_role(roles.STAFF))
 
 
 def _credit_group_members(recommendation: Recommendation, actor) -> None:
@@ -610,7 +635,7 @@ def rectification_item_accept_not_feasible(
     *, item: RectificationItem, reason: str, actor
 ) -> RectificationItem:
     """The office accepts that an item cannot be done, for a stated reason."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if item.is_finished:
         raise DomainError(_("This item is already finished."), code="item_finished")
     if not reason.strip():

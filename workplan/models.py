@@ -109,13 +109,14 @@ class Item(models.Model):
 
 class TaskQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date | None = None) -> TaskQuerySet:
-        """Tasks whose due date has passed and that are not done."""
-        today = today or timezone.localdate()
-        return self.filter(due_date__lt=today).exclude(status=TaskStatus.DONE)
+        """Tasks overdue (`overdue_q`)."""
+        return self.filter(overdue_q(today=today))
 
 
 def overdue_q(prefix: str = "", today: datetime.date | None = None) -> Q:
-    """The overdue condition for tasks reached through `prefix` (e.g. "tasks__")."""
+    """Task overdue (任务超期), the one definition: its due date has passed and it is not done (the due
+    day itself is still in time); `prefix` reaches tasks through a relation (e.g. "tasks__").
+    `Task.is_overdue` says the same of one loaded task."""
     today = today or timezone.localdate()
     return Q(**{f"{prefix}due_date__lt": today}) & ~Q(**{f"{prefix}status": TaskStatus.DONE})
 
@@ -185,6 +186,7 @@ class Task(models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        """`overdue_q` for one loaded task."""
         return bool(self.due_date and self.due_date < timezone.localdate() and self.status != TaskStatus.DONE)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cppcc_portal.core import roles
 from cppcc_portal.core.notifications import rules
 from workplan.choices import TaskStatus
-from workplan.models import Task, WorkPlan
+from workplan.models import Task, WorkPlan, overdue_q
 
 TASK_DUE_KIND = "workplan.task_due"
 TASK_OVERDUE_KIND = "workplan.task_overdue"
@@ -113,14 +112,10 @@ class MonthlyDigest(rules.Rule):
         counts = Task.objects.filter(item__plan=plan).aggregate(
             total=Count("pk"),
             done=Count("pk", filter=Q(status=TaskStatus.DONE)),
-            overdue=Count("pk", filter=Q(due_date__lt=today) & ~Q(status=TaskStatus.DONE)),
+            overdue=Count("pk", filter=overdue_q(today=today)),
         )
         items = plan.items.aggregate(total=Count("pk"), done=Count("pk", filter=Q(status="done")))
-        leaders = (
-            get_user_model()
-            .objects.filter(groups__name=roles.GROUP_NAMES[roles.LEADER], is_active=True)
-            .select_related("preference")
-        )
+        leaders = roles.active_users_with_role(roles.LEADER)
 
         def body():
             return gettext(

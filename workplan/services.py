@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -17,15 +16,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
-from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
+from cppcc_portal.core.errors import DomainError, TransitionError
 from cppcc_portal.core.models import AuditEvent
 from cppcc_portal.core.request_context import current_ip
-from cppcc_portal.core.uploads import ALLOWED_TYPES, content_matches, content_type_for, upload_extension
+from cppcc_portal.core.uploads import check_upload
 from workplan import generation
 from workplan.choices import STATUS_PERCENT, AttachmentType, ItemStatus, TaskStatus, UpdateKind
 from workplan.importing import ParsedPlan, committee_key
@@ -45,12 +43,6 @@ TASK_TRANSITIONS: dict[str, set[str]] = {
 
 
 TASK_FIELDS = ["item", "title", "owner", "start_date", "due_date", "status", "weight", "progress"]
-
-
-def _require_staff(actor) -> None:
-    # `actor=None` is the system itself (operator commands, demo data); people must be office staff.
-    if actor is not None and not roles.is_staff_user(actor):
-        raise PermissionDeniedError(_("Only office staff may change the work plan."))
 
 
 def _validate(obj) -> None:
@@ -237,7 +229,7 @@ def plan_import(*, parsed: ParsedPlan, actor=None, replace_other_issuer: bool = 
     Items are matched by number, so tasks, progress updates and the records linked to an item stay
     with it. A plan of the same year from another committee is replaced only when asked to.
     """
-    _require_staff(actor)
+    roles.require_staff(actor, system_may=True, message=_("Only office staff may change the work plan."))
     preview = plan_import_preview(parsed=parsed, lock=True)
     if preview.other_issuer and not replace_other_issuer:
         raise DomainError(
@@ -498,7 +490,7 @@ def task_create(
     progress: Decimal | None = None,
 ) -> Task:
     """Add a task (deliverable) to an item and roll its progress up."""
-    _require_staff(actor)
+    roles.require_staff(actor, system_may=True, message=_("Only office staff may change the work plan."))
     task = Task(
         item=item,
         title=title,
@@ -519,7 +511,7 @@ def task_create(
 @transaction.atomic
 def task_update(*, actor, task: Task, note: str = "", **values) -> Task:
     """Change a task's fields (status changes follow the transition table) and roll progress up."""
-    _require_staff(actor)
+    roles.require_staff(actor, system_may=True, message=_("Only office staff may change the work plan."))
     unknown = set(values) - set(TASK_FIELDS)
     if unknown:
         raise DomainError(_("Unknown task field: %(field)s") % {"field": ", ".join(sorted(unknown))})
@@ -543,7 +535,7 @@ def task_update(*, actor, task: Task, note: str = "", **values) -> Task:
 @transaction.atomic
 def task_delete(*, actor, task: Task) -> None:
     """Remove a task and roll its item's progress up again."""
-    _require_staff(actor)
+    roles.require_staff(actor, system_may=True, message=_("Only office staff may change the work plan."))
     plan_id = task.item.plan_id
     record_event(actor=actor, action="task.delete", obj=task, changes=diff(snapshot(task, TASK_FIELDS), {}))
     task.delete()
@@ -553,7 +545,7 @@ def task_delete(*, actor, task: Task) -> None:
 @transaction.atomic
 def tasks_set_status(*, actor, tasks: Iterable[Task], status: str, note: str = "") -> int:
     """Set many tasks to one status at once (all or none) and roll progress up."""
-    _require_staff(actor)
+    roles.require_staff(actor, system_may=True, message=_("Only office staff may change the work plan."))
     if status not in TaskStatus.values:
         raise DomainError(_("Unknown status: %(status)s") % {"status": status}, field="status")
     ids = [t.pk for t in tasks]
@@ -579,7 +571,7 @@ def tasks_move_due(
     *, actor, tasks: Iterable[Task], days: int | None = None, due_date: datetime.date | None = None
 ) -> int:
     """Shift many tasks' due dates by a number of days, or set them all to one date (all or none)."""
-    _require_staff(actor)
+    roles.require_staff(actor, system_may=True, message=_("Only office staff may change the work plan."))
     if (days is None) == (due_date is None):
         raise DomainError(_("Give either a number of days or a new due date."))
     ids = [t.pk for t in tasks]
@@ -614,7 +606,7 @@ def tasks_move_due(
 @transaction.atomic
 def item_set_status(*, actor, item: Item, status: str) -> Item:
     """Set the status of an item that has no tasks (an item with tasks takes its status from them)."""
-    _require_staff(actor)
+    roles.require_staff(actor, system_may=True, message=_("Only office staff may change the work plan."))
     if item.tasks.exists():
         raise DomainError(_("This item's status follows its tasks."), code="status_derived", field="status")
     if status not in ItemStatus.values:
@@ -643,38 +635,15 @@ class CheckedFile:
 
 
 def attachment_check(upload: UploadedFile) -> CheckedFile:
-    """Accept a PDF, JPEG, PNG, Word or Excel file judged by its content and size, or refuse it.
-
-    The content check is the portal's one (cppcc_portal.core.uploads); the messages are the plan's.
-    """
-    limit = settings.UPLOAD_MAX_BYTES
-    if upload.size is None or upload.size > limit:
-        raise DomainError(
-            _("“%(name)s” is larger than %(limit)s.") % {"name": upload.name, "limit": filesizeformat(limit)},
-            code="file_too_large",
-            field="attachment",
-        )
-    extension = upload_extension(upload)
-    if extension not in ALLOWED_TYPES:
-        raise DomainError(
-            _("“%(name)s” is not a PDF, JPEG, PNG, Word (docx) or Excel (xlsx) file.")
-            % {"name": upload.name},
-            code="file_type",
-            field="attachment",
-        )
-    if not content_matches(upload, extension):
-        # A file whose name claims another type is refused: someone renamed it.
-        raise DomainError(
-            _("The content of “%(name)s” does not match its file name.") % {"name": upload.name},
-            code="file_type",
-            field="attachment",
-        )
+    """Accept a PDF, JPEG, PNG, Word or Excel file judged by its content and size (the portal's one
+    check, `cppcc_portal.core.uploads.check_upload`), or refuse it; with its checksum."""
+    checked = check_upload(upload, field="attachment")
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    file_type = AttachmentType.JPG.value if extension == "jpeg" else extension
-    return CheckedFile(upload, file_type, content_type_for(extension), digest.hexdigest())
+    file_type = AttachmentType.JPG.value if checked.extension == "jpeg" else checked.extension
+    return CheckedFile(upload, file_type, checked.content_type, digest.hexdigest())
 
 
 @transaction.atomic
@@ -689,7 +658,7 @@ def progress_update_create(
     files: Sequence[UploadedFile] = (),
 ) -> ProgressUpdate:
     """Record a dated progress note or milestone on an item (or one of its tasks), with files."""
-    _require_staff(actor)
+    roles.require_staff(actor, system_may=True, message=_("Only office staff may change the work plan."))
     checked = [attachment_check(f) for f in files]
     update = ProgressUpdate(item=item, task=task, kind=kind, date=date, note=note.strip(), author=actor)
     _validate(update)
@@ -725,7 +694,7 @@ def progress_update_create(
 @transaction.atomic
 def progress_update_edit(*, actor, update: ProgressUpdate, changes: dict) -> ProgressUpdate:
     """Correct a progress update's date, kind, task or note (the admin)."""
-    _require_staff(actor)
+    roles.require_staff(actor, system_may=True, message=_("Only office staff may change the work plan."))
     if not changes:
         return update
     _validate(update)
@@ -743,7 +712,7 @@ def record_save(
     *, actor, obj: WorkPlan | Section | Item, changes: dict | None = None, created: bool = False
 ) -> WorkPlan | Section | Item:
     """Save a plan, section or item edited by hand (the admin), with an audit row and roll-up."""
-    _require_staff(actor)
+    roles.require_staff(actor, system_may=True, message=_("Only office staff may change the work plan."))
     changes = changes or {}
     if isinstance(obj, Item) and "status" in changes and obj.pk and obj.tasks.exists():
         raise DomainError(_("This item's status follows its tasks."), code="status_derived", field="status")

@@ -15,9 +15,8 @@ from consultations.choices import (
     TopicState,
 )
 from consultations.models import ConsultationTopic, ResearchGroup, TopicEvent
-from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
-from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
+from cppcc_portal.core.errors import DomainError, TransitionError
 from members.choices import DutyRole
 from members.services import duty_record_from_event
 
@@ -64,11 +63,6 @@ def _save(
         obj.save()
     tracked = fields or [f.name for f in obj._meta.concrete_fields if f.name != "id"]
     record_event(actor=actor, action=action, obj=obj, changes=diff(before or {}, snapshot(obj, tracked)))
-
-
-def _require_staff(actor) -> None:
-    if not roles.is_staff_user(actor):
-        raise PermissionDeniedError(_("Only the office may do this."))
 
 
 def _event(

@@ -16,11 +16,11 @@ from consultations.services._base import (
     _credit,
     _event,
     _require_open_topic,
-    _require_staff,
     _save,
     _today,
     _user,
 )
+from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from members.choices import DutyEventKind, DutyRole
 from members.selectors import member_for_user
@@ -33,7 +33,7 @@ def discussion_open(
     *, topic: ConsultationTopic, prompt: str, closes_on: dt.date, actor, on: dt.date | None = None
 ) -> Discussion:
     """Open the online deliberation (网络议政) of a topic until a date."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_open_topic(topic)
     if hasattr(topic, "discussion"):
         raise DomainError(_("This topic already has an online deliberation."), code="exists")
@@ -86,7 +86,7 @@ def post_add(
 @transaction.atomic
 def post_hide(*, post: Post, reason: str, actor) -> Post:
     """The office hides a post from the discussion, saying why (the author still sees the reason)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if not reason.strip():
         raise DomainError(_("Say why the post is hidden."), code="reason_required", field="reason")
     if post.is_hidden:
@@ -107,7 +107,7 @@ def post_hide(*, post: Post, reason: str, actor) -> Post:
 @transaction.atomic
 def discussion_summarise(*, discussion: Discussion, summary: str, actor) -> Discussion:
     """Write the summary of the discussion that goes into the outcome."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if not summary.strip():
         raise DomainError(_("Write the summary."), code="invalid", field="summary")
     discussion.summary = summary.strip()

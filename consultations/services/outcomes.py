@@ -32,7 +32,6 @@ from consultations.services._base import (
     _group_people,
     _move_topic,
     _require_open_topic,
-    _require_staff,
     _save,
     _today,
     _user,
@@ -59,7 +58,7 @@ def outcome_create(
     on: dt.date | None = None,
 ) -> Outcome:
     """Draft the outcome of a consultation, with its numbered recommendations."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_open_topic(topic)
     if kind not in OutcomeKind.values:
         raise DomainError(_("Choose the kind of outcome."), code="invalid", field="kind")
@@ -81,7 +80,7 @@ def outcome_create(
 @transaction.atomic
 def recommendation_add(*, outcome: Outcome, text: str, actor) -> OutcomeRecommendation:
     """Add the next numbered recommendation to an outcome that is not yet submitted."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if outcome.state == OS.SUBMITTED:
         raise DomainError(_("A submitted outcome keeps its recommendations."), code="submitted")
     if not text.strip():
@@ -118,7 +117,7 @@ def _move_outcome(outcome: Outcome, to_state: str, *, actor, fields: tuple = ())
 @transaction.atomic
 def outcome_review(*, outcome: Outcome, actor, reviewed_on: dt.date | None = None) -> Outcome:
     """The office has reviewed the draft outcome and its recommendations."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     outcome.reviewed_on = reviewed_on or _today()
     _move_outcome(outcome, OS.REVIEWED, actor=actor, fields=("reviewed_on",))
     _event(
@@ -136,7 +135,7 @@ def outcome_submit(
     *, outcome: Outcome, document_number: str, submitted_to: str, submitted_on: dt.date | None = None, actor
 ) -> Outcome:
     """报送: send the outcome to the party committee and the government, with its document number."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if not document_number.strip():
         raise DomainError(
             _("Give the document number of the submission."), code="invalid", field="document_number"
@@ -170,7 +169,7 @@ def instruction_record(
     *, outcome: Outcome, leader_name: str, level: str, text: str, given_on: dt.date, actor
 ) -> Instruction:
     """Record a leader's instruction (批示) on a submitted outcome."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_submitted_outcome(outcome)
     if level not in InstructionLevel.values:
         raise DomainError(_("Choose the level of the instruction."), code="invalid", field="level")
@@ -203,7 +202,7 @@ def adoption_record(
     actor,
 ) -> OutcomeRecommendation:
     """Record whether a recommendation was adopted, partly adopted (reason) or not adopted (reason)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     outcome = recommendation.outcome
     _require_submitted_outcome(outcome)
     if adoption not in Adoption.values or adoption == Adoption.PENDING:
@@ -262,7 +261,7 @@ def feedback_request(
     on: dt.date | None = None,
 ) -> list[ImplementationFeedback]:
     """Ask the departments concerned for implementation feedback (落实反馈) on an adopted recommendation."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if recommendation.adoption not in ADOPTED_DECISIONS:
         raise DomainError(
             _("Feedback is asked only on adopted or partly adopted recommendations."), code="not_adopted"
@@ -376,7 +375,7 @@ def follow_up_record(
     *, outcome: Outcome, findings: str, reviewed_on: dt.date | None = None, actor
 ) -> Outcome:
     """回头看: the review a year later of what came of an outcome; the topic is concluded when all are reviewed."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_submitted_outcome(outcome)
     if not findings.strip():
         raise DomainError(_("Write the findings of the review."), code="invalid", field="findings")

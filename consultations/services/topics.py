@@ -37,7 +37,6 @@ from consultations.services._base import (
     _group_people,
     _move_topic,
     _require_open_topic,
-    _require_staff,
     _save,
     _today,
     _user,
@@ -46,9 +45,9 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event, snapshot
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import cancel_pending, notify
+from cppcc_portal.core.uploads import check_upload
 from members.choices import DutyEventKind
 from members.selectors import member_for_user, units_for_user
-from members.uploads import check_upload
 
 # --- the year's plan and its topics ---------------------------------------------------------------
 
@@ -64,7 +63,7 @@ def topic_save(
     on: dt.date | None = None,
 ) -> ConsultationTopic:
     """Create or edit a consultation topic of the year's list (the office); `on` back-dates a paper record."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     creating = topic.pk is None
     before = {}
     if not creating:
@@ -98,7 +97,7 @@ def plan_adopt(
     *, plan: ConsultationPlan, adopted_on: dt.date | None = None, note: str = "", actor
 ) -> ConsultationPlan:
     """Record the standing committee's adoption of the year's topic list; its draft topics become adopted."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     plan = ConsultationPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state == PlanState.ADOPTED:
         raise DomainError(_("This plan is already adopted."), code="already_adopted")
@@ -127,7 +126,7 @@ def plan_adopt(
 @transaction.atomic
 def topic_withdraw(*, topic: ConsultationTopic, reason: str, actor) -> ConsultationTopic:
     """Take a topic off the year's list, for a stated reason."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if not reason.strip():
         raise DomainError(
             _("Give a reason for withdrawing the topic."), code="reason_required", field="reason"
@@ -142,7 +141,7 @@ def topic_record_held(
     *, topic: ConsultationTopic, held_on: dt.date, minutes: str = "", actor
 ) -> ConsultationTopic:
     """The consultation meeting on the topic took place (department heads reported, members spoke)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     topic.held_on = held_on
     topic.meeting_note = minutes.strip()
     _move_topic(topic, T.HELD, actor=actor, fields=("held_on", "meeting_note"))
@@ -162,7 +161,7 @@ def topic_record_held(
 @transaction.atomic
 def window_save(*, window: CollectionWindow, actor) -> CollectionWindow:
     """Open (or change) a topic collection window; members hear of it through the reminder rule."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _save(window, actor=actor, action="consultations.window_saved")
     return window
 
@@ -246,7 +245,7 @@ def proposal_accept(
     *, proposal: TopicProposal, form: str, lead_body: str, plan: ConsultationPlan | None = None, actor
 ) -> ConsultationTopic:
     """Take a proposed topic into the year's list as a new draft topic that remembers its origin."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_submitted(proposal)
     topic = ConsultationTopic(
         year=proposal.window.year,
@@ -274,7 +273,7 @@ def proposal_merge(
     *, proposal: TopicProposal, topic: ConsultationTopic, note: str = "", actor
 ) -> TopicProposal:
     """Merge a proposed topic into a topic of the list (several proposals, one topic)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_submitted(proposal)
     if topic.year != proposal.window.year:
         raise DomainError(_("The topic belongs to another year than the collection."), code="wrong_year")
@@ -294,7 +293,7 @@ def proposal_merge(
 @transaction.atomic
 def proposal_decline(*, proposal: TopicProposal, note: str, actor) -> TopicProposal:
     """Do not take a proposed topic up, for a reason the proposer can read."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_submitted(proposal)
     if not note.strip():
         raise DomainError(
@@ -314,7 +313,7 @@ def working_plan_save(
     *, topic: ConsultationTopic, text: str, approved_on: dt.date | None = None, actor
 ) -> WorkingPlan:
     """Write or revise the topic's work plan (方案)."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_open_topic(topic)
     plan, created = WorkingPlan.objects.get_or_create(
         topic=topic, defaults={"text": text, "approved_on": approved_on}
@@ -333,7 +332,7 @@ def research_group_save(
     *, topic: ConsultationTopic, name: str, leader, members: Iterable = (), actor, on: dt.date | None = None
 ) -> ResearchGroup:
     """Form (or re-form) a research group for a topic: a leader and members."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_open_topic(topic)
     group = ResearchGroup.objects.filter(topic=topic, name=name).first() or ResearchGroup(
         topic=topic, name=name
@@ -356,7 +355,7 @@ def research_group_save(
 @transaction.atomic
 def research_activity_link(*, group: ResearchGroup, activity, actor):
     """Count an inspection, survey or symposium (a members.Activity) as the group's research."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if activity.kind not in RESEARCH_ACTIVITY_KINDS:
         raise DomainError(
             _("Only inspections, surveys, symposia, meetings and hearings count as research."),
@@ -390,7 +389,7 @@ def research_activity_create(
     from members.models import Activity
     from members.services import activity_invite, activity_save
 
-    _require_staff(actor)
+    roles.require_staff(actor)
     if kind not in RESEARCH_ACTIVITY_KINDS:
         raise DomainError(
             _("Only inspections, surveys, symposia, meetings and hearings count as research."),
@@ -476,7 +475,7 @@ def task_add(
     actor,
 ) -> PreparationTask:
     """Give someone a preparation task (who writes what by when); a member assignee is told."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_open_topic(topic)
     task = PreparationTask(
         topic=topic,
@@ -542,7 +541,7 @@ def topic_link_meeting(*, topic: ConsultationTopic, meeting, actor) -> Consultat
     from meetings.models import AgendaItem
     from meetings.services import agenda_item_add
 
-    _require_staff(actor)
+    roles.require_staff(actor)
     _require_open_topic(topic)
     first_session = meeting.sessions.order_by("date", "order").first()
     if first_session is None:

@@ -1,4 +1,4 @@
-"""Site-wide middleware: CSP header, per-user language, request context for audit rows."""
+"""Site-wide middleware: Permissions-Policy header, per-user language, request context for audit rows."""
 
 from __future__ import annotations
 
@@ -14,30 +14,15 @@ from django.utils.translation import gettext as _
 from cppcc_portal.core.passwords import SESSION_FLAG as PASSWORD_FLAG
 from cppcc_portal.core.request_context import reset_current_ip, set_current_ip
 
-# No inline scripts and nothing from outside the portal.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
 
+class PermissionsPolicyMiddleware:
+    """No camera, microphone or location for any page (the CSP itself is django-csp's, see settings)."""
 
-class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
 

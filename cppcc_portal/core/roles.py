@@ -7,9 +7,13 @@ get no model permissions: what they see is scoped in the selectors, not granted 
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext as _
 
 from cppcc_portal.core import access_cache
+from cppcc_portal.core.errors import PermissionDeniedError
 
 STAFF = "staff"
 LEADER = "leader"
@@ -77,6 +81,42 @@ def has_role(user, *roles: str) -> bool:
 
 def is_staff_user(user) -> bool:
     return has_role(user, STAFF)
+
+
+def require_staff(actor, *, message=None, system_may: bool = False) -> None:
+    """The services' one staff check: anyone but the office's staff is refused (PermissionDeniedError,
+    403 in the API). `system_may`: `actor=None` is the system itself (operator commands, demo data)."""
+    if system_may and actor is None:
+        return
+    if not is_staff_user(actor):
+        raise PermissionDeniedError(message or _("Only the office may do this."))
+
+
+def staff_required(view):
+    """The views' one staff check: a page or a step for the office; everyone else gets 403."""
+    from django.contrib.auth.decorators import login_required
+    from django.core.exceptions import PermissionDenied
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_staff_user(request.user):
+            raise PermissionDenied(_("Only the office may do this."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def active_users_with_role(role: str):
+    """Active accounts in a role's group: the one query for "the office staff" or "the leaders"."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name=GROUP_NAMES[role], is_active=True)
+        .select_related("preference")
+        .distinct()
+    )
 
 
 def is_leader(user) -> bool:

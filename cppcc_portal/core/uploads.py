@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import os
 import zipfile
+from dataclasses import dataclass
 
 import filetype
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from cppcc_portal.core.errors import DomainError
 
 # Extension → the MIME type `filetype` must detect in the bytes (an Office Open XML file is a zip).
 ALLOWED_TYPES = {
@@ -74,3 +80,43 @@ def content_matches(upload, extension: str) -> bool:
 
 def content_type_for(extension: str) -> str:
     return OOXML_CONTENT_TYPE.get(extension) or ALLOWED_TYPES[extension]
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """What `check_upload` found: the file's name, its extension and the content type to store."""
+
+    name: str
+    extension: str
+    content_type: str
+
+
+def check_upload(upload, *, field: str = "files") -> CheckedUpload:
+    """The portal's one upload check (evidence, proposal files, plan attachments, meeting papers …).
+
+    Refuses, with the same codes everywhere, a file larger than UPLOAD_MAX_BYTES (`file_too_large`),
+    of a type not allowed (`file_type_not_allowed`) or whose bytes are not what its name claims
+    (`file_content_mismatch`); `field` names the form field in the error."""
+    name = upload_name(upload)
+    if upload_size(upload) > settings.UPLOAD_MAX_BYTES:
+        raise DomainError(
+            _("%(name)s is larger than %(limit)s.")
+            % {"name": name, "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+            code="file_too_large",
+            field=field,
+        )
+    extension = upload_extension(upload)
+    if extension not in ALLOWED_TYPES:
+        raise DomainError(
+            _("%(name)s: only %(types)s files are accepted.")
+            % {"name": name, "types": ALLOWED_EXTENSIONS_TEXT},
+            code="file_type_not_allowed",
+            field=field,
+        )
+    if not content_matches(upload, extension):
+        raise DomainError(
+            _("%(name)s is not really a %(ext)s file.") % {"name": name, "ext": extension},
+            code="file_content_mismatch",
+            field=field,
+        )
+    return CheckedUpload(name, extension, content_type_for(extension))

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.models import UserPreference
+from cppcc_portal.core.notifications.services import preference_set_language
 
 
 @login_required
@@ -74,7 +74,7 @@ def set_language(request):
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     if request.user.is_authenticated:
-        UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+        preference_set_language(user=request.user, language=language)
         request.session["portal_language"] = language
     target = request.POST.get("next") or reverse("home")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):

@@ -1,3 +1,5 @@
+"""One upload check for every file the portal takes: by content, with the same refusal codes everywhere."""
+
 import io
 import zipfile
 
@@ -5,8 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cppcc_portal.core.errors import DomainError
-from members.uploads import check_upload as check_evidence
-from proposals.uploads import check_upload as check_attachment
+from cppcc_portal.core.uploads import check_upload
 
 
 def office_file(folder: str) -> bytes:
@@ -17,19 +18,40 @@ def office_file(folder: str) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("check", [check_evidence, check_attachment], ids=["evidence", "proposal"])
-def test_a_real_word_document_and_workbook_are_accepted_everywhere(check):
-    check(SimpleUploadedFile("方案.docx", office_file("word/")))
-    check(SimpleUploadedFile("名单.xlsx", office_file("xl/")))
-
-
-@pytest.mark.parametrize("check", [check_evidence, check_attachment], ids=["evidence", "proposal"])
-def test_a_workbook_renamed_to_docx_is_refused_everywhere(check):
-    with pytest.raises(DomainError):
-        check(SimpleUploadedFile("方案.docx", office_file("xl/")))
-
-
-def test_the_proposal_check_names_the_office_type_it_accepted():
-    assert check_attachment(SimpleUploadedFile("a.docx", office_file("word/"))).endswith(
+def test_a_real_word_document_and_workbook_are_accepted_with_their_office_types():
+    assert check_upload(SimpleUploadedFile("方案.docx", office_file("word/"))).content_type.endswith(
         "wordprocessingml.document"
     )
+    assert check_upload(SimpleUploadedFile("名单.xlsx", office_file("xl/"))).extension == "xlsx"
+
+
+def test_a_workbook_renamed_to_docx_is_refused_as_a_mismatch():
+    with pytest.raises(DomainError) as refused:
+        check_upload(SimpleUploadedFile("方案.docx", office_file("xl/")))
+    assert refused.value.code == "file_content_mismatch"
+
+
+def test_a_type_not_allowed_and_a_file_too_large_have_their_own_codes(settings):
+    with pytest.raises(DomainError) as refused:
+        check_upload(SimpleUploadedFile("run.exe", b"MZ\x90\x00"), field="attachment")
+    assert (refused.value.code, refused.value.field) == ("file_type_not_allowed", "attachment")
+    settings.UPLOAD_MAX_BYTES = 10
+    with pytest.raises(DomainError) as refused:
+        check_upload(SimpleUploadedFile("a.pdf", b"%PDF-1.4" + b"0" * 20))
+    assert refused.value.code == "file_too_large"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "members.services",
+        "proposals.services",
+        "workplan.services",
+        "meetings.services",
+        "consultations.services.topics",
+    ],
+)
+def test_every_app_uses_the_one_check(module):
+    import importlib
+
+    assert importlib.import_module(module).check_upload is check_upload

@@ -102,7 +102,7 @@ def test_an_executable_renamed_docx_is_refused(world):
             category=world.category,
             files=[SimpleUploadedFile("a.docx", buffer.getvalue())],
         )
-    assert refused.value.code == "file_type"
+    assert refused.value.code == "file_content_mismatch"
     assert not Proposal.objects.exists()
 
 

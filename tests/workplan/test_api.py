@@ -138,7 +138,7 @@ def test_an_attachment_posted_through_the_api_is_checked_by_content(api, staff_u
     )
 
     assert response.status_code == 400
-    assert response.json()["code"] == "file_type"
+    assert response.json()["code"] == "file_content_mismatch"
     assert not ProgressUpdate.objects.exists()
 
 

@@ -259,12 +259,9 @@ def latest_due_offsets(
 
 def office_staff() -> list:
     """The office's active staff accounts (who hears escalations)."""
-    from django.contrib.auth import get_user_model
-
     from cppcc_portal.core import roles
 
-    users = get_user_model().objects.filter(groups__name=roles.GROUP_NAMES[roles.STAFF], is_active=True)
-    return list(users.select_related("preference").distinct())
+    return list(roles.active_users_with_role(roles.STAFF))
 
 
 def days_before(
