@@ -141,6 +141,25 @@ def meeting_save(*, meeting: Meeting, actor) -> Meeting:
 
 
 @transaction.atomic
+def meeting_create(*, meeting: Meeting, actor, items=(), sessions=()) -> Meeting:
+    """Prepare a new meeting in one step (the office's "new meeting" page): the meeting, the
+    work-plan items it serves and its half-day sessions; any refusal leaves nothing behind.
+
+    `sessions` holds dicts of date, half_day and place."""
+    _require_staff(actor)
+    if meeting.pk is not None:
+        raise DomainError(_("This meeting exists already."), code="exists")
+    meeting = meeting_save(meeting=meeting, actor=actor)
+    if items:
+        meeting.items.set(items)
+    for row in sessions:
+        session_add(
+            meeting=meeting, actor=actor, date=row["date"], half_day=row["half_day"], place=row["place"]
+        )
+    return meeting
+
+
+@transaction.atomic
 def session_add(
     *, meeting: Meeting, date: dt.date, half_day: str, place: str, actor, order: int | None = None
 ):
