@@ -139,6 +139,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=500)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--no-dashboard", action="store_true", help="without the concurrent dashboard reads (for comparison)"
+    )
     args = parser.parse_args()
     session_id, motion_id, tokens, staff_cookie, Motion = prepare(args.size)
     from meetings import checkin
@@ -185,7 +188,8 @@ def main() -> None:
                 reads.append(time.perf_counter() - start)
 
         reader = threading.Thread(target=read_dashboard, daemon=True)
-        reader.start()
+        if not args.no_dashboard:
+            reader.start()
         check_in_url = f"{base}/api/v1/meetings/sessions/{session_id}/check-in/"
 
         def check_in(token):
@@ -207,7 +211,8 @@ def main() -> None:
             args.threads,
         )
         stop.set()
-        reader.join(timeout=30)
+        if reader.is_alive():
+            reader.join(timeout=30)
     finally:
         server.terminate()
         server.wait(timeout=30)
