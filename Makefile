@@ -7,7 +7,7 @@ PLAN_FILE ?= workplan/data/dongcheng-cppcc-2017-work-plan.txt
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cppcc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-fuzz test-services lint format install install-dev messages migrate seed serve bench bench-similarity clean
+.PHONY: run test test-fuzz test-services lint format install install-dev messages migrate seed serve bench bench-meetings bench-similarity clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=python3.11"; exit 1; }
@@ -74,11 +74,16 @@ format: install-dev
 clean:
 	rm -rf $(VENV) var
 
-# Latency of the main pages at ten and one years of data, the attendance import, the sweep
-# (heavy: builds the cppcc_bench database once, then reuses it); figures go to docs/benchmarks.md.
+# Latency of the main pages at ten and one years of data, the attendance import, the sweep, the
+# meetings' check-in and ballot burst (heavy: builds the cppcc_bench database once, then reuses it);
+# figures go to docs/benchmarks.md.
 bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && (apt-get install -y wrk || sudo apt-get install -y wrk); }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Only the meetings' check-in and ballot burst (issue 16), on the one-year data set; prints the table.
+bench-meetings: install-dev
+	$(BIN)/python bench/run.py --only-burst $(BENCH_ARGS)
 
 # Only the similar-proposals figures (quality and in-process speed; a minute, no server).
 bench-similarity: install-dev

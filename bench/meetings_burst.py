@@ -113,7 +113,13 @@ def post(url: str, token: str, body: dict) -> tuple[int, float]:
     return status, time.perf_counter() - start
 
 
+def load_average() -> float:
+    """The machine's 1-minute load average (it is shared: the figures mean little without it)."""
+    return round(os.getloadavg()[0], 1)
+
+
 def burst(name: str, calls, threads: int) -> dict:
+    load_before = load_average()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:
         results = list(pool.map(lambda call: call(), calls))
@@ -126,6 +132,8 @@ def burst(name: str, calls, threads: int) -> dict:
         "burst": name,
         "requests": len(results),
         "seconds": round(elapsed, 1),
+        "per_second": round(len(results) / elapsed, 1),
+        "load_average": [load_before, load_average()],
         "statuses": statuses,
         "p50_ms": round(statistics.median(latencies) * 1000),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000),
@@ -139,6 +147,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=500)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--no-dashboard", action="store_true", help="without the concurrent dashboard reads (for comparison)"
+    )
     args = parser.parse_args()
     session_id, motion_id, tokens, staff_cookie, Motion = prepare(args.size)
     from meetings import checkin
@@ -185,7 +196,8 @@ def main() -> None:
                 reads.append(time.perf_counter() - start)
 
         reader = threading.Thread(target=read_dashboard, daemon=True)
-        reader.start()
+        if not args.no_dashboard:
+            reader.start()
         check_in_url = f"{base}/api/v1/meetings/sessions/{session_id}/check-in/"
 
         def check_in(token):
@@ -207,13 +219,34 @@ def main() -> None:
             args.threads,
         )
         stop.set()
-        reader.join(timeout=30)
+        if reader.is_alive():
+            reader.join(timeout=30)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    present = Participation.objects.filter(activity__meeting_session=session_id, attendance="present").count()
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from meetings.models import MeetingSession
+    from members.models import Activity, DutyRecord
+
+    activity_id = MeetingSession.objects.get(pk=session_id).activity_id
+    present = Participation.objects.filter(activity_id=activity_id, attendance="present")
+    duty = DutyRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Activity), object_id=activity_id
+    ).aggregate(rows=Count("pk"), members=Count("member", distinct=True))
     motion = Motion.objects.get(pk=motion_id)
-    recorded = {"present": present, "receipts": motion.receipts.count(), "ballots": motion.ballots.count()}
+    recorded = {
+        "present": present.count(),
+        "duty_records": duty["rows"],
+        "receipts": motion.receipts.count(),
+        "ballots": motion.ballots.count(),
+    }
+    # A row counted twice would show here: more duty records than members, more ballots than receipts.
+    duplicates = {
+        "check_in": duty["rows"] - duty["members"],
+        "ballot": recorded["ballots"] - recorded["receipts"],
+    }
     live_reads = sorted(reads) or [0]
     report = {
         "bursts": [first, second],
@@ -222,8 +255,10 @@ def main() -> None:
             "count": len(reads),
             "p99_ms": round(live_reads[int(len(live_reads) * 0.99) - 1] * 1000),
         },
+        "expected": args.size,
+        "duplicates": duplicates,
         "every_one_recorded_once": recorded
-        == {"present": args.size, "receipts": args.size, "ballots": args.size},
+        == {"present": args.size, "duty_records": args.size, "receipts": args.size, "ballots": args.size},
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
 

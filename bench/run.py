@@ -6,16 +6,17 @@ wrk: median and p99 latency, the ratio to the floor (a trivial page behind the s
 middleware and login) and the ratio to bare Django (bench/bare: `startproject`'s middleware and one
 view, served the same way in the same run). Then it times the import of a 10,000-row attendance
 workbook against a plain bulk_create of the same rows, runs the notification sweep and work-plan
-import benchmarks, and writes
-docs/benchmarks.md with the machine it ran on.
+import benchmarks and the meetings' check-in and ballot burst (bench/meetings_burst.py), and
+writes docs/benchmarks.md with the machine it ran on.
 
-Usage: python bench/run.py [--sizes 10,1] [--duration 10] [--connections 4]
+Usage: python bench/run.py [--sizes 10,1] [--duration 10] [--connections 4] [--only-burst]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import re
@@ -346,6 +347,54 @@ def similarity_benchmark(env: dict) -> str:
     return out.stdout
 
 
+def meetings_burst_benchmark(env: dict) -> str:
+    """The door and the vote of a plenary (issue 16): 500 check-ins, then 500 ballots, against
+    gunicorn on PostgreSQL while the leaders' dashboard is read, each one recorded once."""
+    size = int(os.environ.get("BENCH_BURST_SIZE", "500"))
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "meetings_burst.py"), "--port", str(PORT), "--size", str(size)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    say(out.stdout)
+    if out.returncode:
+        return f"meetings burst failed:\n\n```\n{out.stderr[-1500:]}\n```\n"
+    return burst_report(json.loads(out.stdout[out.stdout.index("{") :]))
+
+
+def burst_report(result: dict) -> str:
+    expected = result["expected"]
+    recorded = result["recorded"]
+    lines = [
+        "| burst | recorded / expected | duplicates | seconds | per second | p50 (ms) | p99 (ms) | max (ms) "
+        "| answers | load average (before → after) | target: all within 60 s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
+    ]
+    counts = {"check-in": recorded["present"], "ballot": recorded["ballots"]}
+    duplicates = {"check-in": result["duplicates"]["check_in"], "ballot": result["duplicates"]["ballot"]}
+    for row in result["bursts"]:
+        name = row["burst"]
+        statuses = ", ".join(f"{code}: {n}" for code, n in sorted(row["statuses"].items()))
+        met = "met" if row["seconds"] <= 60 and counts[name] == expected else "NOT met"
+        lines.append(
+            f"| {name} | {counts[name]} / {expected} | {duplicates[name]} | {row['seconds']} | "
+            f"{row['per_second']} | {row['p50_ms']} | {row['p99_ms']} | {row['max_ms']} | {statuses} | "
+            f"{row['load_average'][0]} → {row['load_average'][1]} | {met} |"
+        )
+    reads = result["dashboard_reads"]
+    lines += [
+        "",
+        f"Recorded: {recorded['present']} present with {recorded['duty_records']} duty records, "
+        f"{recorded['receipts']} vote receipts and {recorded['ballots']} ballots; every one recorded once: "
+        f"{'yes' if result['every_one_recorded_once'] else 'NO'}. Dashboard read {reads['count']} times "
+        f"meanwhile, p99 {reads['p99_ms']} ms.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def machine() -> str:
     cpu = "unknown"
     try:
@@ -380,7 +429,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,1")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--only-burst",
+        action="store_true",
+        help="only the meetings' check-in and ballot burst, on the smallest data set; prints, writes nothing",
+    )
     args = parser.parse_args()
+    if args.only_burst:
+        env = prepare(min(int(s) for s in args.sizes.split(",")))
+        say(meetings_burst_benchmark(env))
+        return
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (make bench installs it with apt-get)")
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -455,6 +513,7 @@ def main() -> None:
     report += ["## Notification sweep", "", sweep_benchmark(env), ""]
     report += ["## Work-plan import (20 items, target under 1 s)", "", workplan_import_benchmark(env), ""]
     report += ["## Similar proposals", "", similarity_benchmark(env), ""]
+    report += ["## Meetings: the check-in and ballot burst", "", meetings_burst_benchmark(env), ""]
     target = ROOT / "docs" / "benchmarks.md"
     target.write_text("\n".join(report))
     say(f"written to {target}")

@@ -12,7 +12,7 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -132,6 +132,25 @@ def meeting_save(*, meeting: Meeting, actor) -> Meeting:
         action="meetings.meeting.created" if creating else "meetings.meeting.changed",
         obj=meeting,
     )
+    return meeting
+
+
+@transaction.atomic
+def meeting_create(*, meeting: Meeting, actor, items=(), sessions=()) -> Meeting:
+    """Prepare a new meeting in one step (the office's "new meeting" page): the meeting, the
+    work-plan items it serves and its half-day sessions; any refusal leaves nothing behind.
+
+    `sessions` holds dicts of date, half_day and place."""
+    _require_staff(actor)
+    if meeting.pk is not None:
+        raise DomainError(_("This meeting exists already."), code="exists")
+    meeting = meeting_save(meeting=meeting, actor=actor)
+    if items:
+        meeting.items.set(items)
+    for row in sessions:
+        session_add(
+            meeting=meeting, actor=actor, date=row["date"], half_day=row["half_day"], place=row["place"]
+        )
     return meeting
 
 
@@ -394,23 +413,44 @@ def _shared_state(model: type[models.Model], pk: int, column: str) -> str | None
 # --- check-in -----------------------------------------------------------------------------------
 
 
+def _session_status_and_place(session: MeetingSession, member: Member):
+    """The session's status, read under FOR KEY SHARE as `_shared_state` does, and the member's
+    participation in it (id, attendance, check-in time; None when not called), in one query."""
+    sessions = connection.ops.quote_name(MeetingSession._meta.db_table)
+    participations = connection.ops.quote_name(Participation._meta.db_table)
+    lock = " FOR KEY SHARE OF s" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.status, p.id, p.attendance, p.checked_in_at FROM {sessions} s "  # noqa: S608
+            f"LEFT JOIN {participations} p ON p.activity_id = s.activity_id AND p.member_id = %s "
+            f"WHERE s.id = %s{lock}",
+            [member.pk, session.pk],
+        )
+        return cursor.fetchone() or (None, None, None, None)
+
+
 def _check_in(session: MeetingSession, member: Member, actor) -> Participation:
-    status = _shared_state(MeetingSession, session.pk, "status")
+    """One check-in in a fixed, small number of queries (pinned in tests/meetings/test_burst_queries.py):
+    the row of a member already present or not called is never locked, and the one UPDATE of the
+    participation, its audit row and its duty record are the members app's."""
+    status, participation_id, attendance, checked_in_at = _session_status_and_place(session, member)
     if status == SessionStatus.SCHEDULED:
         raise DomainError(_("Check-in has not opened yet."), code="check_in_not_open")
     if status == SessionStatus.CLOSED:
         raise DomainError(_("The session is closed: check-in is over."), code="session_closed")
-    participation = Participation.objects.filter(activity_id=session.activity_id, member=member).first()
-    if participation is None:
+    if participation_id is None:
         raise PermissionDeniedError(_("You are not called to this meeting."))
-    if participation.attendance == Attendance.PRESENT:
+    if attendance == Attendance.PRESENT:
         raise DomainError(
-            _("Already checked in at %(time)s.") % {"time": _hhmm(participation.checked_in_at)},
+            _("Already checked in at %(time)s.") % {"time": _hhmm(checked_in_at)},
             code="already_checked_in",
         )
-    if not member_services.attendance_check_in(participation=participation, actor=actor):
+    # Two scans at once: the second waits for the first's row lock and is told, not counted twice.
+    participation = member_services.attendance_check_in(
+        participation=Participation(pk=participation_id), actor=actor
+    )
+    if participation is None:
         raise DomainError(_("Already checked in."), code="already_checked_in")
-    participation.refresh_from_db()
     return participation
 
 
@@ -501,12 +541,18 @@ def ballot_cast(*, motion: Motion, actor, choice: str) -> None:
     state = _shared_state(Motion, motion.pk, "state")
     if state != MotionState.OPEN:
         raise DomainError(_("This vote is not open."), code="vote_not_open")
-    motion = Motion.objects.select_related("agenda_item__session__meeting").get(pk=motion.pk)
-    session = motion.agenda_item.session
     present = Participation.objects.filter(
-        activity_id=session.activity_id, member=member, attendance=Attendance.PRESENT
-    ).exists()
-    if not present:
+        activity_id=OuterRef("agenda_item__session__activity_id"),
+        member=member,
+        attendance=Attendance.PRESENT,
+    )
+    motion = (
+        Motion.objects.select_related("agenda_item__session__meeting")
+        .annotate(voter_present=Exists(present))
+        .get(pk=motion.pk)
+    )
+    session = motion.agenda_item.session
+    if not motion.voter_present:
         raise PermissionDeniedError(_("Only members checked in to the session vote."))
     if not selectors.body_members(session.meeting).filter(pk=member.pk).exists():
         raise PermissionDeniedError(_("Only members of the body vote; attendees do not."))

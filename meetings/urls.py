@@ -6,6 +6,7 @@ app_name = "meetings"
 
 urlpatterns = [
     path("", views.meeting_list, name="list"),
+    path("new/", views.meeting_create, name="create"),
     path("<int:pk>/", views.console, name="console"),
     path("<int:pk>/call/", views.meeting_call, name="call"),
     path("<int:pk>/sessions/add/", views.session_add, name="session_add"),

@@ -24,7 +24,15 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from meetings import checkin, exports, selectors, services
 from meetings.choices import Body, MotionState, SpeechState
-from meetings.forms import AgendaItemForm, AttendanceReportForm, MinutesForm, MotionForm, SessionForm
+from meetings.forms import (
+    AgendaItemForm,
+    AttendanceReportForm,
+    MeetingForm,
+    MinutesForm,
+    MotionForm,
+    NewSessionFormSet,
+    SessionForm,
+)
 from meetings.models import AgendaItem, Meeting, MeetingSession, Motion, Speech
 from members.models import Participation
 
@@ -70,7 +78,34 @@ def _back(meeting_id: int):
 @readers_required
 def meeting_list(request):
     meetings = selectors.meeting_list(user=request.user).order_by("-created_at")[:200]
-    return render(request, "meetings/meeting_list.html", {"meetings": meetings})
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"meetings": meetings, "can_run": roles.is_staff_user(request.user)},
+    )
+
+
+@staff_required
+def meeting_create(request):
+    """新建会议: the office prepares a meeting and its sessions here (not only in the administration)."""
+    form = MeetingForm(request.POST or None)
+    sessions = NewSessionFormSet(request.POST or None, prefix="sessions")
+    if request.method == "POST" and form.is_valid() and sessions.is_valid():
+        try:
+            meeting = services.meeting_create(
+                meeting=form.save(commit=False),
+                actor=request.user,
+                items=form.cleaned_data["items"],
+                sessions=sessions.sessions(),
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The meeting is prepared: add its agenda, then call the members."))
+            return redirect("meetings:console", pk=meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"form": form, "sessions": sessions})
 
 
 @readers_required

@@ -39,12 +39,11 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.SessionSerializer
 
     def get_queryset(self):
-        agenda = Prefetch("agenda", queryset=AgendaItem.objects.order_by("order"))
-        return (
-            selectors.session_list(user=self.request.user)
-            .prefetch_related(agenda)
-            .order_by("date", "order", "pk")
-        )
+        sessions = selectors.session_list(user=self.request.user).order_by("date", "order", "pk")
+        if self.action == "check_in":
+            # The burst at the door: the check-in answers without the agenda.
+            return sessions
+        return sessions.prefetch_related(Prefetch("agenda", queryset=AgendaItem.objects.order_by("order")))
 
     @extend_schema(responses=s.LiveSerializer)
     @action(detail=True, methods=["get"])

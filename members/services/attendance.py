@@ -80,6 +80,8 @@ def _set_attendance(participation: Participation, activity: Activity, attendance
         participation.invitation = InvitationState.ACCEPTED
         participation.leave_reason = ""
         fields += ["invitation", "leave_reason"]
+    if attendance == Attendance.PRESENT and participation.checked_in_at is not None:
+        fields.append("checked_in_at")  # a check-in's time, saved in the same UPDATE
     if attendance != Attendance.PRESENT and participation.checked_in_at is not None:
         # A correction away from present undoes the check-in too, so no row says both.
         changes["checked_in_at"] = [participation.checked_in_at.isoformat(), None]
@@ -180,20 +182,22 @@ def check_in(*, activity: Activity, actor, code: str) -> Participation:
 
 
 @transaction.atomic
-def attendance_check_in(*, participation: Participation, actor, at: dt.datetime | None = None) -> bool:
+def attendance_check_in(
+    *, participation: Participation, actor, at: dt.datetime | None = None
+) -> Participation | None:
     """Mark a member present from a check-in the calling app has verified (a meeting's QR code or
-    its staff desk). Returns False, changing nothing, when they were already present."""
+    its staff desk). Returns the participation as saved, or None, changing nothing, when they were
+    already present."""
     participation = (
         Participation.objects.select_for_update()
         .select_related("activity", "member")
         .get(pk=participation.pk)
     )
     if participation.attendance == Attendance.PRESENT:
-        return False
+        return None
     participation.checked_in_at = at or timezone.now()
-    participation.save(update_fields=["checked_in_at", "updated_at"])
     _set_attendance(participation, participation.activity, Attendance.PRESENT, actor)
-    return True
+    return participation
 
 
 @transaction.atomic

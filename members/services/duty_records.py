@@ -30,6 +30,9 @@ from members.validators import validate_plausible_date
 # --- duty records from other workflows ----------------------------------------------------------
 
 
+_RECORD_CHECKED_BY_CALLER = ("member", "content_type", "item", "verified_by", "quantity")
+
+
 @transaction.atomic
 def duty_record_from_event(
     *,
@@ -73,7 +76,9 @@ def duty_record_from_event(
             member=member, event_kind=event_kind, content_type=content_type, object_id=object_id, **defaults
         )
         record.points = scoring.record_points(record)
-        _validate(record)
+        # The related rows are the caller's own instances and the quantity is clamped above: checking
+        # them again costs a query each on every check-in; the unique source is the insert's to refuse.
+        _validate(record, exclude=_RECORD_CHECKED_BY_CALLER)
         try:
             with transaction.atomic():
                 record.save()

@@ -284,6 +284,7 @@ EXPECTED = {
     "meetings:checkin_screen": (302, 403, 403, 403, 403, 403, 403, 200),
     "meetings:checkin_screen_state": (302, 403, 403, 403, 403, 403, 403, 200),
     "meetings:console": (302, 403, 403, 403, 403, 403, 200, 200),
+    "meetings:create": (302, 403, 403, 403, 403, 403, 403, 200),
     "meetings:desk": (302, 403, 403, 403, 403, 403, 403, 200),
     "meetings:desk_state": (302, 403, 403, 403, 403, 403, 403, 200),
     "meetings:documents_publish": (405, 405, 405, 405, 405, 405, 405, 405),
