@@ -141,7 +141,7 @@ def meeting_create(*, meeting: Meeting, actor, items=(), sessions=()) -> Meeting
     work-plan items it serves and its half-day sessions; any refusal leaves nothing behind.
 
     `sessions` holds dicts of date, half_day and place."""
-    _require_staff(actor)
+    roles.require_staff(actor)
     if meeting.pk is not None:
         raise DomainError(_("This meeting exists already."), code="exists")
     meeting = meeting_save(meeting=meeting, actor=actor)

@@ -85,7 +85,7 @@ def meeting_list(request):
     )
 
 
-@staff_required
+@roles.staff_required
 def meeting_create(request):
     """新建会议: the office prepares a meeting and its sessions here (not only in the administration)."""
     form = MeetingForm(request.POST or None)
