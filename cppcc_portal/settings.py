@@ -228,6 +228,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# The dashboard's stored figures (dashboard.figures): trusted for at most MAX_AGE seconds, and after
+# a write recomputed at most once every MIN_AGE seconds, so that a burst of writes (a plenary's
+# check-ins) does not make every reader recompute the whole year.
+DASHBOARD_FIGURES_MAX_AGE = env_int("DASHBOARD_FIGURES_MAX_AGE", 15 * 60, minimum=1)
+DASHBOARD_FIGURES_MIN_AGE = env_int("DASHBOARD_FIGURES_MIN_AGE", 10, minimum=0)
 
 # E-mail: SMTP when EMAIL_HOST is set, else files under var/mail that an operator can read.
 EMAIL_HOST = env_str("EMAIL_HOST")

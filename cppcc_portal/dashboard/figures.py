@@ -2,8 +2,10 @@
 
 `live_figures(year)` asks each app's selectors for its aggregates (grouped queries narrowed to the
 year by indexes), which at ten years of data is still too slow for every page view. `year_figures(year)` is what pages
-read: the stored `YearFigures` row, recomputed when it is stale (a counted row changed) or older
-than `DASHBOARD_FIGURES_MAX_AGE` seconds. Figures are JSON (plain dicts, lists, numbers, strings)
+read: the stored `YearFigures` row, recomputed when it is older than `DASHBOARD_FIGURES_MAX_AGE`
+seconds, or stale (a counted row changed) and older than `DASHBOARD_FIGURES_MIN_AGE` seconds: during
+a burst of writes the page shows figures at most that many seconds behind, with their time, instead
+of every reader recomputing the year. Figures are JSON (plain dicts, lists, numbers, strings)
 because they are stored; links and charts are built from them at render time.
 """
 
@@ -46,8 +48,13 @@ SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
 YEARS_CACHE_KEY = "dashboard:data-years"
 
 
-def max_age() -> int:
-    return int(getattr(settings, "DASHBOARD_FIGURES_MAX_AGE", 15 * 60))
+def _needs_refresh(row: YearFigures | None) -> bool:
+    if row is None:
+        return True
+    age = timezone.now() - row.computed_at
+    if age > dt.timedelta(seconds=settings.DASHBOARD_FIGURES_MAX_AGE):
+        return True
+    return row.stale and age >= dt.timedelta(seconds=settings.DASHBOARD_FIGURES_MIN_AGE)
 
 
 def live_figures(year: int) -> dict[str, Any]:
@@ -72,8 +79,7 @@ def refresh_year_figures(year: int) -> YearFigures:
 def year_figures(year: int) -> tuple[dict[str, Any], dt.datetime]:
     """The figures of `year` and when they were computed: stored when fresh, recomputed otherwise."""
     row = YearFigures.objects.filter(year=year).first()
-    oldest = timezone.now() - dt.timedelta(seconds=max_age())
-    if row is None or row.stale or row.computed_at < oldest:
+    if _needs_refresh(row):
         row = refresh_year_figures(year)
     return row.figures, row.computed_at
 
@@ -81,11 +87,10 @@ def year_figures(year: int) -> tuple[dict[str, Any], dt.datetime]:
 def figures_for_years(years: list[int]) -> dict[int, tuple[dict[str, Any], dt.datetime]]:
     """The figures of several years in one read (this year and the previous one, for deltas)."""
     rows = {row.year: row for row in YearFigures.objects.filter(year__in=years)}
-    oldest = timezone.now() - dt.timedelta(seconds=max_age())
     result = {}
     for year in years:
         row = rows.get(year)
-        if row is None or row.stale or row.computed_at < oldest:
+        if _needs_refresh(row):
             row = refresh_year_figures(year)
         result[year] = (row.figures, row.computed_at)
     return result

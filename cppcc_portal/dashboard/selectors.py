@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cppcc_portal.dashboard.figures import YEARS_CACHE_KEY, max_age
+from cppcc_portal.dashboard.figures import YEARS_CACHE_KEY
 from cppcc_portal.dashboard.models import ExportJob
 from members import selectors as members_selectors
 from proposals import selectors as proposals_selectors
@@ -36,7 +37,7 @@ def year_choices() -> tuple[list[int], int]:
     same writes that mark the figures stale (`figures.mark_stale`), and never older than their
     maximum age.
     """
-    years, plans = cache.get_or_set(YEARS_CACHE_KEY, _data_years, timeout=max_age())
+    years, plans = cache.get_or_set(YEARS_CACHE_KEY, _data_years, timeout=settings.DASHBOARD_FIGURES_MAX_AGE)
     this_year = timezone.localdate().year
     past = [year for year in plans if year <= this_year] or [year for year in years if year <= this_year]
     return list(years), max(past, default=this_year)

@@ -92,3 +92,22 @@ def test_figures_older_than_the_age_limit_are_recomputed(settings):
         stored, _ = year_figures(YEAR)
         assert "training" not in stored["activities"]["by_kind"]
         assert stored == live_figures(YEAR)
+
+
+def test_during_a_burst_of_writes_the_figures_are_recomputed_at_most_once_per_pause(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.DASHBOARD_FIGURES_MIN_AGE = 10
+    with time_machine.travel("2017-06-30 10:00:00 +0800", tick=False) as clock:
+        small_district()
+        first, computed_at = year_figures(YEAR)
+        with django_capture_on_commit_callbacks(execute=True):
+            ActivityFactory(kind="meeting", starts_at=at(7, 1), ends_at=at(7, 1) + dt.timedelta(hours=1))
+        # Five seconds after a write the page still shows the figures of 10:00, saying so.
+        clock.shift(dt.timedelta(seconds=5))
+        assert year_figures(YEAR) == (first, computed_at)
+        # Ten seconds on, the next reader recomputes, and the new activity is counted.
+        clock.shift(dt.timedelta(seconds=5))
+        stored, recomputed_at = year_figures(YEAR)
+        assert recomputed_at > computed_at
+        assert stored == live_figures(YEAR) != first
