@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cppcc_portal.core",
     "workplan",
     "members",
@@ -79,11 +82,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "cppcc_portal.core.middleware.UserLanguageMiddleware",
     "cppcc_portal.core.middleware.RequestContextMiddleware",
     "cppcc_portal.core.middleware.ApiRepeatedQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Two-factor login first (core.two_factor), then a password change if one is due.
+    "cppcc_portal.core.middleware.TwoFactorRequiredMiddleware",
     "cppcc_portal.core.middleware.PasswordChangeRequiredMiddleware",
+    # 三员分立: the separated administrators reach the admin and their account pages only.
+    "cppcc_portal.core.middleware.AdministratorScopeMiddleware",
     # A double submit or a client's retry runs once (Idempotency-Key, one-time form tokens).
     "cppcc_portal.core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -181,6 +189,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"history": PASSWORD_HISTORY},
     },
 ]
+# Two-factor login (core.two_factor): required for staff, leaders and the administrators, optional
+# for members and units. Not an environment variable: no installation turns it off (only the test
+# settings do, and the tests of two-factor login turn it back on).
+TWO_FACTOR_REQUIRED = True
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER") or "CPPCC"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -12,3 +12,7 @@ SECURE_SSL_REDIRECT = False
 # Tests travel in time (time-machine) far past a password's age; tests/core/test_passwords.py turns
 # the maximum age back on where it is what is tested.
 PASSWORD_MAX_AGE_DAYS = 0
+
+# Most tests sign in with force_login and never give a second factor; tests/security/test_two_factor.py
+# turns two-factor login back on where it is what is tested.
+TWO_FACTOR_REQUIRED = False

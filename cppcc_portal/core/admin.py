@@ -6,8 +6,10 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cppcc_portal.core import passwords
+from cppcc_portal.core import passwords, roles, two_factor
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.models import AuditEvent, Notification, NotificationDelivery, UserPreference
 from cppcc_portal.core.notifications import rules
@@ -162,7 +164,48 @@ class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
 
 class PortalUserAdmin(UserAdmin):
-    """Django's user admin; a password the office sets must be changed by its owner at sign-in."""
+    """Django's user admin; a password the office sets must be changed by its owner at sign-in.
+
+    The security administrator resets a lost phone's two-factor login here (an audited action).
+    """
+
+    actions = ["reset_two_factor"]
+
+    @admin.action(
+        description=_("Reset the two-factor login of the selected accounts (lost phone)"),
+        permissions=["reset_two_factor"],
+    )
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor.reset(user=user, actor=request.user, reason=_("lost device, reset in the admin"))
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor login reset for %(count)d account: it sets up a new authenticator at its next sign-in.",
+                "Two-factor login reset for %(count)d accounts: they set up a new authenticator at their next sign-in.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    # 三员分立: roles are the security administrator's, accounts the system administrator's.
+    ROLE_FIELDS = ("groups", "user_permissions", "is_superuser", "is_staff")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        user = request.user
+        if user.is_superuser or obj is None:
+            return fields
+        if roles.has_role(user, roles.SECURITY_ADMIN):
+            keep = {"groups", "is_active"}
+            names = {name for _title, opts in self.get_fieldsets(request, obj) for name in opts["fields"]}
+            return [*fields, *sorted(names - keep - {"password"})]
+        return [*fields, *self.ROLE_FIELDS]
+
+    def has_reset_two_factor_permission(self, request):
+        return request.user.is_superuser or roles.has_role(request.user, roles.SECURITY_ADMIN)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -170,6 +213,10 @@ class PortalUserAdmin(UserAdmin):
             passwords.require_change(obj)
 
     def user_change_password(self, request, id, form_url=""):
+        if roles.has_role(request.user, roles.SECURITY_ADMIN) and not request.user.is_superuser:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied  # passwords are the system administrator's
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, id)
@@ -179,4 +226,8 @@ class PortalUserAdmin(UserAdmin):
 
 
 admin.site.unregister(get_user_model())
+# Devices are managed through two-factor login's own pages and the reset above, not edited by hand
+# (the device admin would show the secret keys).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 admin.site.register(get_user_model(), PortalUserAdmin)

@@ -10,11 +10,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        from cppcc_portal.core import access_cache, auth_events, passwords, roles, tokens
+        from cppcc_portal.core import access_cache, auth_events, passwords, roles, tokens, two_factor
 
         access_cache.connect_signals()
         auth_events.connect()
         passwords.connect()
+        two_factor.connect()
         tokens.connect_signals()
 
         # Permissions exist only after post_migrate, so role grants are synced then, every time.

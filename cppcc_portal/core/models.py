@@ -60,6 +60,8 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
+        # Only the auditor (审计员) is granted it (core.roles).
+        permissions = [("export_auditevent", _("Can export the audit trail"))]
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["id"], condition=models.Q(seal_seq__isnull=True), name="audit_unsealed_idx"),
