@@ -19,7 +19,9 @@ from cppcc_portal.core.notifications.services import _render
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
-    """Read-only: the audit trail can be read, never edited or deleted."""
+    """Read-only: the audit trail can be read, never edited or deleted; the auditor exports it."""
+
+    change_list_template = "admin/core/auditevent/change_list.html"
 
     list_display = ["created_at", "account", "action", "outcome", "content_type", "object_repr", "ip_address"]
     list_filter = ["action", "outcome", "content_type"]
@@ -35,6 +37,42 @@ class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_export_trail_permission(self, request):
+        return request.user.has_perm("core.export_auditevent")
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {**(extra_context or {}), "can_export_audit": self.has_export_trail_permission(request)}
+        return super().changelist_view(request, extra_context=extra)
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_trail_view)
+        return [path("export/", export, name="core_auditevent_export_trail"), *super().get_urls()]
+
+    def export_trail_view(self, request):
+        """The rows of the list as filtered, as xlsx or CSV (the auditor; the download is audited)."""
+        from django.core.exceptions import PermissionDenied
+        from django.http import HttpResponse, HttpResponseBadRequest
+        from django.utils.http import content_disposition_header
+
+        from cppcc_portal.core import audit_export
+
+        if not self.has_export_trail_permission(request):
+            raise PermissionDenied
+        request.GET = request.GET.copy()
+        file_format = request.GET.pop("format", ["xlsx"])[0]
+        if file_format not in audit_export.FORMATS:
+            return HttpResponseBadRequest(_("Choose the format xlsx or csv."))
+        queryset = self.get_changelist_instance(request).get_queryset(request)
+        if file_format == "csv":
+            content, content_type = audit_export.as_csv(queryset), "text/csv; charset=utf-8"
+        else:
+            content = audit_export.as_xlsx(queryset)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(content, content_type=content_type)
+        name = f"{AuditEvent._meta.verbose_name_plural}-{timezone.localdate():%Y-%m-%d}.{file_format}"
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
 
 
 @admin.register(UserPreference)

@@ -13,7 +13,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core.passwords import SESSION_FLAG as PASSWORD_FLAG
-from cppcc_portal.core.request_context import reset_current_ip, set_current_ip
+from cppcc_portal.core.request_context import (
+    reset_current_ip,
+    reset_current_user,
+    set_current_ip,
+    set_current_user,
+)
 from cppcc_portal.core.roles import is_administrator_only
 from cppcc_portal.core.two_factor import ENROL
 from cppcc_portal.core.two_factor import SESSION_FLAG as TWO_FACTOR_FLAG
@@ -100,9 +105,11 @@ class RequestContextMiddleware:
         else:
             ip = request.META.get("REMOTE_ADDR")
         token = set_current_ip(ip)
+        user_token = set_current_user(getattr(request, "user", None))
         try:
             return self.get_response(request)
         finally:
+            reset_current_user(user_token)
             reset_current_ip(token)
 
 

@@ -76,6 +76,13 @@ def ensure_groups() -> dict[str, Group]:
 
 def sync_role_permissions(**kwargs) -> None:
     """Grant staff everything and leaders view rights on the portal's apps (idempotent)."""
+    from cppcc_portal.core.permission_audit import syncing_role_grants
+
+    with syncing_role_grants():
+        _sync_role_permissions()
+
+
+def _sync_role_permissions() -> None:
     groups = ensure_groups()
     portal_perms = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
     groups[STAFF].permissions.set(portal_perms.exclude(codename__in=AUDITOR_ONLY))

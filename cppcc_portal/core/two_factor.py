@@ -152,6 +152,21 @@ def verify(request, code: str) -> bool:
     return True
 
 
+def verify_for_api(user, code: str) -> bool:
+    """The API token exchange's second factor: the authenticator's current code (used once)."""
+    with transaction.atomic():
+        totp = TOTPDevice.objects.filter(user=user, confirmed=True).select_for_update().first()
+        ok = totp is not None and totp.verify_token(_digits(code)) if code else False
+        record_event(
+            actor=user,
+            action="two_factor.verified" if ok else "two_factor.failed",
+            obj=user,
+            note="api token",
+            outcome=AuditEvent.Outcome.SUCCESS if ok else AuditEvent.Outcome.FAILURE,
+        )
+    return ok
+
+
 @transaction.atomic
 def reset(*, user, actor, reason: str = "") -> int:
     """A lost phone: the security administrator removes the person's devices and recovery codes.

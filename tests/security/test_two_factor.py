@@ -182,3 +182,16 @@ def test_nobody_but_the_security_administrator_resets_two_factor_login(client, s
     assert response.status_code in (200, 302, 403)
     assert TOTPDevice.objects.filter(user=staff_user, confirmed=True).exists()
     assert not AuditEvent.objects.filter(action="two_factor.reset").exists()
+
+
+def test_the_api_token_exchange_asks_a_staff_user_for_the_code_too(client, staff_user):
+    device, _codes = enrol(client, "staff")
+    later = timezone.now() + dt.timedelta(minutes=2)
+    url = reverse("api-token")
+    with time_machine.travel(later, tick=False):
+        without = client.post(
+            url, {"username": "staff", "password": PASSWORD}, content_type="application/json"
+        )
+        assert without.status_code == 401 and without.json()["code"] == "two_factor_required"
+        body = {"username": "staff", "password": PASSWORD, "otp_code": code_now(device, later)}
+        assert "token" in client.post(url, body, content_type="application/json").json()
