@@ -31,14 +31,64 @@ def as_role(role: str) -> Client:
     return client
 
 
-def test_a_spreadsheet_export_is_an_audit_row_naming_who_and_which_file(staff_user, client):
+@pytest.mark.parametrize(
+    "name", ["proposals:stats_export", "supervision:status_export", "consultations:export"]
+)
+def test_a_spreadsheet_export_is_an_audit_row_naming_who_and_which_file(staff_user, client, name):
     client.force_login(staff_user)
-    response = client.get(reverse("proposals:stats_export"))
+    response = client.get(reverse(name))
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="export")
     assert event.account == "staff"
-    assert event.note == reverse("proposals:stats_export")
+    assert event.note == reverse(name)
     assert "xlsx" in event.changes["file"]
+
+
+def test_an_admin_export_is_an_audit_row(staff_user, client):
+    from tests.factories import MemberFactory
+
+    MemberFactory()
+    client.force_login(staff_user)
+    url = reverse("admin:members_member_export")
+    form = client.get(url)
+    assert form.status_code == 200
+    fields = {
+        name: "on"
+        for name in form.context["form"].fields
+        if name.startswith("memberresource") or name.endswith("_export")
+    }
+    response = client.post(url, {"format": "1", **fields})
+    assert response.status_code == 200, response.content[:500]
+    event = AuditEvent.objects.get(action="export")
+    assert event.note == url and event.account == "staff"
+
+
+def test_a_superuser_flag_given_in_the_admin_is_an_audit_row():
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    target = UserFactory(username="target", is_staff=True)
+    client = Client()
+    client.force_login(root)
+    form = client.get(reverse("admin:auth_user_change", args=[target.pk])).context["adminform"].form
+    data = {
+        k: v
+        for k, v in form.initial.items()
+        if v is not None and k not in ("groups", "user_permissions", "password")
+    }
+    data.update(
+        {
+            "is_superuser": "on",
+            "is_staff": "on",
+            "is_active": "on",
+            "date_joined_0": target.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": target.date_joined.strftime("%H:%M:%S"),
+        }
+    )
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    response = client.post(reverse("admin:auth_user_change", args=[target.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = AuditEvent.objects.get(action="permission.changed", object_id=str(target.pk))
+    assert event.changes == {"is_superuser": [False, True]} and event.account == "root"
 
 
 def test_a_role_s_permissions_changed_in_the_admin_are_an_audit_row():

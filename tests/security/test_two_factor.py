@@ -195,3 +195,25 @@ def test_the_api_token_exchange_asks_a_staff_user_for_the_code_too(client, staff
         assert without.status_code == 401 and without.json()["code"] == "two_factor_required"
         body = {"username": "staff", "password": PASSWORD, "otp_code": code_now(device, later)}
         assert "token" in client.post(url, body, content_type="application/json").json()
+
+
+def test_a_wrong_code_at_enrolment_leaves_the_authenticator_unconfirmed(client, staff_user):
+    log_in(client, "staff")
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=staff_user)
+    wrong = f"{(int(code_now(device)) + 1) % 1000000:06d}"
+    response = client.post(reverse("two_factor_setup"), {"code": wrong})
+    assert response.status_code == 200 and "验证码不正确" in response.content.decode()
+    assert not TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert AuditEvent.objects.filter(action="two_factor.enrol_failed", outcome="failure").exists()
+
+
+def test_the_recovery_codes_are_shown_only_once(client, staff_user):
+    log_in(client, "staff")
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=staff_user)
+    page = client.post(reverse("two_factor_setup"), {"code": code_now(device)}).content.decode()
+    codes = re.findall(r"<li><code>([a-z2-7]+)</code></li>", page)
+    assert len(codes) == 10
+    again = client.get(reverse("two_factor_setup"), follow=True).content.decode()
+    assert not any(code in again for code in codes)
