@@ -57,8 +57,10 @@ def on_login(sender, request, user, **kwargs) -> None:
     with transaction.atomic():
         live, _created = AccountSession.objects.select_for_update().get_or_create(user=user)
         old = live.session_key
-        if old and old != key:
-            import_module(settings.SESSION_ENGINE).SessionStore(session_key=old).delete()
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
+        # A session that ended by itself (logout, timeout, this browser's own earlier login) is not news.
+        if old and old != key and store.exists(old):
+            store.delete(old)
             live.ended_key_digest, live.ended_at = _digest(old), timezone.now()
             record_event(
                 actor=user, action="session.superseded", obj=user, note=_("signed in on another device")

@@ -126,3 +126,11 @@ def test_admin_pages_carry_the_idle_warning_too(staff_user):
     client = signed_in("staff")
     page = client.get(reverse("admin:index")).content.decode()
     assert 'src="/static/core/js/idle_timeout.js"' in page
+
+
+def test_signing_in_again_after_logging_out_ends_nothing_and_says_nothing(member_user):
+    client = signed_in()
+    client.post(reverse("logout"))
+    client = signed_in()
+    assert client.get(reverse("members:portal_home")).status_code == 200
+    assert not AuditEvent.objects.filter(action="session.superseded").exists()
