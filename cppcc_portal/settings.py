@@ -43,6 +43,8 @@ SECRET_KEY = secret_key(VAR_DIR)
 # The key of the audit trail's hash chain (core.audit_chain). Set it in production and keep it apart
 # from SECRET_KEY, so that rotating one does not make every sealed audit row fail verification.
 AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or SECRET_KEY
+# Audit rows are kept at least this long (等保 2.0: six months); only `prune_audit` deletes older ones.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 # The embedded mode (`make run`) serves this machine only, over plain HTTP.
 LOCAL_ONLY = EMBEDDED or DEBUG
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if LOCAL_ONLY else [])
@@ -64,6 +66,9 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cppcc_portal.core",
     "workplan",
     "members",
@@ -84,14 +89,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "cppcc_portal.core.middleware.UserLanguageMiddleware",
     "cppcc_portal.core.middleware.RequestContextMiddleware",
     "cppcc_portal.core.middleware.ApiRepeatedQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and one live session per account (core.sessions).
+    "cppcc_portal.core.sessions.SessionControlMiddleware",
+    # Two-factor login first (core.two_factor), then a password change if one is due.
+    "cppcc_portal.core.middleware.TwoFactorRequiredMiddleware",
     "cppcc_portal.core.middleware.PasswordChangeRequiredMiddleware",
+    # 三员分立: the separated administrators reach the admin and their account pages only.
+    "cppcc_portal.core.middleware.AdministratorScopeMiddleware",
     # A double submit or a client's retry runs once (Idempotency-Key, one-time form tokens).
     "cppcc_portal.core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Every spreadsheet or CSV download is an audit row (core.permission_audit).
+    "cppcc_portal.core.permission_audit.ExportAuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -189,6 +203,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"history": PASSWORD_HISTORY},
     },
 ]
+# Two-factor login (core.two_factor): required for staff, leaders and the administrators, optional
+# for members and units. Not an environment variable: no installation turns it off (only the test
+# settings do, and the tests of two-factor login turn it back on).
+TWO_FACTOR_REQUIRED = True
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER") or "CPPCC"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -403,6 +422,12 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 SESSION_COOKIE_HTTPONLY = True
+# Session control (core.sessions): signed out after this many minutes without a request, warned this
+# many seconds before; a new sign-in ends the account's other session (not a setting to turn off:
+# only the test settings do, for the many tests that sign one account in twice).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_IDLE_WARNING_SECONDS = env_int("SESSION_IDLE_WARNING_SECONDS", 120, minimum=10)
+SESSION_ONE_PER_ACCOUNT = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): no inline scripts or styles and nothing from outside the portal.

@@ -7,9 +7,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cppcc_portal.core import account_views
+from cppcc_portal.core import account_views, two_factor_views
 from cppcc_portal.core import api as core_api
 from cppcc_portal.core import history as core_history
+from cppcc_portal.core import sessions as core_sessions
 from cppcc_portal.core import views as core_views
 
 urlpatterns = [
@@ -27,6 +28,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("accounts/session/", core_sessions.session_status, name="session_status"),
     path("accounts/token/", core_api.token_page, name="api_token"),
     path("history/<str:app_label>/<str:model>/<str:pk>/", core_history.history, name="history"),
     path("admin/", admin.site.urls),

@@ -31,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create or not extracted:
             return
         self.groups.add(roles.ensure_groups()[extracted])
-        if extracted in (roles.STAFF, roles.LEADER) and not self.is_staff:
+        if extracted in (roles.STAFF, roles.LEADER, *roles.ADMINISTRATORS) and not self.is_staff:
             self.is_staff = True
             self.save(update_fields=["is_staff"])
 

@@ -16,3 +16,12 @@ PASSWORD_MAX_AGE_DAYS = 0
 # Tests read the dashboard right after each write; tests/dashboard/test_summary_rows.py turns the
 # pause between recomputations back on where it is what is tested.
 DASHBOARD_FIGURES_MIN_AGE = 0
+
+# Most tests sign in with force_login and never give a second factor; tests/security/test_two_factor.py
+# turns two-factor login back on where it is what is tested.
+TWO_FACTOR_REQUIRED = False
+
+# Many tests sign one account in on several clients, or travel days ahead with a signed-in client;
+# tests/security/test_sessions.py turns both controls back on where they are what is tested.
+SESSION_ONE_PER_ACCOUNT = False
+SESSION_IDLE_MINUTES = 60 * 24 * 365 * 100

@@ -36,7 +36,7 @@ def account_create_or_update(
         except ValidationError as exc:
             raise DomainError("; ".join(exc.messages), code="weak_password", field="password") from None
     user.set_password(password)
-    user.is_staff = role in (roles.STAFF, roles.LEADER)
+    user.is_staff = role in (roles.STAFF, roles.LEADER, *roles.ADMINISTRATORS)
     if email:
         user.email = email
     user.save()

@@ -6,8 +6,10 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cppcc_portal.core import passwords
+from cppcc_portal.core import passwords, roles, two_factor
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.models import AuditEvent, Notification, NotificationDelivery, UserPreference
 from cppcc_portal.core.notifications import rules
@@ -17,7 +19,9 @@ from cppcc_portal.core.notifications.services import _render
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
-    """Read-only: the audit trail can be read, never edited or deleted."""
+    """Read-only: the audit trail can be read, never edited or deleted; the auditor exports it."""
+
+    change_list_template = "admin/core/auditevent/change_list.html"
 
     list_display = ["created_at", "account", "action", "outcome", "content_type", "object_repr", "ip_address"]
     list_filter = ["action", "outcome", "content_type"]
@@ -33,6 +37,42 @@ class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_export_trail_permission(self, request):
+        return request.user.has_perm("core.export_auditevent")
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {**(extra_context or {}), "can_export_audit": self.has_export_trail_permission(request)}
+        return super().changelist_view(request, extra_context=extra)
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_trail_view)
+        return [path("export/", export, name="core_auditevent_export_trail"), *super().get_urls()]
+
+    def export_trail_view(self, request):
+        """The rows of the list as filtered, as xlsx or CSV (the auditor; the download is audited)."""
+        from django.core.exceptions import PermissionDenied
+        from django.http import HttpResponse, HttpResponseBadRequest
+        from django.utils.http import content_disposition_header
+
+        from cppcc_portal.core import audit_export
+
+        if not self.has_export_trail_permission(request):
+            raise PermissionDenied
+        request.GET = request.GET.copy()
+        file_format = request.GET.pop("format", ["xlsx"])[0]
+        if file_format not in audit_export.FORMATS:
+            return HttpResponseBadRequest(_("Choose the format xlsx or csv."))
+        queryset = self.get_changelist_instance(request).get_queryset(request)
+        if file_format == "csv":
+            content, content_type = audit_export.as_csv(queryset), "text/csv; charset=utf-8"
+        else:
+            content = audit_export.as_xlsx(queryset)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(content, content_type=content_type)
+        name = f"{AuditEvent._meta.verbose_name_plural}-{timezone.localdate():%Y-%m-%d}.{file_format}"
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
 
 
 @admin.register(UserPreference)
@@ -162,7 +202,48 @@ class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
 
 class PortalUserAdmin(UserAdmin):
-    """Django's user admin; a password the office sets must be changed by its owner at sign-in."""
+    """Django's user admin; a password the office sets must be changed by its owner at sign-in.
+
+    The security administrator resets a lost phone's two-factor login here (an audited action).
+    """
+
+    actions = ["reset_two_factor"]
+
+    @admin.action(
+        description=_("Reset the two-factor login of the selected accounts (lost phone)"),
+        permissions=["reset_two_factor"],
+    )
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor.reset(user=user, actor=request.user, reason=_("lost device, reset in the admin"))
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor login reset for %(count)d account: it sets up a new authenticator at its next sign-in.",
+                "Two-factor login reset for %(count)d accounts: they set up a new authenticator at their next sign-in.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    # 三员分立: roles are the security administrator's, accounts the system administrator's.
+    ROLE_FIELDS = ("groups", "user_permissions", "is_superuser", "is_staff")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        user = request.user
+        if user.is_superuser or obj is None:
+            return fields
+        if roles.has_role(user, roles.SECURITY_ADMIN):
+            keep = {"groups", "is_active"}
+            names = {name for _title, opts in self.get_fieldsets(request, obj) for name in opts["fields"]}
+            return [*fields, *sorted(names - keep - {"password"})]
+        return [*fields, *self.ROLE_FIELDS]
+
+    def has_reset_two_factor_permission(self, request):
+        return request.user.is_superuser or roles.has_role(request.user, roles.SECURITY_ADMIN)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -170,6 +251,10 @@ class PortalUserAdmin(UserAdmin):
             passwords.require_change(obj)
 
     def user_change_password(self, request, id, form_url=""):
+        if roles.has_role(request.user, roles.SECURITY_ADMIN) and not request.user.is_superuser:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied  # passwords are the system administrator's
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, id)
@@ -179,4 +264,8 @@ class PortalUserAdmin(UserAdmin):
 
 
 admin.site.unregister(get_user_model())
+# Devices are managed through two-factor login's own pages and the reset above, not edited by hand
+# (the device admin would show the secret keys).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 admin.site.register(get_user_model(), PortalUserAdmin)

@@ -29,7 +29,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cppcc_portal.core import tokens
+from cppcc_portal.core import tokens, two_factor
 from cppcc_portal.core.api_fields import ModelFieldsMixin
 from cppcc_portal.core.errors import DomainError, NotFoundError, PermissionDeniedError
 
@@ -295,6 +295,15 @@ class InvalidCredentials(exceptions.AuthenticationFailed):
     default_detail = _lazy("Unable to log in with the username and password given.")
 
 
+class TwoFactorRequired(exceptions.AuthenticationFailed):
+    """The account signs in with a second factor: the token exchange needs its current code too."""
+
+    default_code = "two_factor_required"
+    default_detail = _lazy(
+        "This account signs in with two-factor login: send otp_code, the code your app shows."
+    )
+
+
 class TokenThrottle(ScopedRateThrottle):
     scope_attr = "throttle_scope"
 
@@ -336,7 +345,13 @@ class ObtainTokenView(APIView):
         except exceptions.ValidationError:
             # One message for every failure: the API does not tell which half was wrong.
             raise InvalidCredentials() from None
-        token = tokens.token_issue(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        # The token would otherwise be a way round two-factor login (core.two_factor).
+        if two_factor.pending_step(user) is not None and not two_factor.verify_for_api(
+            user, str(request.data.get("otp_code", ""))
+        ):
+            raise TwoFactorRequired()
+        token = tokens.token_issue(user=user)
         return Response({"token": token.key, "expires_at": tokens.token_expires_at(token)})
 
 

@@ -10,11 +10,23 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        from cppcc_portal.core import access_cache, auth_events, passwords, roles, tokens
+        from cppcc_portal.core import (
+            access_cache,
+            auth_events,
+            passwords,
+            permission_audit,
+            roles,
+            sessions,
+            tokens,
+            two_factor,
+        )
 
         access_cache.connect_signals()
         auth_events.connect()
         passwords.connect()
+        two_factor.connect()
+        sessions.connect()
+        permission_audit.connect()
         tokens.connect_signals()
 
         # Permissions exist only after post_migrate, so role grants are synced then, every time.

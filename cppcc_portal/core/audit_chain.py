@@ -93,11 +93,49 @@ class Verification:
         return not self.problems
 
 
+def _checkpoint_mac(seq: int, hash_: str) -> str:
+    return hmac.new(_key(), f"checkpoint\n{seq}\n{hash_}".encode(), hashlib.sha256).hexdigest()
+
+
+def prune(*, now=None) -> tuple[int, int]:
+    """Delete the audit rows older than AUDIT_RETENTION_DAYS, from the start of the chain only.
+
+    The chain stays verifiable: the position and hash of the last deleted row become the chain's
+    checkpoint (kept in the head row with an HMAC), and `verify` starts from there. A row younger
+    than the retention period is never deleted, nor any row after it in the chain. Returns
+    (rows deleted, the checkpoint's position).
+    """
+    seal_pending()
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    with transaction.atomic():
+        head, _ = AuditSeal.objects.select_for_update().get_or_create(pk=1)
+        first_young = (
+            AuditEvent.objects.filter(seal_seq__isnull=False, created_at__gte=cutoff)
+            .order_by("seal_seq")
+            .values_list("seal_seq", flat=True)
+            .first()
+        )
+        through = (first_young - 1) if first_young is not None else head.last_seq
+        last = AuditEvent.objects.filter(seal_seq=through).first()
+        if through <= head.pruned_through or last is None:
+            return 0, head.pruned_through
+        deleted = AuditEvent.objects.prune_through(through, older_than=cutoff)
+        head.pruned_through, head.pruned_hash = through, last.seal_hash
+        head.pruned_mac = _checkpoint_mac(through, last.seal_hash)
+        head.save(update_fields=["pruned_through", "pruned_hash", "pruned_mac"])
+    return deleted, through
+
+
 def verify() -> Verification:
-    """Walk the chain from its start and recompute every hash."""
+    """Walk the chain from its start (or the last prune's checkpoint) and recompute every hash."""
     result = Verification()
     previous: str | None = ""
     expected = 1
+    head = AuditSeal.objects.filter(pk=1).first()
+    if head is not None and head.pruned_through:
+        if not hmac.compare_digest(head.pruned_mac, _checkpoint_mac(head.pruned_through, head.pruned_hash)):
+            result.problems.append("the checkpoint of the last retention prune was changed")
+        previous, expected = head.pruned_hash, head.pruned_through + 1
     rows = AuditEvent.objects.filter(seal_seq__isnull=False).order_by("seal_seq")
     for event in rows.iterator(chunk_size=2000):
         if event.seal_seq != expected:
@@ -111,7 +149,6 @@ def verify() -> Verification:
             result.problems.append(f"row id {event.pk} (chain position {event.seal_seq}) was changed")
         previous, expected = event.seal_hash, event.seal_seq + 1
         result.checked += 1
-    head = AuditSeal.objects.filter(pk=1).first()
     last = expected - 1
     if head is not None and head.last_seq > last:
         result.problems.append(

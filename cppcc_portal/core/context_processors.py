@@ -15,6 +15,9 @@ def portal(request):
         "is_unit": roles.UNIT in user_roles,
         "portal_debug": settings.DEBUG,
         "committee_name": settings.COMMITTEE_NAME,
+        # For the idle-timeout warning (core.sessions, core/js/idle_timeout.js).
+        "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
+        "session_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
         "portal_tabs": workspace.portal_tabs if roles.MEMBER in user_roles else (),
         "unit_tabs": workspace.unit_tabs if roles.UNIT in user_roles else (),
     }

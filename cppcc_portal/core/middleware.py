@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import translation
@@ -12,7 +13,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core.passwords import SESSION_FLAG as PASSWORD_FLAG
-from cppcc_portal.core.request_context import reset_current_ip, set_current_ip
+from cppcc_portal.core.request_context import (
+    reset_current_ip,
+    reset_current_user,
+    set_current_ip,
+    set_current_user,
+)
+from cppcc_portal.core.roles import is_administrator_only
+from cppcc_portal.core.two_factor import ENROL
+from cppcc_portal.core.two_factor import SESSION_FLAG as TWO_FACTOR_FLAG
 
 
 class PermissionsPolicyMiddleware:
@@ -81,9 +90,11 @@ class RequestContextMiddleware:
         else:
             ip = request.META.get("REMOTE_ADDR")
         token = set_current_ip(ip)
+        user_token = set_current_user(getattr(request, "user", None))
         try:
             return self.get_response(request)
         finally:
+            reset_current_user(user_token)
             reset_current_ip(token)
 
 
@@ -107,6 +118,69 @@ class PasswordChangeRequiredMiddleware:
                 )
             messages.info(request, _("Please set a new password of your own before you go on."))
             return redirect_to_login(request.get_full_path(), reverse("password_change"), "next")
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """After the password, a user who owes a second factor (core.two_factor) sees only its pages.
+
+    Enrolled users give a code; staff, leaders and administrators without a device set one up.
+    What is owed is decided once at sign-in and kept in the session.
+    """
+
+    ALLOWED = (
+        "/accounts/two-factor/",
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/static/",
+        "/language/",
+        "/favicon.ico",
+        "/healthz",
+        "/readyz",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        step = request.session.get(TWO_FACTOR_FLAG)
+        if step and not request.path.startswith(self.ALLOWED):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "two_factor_required", "detail": _("Complete the two-factor login first.")},
+                    status=403,
+                )
+            page = "two_factor_setup" if step == ENROL else "two_factor_verify"
+            return redirect_to_login(request.get_full_path(), reverse(page), "next")
+        return self.get_response(request)
+
+
+class AdministratorScopeMiddleware:
+    """三员分立: the system administrator, security administrator and auditor reach the admin (where
+    their permissions decide what they see) and their own account pages, never the business pages
+    or the API, so none of them reads business data through a page that a role check would allow
+    to any signed-in user (the work plan, the inbox …)."""
+
+    ALLOWED = ("/admin/", "/accounts/", "/static/", "/language/", "/favicon.ico", "/healthz", "/readyz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path != "/"
+            and not request.path.startswith(self.ALLOWED)
+            and is_administrator_only(user)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "permission_denied", "detail": _("Administrators do not use the API.")},
+                    status=403,
+                )
+            raise PermissionDenied
         return self.get_response(request)
 
 

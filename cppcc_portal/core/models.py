@@ -13,6 +13,14 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("the audit trail cannot be deleted")
 
+    def prune_through(self, seal_seq: int, older_than) -> int:
+        """Delete the start of the chain up to `seal_seq`: only for core.audit_chain.prune, which
+        keeps a checkpoint first. Refused if any of those rows is younger than `older_than`."""
+        doomed = self.filter(seal_seq__isnull=False, seal_seq__lte=seal_seq)
+        if doomed.filter(created_at__gte=older_than).exists():
+            raise PermissionError("audit rows younger than the retention period cannot be deleted")
+        return super(AuditEventQuerySet, doomed).delete()[0]
+
     def update(self, **kwargs):
         # Deleting an account sets the actor of its rows to NULL; nothing else of a row may change.
         if set(kwargs) - {"actor", "actor_id", "seal_seq", "seal_hash"}:
@@ -60,6 +68,8 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
+        # Only the auditor (审计员) is granted it (core.roles).
+        permissions = [("export_auditevent", _("Can export the audit trail"))]
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["id"], condition=models.Q(seal_seq__isnull=True), name="audit_unsealed_idx"),
@@ -77,6 +87,11 @@ class AuditSeal(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
+    # The checkpoint of a retention prune (core.audit_chain.prune): the chain now starts after
+    # `pruned_through`, chained to `pruned_hash`; `pruned_mac` makes the pair unforgeable.
+    pruned_through = models.BigIntegerField(default=0)
+    pruned_hash = models.CharField(max_length=64, blank=True)
+    pruned_mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")
@@ -210,6 +225,24 @@ class PasswordState(models.Model):
     class Meta:
         verbose_name = _("password state")
         verbose_name_plural = _("password states")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class AccountSession(models.Model):
+    """The one live session of an account (one per account, 等保 2.0 会话控制): a new sign-in ends
+    the previous one, whose key is remembered (as a digest) so its device can be told why."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(_("session"), max_length=40, blank=True)
+    started_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    ended_key_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    ended_at = models.DateTimeField(_("previous session ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account session")
+        verbose_name_plural = _("account sessions")
 
     def __str__(self) -> str:
         return str(self.user)

@@ -1,4 +1,5 @@
-"""The acting request's client address, so audit rows can say where a change came from."""
+"""The acting request's client address and user, so audit rows can say where a change came from and
+who made it even when it is recorded from a signal (core.permission_audit)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,18 @@ def reset_current_ip(token) -> None:
 
 def current_ip() -> str | None:
     return _client_ip.get()
+
+
+_user: ContextVar = ContextVar("request_user", default=None)
+
+
+def set_current_user(user):
+    return _user.set(user)
+
+
+def reset_current_user(token) -> None:
+    _user.reset(token)
+
+
+def current_user():
+    return _user.get()

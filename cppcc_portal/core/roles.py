@@ -1,8 +1,13 @@
-"""The four roles of the portal, as auth groups, and what each may do.
+"""The roles of the portal, as auth groups, and what each may do.
 
 A user's role is the group they are in. Staff get every permission of the portal's apps and the
 admin; leaders read everything (view permissions, admin read-only); members and handling units
 get no model permissions: what they see is scoped in the selectors, not granted here.
+
+The three separated administrators (三员分立, 等保 2.0) each get the admin for their own job and
+nothing of the business data: the system administrator manages accounts and scheduled settings, the
+security administrator roles, two-factor resets and lock-outs, the auditor reads and exports the
+audit trail. None of them may change the audit trail (nobody can: core.models.AuditEvent).
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ LEADER = "leader"
 MEMBER = "member"
 UNIT = "unit"
 INFO_OFFICER = "info_officer"
+SYSTEM_ADMIN = "system_admin"
+SECURITY_ADMIN = "security_admin"
+AUDITOR = "auditor"
+ADMINISTRATORS = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR)
 
 # Group names are what the office sees in the admin, so they are Chinese.
 GROUP_NAMES = {
@@ -28,6 +37,9 @@ GROUP_NAMES = {
     MEMBER: "委员",
     UNIT: "承办单位",
     INFO_OFFICER: "信息员",
+    SYSTEM_ADMIN: "系统管理员",
+    SECURITY_ADMIN: "安全管理员",
+    AUDITOR: "安全审计员",
 }
 ROLES = tuple(GROUP_NAMES)
 
@@ -43,16 +55,54 @@ PORTAL_APPS = (
 )
 
 
+# What each separated administrator is granted: (app_label, codename) pairs, codename "*" for all of
+# an app. Nothing of the business apps (workplan … consultations) for any of them.
+ADMINISTRATOR_PERMISSIONS = {
+    # Accounts (no roles: those are the security administrator's) and the scheduled jobs' settings.
+    SYSTEM_ADMIN: [
+        ("auth", "add_user"),
+        ("auth", "change_user"),
+        ("auth", "view_user"),
+        ("django_celery_beat", "*"),
+    ],
+    # Roles (groups and who is in them), lock-outs (django-axes) and two-factor resets (core.two_factor).
+    SECURITY_ADMIN: [("auth", "view_user"), ("auth", "change_user"), ("auth", "*group"), ("axes", "*")],
+    # The audit trail, read and exported; nothing else.
+    AUDITOR: [("core", "view_auditevent"), ("core", "export_auditevent")],
+}
+# Kept from staff, who otherwise get every permission of the portal's apps.
+AUDITOR_ONLY = ("export_auditevent",)
+
+
 def ensure_groups() -> dict[str, Group]:
     return {role: Group.objects.get_or_create(name=name)[0] for role, name in GROUP_NAMES.items()}
 
 
 def sync_role_permissions(**kwargs) -> None:
     """Grant staff everything and leaders view rights on the portal's apps (idempotent)."""
+    from cppcc_portal.core.permission_audit import syncing_role_grants
+
+    with syncing_role_grants():
+        _sync_role_permissions()
+
+
+def _sync_role_permissions() -> None:
     groups = ensure_groups()
     portal_perms = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
-    groups[STAFF].permissions.set(portal_perms)
+    groups[STAFF].permissions.set(portal_perms.exclude(codename__in=AUDITOR_ONLY))
     groups[LEADER].permissions.set(portal_perms.filter(codename__startswith="view_"))
+    for role, grants in ADMINISTRATOR_PERMISSIONS.items():
+        query = Permission.objects.none()
+        for app_label, codename in grants:
+            if codename == "*":
+                query |= Permission.objects.filter(content_type__app_label=app_label)
+            elif codename.startswith("*"):
+                query |= Permission.objects.filter(
+                    content_type__app_label=app_label, codename__endswith=codename[1:]
+                )
+            else:
+                query |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        groups[role].permissions.set(query)
 
 
 def user_roles(user) -> set[str]:
@@ -126,3 +176,9 @@ def is_leader(user) -> bool:
 def can_read_everything(user) -> bool:
     """Staff and leaders see every record; everyone else is scoped to their own."""
     return has_role(user, STAFF, LEADER)
+
+
+def is_administrator_only(user) -> bool:
+    """A separated administrator (and no business role): reaches only the admin and their account."""
+    found = user_roles(user)
+    return bool(found & set(ADMINISTRATORS)) and not found & {STAFF, LEADER} and not user.is_superuser

@@ -20,6 +20,8 @@ from cppcc_portal.core.notifications.services import preference_set_language
 def home(request):
     """Send each person to where their work is."""
     user_roles = roles.user_roles(request.user)
+    if user_roles & set(roles.ADMINISTRATORS) and not user_roles & {roles.STAFF, roles.LEADER}:
+        return redirect("admin:index")
     if roles.LEADER in user_roles or roles.STAFF in user_roles:
         return redirect("dashboard:home")
     if roles.UNIT in user_roles:

@@ -42,6 +42,13 @@ EXPECTED = {
     "logout": (405, 405, 405, 405, 405, 405, 405, 405),
     "password_change": (302, 200, 200, 200, 200, 200, 200, 200),
     "password_change_done": (302, 200, 200, 200, 200, 200, 200, 200),
+    # Two-factor login: anyone signed in may set it up; verifying needs a device (else off to set-up).
+    "two_factor_setup": (302, 200, 200, 200, 200, 200, 200, 200),
+    "two_factor_verify": (302, 302, 302, 302, 302, 302, 302, 302),
+    # The idle-timeout warning asks how long is left (JSON; signed out: "not signed in").
+    "session_status": (200, 200, 200, 200, 200, 200, 200, 200),
+    # The audit trail's export: the auditor's alone (tests/security/test_separated_administrators.py).
+    "admin:core_auditevent_export_trail": (302, 302, 302, 302, 302, 302, 403, 403),
     "readyz": (200, 200, 200, 200, 200, 200, 200, 200),
     "set_language": (405, 405, 405, 405, 405, 405, 405, 405),
     # Work plan pages: every logged-in role reads the plan; progress attachments are the office's and leaders'.
