@@ -37,6 +37,7 @@ Predicate = Callable[[Any, Any], bool]
 
 REFUSAL = _("This cannot go from “%(current)s” to “%(requested)s”.")
 DENIED = _("You may not take this step.")
+NOTE_REQUIRED = _("Give a reason for this step.")
 
 
 def anyone(obj, user) -> bool:
@@ -189,7 +190,7 @@ class Workflow:
         if self.enforce_may and not transition.may(obj, actor):
             raise PermissionDeniedError(str(self.denied))
         if transition.needs_note and not (note or "").strip():
-            raise DomainError(_("Give a reason for this step."), code="note_required", field="note")
+            raise DomainError(str(NOTE_REQUIRED), code="note_required", field="note")
         from_state = self.state_of(obj)
         setattr(obj, self.state_field, to_state)
         return from_state

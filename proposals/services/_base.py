@@ -59,33 +59,39 @@ def _invited_cosigner(proposal, user) -> bool:
     return me is not None and proposal.cosignatures.filter(member=me, state=CosignState.INVITED).exists()
 
 
-def _my_assignments(proposal, user, role=None):
+def _my_assignments(proposal, user) -> list[Assignment]:
+    """The user's units' current assignments on the proposal, read once per proposal and user."""
     if not getattr(user, "is_authenticated", False):
-        return Assignment.objects.none()
-    found = proposal.assignments.filter(is_current=True, unit__accounts=user)
-    return found.filter(role=role) if role else found
-
-
-def _lead_unit(proposal, user) -> bool:
-    return roles.is_staff_user(user) or _my_assignments(proposal, user, AssignmentRole.LEAD).exists()
+        return []
+    cache = proposal.__dict__.setdefault("_assignments_of_user", {})
+    if user.pk not in cache:
+        cache[user.pk] = list(proposal.assignments.filter(is_current=True, unit__accounts=user).distinct())
+    return cache[user.pk]
 
 
 def _lead_unit_account(proposal, user) -> bool:
     """The unit workspace's reply steps: an account of the lead unit itself."""
-    return _my_assignments(proposal, user, AssignmentRole.LEAD).exists()
+    return any(a.role == AssignmentRole.LEAD for a in _my_assignments(proposal, user))
+
+
+def _lead_unit(proposal, user) -> bool:
+    return roles.is_staff_user(user) or _lead_unit_account(proposal, user)
 
 
 def _returning_unit(proposal, user) -> bool:
     """A unit holding the proposal, within its return deadline."""
-    return _my_assignments(proposal, user).filter(return_deadline_on__gte=_today()).exists()
+    today = _today()
+    return any(today <= a.return_deadline_on for a in _my_assignments(proposal, user))
 
 
 def _assisting_not_signed(proposal, user) -> bool:
     """An assisting unit that has not yet countersigned the current reply."""
-    mine = _my_assignments(proposal, user, AssignmentRole.ASSISTING)
+    mine = {a.unit_id for a in _my_assignments(proposal, user) if a.role == AssignmentRole.ASSISTING}
+    if not mine:
+        return False
     reply = proposal.replies.filter(round=proposal.handling_round).first()
-    signed = reply.countersignatures.values("unit_id") if reply else []
-    return mine.exclude(unit_id__in=signed).exists()
+    signed = set(reply.countersignatures.values_list("unit_id", flat=True)) if reply else set()
+    return bool(mine - signed)
 
 
 # The proposal workflow of DOMAIN.md, in core's one shape (`core.workflow`): each action, the states
