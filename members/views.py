@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from members import filters, selectors, services
-from members.choices import Attendance, DutyRecordStatus, EnrolmentState
+from members.choices import Attendance, EnrolmentState
 from members.forms import ATTENDANCE_MARKS, CheckInForm, DutyRecordForm, LeaveForm, OutcomeForm, RejectForm
 from members.models import Activity, DutyRecord, Member, Participation, Term
 
@@ -335,8 +335,7 @@ def record_detail(request, pk):
         {
             "record": record,
             "events": record.events.select_related("actor"),
-            "can_review": record.status == DutyRecordStatus.SUBMITTED
-            and selectors.can_review_record(request.user, record),
+            "actions": services.allowed_actions(record, request.user),
             "reject_form": RejectForm(),
         },
     )

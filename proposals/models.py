@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
+from cppcc_portal.core.models import TransitionEvent
 from proposals.choices import (
     AdoptionLevel,
     AssignmentRole,
@@ -603,18 +604,10 @@ class ProposalAttachment(models.Model):
         return self.original_name
 
 
-class ProposalEvent(models.Model):
+class ProposalEvent(TransitionEvent):
     """One step of a proposal's history: who moved it from which state to which, when and why."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        USER,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=pgettext_lazy("proposals", "actor"),
-    )
     action = models.CharField(pgettext_lazy("proposals", "action"), max_length=32)
     from_state = models.CharField(
         pgettext_lazy("proposals", "from"), max_length=24, choices=ProposalState.choices
@@ -622,13 +615,12 @@ class ProposalEvent(models.Model):
     to_state = models.CharField(
         pgettext_lazy("proposals", "to"), max_length=24, choices=ProposalState.choices
     )
-    note = models.TextField(pgettext_lazy("proposals", "note"), blank=True)
+    # The timelines of many proposals are read by time.
     created_at = models.DateTimeField(pgettext_lazy("proposals", "time"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = pgettext_lazy("proposals", "proposal event")
         verbose_name_plural = pgettext_lazy("proposals", "proposal events")
-        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
@@ -690,30 +682,19 @@ class Instruction(models.Model):
         return f"{self.leader_name}: {self.text[:30]}"
 
 
-class ReportEvent(models.Model):
+class ReportEvent(TransitionEvent):
     """One step of a report's history (actor, from, to, note, time)."""
 
     report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        USER,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=pgettext_lazy("proposals", "actor"),
-    )
     action = models.CharField(pgettext_lazy("proposals", "action"), max_length=32)
     from_state = models.CharField(
         pgettext_lazy("proposals", "from"), max_length=16, choices=ReportState.choices
     )
     to_state = models.CharField(pgettext_lazy("proposals", "to"), max_length=16, choices=ReportState.choices)
-    note = models.TextField(pgettext_lazy("proposals", "note"), blank=True)
-    created_at = models.DateTimeField(pgettext_lazy("proposals", "time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = pgettext_lazy("proposals", "report event")
         verbose_name_plural = pgettext_lazy("proposals", "report events")
-        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.from_state} → {self.to_state}"

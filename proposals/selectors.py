@@ -117,7 +117,6 @@ def proposal_detail_context(*, proposal: Proposal, user) -> dict:
         "my_cosignature": next((c for c in cosignatures if c.member_id == member_id), None),
         "is_submitter": member_id == proposal.submitter_id,
         "handling_states": [str(s) for s in HANDLING_STATES],
-        "reply_states": [ProposalState.ASSIGNED, ProposalState.HANDLING, ProposalState.REPLY_DRAFTED],
         "may_rate": may_rate(proposal=proposal, user=user),
     }
 

@@ -90,7 +90,6 @@ def detail(request, pk: int):
     lead = next((a for a in mine if a.role == AssignmentRole.LEAD), None)
     assisting = next((a for a in mine if a.role == AssignmentRole.ASSISTING), None)
     reply = context["current_reply"]
-    signed_units = {c.unit_id for c in reply.countersignatures.all()} if reply else set()
     initial = {}
     if reply:
         initial = {
@@ -105,9 +104,9 @@ def detail(request, pk: int):
     context.update(
         {
             "proposal": proposal,
+            "actions": services.allowed_actions(proposal, request.user),
             "lead": lead,
             "assisting": assisting,
-            "assisting_signed": bool(assisting and assisting.unit_id in signed_units),
             "reply_form": ReplyForm(initial=initial),
             "return_form": ReturnForm(),
             "note_form": NoteForm(),

@@ -156,6 +156,7 @@ def proposal_detail(request, pk: int):
     context.update(
         {
             "proposal": proposal,
+            "actions": services.allowed_actions(proposal, request.user),
             "invite_form": InviteForm(),
             "rating_form": RatingForm(),
             "note_form": NoteForm(),

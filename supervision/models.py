@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.models import TransitionEvent
 from supervision.choices import (
     FINISHED_ITEM_STATUSES,
     SUPERVISION_ACTIVITY_KINDS,
@@ -275,32 +276,18 @@ class Recommendation(models.Model):
             raise ValidationError({"topic": _("The topic belongs to another year than the group.")})
 
 
-class RecommendationEvent(models.Model):
+class RecommendationEvent(TransitionEvent):
     """One step of a recommendation's workflow: who moved it from which state to which, and why."""
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="events", verbose_name=_("recommendation")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("by"),
-    )
     from_state = models.CharField(_("from"), max_length=16, choices=RecommendationState.choices)
     to_state = models.CharField(_("to"), max_length=16, choices=RecommendationState.choices)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("recommendation event")
         verbose_name_plural = _("recommendation events")
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
 
 
 class RectificationItem(models.Model):

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import cancel_pending, notify
+from cppcc_portal.core.workflow import Transition, Workflow
 from members.choices import DutyEventKind, DutyRole
 from members.services import duty_record_from_event
 from supervision.choices import (
@@ -42,32 +43,7 @@ from supervision.signals import recommendation_transitioned
 S = RecommendationState
 
 # Who may take a step: the office (staff) always may; a department's own accounts only where the
-# table says "unit". Staff also record a department's steps when it answers on paper.
-OFFICE = "office"
-UNIT = "unit"
-
-
-@dataclass(frozen=True)
-class Step:
-    by: str
-    needs_note: bool = False
-
-
-# The one table of the recommendation workflow: (from, to) → who may take the step.
-TRANSITIONS: dict[tuple[str, str], Step] = {
-    (S.DRAFT, S.SENT): Step(OFFICE),
-    (S.SENT, S.ANSWERED): Step(UNIT),
-    (S.ANSWERED, S.RECTIFYING): Step(UNIT),
-    (S.RECTIFYING, S.UNDER_REVIEW): Step(UNIT),
-    (S.RETURNED, S.UNDER_REVIEW): Step(UNIT),
-    (S.UNDER_REVIEW, S.CLOSED): Step(OFFICE),
-    (S.UNDER_REVIEW, S.RETURNED): Step(OFFICE, needs_note=True),
-}
-
-
-def allowed_targets(state: str) -> list[str]:
-    """The states a recommendation in `state` may move to, in table order."""
-    return [to for (frm, to) in TRANSITIONS if frm == state]
+# table says so. Staff also record a department's steps when it answers on paper.
 
 
 def is_unit_account(user, unit_id: int) -> bool:
@@ -77,14 +53,46 @@ def is_unit_account(user, unit_id: int) -> bool:
     return user.handling_units.filter(pk=unit_id).exists()
 
 
+def _office(recommendation, user) -> bool:
+    return roles.is_staff_user(user)
+
+
+def _unit(recommendation, user) -> bool:
+    return roles.is_staff_user(user) or is_unit_account(user, recommendation.unit_id)
+
+
+# The one table of the recommendation workflow, in core's shape (`core.workflow`).
+RECOMMENDATION_WORKFLOW = Workflow(
+    labels=S,
+    refusal=_lazy("A recommendation cannot go from “%(current)s” to “%(requested)s”."),
+    denied=_lazy("You may not take this step on this recommendation."),
+    transitions=[
+        Transition("send", S.DRAFT, S.SENT, may=_office),
+        Transition("answer", S.SENT, S.ANSWERED, may=_unit),
+        Transition("rectify", RECTIFICATION_STATES, may=_unit),  # items and progress keep the state
+        Transition("start_rectification", S.ANSWERED, S.RECTIFYING, may=_unit),
+        Transition("request_review", (S.RECTIFYING, S.RETURNED), S.UNDER_REVIEW, may=_unit),
+        Transition("close", S.UNDER_REVIEW, S.CLOSED, may=_office),
+        Transition("return", S.UNDER_REVIEW, S.RETURNED, may=_office, needs_note=True),
+    ],
+)
+TRANSITIONS: dict[tuple[str, str], str] = RECOMMENDATION_WORKFLOW.pairs()
+
+
+def allowed_actions(recommendation: Recommendation, user) -> list[str]:
+    """What `user` may do to `recommendation` now: the office page's and the unit workspace's buttons."""
+    return RECOMMENDATION_WORKFLOW.allowed_actions(recommendation, user)
+
+
+def allowed_targets(state: str) -> list[str]:
+    """The states a recommendation in `state` may move to, in table order."""
+    return RECOMMENDATION_WORKFLOW.targets(state)
+
+
 def can_take_step(user, recommendation: Recommendation, to_state: str) -> bool:
-    """Whether `user` may move `recommendation` to `to_state` (ignoring the state it is in)."""
-    step = TRANSITIONS.get((recommendation.state, to_state))
-    if step is None:
-        return False
-    if roles.is_staff_user(user):
-        return True
-    return step.by == UNIT and is_unit_account(user, recommendation.unit_id)
+    """Whether `user` may move `recommendation` to `to_state` from the state it is in."""
+    action = RECOMMENDATION_WORKFLOW.action_for(recommendation.state, to_state)
+    return action is not None and RECOMMENDATION_WORKFLOW.may(recommendation, user, action)
 
 
 def _today() -> dt.date:
@@ -399,17 +407,8 @@ def _transition(
     from_state = locked.state
     if from_state != recommendation.state:
         recommendation.state = from_state
-    step = TRANSITIONS.get((from_state, to_state))
-    if step is None:
-        raise TransitionError(
-            _("A recommendation cannot go from “%(current)s” to “%(requested)s”.")
-            % {"current": S(from_state).label, "requested": S(to_state).label}
-        )
-    if not can_take_step(actor, recommendation, to_state):
-        raise PermissionDeniedError(_("You may not take this step on this recommendation."))
-    if step.needs_note and not note.strip():
-        raise DomainError(_("Give a reason for this step."), code="note_required", field="note")
-    recommendation.state = to_state
+    action = RECOMMENDATION_WORKFLOW.action_for(from_state, to_state) or "move"
+    RECOMMENDATION_WORKFLOW.move(recommendation, action, actor=actor, to_state=to_state, note=note)
     recommendation.full_clean()
     recommendation.save(update_fields=["state", *fields])
     RecommendationEvent.objects.create(

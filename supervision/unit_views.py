@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
 from supervision import selectors, services
-from supervision.choices import RECTIFICATION_STATES, RecommendationState
+from supervision.choices import RecommendationState
 from supervision.forms import AnswerForm, ItemForm, ProgressForm, StepForm
 from supervision.models import Recommendation, RectificationItem
 
@@ -55,13 +55,12 @@ def recommendation_list(request):
 
 
 def _render_detail(request, recommendation, **forms):
+    actions = services.allowed_actions(recommendation, request.user)
     context = {
         "recommendation": recommendation,
         "today": timezone.localdate(),
-        "can_answer": recommendation.state == S.SENT,
-        "can_rectify": recommendation.state in RECTIFICATION_STATES,
-        "can_start": recommendation.state == S.ANSWERED,
-        "can_request_review": recommendation.state in (S.RECTIFYING, S.RETURNED),
+        "actions": actions,
+        "can_rectify": "rectify" in actions,
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "item_form": forms.get("item_form") or ItemForm(),
         "progress_form": ProgressForm(),

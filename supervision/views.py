@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
 from supervision import exports, filters, selectors, services
-from supervision.choices import RecommendationState
 from supervision.forms import ReviewForm
 from supervision.models import Recommendation, SupervisionGroup
 
@@ -92,15 +91,16 @@ def recommendation_detail(request, pk: int):
         recommendation = selectors.recommendation_get(user=request.user, pk=pk)
     except Recommendation.DoesNotExist as exc:
         raise Http404 from exc
-    office = roles.is_staff_user(request.user)
+    actions = services.allowed_actions(recommendation, request.user)
     return render(
         request,
         "supervision/recommendation.html",
         {
             "recommendation": recommendation,
             "today": timezone.localdate(),
-            "can_send": office and recommendation.state == RecommendationState.DRAFT,
-            "can_review": office and recommendation.state == RecommendationState.UNDER_REVIEW,
+            "actions": actions,
+            "can_send": "send" in actions,
+            "can_review": "close" in actions or "return" in actions,
             "review_form": ReviewForm(),
         },
     )

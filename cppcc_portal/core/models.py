@@ -9,6 +9,33 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class TransitionEvent(models.Model):
+    """One step of an object's workflow (`core.workflow`): who moved it, when and why.
+
+    Each app's event model adds the foreign key to its object and its `from_state`/`to_state`
+    fields with its workflow's choices (and `action` where one move has several names); the
+    services write one row per move, and the timelines read them in order.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("workflow", "by"),
+    )
+    note = models.TextField(pgettext_lazy("workflow", "note"), blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("workflow", "time"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
 class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("the audit trail cannot be deleted")

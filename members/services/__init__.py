@@ -5,10 +5,12 @@ from members.services._base import (  # noqa: F401
     DEFAULT_MINIMUMS,
     DEFAULT_SCORING_RULES,
     DUTY_RECORD_TRANSITIONS,
+    DUTY_RECORD_WORKFLOW,
     _log_transition,
     _source_key,
     _transition,
     _validate,
+    allowed_actions,
 )
 from members.services.activities import (  # noqa: F401
     _notify_invited,

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from cppcc_portal.core.errors import DomainError, TransitionError
+from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.workflow import Transition, Workflow
 from members import selectors
 from members.choices import (
     DutyEventKind,
@@ -25,12 +26,39 @@ from members.models import (
 # Members may check in from shortly before the start until the end of the activity.
 CHECK_IN_OPENS_BEFORE = dt.timedelta(minutes=30)
 
-# The one transition table of a duty record's review.
+
+def _reviewer(record, user) -> bool:
+    return selectors.can_review_record(user, record)
+
+
+def _owner(record, user) -> bool:
+    own = selectors.member_for_user(user)
+    return own is not None and own.pk == record.member_id
+
+
+# The one transition table of a duty record's review, in core's shape (`core.workflow`). The
+# services check who first, with their own messages; the predicates drive the buttons.
+DUTY_RECORD_WORKFLOW = Workflow(
+    labels=DutyRecordStatus,
+    state_field="status",
+    refusal=_lazy("A duty record cannot go from “%(current)s” to “%(requested)s”."),
+    enforce_may=False,
+    transitions=[
+        Transition("verify", DutyRecordStatus.SUBMITTED, DutyRecordStatus.VERIFIED, may=_reviewer),
+        Transition("reject", DutyRecordStatus.SUBMITTED, DutyRecordStatus.REJECTED, may=_reviewer),
+        Transition("resubmit", DutyRecordStatus.REJECTED, DutyRecordStatus.SUBMITTED, may=_owner),
+    ],
+)
+# status → the statuses it may move to.
 DUTY_RECORD_TRANSITIONS = {
-    DutyRecordStatus.SUBMITTED: {DutyRecordStatus.VERIFIED, DutyRecordStatus.REJECTED},
-    DutyRecordStatus.REJECTED: {DutyRecordStatus.SUBMITTED},
-    DutyRecordStatus.VERIFIED: set(),
+    status: set(DUTY_RECORD_WORKFLOW.targets(status)) for status in DutyRecordStatus.values
 }
+
+
+def allowed_actions(record: DutyRecord, user) -> list[str]:
+    """What `user` may do to a duty record now (the review buttons)."""
+    return DUTY_RECORD_WORKFLOW.allowed_actions(record, user)
+
 
 # The office's default weights (DOMAIN.md, "Duty scoring"); each year's rules are data it edits.
 DEFAULT_SCORING_RULES = [
@@ -82,14 +110,7 @@ def _log_transition(record: DutyRecord, actor, from_status: str, to_status: str,
     )
 
 
-def _transition(record: DutyRecord, to_status: str) -> str:
-    current = record.status
-    if to_status not in DUTY_RECORD_TRANSITIONS[current]:
-        raise TransitionError(
-            _("A duty record cannot go from “%(current)s” to “%(requested)s”.")
-            % {
-                "current": DutyRecordStatus(current).label,
-                "requested": DutyRecordStatus(to_status).label,
-            }
-        )
-    return current
+def _transition(record: DutyRecord, to_status: str, *, actor=None) -> str:
+    """Check the move against the table, set the new status and return the one it left."""
+    action = DUTY_RECORD_WORKFLOW.action_for(record.status, to_status) or "move"
+    return DUTY_RECORD_WORKFLOW.move(record, action, actor=actor, to_state=to_status)

@@ -204,7 +204,7 @@ def duty_record_verify(*, record: DutyRecord, actor) -> DutyRecord:
     record = DutyRecord.objects.select_for_update().get(pk=record.pk)
     if not selectors.can_review_record(actor, record):
         raise PermissionDeniedError(_("You may not verify this duty record."))
-    previous = _transition(record, DutyRecordStatus.VERIFIED)
+    previous = _transition(record, DutyRecordStatus.VERIFIED, actor=actor)
     record.status = DutyRecordStatus.VERIFIED
     record.verified_by = actor
     record.verified_at = timezone.now()
@@ -230,7 +230,7 @@ def duty_record_reject(*, record: DutyRecord, actor, reason: str) -> DutyRecord:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason for the rejection."), code="reason_required", field="reason")
-    previous = _transition(record, DutyRecordStatus.REJECTED)
+    previous = _transition(record, DutyRecordStatus.REJECTED, actor=actor)
     record.status = DutyRecordStatus.REJECTED
     record.reject_reason = reason[:300]
     record.verified_by = actor

@@ -3,7 +3,9 @@
 from proposals.models import OpinionReport  # noqa: F401
 from proposals.services._base import (  # noqa: F401
     PROPOSAL_TRANSITIONS,
+    PROPOSAL_WORKFLOW,
     REPORT_TRANSITIONS,
+    REPORT_WORKFLOW,
     R,
     S,
     _attach,
@@ -22,6 +24,7 @@ from proposals.services._base import (  # noqa: F401
     _state_label,
     _today,
     add_months,
+    allowed_actions,
     check_proposal_transition,
     member_for,
     year_settings,

@@ -10,18 +10,24 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
-from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
+from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from cppcc_portal.core.uploads import check_upload
+from cppcc_portal.core.workflow import Transition, Workflow
 from members.selectors import member_for_user
 from proposals.choices import (
+    AssignmentRole,
+    CosignState,
     ProposalState,
     ProposerKind,
     ReportState,
 )
 from proposals.models import (
+    Assignment,
+    OpinionReport,
     Proposal,
     ProposalAttachment,
     ProposalEvent,
@@ -33,43 +39,125 @@ from proposals.signals import proposal_transitioned
 S = ProposalState
 R = ReportState
 
-# The proposal workflow of DOMAIN.md: (from, to) → the action that makes that move. Nothing else moves.
-PROPOSAL_TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.DRAFT, S.COSIGNING): "submit",
-    (S.DRAFT, S.AWAITING_REVIEW): "submit",
-    (S.COSIGNING, S.AWAITING_REVIEW): "close_cosigning",
-    (S.COSIGNING, S.WITHDRAWN): "withdraw",
-    (S.AWAITING_REVIEW, S.WITHDRAWN): "withdraw",
-    (S.AWAITING_REVIEW, S.ACCEPTED): "accept",
-    (S.AWAITING_REVIEW, S.REJECTED): "reject",
-    (S.AWAITING_REVIEW, S.CONVERTED): "convert",
-    (S.AWAITING_REVIEW, S.MERGED): "merge",
-    (S.ACCEPTED, S.ASSIGNED): "assign",
-    (S.ASSIGNED, S.RETURNED): "return",
-    (S.RETURNED, S.ASSIGNED): "assign",
-    (S.ASSIGNED, S.HANDLING): "start_handling",
-    (S.HANDLING, S.REPLY_DRAFTED): "draft_reply",
-    (S.REPLY_DRAFTED, S.COUNTERSIGNING): "send_reply",
-    (S.REPLY_DRAFTED, S.UNDER_REVIEW): "send_reply",
-    (S.REPLY_DRAFTED, S.AWAITING_EVALUATION): "send_reply",
-    (S.COUNTERSIGNING, S.UNDER_REVIEW): "countersign",
-    (S.COUNTERSIGNING, S.AWAITING_EVALUATION): "countersign",
-    (S.COUNTERSIGNING, S.REPLY_DRAFTED): "refuse_countersign",
-    (S.UNDER_REVIEW, S.AWAITING_EVALUATION): "approve_reply",
-    (S.UNDER_REVIEW, S.REPLY_DRAFTED): "send_back_reply",
-    (S.AWAITING_EVALUATION, S.HANDLING): "rehandle",
-    (S.AWAITING_EVALUATION, S.CLOSED): "close",
-}
+# Who may take a step, for the buttons (`allowed_actions`); each service also checks who, with
+# its own message, so these predicates are not enforced a second time by `_move`.
 
-# The report workflow of DOMAIN.md, in the same form.
-REPORT_TRANSITIONS: dict[tuple[str, str], str] = {
-    (R.SUBMITTED, R.EDITING): "start_editing",
-    (R.SUBMITTED, R.ADOPTED): "adopt",
-    (R.SUBMITTED, R.FILED): "file",
-    (R.EDITING, R.ADOPTED): "adopt",
-    (R.EDITING, R.FILED): "file",
-    (R.ADOPTED, R.PUBLISHED): "publish",
-}
+
+def _staff(proposal, user) -> bool:
+    return roles.is_staff_user(user)
+
+
+def _submitter_or_staff(proposal, user) -> bool:
+    if roles.is_staff_user(user):
+        return True
+    me = member_for_user(user)
+    return me is not None and me.pk == proposal.submitter_id
+
+
+def _invited_cosigner(proposal, user) -> bool:
+    me = member_for_user(user)
+    return me is not None and proposal.cosignatures.filter(member=me, state=CosignState.INVITED).exists()
+
+
+def _my_assignments(proposal, user) -> list[Assignment]:
+    """The user's units' current assignments on the proposal, read once per proposal and user."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cache = proposal.__dict__.setdefault("_assignments_of_user", {})
+    if user.pk not in cache:
+        cache[user.pk] = list(proposal.assignments.filter(is_current=True, unit__accounts=user).distinct())
+    return cache[user.pk]
+
+
+def _lead_unit_account(proposal, user) -> bool:
+    """The unit workspace's reply steps: an account of the lead unit itself."""
+    return any(a.role == AssignmentRole.LEAD for a in _my_assignments(proposal, user))
+
+
+def _lead_unit(proposal, user) -> bool:
+    return roles.is_staff_user(user) or _lead_unit_account(proposal, user)
+
+
+def _returning_unit(proposal, user) -> bool:
+    """A unit holding the proposal, within its return deadline."""
+    today = _today()
+    return any(today <= a.return_deadline_on for a in _my_assignments(proposal, user))
+
+
+def _assisting_not_signed(proposal, user) -> bool:
+    """An assisting unit that has not yet countersigned the current reply."""
+    mine = {a.unit_id for a in _my_assignments(proposal, user) if a.role == AssignmentRole.ASSISTING}
+    if not mine:
+        return False
+    reply = proposal.replies.filter(round=proposal.handling_round).first()
+    signed = set(reply.countersignatures.values_list("unit_id", flat=True)) if reply else set()
+    return bool(mine - signed)
+
+
+# The proposal workflow of DOMAIN.md, in core's one shape (`core.workflow`): each action, the states
+# it leaves, the states it may reach (none: the action keeps the state) and who may take it.
+T = Transition
+PROPOSAL_WORKFLOW = Workflow(
+    labels=S,
+    refusal=_lazy("A proposal cannot go from “%(current)s” to “%(requested)s”."),
+    enforce_may=False,
+    transitions=[
+        T("edit", S.DRAFT, may=_submitter_or_staff),
+        T("invite", (S.DRAFT, S.COSIGNING), may=_submitter_or_staff),
+        T("submit", S.DRAFT, (S.COSIGNING, S.AWAITING_REVIEW), may=_submitter_or_staff),
+        T("cosign", S.COSIGNING, may=_invited_cosigner),
+        T("close_cosigning", S.COSIGNING, S.AWAITING_REVIEW, may=_submitter_or_staff),
+        T("withdraw", (S.COSIGNING, S.AWAITING_REVIEW), S.WITHDRAWN, may=_submitter_or_staff),
+        T("accept", S.AWAITING_REVIEW, S.ACCEPTED, may=_staff),
+        T("reject", S.AWAITING_REVIEW, S.REJECTED, may=_staff),
+        T("convert", S.AWAITING_REVIEW, S.CONVERTED, may=_staff),
+        T("merge", S.AWAITING_REVIEW, S.MERGED, may=_staff),
+        T("assign", (S.ACCEPTED, S.RETURNED), S.ASSIGNED, may=_staff),
+        T("return", S.ASSIGNED, S.RETURNED, may=_returning_unit),
+        T("start_handling", S.ASSIGNED, S.HANDLING, may=_lead_unit),
+        T("edit_reply", (S.ASSIGNED, S.HANDLING, S.REPLY_DRAFTED), may=_lead_unit_account),
+        T("draft_reply", S.HANDLING, S.REPLY_DRAFTED, may=_lead_unit),
+        T(
+            "send_reply",
+            S.REPLY_DRAFTED,
+            (S.COUNTERSIGNING, S.UNDER_REVIEW, S.AWAITING_EVALUATION),
+            may=_lead_unit,
+        ),
+        T(
+            "countersign",
+            S.COUNTERSIGNING,
+            (S.UNDER_REVIEW, S.AWAITING_EVALUATION),
+            may=_assisting_not_signed,
+        ),
+        T("refuse_countersign", S.COUNTERSIGNING, S.REPLY_DRAFTED, may=_assisting_not_signed),
+        T("approve_reply", S.UNDER_REVIEW, S.AWAITING_EVALUATION, may=_staff),
+        T("send_back_reply", S.UNDER_REVIEW, S.REPLY_DRAFTED, may=_staff),
+        T("rehandle", S.AWAITING_EVALUATION, S.HANDLING, may=_staff),
+        T("close", S.AWAITING_EVALUATION, S.CLOSED, may=_staff),
+    ],
+)
+# (from, to) → the action that makes that move. Nothing else moves.
+PROPOSAL_TRANSITIONS: dict[tuple[str, str], str] = PROPOSAL_WORKFLOW.pairs()
+
+# The report workflow of DOMAIN.md, in the same shape (the office takes every step).
+REPORT_WORKFLOW = Workflow(
+    labels=R,
+    refusal=_lazy("A report cannot go from “%(current)s” to “%(requested)s”."),
+    enforce_may=False,
+    transitions=[
+        T("start_editing", R.SUBMITTED, R.EDITING, may=_staff),
+        T("adopt", (R.SUBMITTED, R.EDITING), R.ADOPTED, may=_staff),
+        T("file", (R.SUBMITTED, R.EDITING), R.FILED, may=_staff),
+        T("publish", R.ADOPTED, R.PUBLISHED, may=_staff),
+    ],
+)
+REPORT_TRANSITIONS: dict[tuple[str, str], str] = REPORT_WORKFLOW.pairs()
+
+
+def allowed_actions(obj, user) -> list[str]:
+    """What `user` may do to a proposal or a report now: the buttons of the portal and the workspace."""
+    workflow = REPORT_WORKFLOW if isinstance(obj, OpinionReport) else PROPOSAL_WORKFLOW
+    return workflow.allowed_actions(obj, user)
 
 
 def _today() -> dt.date:
@@ -127,11 +215,7 @@ def _state_label(state: str, choices) -> str:
 
 def check_proposal_transition(proposal: Proposal, to_state: str, action: str) -> None:
     """Raise TransitionError unless the table allows `action` from the current state to `to_state`."""
-    if PROPOSAL_TRANSITIONS.get((proposal.state, to_state)) != action:
-        raise TransitionError(
-            _("A proposal cannot go from “%(current)s” to “%(requested)s”.")
-            % {"current": _state_label(proposal.state, S), "requested": _state_label(to_state, S)}
-        )
+    PROPOSAL_WORKFLOW.check(proposal, action, to_state)
 
 
 def _event(proposal: Proposal, *, actor, action: str, from_state: str, to_state: str, note: str = ""):
@@ -154,9 +238,7 @@ def _event(proposal: Proposal, *, actor, action: str, from_state: str, to_state:
 
 def _move(proposal: Proposal, to_state: str, *, actor, action: str, note: str = "", fields=()) -> Proposal:
     """Apply one transition of the table: check, save, event row, audit, signal on commit."""
-    check_proposal_transition(proposal, to_state, action)
-    from_state = proposal.state
-    proposal.state = to_state
+    from_state = PROPOSAL_WORKFLOW.move(proposal, action, actor=actor, to_state=to_state, note=note)
     proposal.save(update_fields=["state", "updated_at", *fields])
     _event(proposal, actor=actor, action=action, from_state=from_state, to_state=to_state, note=note)
     acting = actor if getattr(actor, "is_authenticated", False) else None

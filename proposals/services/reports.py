@@ -27,7 +27,7 @@ from proposals.models import (
     ProposalCounter,
     ReportEvent,
 )
-from proposals.services._base import REPORT_TRANSITIONS, R, _duty, _link, _state_label, _today, year_settings
+from proposals.services._base import REPORT_WORKFLOW, R, _duty, _link, _state_label, _today, year_settings
 from proposals.services.drafting import proposal_create
 from proposals.signals import report_transitioned
 
@@ -54,17 +54,11 @@ def _report_event(
 
 def check_report_transition(report: OpinionReport, to_state: str, action: str) -> None:
     """Raise TransitionError unless the report table allows the move."""
-    if REPORT_TRANSITIONS.get((report.state, to_state)) != action:
-        raise TransitionError(
-            _("A report cannot go from “%(current)s” to “%(requested)s”.")
-            % {"current": _state_label(report.state, R), "requested": _state_label(to_state, R)}
-        )
+    REPORT_WORKFLOW.check(report, action, to_state)
 
 
 def _move_report(report: OpinionReport, to_state: str, *, actor, action: str, note: str = "", fields=()):
-    check_report_transition(report, to_state, action)
-    from_state = report.state
-    report.state = to_state
+    from_state = REPORT_WORKFLOW.move(report, action, actor=actor, to_state=to_state, note=note)
     report.save(update_fields=["state", *fields])
     _report_event(report, actor=actor, action=action, from_state=from_state, to_state=to_state, note=note)
     acting = actor if getattr(actor, "is_authenticated", False) else None
