@@ -17,6 +17,8 @@ def portal(request):
         "committee_name": settings.COMMITTEE_NAME,
         "portal_tabs": workspace.portal_tabs if roles.MEMBER in user_roles else (),
         "unit_tabs": workspace.unit_tabs if roles.UNIT in user_roles else (),
+        # The 长辈版 (core.preferences), read into the session once by UserLanguageMiddleware.
+        "elder_mode": bool(getattr(request, "session", {}).get("portal_elder_mode")),
     }
 
 
