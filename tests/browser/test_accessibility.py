@@ -308,3 +308,16 @@ def test_the_elder_mode_is_switched_by_keyboard_and_kept_at_the_next_login(open_
     visit.page.keyboard.press("Enter")
     assert visit.page.evaluate("document.activeElement.id") == "content"
     visit.assert_clean()
+
+
+def test_an_export_page_shows_the_finished_file_in_place_without_reloading(open_browser, staff_user):
+    from cppcc_portal.dashboard.services import export_build, export_request
+
+    job = export_request(actor=staff_user, year=2017)
+    visit = open_browser(user=staff_user)
+    visit.go(reverse("dashboard:export_detail", args=[job.pk]))
+    visit.page.evaluate("window.notReloaded = true")
+    export_build(job_id=job.pk)
+    visit.page.wait_for_selector("#export-status a.button, #export-status .error")
+    assert visit.page.evaluate("window.notReloaded === true")
+    visit.assert_clean()
