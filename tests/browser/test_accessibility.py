@@ -128,7 +128,7 @@ def crawl(
         if violations:
             found[f"{visit.actor} {name} ({parts.path})"] = violations
         if response is None or response.status >= 400:
-            # A link to a page this actor may not open (its error page was still checked above).
+            # A page this actor may not open (its error page was still checked above).
             refused.append(f"{name} {parts.path}: {response and response.status}")
             continue
         seen.setdefault(name, parts.path)
@@ -212,7 +212,7 @@ def test_every_page_has_no_wcag_21_aa_violation_for_any_actor(open_browser, demo
             if violations:
                 found[f"{actor} error page ({path})"] = violations
 
-    print("links to refused pages:", refused)
+    print("pages refused to the actor who tried them (their 403 page was checked):", refused)
     missed = sorted(
         name for name, route in url_names().items() if name not in seen and not why_not_checked(name, route)
     )
