@@ -23,7 +23,14 @@ $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.runtime-installed messages
-install-dev: $(VENV)/.dev-installed messages
+install-dev: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js messages
+
+# axe-core for the accessibility browser test (tests/browser/test_accessibility.py), pinned in
+# package-lock.json, from the npm registry, installed only when missing; never served to users.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make: npm not found (apt-get install npm) for axe-core"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 messages: $(BIN)/python
 	@if command -v msgfmt >/dev/null 2>&1; then \

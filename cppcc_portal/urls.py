@@ -20,6 +20,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("core/favicon.png"), permanent=True), name="favicon"),
     path("readyz", core_views.readyz, name="readyz"),
     path("language/", core_views.set_language, name="set_language"),
+    path("elder-mode/", core_views.set_elder_mode, name="elder_mode"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),

@@ -20,6 +20,8 @@ def portal(request):
         "session_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
         "portal_tabs": workspace.portal_tabs if roles.MEMBER in user_roles else (),
         "unit_tabs": workspace.unit_tabs if roles.UNIT in user_roles else (),
+        # The 长辈版 (core.preferences), read into the session once by UserLanguageMiddleware.
+        "elder_mode": bool(getattr(request, "session", {}).get("portal_elder_mode")),
     }
 
 

@@ -70,9 +70,11 @@ class UserLanguageMiddleware:
             if language is None:
                 from cppcc_portal.core.models import UserPreference
 
-                pref = UserPreference.objects.filter(user=user).values_list("language", flat=True)
-                language = next(iter(pref), settings.LANGUAGE_CODE)
+                # Once per session, with the 长辈版 choice (core.preferences; base.html's body class).
+                pref = UserPreference.objects.filter(user=user).values_list("language", "elder_mode")
+                language, elder_mode = next(iter(pref), (settings.LANGUAGE_CODE, False))
                 request.session["portal_language"] = language
+                request.session["portal_elder_mode"] = elder_mode
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -129,11 +129,17 @@ class AuditSeal(models.Model):
 
 
 class UserPreference(models.Model):
-    """A user's own settings: interface language and which notification kinds also go by e-mail."""
+    """A user's own settings: interface language, the 长辈版 (elder mode), and which notification kinds
+    also go by e-mail."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    elder_mode = models.BooleanField(
+        _("elder mode"),
+        default=False,
+        help_text=_("Large text, high contrast and simple navigation (长辈版)."),
     )
     email_kinds = models.JSONField(_("notification kinds also sent by e-mail"), default=list, blank=True)
 

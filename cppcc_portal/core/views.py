@@ -1,19 +1,19 @@
-"""Site-wide pages: the role-aware home, health probes, language choice."""
+"""Site-wide pages: the role-aware home, health probes, language choice, the 长辈版 switch."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cppcc_portal.core import roles
-from cppcc_portal.core.notifications.services import preference_set_language
+from cppcc_portal.core import preferences, roles
 
 
 @login_required
@@ -76,11 +76,28 @@ def set_language(request):
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     if request.user.is_authenticated:
-        preference_set_language(user=request.user, language=language)
-        request.session["portal_language"] = language
+        preferences.preference_set_language(user=request.user, language=language, session=request.session)
+    response = HttpResponseRedirect(_back(request))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response
+
+
+def _back(request) -> str:
+    """The page the form was on (the `next` field), if it is one of the portal's."""
     target = request.POST.get("next") or reverse("home")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("home")
-    response = HttpResponseRedirect(target)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
-    return response
+    return target
+
+
+@require_POST
+@login_required
+def set_elder_mode(request):
+    """Turn the 长辈版 on or off; the choice is the person's and follows them to every later login."""
+    elder_mode = request.POST.get("elder_mode")
+    if elder_mode not in ("on", "off"):
+        return HttpResponseBadRequest(_("Choose on or off for the elder mode."))
+    preferences.preference_set_elder_mode(
+        user=request.user, elder_mode=elder_mode == "on", session=request.session
+    )
+    return HttpResponseRedirect(_back(request))

@@ -91,8 +91,9 @@ def open_browser(browser, live_server, transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     contexts = []
 
-    def _open(user=None, viewport=DESKTOP) -> Visit:
-        context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url)
+    def _open(user=None, viewport=DESKTOP, **options) -> Visit:
+        # options: more of playwright's new_context arguments (device_scale_factor, bypass_csp, ...).
+        context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url, **options)
         if user is not None:
             from django.test import Client
 

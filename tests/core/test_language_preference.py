@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.models import AuditEvent, UserPreference
-from cppcc_portal.core.notifications.services import preference_set_language
+from cppcc_portal.core.preferences import preference_set_language
 
 
 def test_choosing_english_is_kept_and_audited(client, member_user):

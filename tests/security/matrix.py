@@ -51,6 +51,7 @@ EXPECTED = {
     "admin:core_auditevent_export_trail": (302, 302, 302, 302, 302, 302, 403, 403),
     "readyz": (200, 200, 200, 200, 200, 200, 200, 200),
     "set_language": (405, 405, 405, 405, 405, 405, 405, 405),
+    "elder_mode": (405, 405, 405, 405, 405, 405, 405, 405),
     # Work plan pages: every logged-in role reads the plan; progress attachments are the office's and leaders'.
     "workplan:attachment": (302, 403, 403, 403, 403, 403, 200, 200),
     "workplan:current": (302, 302, 302, 302, 302, 302, 302, 302),

@@ -204,25 +204,6 @@ def preference_set_email_kinds(*, user, email_kinds: Iterable[str]) -> UserPrefe
     return preference
 
 
-def preference_set_language(*, user, language: str) -> UserPreference:
-    """A person chooses the interface language; it follows them to every session."""
-    if language not in dict(settings.LANGUAGES):
-        raise DomainError(_("Unknown language."), code="unknown_language", field="language")
-    with transaction.atomic():
-        preference, _created = UserPreference.objects.select_for_update().get_or_create(user=user)
-        before = preference.language
-        if before != language:
-            preference.language = language
-            preference.save(update_fields=["language"])
-            record_event(
-                actor=user,
-                action="preference.language",
-                obj=preference,
-                changes={"language": [before, language]},
-            )
-    return preference
-
-
 def _wants_email(recipient, kind: str) -> bool:
     if not getattr(recipient, "email", ""):
         return False
