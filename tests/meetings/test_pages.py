@@ -66,6 +66,15 @@ def test_members_and_leaders_cannot_open_the_door_screen_or_the_desk(
     assert login(client, leader_user).get(url).status_code == 403
 
 
+def test_a_leader_is_offered_no_link_to_the_door_screen_or_the_desk_only_staff_are(
+    client, sc_meeting, leader_user, staff_user
+):
+    console = reverse("meetings:console", args=[sc_meeting.pk])
+    desk = reverse("meetings:desk", args=[sc_meeting.pk])
+    assert desk not in login(client, leader_user).get(console).content.decode()
+    assert desk in login(client, staff_user).get(console).content.decode()
+
+
 def test_the_desk_finds_a_member_by_number_and_checks_them_in(
     client, open_session, sc_meeting, staff_user, standing
 ):
