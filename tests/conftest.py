@@ -127,3 +127,12 @@ def other_unit_user(other_unit):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session, shared by tests/browser and tests/live."""
+    from tests.browser.chromium import launched_chromium
+
+    with launched_chromium() as chromium:
+        yield chromium
