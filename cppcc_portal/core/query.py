@@ -42,7 +42,12 @@ ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 
 def _names_a_missing_object(field, value) -> bool:
     """Whether a refused value is a well-formed id of no row (not a malformed one)."""
-    return isinstance(field, forms.ModelChoiceField) and isinstance(value, str) and value.isdigit()
+    return (
+        isinstance(field, forms.ModelChoiceField)
+        and isinstance(value, str)
+        and value.isascii()
+        and value.isdigit()
+    )
 
 
 def keep(queryset, name, value):
