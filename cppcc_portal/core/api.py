@@ -221,6 +221,14 @@ class PortalAutoSchema(AutoSchema):
         pattern = getattr(field, "schema_pattern", None)
         if pattern and isinstance(schema, dict):
             schema["pattern"] = pattern
+        if (
+            isinstance(field, serializers.FileField)
+            and not field.read_only
+            and not field.allow_empty_file
+            and isinstance(schema, dict)
+        ):
+            # DRF refuses an empty upload ("The submitted file is empty"): the schema says so.
+            schema["minLength"] = 1
         return schema
 
     def _get_request_body(self, direction="request"):

@@ -78,3 +78,10 @@ def test_every_write_documents_the_409_of_a_state_rule_and_of_a_reused_idempoten
                 assert "409" in operation["responses"], f"{method} {path}"
                 assert "idempotency_key_reused" in operation["responses"]["409"]["description"]
                 assert "422" not in operation["responses"], f"{method} {path}"
+
+
+def test_an_upload_is_documented_as_never_empty_since_an_empty_file_is_refused(schema):
+    components = schema["components"]["schemas"]
+    files = components["DutyRecordUploadRequest"]["properties"]["files"]["items"]
+    attachment = components["ProgressUpdateUploadRequest"]["properties"]["attachment"]
+    assert files["minLength"] == 1 and attachment["minLength"] == 1
