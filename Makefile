@@ -59,9 +59,11 @@ test: test-services install-dev
 		$(BIN)/python -m cppcc_portal.core.checkservices && $(BIN)/pytest $(PYTEST_ARGS); \
 		status=$$?; bash bin/test-services stop; exit $$status
 
-# schemathesis with all checks against the live stage, as every role (tests/live/test_schema_fuzz.py).
+# The live schema fuzz alone, deeper than in `make test`: schemathesis's coverage phase too and five
+# examples per operation, as every role (tests/live/test_schema_fuzz.py).
 test-fuzz: test-services install-dev
-	@export DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}; \
+	@export DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		FUZZ_PHASES=$${FUZZ_PHASES:-examples,coverage,fuzzing,stateful} FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5}; \
 		$(BIN)/pytest -m fuzz tests/live/test_schema_fuzz.py $(PYTEST_ARGS); \
 		status=$$?; bash bin/test-services stop; exit $$status
 

@@ -469,6 +469,8 @@ def check_in_by_code(*, session: MeetingSession, actor, window, signature: str) 
             _("This check-in code has expired or is not valid: scan the code on the screen again."),
             code="bad_code",
             field="code",
+            # Which code is valid depends on the moment (the screen's code turns over): 409, not 400.
+            conflict=True,
         )
     return _check_in(session, member, actor)
 

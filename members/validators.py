@@ -41,6 +41,11 @@ def committee_earliest_day() -> dt.date:
     return first or dt.date(settings.PORTAL_EARLIEST_YEAR, 1, 1)
 
 
+# The bounds of dates and years come from the data (the terms on record) and the calendar, not from
+# the request: the API answers 409 (the server's state refuses a well-formed value), as the schema
+# says of every write, not 400.
+
+
 def validate_plausible_date(day: dt.date | None, *, field: str, allow_future: bool = False) -> None:
     """Refuse a date before the committee's first term (0001-01-01 …) or, unless allowed, in the future."""
     if day is None:
@@ -52,9 +57,12 @@ def validate_plausible_date(day: dt.date | None, *, field: str, allow_future: bo
             % {"date": day.isoformat(), "earliest": earliest.isoformat()},
             code="date_out_of_range",
             field=field,
+            conflict=True,
         )
     if not allow_future and day > timezone.localdate():
-        raise DomainError(_("The date cannot be in the future."), code="date_out_of_range", field=field)
+        raise DomainError(
+            _("The date cannot be in the future."), code="date_out_of_range", field=field, conflict=True
+        )
 
 
 def validate_plausible_year(year: int | None, *, field: str = "year") -> None:
@@ -68,4 +76,5 @@ def validate_plausible_year(year: int | None, *, field: str = "year") -> None:
             % {"earliest": earliest, "latest": latest, "year": year},
             code="year_out_of_range",
             field=field,
+            conflict=True,
         )

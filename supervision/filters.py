@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 
 from cppcc_portal.core.query import IntegerFilter, QueryParams, keep, year_filter
 from supervision.choices import RecommendationState
@@ -19,10 +20,15 @@ class TopicFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class RecommendationFilter(django_filters.FilterSet):
-    """?state= on the recommendations API (one of the workflow's states)."""
+@extend_schema_field({"type": "string", "enum": ["", *RecommendationState.values]})
+class StateFilter(django_filters.ChoiceFilter):
+    """One of the workflow's states; empty (`?state=`) means any state, as django-filter reads it."""
 
-    state = django_filters.ChoiceFilter(choices=RecommendationState.choices)
+
+class RecommendationFilter(django_filters.FilterSet):
+    """?state= on the recommendations API (one of the workflow's states, or empty for all)."""
+
+    state = StateFilter(choices=RecommendationState.choices)
 
     class Meta:
         model = Recommendation

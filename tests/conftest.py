@@ -143,3 +143,12 @@ def backup_settings(settings, tmp_path):
     settings.BACKUP_DIR.mkdir()
     settings.BACKUP_COPY_DIR.mkdir()
     return settings
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session, shared by tests/browser and tests/live."""
+    from tests.browser.chromium import launched_chromium
+
+    with launched_chromium() as chromium:
+        yield chromium

@@ -11,6 +11,7 @@ from consultations.models import (
     Post,
     TopicEvent,
 )
+from cppcc_portal.core import api_fields
 
 
 class ConsultationRecommendationSerializer(serializers.ModelSerializer):
@@ -106,7 +107,7 @@ class ConsultationFeedbackSerializer(serializers.ModelSerializer):
 
 
 class ConsultationFeedbackAnswerSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=20000)
+    text = api_fields.CharField(max_length=20000)
 
 
 class ConsultationPostSerializer(serializers.ModelSerializer):
@@ -122,5 +123,7 @@ class ConsultationPostSerializer(serializers.ModelSerializer):
 
 
 class ConsultationPostCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    text = api_fields.CharField(max_length=5000)
+    parent = api_fields.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1, help_text="The post answered."
+    )

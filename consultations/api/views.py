@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -33,6 +34,7 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.prefetch_related("outcomes__recommendations", "outcomes__instructions")
         return qs.order_by("-year", "planned_month", "pk")
 
+    @extend_schema(responses=s.ConsultationTimelineEventSerializer(many=True))
     @action(
         detail=True,
         methods=["get"],
@@ -46,6 +48,12 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
             s.ConsultationTimelineEventSerializer(selectors.topic_timeline(topic=topic), many=True).data
         )
 
+    @extend_schema(methods=["GET"], responses=s.ConsultationPostSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=s.ConsultationPostCreateSerializer,
+        responses={201: s.ConsultationPostSerializer},
+    )
     @action(
         detail=True,
         methods=["get", "post"],

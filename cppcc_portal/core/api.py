@@ -176,25 +176,22 @@ ERROR_DESCRIPTIONS = {
     "400": "Invalid input: a field breaks a rule (code 'invalid' with field messages, or a rule's code and field)",
     "401": "Not authenticated",
     "403": "Authenticated but not allowed",
-    "404": "No such object (in the path or named in the body), or not visible to this user",
+    "404": "No such object (in the path, or named by an id in the body or a query), or not visible to this user",
     "405": "Method not allowed",
     "429": "Too many requests",
 }
-# Only requests that change something can conflict with the state of what they change.
+# Only requests that change something can conflict with the state of what they change, or send an
+# Idempotency-Key (core/idempotency.py).
 CONFLICT_DESCRIPTION = (
     "The request is well formed but the object's current state refuses it (a workflow step that is "
-    "not allowed now, a passed deadline, something already done); the code names the rule"
+    "not allowed now, a passed deadline, something already done, a date outside the terms on record, "
+    "a check-in code no longer valid); the code names the rule. Also "
+    "for an Idempotency-Key still running (idempotency_in_progress) or used for a different "
+    "request (idempotency_key_reused)"
 )
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # gunicorn answers a request line over its limit (4094 bytes) itself, as HTML, before Django.
 URI_TOO_LONG = {"description": "Request-URI too long (answered by the web server, not as JSON)"}
-
-
-# Only a request that sends an Idempotency-Key header can get these.
-IDEMPOTENCY_ERRORS = {
-    "409": "A request with this Idempotency-Key is still running",
-    "422": "This Idempotency-Key was used for a different request",
-}
 
 
 class PortalAutoSchema(AutoSchema):
@@ -213,7 +210,7 @@ class PortalAutoSchema(AutoSchema):
                     description=(
                         "At most 200 characters. The same key from the same user gets the first "
                         "response replayed (header Idempotent-Replayed: true) instead of running "
-                        "again; 409 while the first still runs, 422 if the key named another request."
+                        "again; 409 while the first still runs or if the key named another request."
                     ),
                 )
             )
@@ -224,6 +221,14 @@ class PortalAutoSchema(AutoSchema):
         pattern = getattr(field, "schema_pattern", None)
         if pattern and isinstance(schema, dict):
             schema["pattern"] = pattern
+        if (
+            isinstance(field, serializers.FileField)
+            and not field.read_only
+            and not field.allow_empty_file
+            and isinstance(schema, dict)
+        ):
+            # DRF refuses an empty upload ("The submitted file is empty"): the schema says so.
+            schema["minLength"] = 1
         return schema
 
     def _get_request_body(self, direction="request"):
@@ -240,10 +245,7 @@ class PortalAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response" or not self.path.startswith("/api/v1/"):
             return responses
-        errors = dict(ERROR_DESCRIPTIONS)
-        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
-            errors.update(IDEMPOTENCY_ERRORS)
-        for code, description in errors.items():
+        for code, description in ERROR_DESCRIPTIONS.items():
             if code in responses:
                 continue
             body = self._get_response_for_code(ErrorSerializer, code, direction=direction)
@@ -279,6 +281,7 @@ def portal_schema_hook(result, generator, request, public):
     that sends one anyway writes `name=a,b`, which the parameter's own parsing refuses, instead
     of `a=…&b=…`, which would silently drop the parameter."""
     _blank_alternative_any_of(result.get("components", {}))
+    _blank_alternative_any_of(result.get("paths", {}))
     for path in result.get("paths", {}).values():
         for operation in path.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:

@@ -2,9 +2,12 @@
 
 API: a POST/PUT/PATCH/DELETE with `Idempotency-Key: <key>` (at most 200 characters) is run once per
 user and key; the same key again gets the first response replayed (header `Idempotent-Replayed:
-true`), a key reused for a different request is a 422 (`idempotency_key_reused`), and one whose
-first request is still running is a 409 (`idempotency_in_progress`). Server errors are not kept,
-so a retry after a 500 runs again. Keys are kept for KEEP_HOURS.
+true`), a key reused for a different request is a 409 (`idempotency_key_reused`), and one whose
+first request is still running is a 409 (`idempotency_in_progress`). Both are the portal's rule for
+a well-formed request that the server's current state refuses (the key is already bound), as for
+any workflow conflict; the IETF draft's 422 would tell a client its request was malformed, which
+it is not. Server errors are not kept, so a retry after a 500 runs again. Keys are kept for
+KEEP_HOURS.
 
 Pages: a creating form carries `{% once_token %}`; a second submission of the same token (a double
 click, a reload) waits for the first to finish and is sent to its result instead of running again.
@@ -141,7 +144,7 @@ class IdempotencyMiddleware:
             return _error(
                 "idempotency_key_reused",
                 _("This Idempotency-Key was used for a different request."),
-                422,
+                409,
             )
         if record.status_code is None:
             return _error(

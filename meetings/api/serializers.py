@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from cppcc_portal.core import api_fields
 from meetings.choices import VoteChoice
 from meetings.models import AgendaItem, Meeting, MeetingSession, Motion, Speech
 
@@ -50,8 +51,8 @@ class LiveSerializer(serializers.Serializer):
 
 
 class CheckInSerializer(serializers.Serializer):
-    window = serializers.IntegerField()
-    code = serializers.CharField(max_length=64)
+    window = api_fields.IntegerField()
+    code = api_fields.CharField(max_length=64)
 
 
 class CheckInResultSerializer(serializers.Serializer):
@@ -61,7 +62,7 @@ class CheckInResultSerializer(serializers.Serializer):
 
 
 class LeaveSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
+    reason = api_fields.CharField(max_length=300)
 
 
 class MotionSerializer(serializers.ModelSerializer):

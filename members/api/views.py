@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from cppcc_portal.core import roles
 from cppcc_portal.core.api import PortalAutoSchema
 from cppcc_portal.core.errors import PermissionDeniedError
-from cppcc_portal.core.query import YEAR_RANGE
+from cppcc_portal.core.query import ID_SCHEMA, YEAR_RANGE
 from members import filters, selectors, services
 from members.api import serializers as s
 from members.models import HandlingUnit, Member, Sector, SpecialCommittee, StreetGroup
@@ -31,7 +31,6 @@ YEAR_PARAMETER = OpenApiParameter(
     {"type": "integer", "minimum": YEAR_RANGE["min_value"], "maximum": YEAR_RANGE["max_value"]},
     description="This year when absent.",
 )
-ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 
 
 class SingleObjectSchema(PortalAutoSchema):
@@ -286,9 +285,9 @@ class ScoreViewSet(PortalUserMixin, viewsets.ViewSet):
         responses=s.ScoreRankingSerializer(many=True),
         parameters=[
             YEAR_PARAMETER,
-            OpenApiParameter("sector", ID_SCHEMA, description="a sector's id; an unknown one is a 400"),
+            OpenApiParameter("sector", ID_SCHEMA, description="a sector's id; one of no sector is a 404"),
             OpenApiParameter(
-                "committee", ID_SCHEMA, description="a special committee's id; an unknown one is a 400"
+                "committee", ID_SCHEMA, description="a special committee's id; one of no committee is a 404"
             ),
         ],
     )

@@ -332,8 +332,16 @@ class BulletinReportsSerializer(serializers.Serializer):
 class SimilarQuerySerializer(serializers.Serializer):
     """?text=…&limit=…: any text is accepted (long text is cut, text that says nothing finds nothing)."""
 
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True, default="")
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=5)
+    text = api_fields.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=True,
+        default="",
+        help_text="The draft's title or text (cut at 4,000 characters).",
+    )
+    limit = api_fields.IntegerField(
+        required=False, min_value=1, max_value=20, default=5, help_text="How many (5 by default)."
+    )
 
     def validate_text(self, value: str) -> str:
         return value[:4000]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -42,10 +42,7 @@ class ProposalViewSet(
         return selectors.proposal_list_for_api(user=self.request.user).order_by("-year", "number_seq", "pk")
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("text", str, description="The draft's title or text (cut at 4,000 characters)."),
-            OpenApiParameter("limit", int, description="How many, 1 to 20 (5 by default)."),
-        ],
+        parameters=[s.SimilarQuerySerializer],
         responses=s.SimilarProposalsSerializer,
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])

@@ -105,13 +105,22 @@ def axe_violations(page) -> list[dict]:
 
 
 def crawl(
-    visit, starts: list[str], seen: dict[str, str], found: dict[str, list[dict]], refused: list[str]
+    visit,
+    starts: list[str],
+    seen: dict[str, str],
+    found: dict[str, list[dict]],
+    refused: list[str],
+    dead_ends: list[str] | None = None,
 ) -> None:
-    """Visit each page reachable from `starts` by the portal's links, once per URL pattern."""
+    """Visit each page reachable from `starts` by the portal's links, once per URL pattern.
+
+    A start page may refuse the actor (every page is tried by every actor); a page reached by
+    following a link the portal showed them must not: such links go to `dead_ends`."""
     host = urlsplit(visit.base_url).netloc
-    queue, visited = list(starts), set()
+    queue: list[tuple[str, str | None]] = [(start, None) for start in starts]
+    visited = set()
     while queue:
-        target = queue.pop(0)
+        target, linked_from = queue.pop(0)
         parts = urlsplit(urljoin(visit.base_url + "/", target))
         if parts.netloc != host:
             continue
@@ -130,12 +139,16 @@ def crawl(
         if response is None or response.status >= 400:
             # A page this actor may not open (its error page was still checked above).
             refused.append(f"{name} {parts.path}: {response and response.status}")
+            if linked_from is not None and dead_ends is not None:
+                dead_ends.append(
+                    f"{visit.actor}: {linked_from} links to {parts.path} ({response and response.status})"
+                )
             continue
         seen.setdefault(name, parts.path)
         links = visit.page.eval_on_selector_all(
             "a[href]", "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href)"
         )
-        queue.extend(link for link in links if link.startswith(visit.base_url))
+        queue.extend((link, parts.path) for link in links if link.startswith(visit.base_url))
 
 
 def start_pages(actor: str, demo: dict) -> list[str]:
@@ -196,14 +209,15 @@ def test_every_page_has_no_wcag_21_aa_violation_for_any_actor(open_browser, demo
     seen: dict[str, str] = {}
     found: dict[str, list[dict]] = {}
     refused: list[str] = []
+    dead_ends: list[str] = []
 
     anonymous = open_browser(bypass_csp=True)
     anonymous.actor = "anonymous"
-    crawl(anonymous, ["/accounts/login/"], seen, found, refused)
+    crawl(anonymous, ["/accounts/login/"], seen, found, refused, dead_ends)
     for actor in ("member", "staff", "leader", "unit"):
         visit = open_browser(user=demo[actor], bypass_csp=True)
         visit.actor = actor
-        crawl(visit, start_pages(actor, demo), seen, found, refused)
+        crawl(visit, start_pages(actor, demo), seen, found, refused, dead_ends)
         print(actor, "pages so far", len(seen))
         # The error pages a person meets: a page that does not exist, and one they may not open.
         for path in ("/portal/no-such-page/", "/dashboard/" if actor in ("member", "unit") else "/units/"):
@@ -220,6 +234,8 @@ def test_every_page_has_no_wcag_21_aa_violation_for_any_actor(open_browser, demo
         f"axe-core found WCAG 2.1 AA violations:\n{report(found)}\n"
         f"pages of the URL conf no actor reached by a link: {missed}"
     )
+    # The same walk finds links the portal shows a person to a page that then refuses them.
+    assert not dead_ends, "links that lead to a refusal:\n" + "\n".join(dead_ends)
 
 
 # The deepest elements that reach past the right edge (what makes a page scroll sideways).

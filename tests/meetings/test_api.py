@@ -31,12 +31,12 @@ def test_check_in_through_the_api_and_a_second_time_is_a_409_with_a_code(api, op
     assert again.json()["code"] == "already_checked_in"
 
 
-def test_a_forged_code_is_a_400(api, open_session, member_user):
+def test_a_forged_code_is_refused_as_not_valid_now(api, open_session, member_user):
     api.force_authenticate(member_user)
     response = api.post(
         f"/api/v1/meetings/sessions/{open_session.pk}/check-in/", {"window": 1, "code": "x"}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "bad_code"
 
 
@@ -87,3 +87,9 @@ def test_the_meetings_api_is_in_the_schema(api, staff_user):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/meetings/sessions/{id}/check-in/" in schema
     assert "/api/v1/meetings/motions/{id}/ballot/" in schema
+
+
+def test_a_leave_reason_that_is_not_text_is_refused(api, member_user, open_session):
+    api.force_authenticate(member_user)
+    response = api.post(f"/api/v1/meetings/sessions/{open_session.pk}/leave/", {"reason": 0}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()["detail"]

@@ -29,7 +29,8 @@ def log_duty(client, day):
 def test_a_duty_record_dated_0001_01_01_is_refused_with_a_clear_message(client, member_user):
     client.force_login(member_user)
     response = log_duty(client, "0001-01-01")
-    assert response.status_code == 400
+    # A well-formed date the terms on record refuse: 409, as for any rule of the server's state.
+    assert response.status_code == 409
     body = response.json()
     assert body["code"] == "date_out_of_range" and body["field"] == "occurred_on"
     assert "2017-01-10" in body["detail"]
@@ -66,7 +67,7 @@ def test_a_proposal_for_a_year_outside_the_terms_is_refused(client, member_user,
         },
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     body = response.json()
     assert body["code"] == "year_out_of_range" and str(year) in body["detail"]
     assert not Proposal.objects.exists()

@@ -101,6 +101,15 @@ def test_overdue_tasks_can_be_listed(api, member_user, imported_plan):
     assert titles == ["逾期"]
 
 
+def test_an_overdue_value_that_is_not_yes_or_no_is_a_400_not_an_ignored_filter(api, member_user):
+    # The live fuzz found ?overdue=AAA answered the whole list as if the parameter were absent.
+    api.force_authenticate(member_user)
+    response = api.get("/api/v1/workplan/tasks/?overdue=AAA")
+    assert response.status_code == 400 and "overdue" in response.json()["detail"]
+    for value in ("yes", "no", "true", "false", "1", "0", ""):
+        assert api.get(f"/api/v1/workplan/tasks/?overdue={value}").status_code == 200, value
+
+
 def test_staff_post_a_progress_update_and_members_read_it(api, staff_user, member_user, imported_plan):
     item = imported_plan.items.get(number=9)
     api.force_authenticate(staff_user)

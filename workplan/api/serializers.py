@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from cppcc_portal.core import api_fields
 from cppcc_portal.core.api import PortalModelSerializer
+from cppcc_portal.core.query import YEAR_RANGE
 from workplan.choices import TaskStatus, UpdateKind
 from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, Task, WorkPlan
 
@@ -130,9 +131,18 @@ class ProgressUpdateUploadSerializer(ProgressUpdateSerializer):
 
 
 class ItemSuggestQuerySerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="")
-    year = serializers.IntegerField(required=False, min_value=1949, max_value=2200)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=10, default=3)
+    text = api_fields.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the record is about (cut at 4,000 characters).",
+    )
+    year = api_fields.IntegerField(
+        required=False, **YEAR_RANGE, help_text="The plan's year (the latest plan by default)."
+    )
+    limit = api_fields.IntegerField(
+        required=False, min_value=1, max_value=10, default=3, help_text="How many (3 by default)."
+    )
 
     def validate_text(self, value: str) -> str:
         return value[:4000]

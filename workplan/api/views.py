@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -47,11 +47,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Item.objects.none()  # the schema's types; get_queryset reads the rows
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("text", str, description="What the record is about (cut at 4,000 characters)."),
-            OpenApiParameter("year", int, description="The plan's year (the latest plan by default)."),
-            OpenApiParameter("limit", int, description="How many, 1 to 10 (3 by default)."),
-        ],
+        parameters=[s.ItemSuggestQuerySerializer],
         responses=s.ItemSuggestionsSerializer,
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
