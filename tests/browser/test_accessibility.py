@@ -41,6 +41,7 @@ NOT_PAGES = {
     "logout": "POST only",
     "history": "the admin's change history of an object, reached from the admin only",
     "dashboard:ping": "JSON probe the dashboard page polls",
+    "session_status": "JSON the idle-timeout warning polls",
     "meetings:checkin_screen_state": "JSON the check-in screen polls",
     "meetings:desk_state": "JSON the desk polls",
     "meetings:projector_state": "JSON the projector polls",
