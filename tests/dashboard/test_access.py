@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def main_part(html: str) -> str:
-    return html.split('<main class="content">', 1)[1].split("</main>", 1)[0]
+    return re.split(r"<main[^>]*>", html, maxsplit=1)[1].split("</main>", 1)[0]
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
