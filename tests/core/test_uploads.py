@@ -44,8 +44,9 @@ def test_a_type_not_allowed_and_a_file_too_large_have_their_own_codes(settings):
 @pytest.mark.parametrize(
     "module",
     [
-        "members.services",
-        "proposals.services",
+        "members.services.activities",
+        "members.services.duty_records",
+        "proposals.services._base",
         "workplan.services",
         "meetings.services",
         "consultations.services.topics",
