@@ -218,9 +218,12 @@ def check_proposal_transition(proposal: Proposal, to_state: str, action: str) ->
     PROPOSAL_WORKFLOW.check(proposal, action, to_state)
 
 
-def _event(proposal: Proposal, *, actor, action: str, from_state: str, to_state: str, note: str = ""):
-    ProposalEvent.objects.create(
-        proposal=proposal,
+def _write_transition(
+    event_model, obj, *, owner: str, label: str, actor, action: str, from_state: str, to_state: str, note: str
+) -> None:
+    """The event row of one step (the proposal's or the report's timeline) and its audit row."""
+    event_model.objects.create(
+        **{owner: obj},
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         from_state=from_state,
@@ -229,9 +232,23 @@ def _event(proposal: Proposal, *, actor, action: str, from_state: str, to_state:
     )
     record_event(
         actor=actor,
-        action=f"proposal.{action}",
-        obj=proposal,
+        action=f"{label}.{action}",
+        obj=obj,
         changes={"state": [from_state, to_state]} if from_state != to_state else {},
+        note=note,
+    )
+
+
+def _event(proposal: Proposal, *, actor, action: str, from_state: str, to_state: str, note: str = ""):
+    _write_transition(
+        ProposalEvent,
+        proposal,
+        owner="proposal",
+        label="proposal",
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
         note=note,
     )
 

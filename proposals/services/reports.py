@@ -27,7 +27,16 @@ from proposals.models import (
     ProposalCounter,
     ReportEvent,
 )
-from proposals.services._base import REPORT_WORKFLOW, R, _duty, _link, _state_label, _today, year_settings
+from proposals.services._base import (
+    REPORT_WORKFLOW,
+    R,
+    _duty,
+    _link,
+    _state_label,
+    _today,
+    _write_transition,
+    year_settings,
+)
 from proposals.services.drafting import proposal_create
 from proposals.signals import report_transitioned
 
@@ -35,19 +44,15 @@ from proposals.signals import report_transitioned
 def _report_event(
     report: OpinionReport, *, actor, action: str, from_state: str, to_state: str, note: str = ""
 ):
-    ReportEvent.objects.create(
-        report=report,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    _write_transition(
+        ReportEvent,
+        report,
+        owner="report",
+        label="report",
+        actor=actor,
         action=action,
         from_state=from_state,
         to_state=to_state,
-        note=note,
-    )
-    record_event(
-        actor=actor,
-        action=f"report.{action}",
-        obj=report,
-        changes={"state": [from_state, to_state]} if from_state != to_state else {},
         note=note,
     )
 
