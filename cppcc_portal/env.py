@@ -111,10 +111,35 @@ def env_rate(name: str, default: str) -> str:
     return value
 
 
-def database_from_url(url: str, *, conn_max_age: int = 60) -> dict:
-    """Turn postgres://user:pass@host:port/name or sqlite:///path into a DATABASES entry."""
+# How DATABASE_URL reaches PostgreSQL: directly, or through a pooler such as PgBouncer that lends
+# each client a server connection for a whole session or for one transaction at a time.
+POOLER_MODES = ("none", "session", "transaction")
+
+
+def env_pooler(name: str) -> str:
+    value = (os.environ.get(name) or "none").strip().lower()
+    if value not in POOLER_MODES:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(POOLER_MODES)}, not {value!r}")
+    return value
+
+
+def database_from_url(url: str, *, conn_max_age: int = 60, pooler: str = "none") -> dict:
+    """Turn postgres://user:pass@host:port/name or sqlite:///path into a DATABASES entry.
+
+    Behind a transaction-mode pooler the next statement may run on another server connection, so
+    no server-side cursor may outlive its transaction: Django's are switched off (a queryset's
+    .iterator() then reads its rows in one go, as every other query does).
+    """
     parsed = urlparse(url)
     scheme = parsed.scheme
+    if pooler not in POOLER_MODES:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOLER must be one of {', '.join(POOLER_MODES)}, not {pooler!r}"
+        )
+    if pooler != "none" and scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured(
+            "DATABASE_POOLER is for PostgreSQL (a DATABASE_URL starting with postgres://)"
+        )
     if scheme in {"postgres", "postgresql", "pgsql"}:
         name = unquote(parsed.path.lstrip("/"))
         if not name:
@@ -133,6 +158,7 @@ def database_from_url(url: str, *, conn_max_age: int = 60) -> dict:
             "PORT": str(port or ""),
             "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
+            "DISABLE_SERVER_SIDE_CURSORS": pooler == "transaction",
             "OPTIONS": options,
         }
     if scheme == "sqlite":

@@ -23,6 +23,7 @@ from cppcc_portal.env import (
     env_list,
     env_month_day,
     env_path,
+    env_pooler,
     env_rate,
     env_str,
     env_url,
@@ -132,8 +133,19 @@ TEMPLATES = [
     },
 ]
 
+# DATABASE_POOLER=transaction when DATABASE_URL points at PgBouncer in transaction mode
+# (docs/deployment.md): no server-side cursors then; the portal keeps no other session state.
+DATABASE_POOLER = env_pooler("DATABASE_POOLER")
 if DATABASE_URL:
-    DATABASES = {"default": database_from_url(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {
+        "default": database_from_url(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), pooler=DATABASE_POOLER
+        )
+    }
+elif DATABASE_POOLER != "none":
+    raise ImproperlyConfigured(
+        "DATABASE_POOLER needs DATABASE_URL: the embedded SQLite database has no pooler"
+    )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
