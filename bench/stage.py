@@ -86,13 +86,14 @@ def answers_http(url: str) -> bool:
         return False
 
 
-def wait_until(predicate, timeout: float, what: str) -> None:
+def wait_until(predicate, timeout: float, what: str, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.2)
-    raise RuntimeError(f"{what} did not start within {timeout:.0f} s")
+    tail = log.read_text(errors="replace")[-2000:] if log is not None and log.exists() else ""
+    raise RuntimeError(f"{what} did not start within {timeout:.0f} s\n{tail}")
 
 
 class Process:
@@ -161,10 +162,12 @@ class Stage:
         pool_size: int = 10,
         extra_env: dict | None = None,
         beat: bool = True,
+        workers: tuple[str, ...] = ("notifications", "background"),
     ):
         self.database_url, self.redis_url, self.var_dir = database_url, redis_url, var_dir
         self.web_count, self.web_workers, self.web_threads = web, web_workers, web_threads
         self.pool_size, self.extra_env, self.with_beat = pool_size, extra_env or {}, beat
+        self.workers = workers
         self.proxy_port = port or free_port()
         self.pgbouncer_port = free_port()
         self.web_ports = [free_port() for _ in range(web)]
@@ -239,6 +242,7 @@ class Stage:
                     f"listen_port = {self.pgbouncer_port}",
                     "unix_socket_dir =",
                     "auth_type = trust",
+                    f"admin_users = {user}",
                     f"auth_file = {folder / 'userlist.txt'}",
                     "pool_mode = transaction",
                     f"default_pool_size = {self.pool_size}",
@@ -349,12 +353,17 @@ http {{
         argv = [program("pgbouncer"), str(config)]
         if os.geteuid() == 0:
             argv = ["runuser", "-u", "postgres", "--", *argv]
-        self._add("pgbouncer", argv)
-        wait_until(lambda: answers_tcp(self.pgbouncer_port), 20, "PgBouncer")
+        process = self._add("pgbouncer", argv)
+        wait_until(lambda: answers_tcp(self.pgbouncer_port), 20, "PgBouncer", process.log)
 
     def start_web(self, index: int) -> None:
-        self._add(f"web{index + 1}", self.web_argv(index))
-        wait_until(lambda: answers_http(f"{self.web_url(index)}/healthz"), 90, f"web instance {index + 1}")
+        process = self._add(f"web{index + 1}", self.web_argv(index))
+        wait_until(
+            lambda: answers_http(f"{self.web_url(index)}/healthz"),
+            90,
+            f"web instance {index + 1}",
+            process.log,
+        )
 
     def start_proxy(self) -> None:
         config = self.nginx_config()
@@ -378,7 +387,7 @@ http {{
                 handle.seek(offset)
                 return b"ready." in handle.read()
 
-        wait_until(ready, 90, f"the {name} worker")
+        wait_until(ready, 90, f"the {name} worker", log)
 
     def start_beat(self) -> None:
         self._add(
@@ -400,8 +409,8 @@ http {{
             for index in range(self.web_count):
                 self.start_web(index)
             self.start_proxy()
-            self.start_worker("notifications")
-            self.start_worker("background")
+            for worker in self.workers:
+                self.start_worker(worker)
             if self.with_beat:
                 self.start_beat()
         except BaseException:
@@ -417,6 +426,23 @@ http {{
             self.start_worker(name.removeprefix("worker-"))
         else:
             raise ValueError(name)
+
+    def pgbouncer_show(self, what: str) -> list[dict]:
+        """A table of PgBouncer's admin console (SHOW POOLS, SHOW STATS …) as dictionaries."""
+        import psycopg2
+
+        user = urlsplit(self.database_url).username or "postgres"
+        connection = psycopg2.connect(
+            host="127.0.0.1", port=self.pgbouncer_port, dbname="pgbouncer", user=user
+        )
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SHOW {what}")
+                names = [column.name for column in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            connection.close()
 
     def stop(self) -> None:
         # The proxy and the web first, PgBouncer last: nothing is left talking to a closed port.

@@ -1,0 +1,116 @@
+"""The portal through PgBouncer in transaction mode (issue 20): a page, a write and a task.
+
+The scaled-out stage of bin/scale-stage (bench/stage.py), cut down to what this needs: PgBouncer
+in transaction mode in front of the test database, one gunicorn instance behind nginx and the
+background worker (indexing), every process with DATABASE_POOLER=transaction. A member creates a
+proposal through the API, opens its page, and the worker indexes it for the similar-proposals
+search; then the whole index is rebuilt through the pooler (a queryset read with .iterator(), which
+would use a server-side cursor without DATABASE_POOLER). PgBouncer's own counters show that the
+transactions went through it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from bench.stage import Stage
+from proposals.models import Proposal, SimilarityEntry
+from tests.core.notifications.processes import RedisServer, wait_until
+from tests.proposals.factories import CategoryFactory
+from tests.proposals.world import REASON, SUGGESTIONS
+
+pytestmark = [pytest.mark.slow, pytest.mark.live, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+TITLE = "关于在老旧小区加装电梯的建议"
+
+
+@pytest.fixture
+def pooled_stage(tmp_path, django_db_setup):
+    from django.db import connection
+
+    db = connection.settings_dict
+    # Under var/ (PgBouncer runs as `postgres` when the tests run as root, and cannot enter pytest's
+    # private temporary directory); the last run's logs stay for reading.
+    var_dir = ROOT / "var" / f"pooler-stage-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    shutil.rmtree(var_dir, ignore_errors=True)
+    redis_server = RedisServer(tmp_path / "redis")
+    redis_server.start()
+    stage = Stage(
+        database_url=f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        redis_url=redis_server.url,
+        var_dir=var_dir,
+        web=1,
+        web_workers=1,
+        pool_size=3,
+        beat=False,
+        workers=("background",),
+        # The test settings' relaxations that force_login relies on (tests/settings.py), and this
+        # process's key, which signs the session it makes.
+        extra_env={"DJANGO_SETTINGS_MODULE": "tests.settings", "SECRET_KEY": settings.SECRET_KEY},
+    )
+    try:
+        stage.start()
+        yield stage
+    finally:
+        stage.stop()
+        redis_server.stop()
+
+
+def test_a_page_a_write_and_a_task_go_through_pgbouncer_in_transaction_mode(pooled_stage, member):
+    category = CategoryFactory()
+    token = Token.objects.create(user=member.user).key
+    created = requests.post(
+        f"{pooled_stage.url}/api/v1/proposals/",
+        json={"title": TITLE, "reason": REASON, "suggestions": SUGGESTIONS, "category": category.pk},
+        headers={"Authorization": f"Token {token}"},
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    proposal = Proposal.objects.get(pk=created.json()["id"])
+    assert proposal.title == TITLE
+
+    browser = Client()
+    browser.force_login(member.user)
+    page = requests.get(
+        pooled_stage.url + reverse("proposals:detail", args=[proposal.pk]),
+        cookies={"sessionid": browser.cookies["sessionid"].value},
+        timeout=30,
+    )
+    assert page.status_code == 200
+    assert TITLE in page.text
+
+    # The write queued the proposal's indexing on commit; the background worker did it.
+    assert wait_until(
+        lambda: SimilarityEntry.objects.filter(kind="proposal", object_id=proposal.pk).exists(), timeout=40
+    )
+    log = (pooled_stage.var_dir / "log" / "worker-background.log").read_text(errors="replace")
+    assert re.search(r"Task proposals\.tasks\.index_for_similarity\[[^\]]+\] succeeded", log), log[-2000:]
+
+    rebuilt = subprocess.run(
+        [sys.executable, "manage.py", "rebuild_similarity_index"],
+        cwd=ROOT,
+        env=pooled_stage.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
+
+    stats = [row for row in pooled_stage.pgbouncer_show("STATS") if row["database"] != "pgbouncer"]
+    assert sum(row["total_xact_count"] for row in stats) > 10, stats
+    assert {
+        row["pool_mode"] for row in pooled_stage.pgbouncer_show("POOLS") if row["database"] != "pgbouncer"
+    } == {"transaction"}
