@@ -422,6 +422,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# An Idempotency-Key whose request has not finished after this long belonged to a process that was
+# killed; a retry may then run (core.idempotency). Keep it above gunicorn's --timeout.
+IDEMPOTENCY_IN_PROGRESS_SECONDS = env_int("IDEMPOTENCY_IN_PROGRESS_SECONDS", 120, minimum=1)
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Checked before a spreadsheet is parsed (cppcc_portal.core.import_limits): rows of the first sheet
 # and the expanded size of an xlsx (a small zip can hold gigabytes of XML).

@@ -7,7 +7,11 @@ first request is still running is a 409 (`idempotency_in_progress`). Both are th
 a well-formed request that the server's current state refuses (the key is already bound), as for
 any workflow conflict; the IETF draft's 422 would tell a client its request was malformed, which
 it is not. Server errors are not kept, so a retry after a 500 runs again. Keys are kept for
-KEEP_HOURS.
+KEEP_HOURS. A key whose request never finished (its process was killed: a web instance lost in the
+middle of a burst) is given back after IDEMPOTENCY_IN_PROGRESS_SECONDS, longer than any request may
+run (gunicorn's --timeout), so the client's retry runs instead of being refused for a day. If the
+killed request had committed its change, the retry runs it again: the writes behind the keys the
+clients retry in a burst (check-in, ballot) are idempotent themselves.
 
 Pages: a creating form carries `{% once_token %}`; a second submission of the same token (a double
 click, a reload) waits for the first to finish and is sent to its result instead of running again.
@@ -21,6 +25,7 @@ import uuid
 from datetime import timedelta
 
 from django import template
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
@@ -126,6 +131,13 @@ class IdempotencyMiddleware:
 
     def _repeat(self, request, user, key: str, fingerprint: str, api: bool):
         record = IdempotencyKey.objects.filter(user=user, key=key).first()
+        stale = timezone.now() - timedelta(seconds=settings.IDEMPOTENCY_IN_PROGRESS_SECONDS)
+        if record is not None and record.status_code is None and record.created_at < stale:
+            # The first request's process died before it finished: give the key back, once (two
+            # retries at the same moment: one deletes it, the other finds it taken again).
+            if IdempotencyKey.objects.filter(pk=record.pk, status_code__isnull=True).delete()[0]:
+                return self(request)
+            record = IdempotencyKey.objects.filter(user=user, key=key).first()
         if not api:
             deadline = time.monotonic() + FORM_WAIT_SECONDS
             while record is not None and record.status_code is None and time.monotonic() < deadline:
