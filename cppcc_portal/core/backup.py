@@ -191,6 +191,13 @@ def _dump_database(work_dir: Path, alias: str) -> tuple[str, dict[str, int]]:
     """Dump the database into `work_dir`; the row counts come from the same snapshot as the dump."""
     db = _database(alias)
     if _engine(alias) == "postgresql":
+        if settings.DATABASE_POOLER == "transaction":
+            # pg_dump sets session parameters (search_path among them) that a transaction pooler
+            # would leave on a server connection other clients then use.
+            raise BackupError(
+                "backups need a direct connection to PostgreSQL, not a transaction pooler: run the worker "
+                "of the imports_exports queue with DATABASE_URL at PostgreSQL (docs/deployment.md)"
+            )
         pg_dump = pg_tool("pg_dump")
         snapshot_holder = _pg_connect(db)
         try:

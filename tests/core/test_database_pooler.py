@@ -112,3 +112,12 @@ def test_the_audit_finds_session_state_when_there_is_some():
     assert not SESSION_STATE.search("SET LOCAL statement_timeout = 0")
     assert not SESSION_STATE.search("Signals other apps listen to")
     assert not SESSION_STATE.search("UPDATE core_notification SET state = %s")
+
+
+def test_a_backup_through_a_transaction_pooler_is_refused_with_what_to_do(db, backup_settings):
+    from django.core.management import CommandError, call_command
+
+    backup_settings.DATABASE_POOLER = "transaction"
+    with pytest.raises(CommandError, match="backups need a direct connection to PostgreSQL"):
+        call_command("backup")
+    assert not list(backup_settings.BACKUP_DIR.iterdir())
