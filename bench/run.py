@@ -395,6 +395,20 @@ def burst_report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def scale_benchmark(env: dict) -> str:
+    """Issue 20: the check-in burst on the scaled-out stage (bench/scale_burst.py): one and two web
+    instances behind nginx and PgBouncer, then a web instance and a worker killed; a Markdown section."""
+    result = subprocess.run(
+        [PYTHON, "bench/scale_burst.py", "--markdown"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE,
+    )
+    return result.stdout
+
+
 def machine() -> str:
     cpu = "unknown"
     try:
@@ -434,7 +448,15 @@ def main() -> None:
         action="store_true",
         help="only the meetings' check-in and ballot burst, on the smallest data set; prints, writes nothing",
     )
+    parser.add_argument(
+        "--only-scale",
+        action="store_true",
+        help="only the scaled-out stage's burst (issue 20); prints, writes nothing",
+    )
     args = parser.parse_args()
+    if args.only_scale:
+        say(scale_benchmark(prepare(max(int(s) for s in args.sizes.split(",")))))
+        return
     if args.only_burst:
         env = prepare(min(int(s) for s in args.sizes.split(",")))
         say(meetings_burst_benchmark(env))
@@ -514,6 +536,12 @@ def main() -> None:
     report += ["## Work-plan import (20 items, target under 1 s)", "", workplan_import_benchmark(env), ""]
     report += ["## Similar proposals", "", similarity_benchmark(env), ""]
     report += ["## Meetings: the check-in and ballot burst", "", meetings_burst_benchmark(env), ""]
+    report += [
+        "## Scaled out: PgBouncer, two web instances, two workers (issue 20)",
+        "",
+        scale_benchmark(env),
+        "",
+    ]
     target = ROOT / "docs" / "benchmarks.md"
     target.write_text("\n".join(report))
     say(f"written to {target}")

@@ -9,8 +9,9 @@ Started here, each in its own process group, configuration and logs under var/sc
 - two gunicorn instances (``--web``), each on its own loopback port;
 - nginx in front of them (config generated here) on ``--port``: the address people use; a request
   that cannot reach one instance is passed to the other;
-- two Celery workers on separate queues (cppcc_portal/celery.py): ``notifications`` and
-  ``background`` (imports_exports and indexing), and beat; all on the one Redis of REDIS_URL.
+- two Celery workers on separate queues (cppcc_portal/celery.py): ``notifications`` (through
+  PgBouncer) and ``background`` (imports_exports and indexing; straight to PostgreSQL, as backups
+  need), and beat; all on the one Redis of REDIS_URL.
 
 PgBouncer and nginx come from Debian (apt-get install pgbouncer nginx-light when missing and
 running as root, as bin/test-services does for its tools). PgBouncer refuses to run as root: as
@@ -117,7 +118,7 @@ class Process:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def _signal(self, sig: int) -> None:
+    def send(self, sig: int) -> None:
         try:
             os.killpg(self.process.pid, sig)
         except ProcessLookupError:
@@ -126,19 +127,19 @@ class Process:
     def kill(self) -> None:
         """SIGKILL to the whole group: no warm shutdown, no acknowledgement, nothing cleaned up."""
         if self.process is not None:
-            self._signal(signal.SIGKILL)
+            self.send(signal.SIGKILL)
             self.process.wait(timeout=30)
 
     def stop(self, grace: float = 15) -> None:
         if self.process is None:
             return
         if self.process.poll() is None:
-            self._signal(signal.SIGTERM)
+            self.send(signal.SIGTERM)
             try:
                 self.process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 pass
-        self._signal(signal.SIGKILL)  # pool children left behind, if any
+        self.send(signal.SIGKILL)  # pool children left behind, if any
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -356,14 +357,19 @@ http {{
         process = self._add("pgbouncer", argv)
         wait_until(lambda: answers_tcp(self.pgbouncer_port), 20, "PgBouncer", process.log)
 
-    def start_web(self, index: int) -> None:
+    def start_web(self, index: int, *, wait: bool = True):
+        """Start web instance index+1; wait until it answers (or return the function that waits)."""
         process = self._add(f"web{index + 1}", self.web_argv(index))
-        wait_until(
-            lambda: answers_http(f"{self.web_url(index)}/healthz"),
-            90,
-            f"web instance {index + 1}",
-            process.log,
-        )
+
+        def answers() -> None:
+            wait_until(
+                lambda: answers_http(f"{self.web_url(index)}/healthz"),
+                90,
+                f"web instance {index + 1}",
+                process.log,
+            )
+
+        return answers() if wait else answers
 
     def start_proxy(self) -> None:
         config = self.nginx_config()
@@ -373,21 +379,29 @@ http {{
         )
         wait_until(lambda: answers_http(f"{self.url}/healthz"), 20, "nginx")
 
-    def start_worker(self, name: str) -> None:
+    def start_worker(self, name: str, *, wait: bool = True):
         queues, concurrency = {
             "notifications": (NOTIFICATION_QUEUES, 2),
             "background": (BACKGROUND_QUEUES, 1),
         }[name]
         log = self._dir("log") / f"worker-{name}.log"
         offset = log.stat().st_size if log.exists() else 0
-        self._add(f"worker-{name}", self.worker_argv(name, queues, concurrency))
+        env = self.env()
+        if name == "background":
+            # Imports, exports and backups hold a connection for minutes, and pg_dump keeps session
+            # settings: this worker connects to PostgreSQL directly (docs/deployment.md).
+            env.update({"DATABASE_URL": self.database_url, "DATABASE_POOLER": "none"})
+        self._add(f"worker-{name}", self.worker_argv(name, queues, concurrency), env)
 
         def ready() -> bool:
             with open(log, "rb") as handle:
                 handle.seek(offset)
                 return b"ready." in handle.read()
 
-        wait_until(ready, 90, f"the {name} worker", log)
+        def answers() -> None:
+            wait_until(ready, 90, f"the {name} worker", log)
+
+        return answers() if wait else answers
 
     def start_beat(self) -> None:
         self._add(
@@ -406,13 +420,14 @@ http {{
         self.var_dir.mkdir(parents=True, exist_ok=True)
         try:
             self.start_pgbouncer()
-            for index in range(self.web_count):
-                self.start_web(index)
-            self.start_proxy()
-            for worker in self.workers:
-                self.start_worker(worker)
+            # Everything boots at once (Django's start is most of the wait), then each is waited for.
+            waits = [self.start_web(index, wait=False) for index in range(self.web_count)]
+            waits += [self.start_worker(worker, wait=False) for worker in self.workers]
             if self.with_beat:
                 self.start_beat()
+            for wait in waits:
+                wait()
+            self.start_proxy()
         except BaseException:
             self.stop()
             raise
@@ -444,10 +459,18 @@ http {{
         finally:
             connection.close()
 
-    def stop(self) -> None:
-        # The proxy and the web first, PgBouncer last: nothing is left talking to a closed port.
-        for name in reversed(list(self.processes)):
-            self.processes[name].stop()
+    def stop(self, grace: float = 15) -> None:
+        # Everything is asked to stop at once (warm shutdown), then each is waited for; PgBouncer
+        # last, so nothing is left talking to a closed port.
+        names = [name for name in reversed(list(self.processes)) if name != "pgbouncer"]
+        for name in names:
+            process = self.processes[name]
+            if process.alive():
+                process.send(signal.SIGTERM)
+        for name in names:
+            self.processes[name].stop(grace)
+        if "pgbouncer" in self.processes:
+            self.processes["pgbouncer"].stop(grace)
 
 
 def main() -> None:

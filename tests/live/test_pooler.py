@@ -1,12 +1,12 @@
-"""The portal through PgBouncer in transaction mode (issue 20): a page, a write and a task.
+"""The portal through PgBouncer in transaction mode (issue 20): a page, writes and a task.
 
 The scaled-out stage of bin/scale-stage (bench/stage.py), cut down to what this needs: PgBouncer
 in transaction mode in front of the test database, one gunicorn instance behind nginx and the
-background worker (indexing), every process with DATABASE_POOLER=transaction. A member creates a
-proposal through the API, opens its page, and the worker indexes it for the similar-proposals
-search; then the whole index is rebuilt through the pooler (a queryset read with .iterator(), which
-would use a server-side cursor without DATABASE_POOLER). PgBouncer's own counters show that the
-transactions went through it.
+notifications worker, every process with DATABASE_POOLER=transaction. A member drafts a proposal
+through the API, invites a co-signer, submits it and opens its page; the notifications worker
+delivers the co-signer's invitation. Then the similarity index is rebuilt through the pooler (a
+queryset read with .iterator(), which would use a server-side cursor without DATABASE_POOLER).
+PgBouncer's own counters show that the transactions went through it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from bench.stage import Stage
-from proposals.models import Proposal, SimilarityEntry
+from cppcc_portal.core.models import Notification, NotificationState
+from proposals import services
+from proposals.models import Proposal
 from tests.core.notifications.processes import RedisServer, wait_until
 from tests.proposals.factories import CategoryFactory
 from tests.proposals.world import REASON, SUGGESTIONS
@@ -56,7 +58,7 @@ def pooled_stage(tmp_path, django_db_setup):
         web_workers=1,
         pool_size=3,
         beat=False,
-        workers=("background",),
+        workers=("notifications",),
         # The test settings' relaxations that force_login relies on (tests/settings.py), and this
         # process's key, which signs the session it makes.
         extra_env={"DJANGO_SETTINGS_MODULE": "tests.settings", "SECRET_KEY": settings.SECRET_KEY},
@@ -65,11 +67,13 @@ def pooled_stage(tmp_path, django_db_setup):
         stage.start()
         yield stage
     finally:
-        stage.stop()
+        stage.stop(grace=5)
         redis_server.stop()
 
 
-def test_a_page_a_write_and_a_task_go_through_pgbouncer_in_transaction_mode(pooled_stage, member):
+def test_a_page_writes_and_a_task_go_through_pgbouncer_in_transaction_mode(
+    pooled_stage, member, other_member
+):
     category = CategoryFactory()
     token = Token.objects.create(user=member.user).key
     created = requests.post(
@@ -81,6 +85,14 @@ def test_a_page_a_write_and_a_task_go_through_pgbouncer_in_transaction_mode(pool
     assert created.status_code == 201, created.text
     proposal = Proposal.objects.get(pk=created.json()["id"])
     assert proposal.title == TITLE
+    services.cosigners_invite(proposal=proposal, actor=member.user, members=[other_member])
+    submitted = requests.post(
+        f"{pooled_stage.url}/api/v1/proposals/{proposal.pk}/submit/",
+        json={},
+        headers={"Authorization": f"Token {token}"},
+        timeout=30,
+    )
+    assert submitted.status_code == 200, submitted.text
 
     browser = Client()
     browser.force_login(member.user)
@@ -92,12 +104,15 @@ def test_a_page_a_write_and_a_task_go_through_pgbouncer_in_transaction_mode(pool
     assert page.status_code == 200
     assert TITLE in page.text
 
-    # The write queued the proposal's indexing on commit; the background worker did it.
-    assert wait_until(
-        lambda: SimilarityEntry.objects.filter(kind="proposal", object_id=proposal.pk).exists(), timeout=40
+    # The submit notified the co-signer; the notifications worker delivered it through PgBouncer.
+    invited = Notification.objects.filter(recipient=other_member.user, kind__startswith="proposals.")
+    assert wait_until(lambda: invited.filter(state=NotificationState.SENT).exists(), timeout=40), list(
+        invited.values("kind", "state")
     )
-    log = (pooled_stage.var_dir / "log" / "worker-background.log").read_text(errors="replace")
-    assert re.search(r"Task proposals\.tasks\.index_for_similarity\[[^\]]+\] succeeded", log), log[-2000:]
+    log = (pooled_stage.var_dir / "log" / "worker-notifications.log").read_text(errors="replace")
+    assert re.search(r"Task cppcc_portal\.core\.tasks\.deliver_notification\[[^\]]+\] succeeded", log), log[
+        -2000:
+    ]
 
     rebuilt = subprocess.run(
         [sys.executable, "manage.py", "rebuild_similarity_index"],
