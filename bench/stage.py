@@ -418,6 +418,12 @@ http {{
 
     def start(self) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
+        if "SECRET_KEY" not in self.env():
+            # Made once here: processes booting at once would each make their own in var/.
+            sys.path.insert(0, str(ROOT))
+            from cppcc_portal.env import secret_key
+
+            secret_key(self.var_dir)
         try:
             self.start_pgbouncer()
             # Everything boots at once (Django's start is most of the wait), then each is waited for.
