@@ -1,5 +1,6 @@
 """Every write of political consultation, one function per step (see the modules for each part)."""
 
+from consultations.services._base import allowed_actions
 from consultations.services.deliberation import discussion_open, discussion_summarise, post_add, post_hide
 from consultations.services.outcomes import (
     adoption_record,
@@ -35,6 +36,7 @@ from consultations.services.topics import (
 
 __all__ = [
     "adoption_record",
+    "allowed_actions",
     "discussion_open",
     "discussion_summarise",
     "feedback_answer",

@@ -60,6 +60,7 @@ class Transition:
     targets: tuple[str, ...] = ()
     may: Predicate = anyone
     needs_note: bool = False
+    refusal: Any = None
 
     def __init__(
         self,
@@ -69,12 +70,15 @@ class Transition:
         *,
         may: Predicate = anyone,
         needs_note: bool = False,
+        refusal=None,
     ):
         object.__setattr__(self, "action", action)
         object.__setattr__(self, "sources", _tuple(sources))
         object.__setattr__(self, "targets", _tuple(targets))
         object.__setattr__(self, "may", may)
         object.__setattr__(self, "needs_note", needs_note)
+        # The action's own refusal (may use %(current)s, %(requested)s), instead of the workflow's.
+        object.__setattr__(self, "refusal", refusal)
 
     @property
     def moves(self) -> bool:
@@ -139,6 +143,10 @@ class Workflow:
 
     # --- who may do what ---------------------------------------------------------------------------
 
+    def allows(self, obj, action: str) -> bool:
+        """Whether the table has `action` from `obj`'s current state (whoever asks)."""
+        return self.find(self.state_of(obj), action) is not None
+
     def may(self, obj, user, action: str) -> bool:
         """Whether `user` may take `action` on `obj` in its current state."""
         transition = self.find(self.state_of(obj), action)
@@ -170,11 +178,12 @@ class Workflow:
         state = self.state_of(obj)
         transition = self.find(state, action, to_state)
         if transition is None:
+            rows = self._by_action.get(action) or ()
             if to_state is None:
-                rows = self._by_action.get(action) or ()
                 to_state = next((t for row in rows for t in row.targets), state)
+            refusal = next((row.refusal for row in rows if row.refusal), self.refusal)
             raise TransitionError(
-                self.refusal % {"current": self._label(state), "requested": self._label(to_state)}
+                str(refusal) % {"current": self._label(state), "requested": self._label(to_state)}
             )
         return transition
 
