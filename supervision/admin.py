@@ -243,6 +243,8 @@ class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
             queryset,
             lambda r: services.recommendation_send(recommendation=r, actor=request.user),
             _("%(count)s recommendations sent."),
+            workflow=services.RECOMMENDATION_WORKFLOW,
+            action="send",
         )
 
     @admin.action(description=_("Follow-up review: rectified, close"), permissions=["change"])
@@ -255,6 +257,8 @@ class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
                 recommendation=r, verdict=ReviewVerdict.RECTIFIED, actor=request.user
             ),
             _("%(count)s recommendations closed."),
+            workflow=services.RECOMMENDATION_WORKFLOW,
+            action="close",
         )
 
     @admin.action(description=_("Follow-up review: return for more rectification"), permissions=["change"])
@@ -270,6 +274,8 @@ class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
                 actor=request.user,
             ),
             _("%(count)s recommendations returned."),
+            workflow=services.RECOMMENDATION_WORKFLOW,
+            action="return",
         )
 
 

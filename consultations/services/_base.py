@@ -134,7 +134,15 @@ SCREENING_WORKFLOW = Workflow(
 PLAN_WORKFLOW = Workflow(
     labels=PlanState,
     enforce_may=False,
-    transitions=[Transition("adopt", PlanState.DRAFT, PlanState.ADOPTED, may=_office)],
+    transitions=[
+        Transition(
+            "adopt",
+            PlanState.DRAFT,
+            PlanState.ADOPTED,
+            may=_office,
+            refusal=_lazy("This plan is already adopted."),
+        )
+    ],
 )
 
 _WORKFLOWS = {

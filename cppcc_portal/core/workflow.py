@@ -15,6 +15,8 @@ An app states its workflow once, as a `Workflow` of `Transition`s:
 
 - `allowed_actions(obj, user)` names what `user` may do to `obj` now: the portal's buttons, the unit
   workspace's forms and the admin's actions show by these names (never by comparing state strings).
+- `require(obj, user, action)` refuses, with the table's reason, what `allowed_actions` would not
+  offer: the admin actions ask it for each selected row (`run_on_each(..., workflow=, action=)`).
 - `move(obj, action, actor=..., to_state=...)` is what a service calls inside its transaction: it
   refuses a move that is not in the table (`TransitionError`), a user the table does not allow
   (`PermissionDeniedError`, when the workflow enforces its predicates) and a missing reason
@@ -162,6 +164,15 @@ class Workflow:
             if transition.may(obj, user):
                 allowed.append(transition.action)
         return allowed
+
+    def require(self, obj, user, action: str) -> Transition:
+        """Refuse with the table's own reason an action the table does not allow `user` on `obj` now:
+        `TransitionError` (the refusal) from this state, `PermissionDeniedError` (denied) for this user.
+        The admin actions ask this before calling the service (`core.admin_actions.run_on_each`)."""
+        transition = self.check(obj, action)
+        if not transition.may(obj, user):
+            raise PermissionDeniedError(str(self.denied))
+        return transition
 
     # --- moving ------------------------------------------------------------------------------------
 
