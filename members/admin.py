@@ -533,7 +533,7 @@ class DutyEvidenceInline(admin.TabularInline):
 class DutyRecordEventInline(admin.TabularInline):
     model = DutyRecordEvent
     extra = 0
-    fields = ["at", "actor", "from_status", "to_status", "note"]
+    fields = ["created_at", "actor", "from_state", "to_state", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
