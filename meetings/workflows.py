@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _lazy
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.workflow import Transition, Workflow
+from cppcc_portal.core.workflow import Transition, Workflow, Workflows
 from meetings.choices import MeetingStatus, MotionState, SessionStatus, SpeechState
 from meetings.models import Meeting, MeetingSession, Motion, Speech
 from members.choices import Attendance, InvitationState
@@ -71,22 +71,14 @@ def remember_participation(session: MeetingSession, user, participation: Partici
     session.__dict__.setdefault("_participation_of_user", {})[user.pk] = participation
 
 
-def _may_register(session, user) -> bool:
-    place = _my_participation(session, user)
-    return (
-        place is not None
-        and place.attendance == Attendance.UNRECORDED
-        and place.invitation != InvitationState.ACCEPTED
-    )
+def _answer_open(already: str):
+    """A called member may still answer the notice this way: not yet recorded, not already `already`."""
 
+    def may(session, user) -> bool:
+        place = _my_participation(session, user)
+        return place is not None and place.attendance == Attendance.UNRECORDED and place.invitation != already
 
-def _may_ask_leave(session, user) -> bool:
-    place = _my_participation(session, user)
-    return (
-        place is not None
-        and place.attendance == Attendance.UNRECORDED
-        and place.invitation != InvitationState.LEAVE_REQUESTED
-    )
+    return may
 
 
 SESSION_WORKFLOW = Workflow(
@@ -99,8 +91,8 @@ SESSION_WORKFLOW = Workflow(
         # What the projector shows (the item dealt with, who is speaking) is set while in session.
         T("show", S.OPEN, may=_office),
         # A called member's answers to the notice, offered until the session starts.
-        T("register", S.SCHEDULED, may=_may_register),
-        T("ask_leave", S.SCHEDULED, may=_may_ask_leave),
+        T("register", S.SCHEDULED, may=_answer_open(InvitationState.ACCEPTED)),
+        T("ask_leave", S.SCHEDULED, may=_answer_open(InvitationState.LEAVE_REQUESTED)),
     ],
 )
 
@@ -130,14 +122,12 @@ SPEECH_WORKFLOW = Workflow(
     ],
 )
 
-_WORKFLOWS = {
-    Meeting: MEETING_WORKFLOW,
-    MeetingSession: SESSION_WORKFLOW,
-    Motion: MOTION_WORKFLOW,
-    Speech: SPEECH_WORKFLOW,
-}
-
-
-def allowed_actions(obj, user) -> list[str]:
-    """What `user` may do now to a meeting, a session, a motion or a speech: the buttons to show."""
-    return _WORKFLOWS[type(obj)].allowed_actions(obj, user)
+# What `user` may do now to a meeting, a session, a motion or a speech: the buttons to show.
+allowed_actions = Workflows(
+    {
+        Meeting: MEETING_WORKFLOW,
+        MeetingSession: SESSION_WORKFLOW,
+        Motion: MOTION_WORKFLOW,
+        Speech: SPEECH_WORKFLOW,
+    }
+).allowed_actions

@@ -33,7 +33,7 @@ from consultations.models import (
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, TransitionError
-from cppcc_portal.core.workflow import Transition, Workflow
+from cppcc_portal.core.workflow import Transition, Workflow, Workflows
 from members.choices import DutyRole
 from members.selectors import member_for_user, units_for_user
 from members.services import duty_record_from_event
@@ -145,20 +145,18 @@ PLAN_WORKFLOW = Workflow(
     ],
 )
 
-_WORKFLOWS = {
-    ConsultationTopic: TOPIC_WORKFLOW,
-    Outcome: OUTCOME_WORKFLOW,
-    PreparationTask: TASK_WORKFLOW,
-    ImplementationFeedback: FEEDBACK_WORKFLOW,
-    TopicProposal: SCREENING_WORKFLOW,
-    ConsultationPlan: PLAN_WORKFLOW,
-}
-
-
-def allowed_actions(obj, user) -> list[str]:
-    """What `user` may do now to a topic, an outcome, a task, a feedback request, a proposed topic or
-    the year's plan: the buttons of the topic page, the tabs and the unit workspace."""
-    return _WORKFLOWS[type(obj)].allowed_actions(obj, user)
+# What `user` may do now to a topic, an outcome, a task, a feedback request, a proposed topic or the
+# year's plan: the buttons of the topic page, the tabs and the unit workspace.
+allowed_actions = Workflows(
+    {
+        ConsultationTopic: TOPIC_WORKFLOW,
+        Outcome: OUTCOME_WORKFLOW,
+        PreparationTask: TASK_WORKFLOW,
+        ImplementationFeedback: FEEDBACK_WORKFLOW,
+        TopicProposal: SCREENING_WORKFLOW,
+        ConsultationPlan: PLAN_WORKFLOW,
+    }
+).allowed_actions
 
 
 def _today() -> dt.date:

@@ -214,3 +214,20 @@ class Workflow:
         from_state = self.state_of(obj)
         setattr(obj, self.state_field, to_state)
         return from_state
+
+
+class Workflows:
+    """An app's workflows by model, for its one `allowed_actions(obj, user)`:
+
+    allowed_actions = Workflows({Meeting: MEETING_WORKFLOW, Motion: MOTION_WORKFLOW}).allowed_actions
+    """
+
+    def __init__(self, by_model: dict[type, Workflow]):
+        self.by_model = dict(by_model)
+
+    def of(self, obj) -> Workflow:
+        return self.by_model[type(obj)]
+
+    def allowed_actions(self, obj, user) -> list[str]:
+        """What `user` may do to `obj` now, by the table of its model."""
+        return self.of(obj).allowed_actions(obj, user)

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
-from cppcc_portal.core.workflow import Transition, Workflow
+from cppcc_portal.core.workflow import Transition, Workflow, Workflows
 
 
 def _office(obj, user):
@@ -135,3 +135,16 @@ def test_allows_says_whether_the_table_has_the_action_from_the_current_state_who
     assert MEETING.allows(SimpleNamespace(status="draft"), "call")
     assert not MEETING.allows(SimpleNamespace(status="called"), "call")
     assert not MEETING.allows(SimpleNamespace(status="draft"), "no_such_action")
+
+
+def test_an_apps_workflows_answer_allowed_actions_by_the_table_of_the_objects_model():
+    class Article(SimpleNamespace):
+        pass
+
+    class Meeting(SimpleNamespace):
+        pass
+
+    workflows = Workflows({Article: ARTICLE, Meeting: MEETING})
+    assert workflows.allowed_actions(Article(state="draft", author="ann"), "ann") == ["edit", "send"]
+    assert workflows.allowed_actions(Meeting(status="draft"), "office") == ["call"]
+    assert workflows.of(Meeting(status="draft")) is MEETING
