@@ -665,7 +665,7 @@ def publish_bulletin(modeladmin, request, queryset):
 
 
 @admin.register(BulletinIssue)
-class BulletinIssueAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class BulletinIssueAdmin(admin.ModelAdmin):
     list_display = ("__str__", "state", "published_on", "print_view")
     list_filter = (YearFilter, "state")
     readonly_fields = ("number", "state", "published_on")
