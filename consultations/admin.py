@@ -50,6 +50,8 @@ class ConsultationPlanAdmin(admin.ModelAdmin):
             queryset,
             lambda plan: services.plan_adopt(plan=plan, note=plan.adoption_note, actor=request.user),
             _("%(count)s plans adopted."),
+            workflow=services.PLAN_WORKFLOW,
+            action="adopt",
         )
 
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations import selectors, services
-from consultations.choices import FeedbackState
 from consultations.forms import FeedbackAnswerForm
 from consultations.models import ImplementationFeedback
 from cppcc_portal.core import roles
@@ -61,7 +60,7 @@ def feedback_detail(request, pk: int):
             "recommendation": feedback.recommendation,
             "outcome": feedback.recommendation.outcome,
             "form": form,
-            "can_answer": feedback.state == FeedbackState.REQUESTED,
+            "can_answer": "answer" in services.allowed_actions(feedback, request.user),
             "today": timezone.localdate(),
         },
         status=status,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consultations import exports, forms, selectors, services
-from consultations.choices import ADOPTED_DECISIONS, OutcomeState, ProposalState, TopicState
+from consultations.choices import ADOPTED_DECISIONS, ProposalState
 from consultations.models import (
     ConsultationPlan,
     ConsultationTopic,
@@ -49,13 +49,16 @@ def _require_reader(user) -> None:
 def home(request):
     """The consultation tab: the year's topics, the open collection windows, my tasks, groups and proposals."""
     year = _year(request)
+    tasks = list(selectors.member_tasks(user=request.user)[:50])
+    for task in tasks:
+        task.actions = services.allowed_actions(task, request.user)
     context = {
         "year": year,
         "years": selectors.topic_years(),
         "topics": list(selectors.topic_list(user=request.user, year=year).order_by("planned_month", "pk")),
         "windows": list(selectors.open_windows()),
         "proposals": list(selectors.proposal_list(user=request.user).order_by("-submitted_at")[:50]),
-        "tasks": list(selectors.member_tasks(user=request.user)[:50]),
+        "tasks": tasks,
         "groups": list(selectors.member_groups(user=request.user)[:50]),
         "speeches": selectors.member_speeches(user=request.user),
         "discussions": list(selectors.discussion_list(user=request.user)[:20])
@@ -76,8 +79,14 @@ def _topic(request, pk: int) -> ConsultationTopic:
 
 
 def _render_topic(request, topic, status=200, **bound):
-    office = roles.is_staff_user(request.user)
-    member = member_for_user(request.user)
+    user = request.user
+    office = roles.is_staff_user(user)
+    member = member_for_user(user)
+    # The buttons of the page are the tables' allowed actions (prefetched rows keep the attribute).
+    for task in topic.tasks.all():
+        task.actions = services.allowed_actions(task, user)
+    for outcome in topic.outcomes.all():
+        outcome.actions = services.allowed_actions(outcome, user)
     context = {
         "topic": topic,
         "office": office,
@@ -85,8 +94,7 @@ def _render_topic(request, topic, status=200, **bound):
         "member": member,
         "led_group_ids": {g.pk for g in topic.research_groups.all() if member and g.leader_id == member.pk},
         "discussion": getattr(topic, "discussion", None) if hasattr(topic, "discussion") else None,
-        "can_hold": office and topic.state == TopicState.ADOPTED,
-        "open_topic": topic.state not in (TopicState.WITHDRAWN, TopicState.CONCLUDED),
+        "topic_actions": services.allowed_actions(topic, user),
         "held_form": bound.get("held") or forms.HeldForm(),
         "outcome_form": bound.get("outcome") or forms.OutcomeForm(),
         "recommendation_form": forms.RecommendationForm(),
@@ -100,7 +108,6 @@ def _render_topic(request, topic, status=200, **bound):
         "discussion_form": bound.get("discussion") or forms.DiscussionForm(),
         "report_form": forms.ReportForm(),
         "adopted_decisions": ADOPTED_DECISIONS,
-        "States": OutcomeState,
         "refusals": bound.get("refusals", []),
         "speeches": selectors.topic_speeches(topic=topic),
         "meetings": selectors.linkable_meetings(topic=topic) if office and topic.meeting_id is None else [],
@@ -316,7 +323,9 @@ def propose(request):
 def proposal_list(request):
     """The office screens the proposed topics: take into the list, merge, decline."""
     _require_reader(request.user)
-    proposals = selectors.proposal_list(user=request.user).order_by("state", "-submitted_at")[:200]
+    proposals = list(selectors.proposal_list(user=request.user).order_by("state", "-submitted_at")[:200])
+    for proposal in proposals:
+        proposal.actions = services.allowed_actions(proposal, request.user)
     topics = ConsultationTopic.objects.filter(year__in={p.window.year for p in proposals}).order_by("title")
     return render(
         request,

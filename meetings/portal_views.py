@@ -16,6 +16,7 @@ from meetings import selectors, services
 from meetings.forms import LeaveForm, SpeechForm
 from meetings.models import DocumentVersion, MeetingSession, Motion
 from meetings.watermark import watermark_pdf
+from meetings.workflows import allowed_actions, remember_participation
 from members.views import member_required
 
 
@@ -44,6 +45,8 @@ def agenda(request):
     votes = []
     for entry in entries:
         for session, participation, _items in entry.sessions:
+            remember_participation(session, request.user, participation)
+            session.actions = allowed_actions(session, request.user)
             motion = selectors.open_motion(session) if session.status == "open" else None
             if motion is not None:
                 votes.append((motion, participation, selectors.voted(request.member, motion)))

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
-from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
+from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from cppcc_portal.core.uploads import check_upload
 from meetings import checkin, selectors
 from meetings.choices import (
@@ -49,6 +49,7 @@ from meetings.models import (
     Speech,
     VoteReceipt,
 )
+from meetings.workflows import MEETING_WORKFLOW, MOTION_WORKFLOW, SESSION_WORKFLOW, SPEECH_WORKFLOW
 from members import services as member_services
 from members.choices import ActivityKind, ActivityStatus, Attendance, DutyEventKind, DutyRole, OrganiserKind
 from members.models import Activity, Member, Participation
@@ -66,16 +67,6 @@ ACTIVITY_KIND_FOR = {
     MeetingKind.CHAIRS: ActivityKind.MEETING,
     MeetingKind.SPECIAL_COMMITTEE: ActivityKind.MEETING,
 }
-SESSION_TRANSITIONS = {
-    SessionStatus.SCHEDULED: {SessionStatus.OPEN},
-    SessionStatus.OPEN: {SessionStatus.CLOSED},
-    SessionStatus.CLOSED: set(),
-}
-MOTION_TRANSITIONS = {
-    MotionState.DRAFT: {MotionState.OPEN},
-    MotionState.OPEN: {MotionState.CLOSED},
-    MotionState.CLOSED: set(),
-}
 SPEECH_DUTY_KIND = {
     SpeechState.ORAL: DutyEventKind.SPEECH_ORAL,
     SpeechState.WRITTEN: DutyEventKind.SPEECH_WRITTEN,
@@ -88,14 +79,6 @@ def _validate(obj: models.Model, exclude=()) -> None:
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError("; ".join(messages), code="invalid", field=field) from exc
-
-
-def _step(table, current: str, requested: str, labels) -> None:
-    if requested not in table[current]:
-        raise TransitionError(
-            _("This cannot go from “%(current)s” to “%(requested)s”.")
-            % {"current": labels(current).label, "requested": labels(requested).label}
-        )
 
 
 def _notify_members(members, *, kind: str, key: str, title, about, link: str = "") -> None:
@@ -219,8 +202,8 @@ def meeting_call(*, meeting: Meeting, actor, attendees=()) -> int:
     Returns how many members are called."""
     roles.require_staff(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.CALLED):
-        raise TransitionError(_("Only a meeting in preparation or already called can call members."))
+    action = "call" if meeting.status == MeetingStatus.DRAFT else "call_again"
+    MEETING_WORKFLOW.check(meeting, action)
     sessions = list(meeting.sessions.select_related("activity"))
     if not sessions:
         raise DomainError(_("Add the sessions before calling the members."), code="no_sessions")
@@ -228,8 +211,7 @@ def meeting_call(*, meeting: Meeting, actor, attendees=()) -> int:
     member_ids |= {getattr(m, "pk", m) for m in attendees}
     for session in sessions:
         member_services.activity_invite(activity=session.activity, members=sorted(member_ids), actor=actor)
-    before = meeting.status
-    meeting.status = MeetingStatus.CALLED
+    before = MEETING_WORKFLOW.move(meeting, action, actor=actor)
     meeting.save(update_fields=["status"])
     record_event(
         actor=actor,
@@ -323,10 +305,10 @@ def session_open(*, session: MeetingSession, actor) -> MeetingSession:
     session = MeetingSession.objects.select_for_update().select_related("meeting").get(pk=session.pk)
     if session.meeting.status != MeetingStatus.CALLED:
         raise DomainError(_("Call the members before opening a session."), code="not_called")
-    _step(SESSION_TRANSITIONS, session.status, SessionStatus.OPEN, SessionStatus)
+    SESSION_WORKFLOW.check(session, "open")
     if MeetingSession.objects.filter(meeting=session.meeting, status=SessionStatus.OPEN).exists():
         raise DomainError(_("Another session of this meeting is still open."), code="other_session_open")
-    session.status = SessionStatus.OPEN
+    SESSION_WORKFLOW.move(session, "open", actor=actor)
     session.opened_at = timezone.now()
     session.save(update_fields=["status", "opened_at"])
     record_event(
@@ -342,7 +324,7 @@ def session_close(*, session: MeetingSession, actor) -> MeetingSession:
     session = (
         MeetingSession.objects.select_for_update().select_related("meeting", "activity").get(pk=session.pk)
     )
-    _step(SESSION_TRANSITIONS, session.status, SessionStatus.CLOSED, SessionStatus)
+    SESSION_WORKFLOW.check(session, "close")
     if Motion.objects.filter(agenda_item__session=session, state=MotionState.OPEN).exists():
         raise DomainError(_("Close the open vote first."), code="vote_open")
     missing = list(
@@ -363,7 +345,7 @@ def session_close(*, session: MeetingSession, actor) -> MeetingSession:
     if activity.status == ActivityStatus.PLANNED:
         activity.status = ActivityStatus.HELD
         activity.save(update_fields=["status"])
-    session.status = SessionStatus.CLOSED
+    SESSION_WORKFLOW.move(session, "close", actor=actor)
     session.closed_at = timezone.now()
     session.current_speech = None
     session.save(update_fields=["status", "closed_at", "current_speech"])
@@ -513,13 +495,13 @@ def motion_open(*, motion: Motion, actor) -> Motion:
     """开始表决: the session must be in progress, and one vote runs at a time."""
     roles.require_staff(actor)
     motion = Motion.objects.select_for_update().select_related("agenda_item__session").get(pk=motion.pk)
-    _step(MOTION_TRANSITIONS, motion.state, MotionState.OPEN, MotionState)
+    MOTION_WORKFLOW.check(motion, "open")
     session = motion.agenda_item.session
     if session.status != SessionStatus.OPEN:
         raise DomainError(_("Votes are taken while the session is in progress."), code="session_not_open")
     if Motion.objects.filter(agenda_item__session=session, state=MotionState.OPEN).exists():
         raise DomainError(_("Another vote is open in this session."), code="other_vote_open")
-    motion.state = MotionState.OPEN
+    MOTION_WORKFLOW.move(motion, "open", actor=actor)
     motion.opened_at = timezone.now()
     motion.save(update_fields=["state", "opened_at"])
     MeetingSession.objects.filter(pk=session.pk).update(current_item=motion.agenda_item)
@@ -586,7 +568,7 @@ def motion_close(*, motion: Motion, actor) -> Motion:
     motion = (
         Motion.objects.select_for_update().select_related("agenda_item__session__meeting").get(pk=motion.pk)
     )
-    _step(MOTION_TRANSITIONS, motion.state, MotionState.CLOSED, MotionState)
+    MOTION_WORKFLOW.check(motion, "close")
     session = motion.agenda_item.session
     tally = selectors.motion_tally(motion)
     live = selectors.session_live(session, with_absent=False)
@@ -603,7 +585,7 @@ def motion_close(*, motion: Motion, actor) -> Motion:
     motion.not_voting = max(0, live.body_present - tally["cast"])
     motion.basis_count = basis_count
     motion.adopted = motion_result(votes_for=motion.votes_for, basis_count=basis_count, motion=motion)
-    motion.state = MotionState.CLOSED
+    MOTION_WORKFLOW.move(motion, "close", actor=actor)
     motion.closed_at = timezone.now()
     motion.save()
     if motion.adopted:
@@ -658,7 +640,7 @@ def speech_decide(
     written one, or not; a selected speech counts in the speaker's duty score (rule as data)."""
     roles.require_staff(actor)
     speech = Speech.objects.select_for_update().select_related("member", "meeting").get(pk=speech.pk)
-    if state not in (SpeechState.ORAL, SpeechState.WRITTEN, SpeechState.NOT_SELECTED):
+    if not SPEECH_WORKFLOW.find(speech.state, "decide", state):
         raise DomainError(_("Choose oral, written or not selected."), field="state")
     if state == SpeechState.ORAL:
         if session is None or session.meeting_id != speech.meeting_id:
@@ -671,8 +653,7 @@ def speech_decide(
         speech.session = None
         speech.speaking_order = None
         speech.minutes_allotted = None
-    before = speech.state
-    speech.state = state
+    before = SPEECH_WORKFLOW.move(speech, "decide", actor=actor, to_state=state)
     speech.decided_by = actor
     _validate(speech)
     speech.save()
@@ -774,11 +755,10 @@ def meeting_close(*, meeting: Meeting, actor) -> Meeting:
     """闭会: every session must be closed first."""
     roles.require_staff(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != MeetingStatus.CALLED:
-        raise TransitionError(_("Only a called meeting can be closed."))
+    MEETING_WORKFLOW.check(meeting, "close")
     if meeting.sessions.exclude(status=SessionStatus.CLOSED).exists():
         raise DomainError(_("Close every session first."), code="sessions_open")
-    meeting.status = MeetingStatus.CLOSED
+    MEETING_WORKFLOW.move(meeting, "close", actor=actor)
     meeting.save(update_fields=["status"])
     record_event(
         actor=actor, action="meetings.meeting.closed", obj=meeting, changes={"status": ["called", "closed"]}

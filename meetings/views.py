@@ -34,6 +34,7 @@ from meetings.forms import (
     SessionForm,
 )
 from meetings.models import AgendaItem, Meeting, MeetingSession, Motion, Speech
+from meetings.workflows import allowed_actions
 from members.models import Participation
 
 
@@ -111,20 +112,26 @@ def meeting_create(request):
 @readers_required
 def console(request, pk):
     meeting = _meeting(request, pk)
+    user = request.user
     sessions = list(meeting.sessions.all())
+    for session in sessions:
+        session.actions = allowed_actions(session, user)
     motions = {}
     for motion in Motion.objects.filter(agenda_item__session__meeting=meeting).select_related("agenda_item"):
+        motion.actions = allowed_actions(motion, user)
         motions.setdefault(motion.agenda_item.session_id, []).append(motion)
+    speeches = list(meeting.speeches.select_related("member", "session").order_by("state", "speaking_order"))
+    for speech in speeches:
+        speech.actions = allowed_actions(speech, user)
     return render(
         request,
         "meetings/console.html",
         {
             "meeting": meeting,
+            "meeting_actions": allowed_actions(meeting, user),
             "sessions": [(s, motions.get(s.pk, [])) for s in sessions],
             "leave_requests": selectors.leave_requests(meeting=meeting),
-            "speeches": meeting.speeches.select_related("member", "session").order_by(
-                "state", "speaking_order"
-            ),
+            "speeches": speeches,
             "documents": selectors.documents_for(user=request.user, meeting=meeting),
             "resolutions": meeting.resolutions.all(),
             "groups": meeting.groups.all(),

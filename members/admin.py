@@ -533,7 +533,7 @@ class DutyEvidenceInline(admin.TabularInline):
 class DutyRecordEventInline(admin.TabularInline):
     model = DutyRecordEvent
     extra = 0
-    fields = ["at", "actor", "from_status", "to_status", "note"]
+    fields = ["created_at", "actor", "from_state", "to_state", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -588,6 +588,8 @@ class DutyRecordAdmin(LargeTableAdminMixin, admin.ModelAdmin):
             queryset,
             lambda record: services.duty_record_verify(record=record, actor=request.user),
             lambda n: ngettext("%d record verified.", "%d records verified.", n) % n,
+            workflow=services.DUTY_RECORD_WORKFLOW,
+            action="verify",
         )
 
     @admin.action(description=_("Reject the selected records…"))
@@ -603,6 +605,8 @@ class DutyRecordAdmin(LargeTableAdminMixin, admin.ModelAdmin):
                         record=record, actor=request.user, reason=form.cleaned_data["reason"]
                     ),
                     lambda n: ngettext("%d record rejected.", "%d records rejected.", n) % n,
+                    workflow=services.DUTY_RECORD_WORKFLOW,
+                    action="reject",
                 )
                 return HttpResponseRedirect(request.get_full_path())
         else:

@@ -281,7 +281,7 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
         DutyRecordEvent.objects.bulk_create(
             [
                 DutyRecordEvent(
-                    record=r, actor=verifier, to_status=DutyRecordStatus.VERIFIED, note=note, at=now
+                    record=r, actor=verifier, to_state=DutyRecordStatus.VERIFIED, note=note, created_at=now
                 )
                 for r in created
             ],
@@ -292,8 +292,8 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
         # from the rows just inserted: as many rows again, without building them in Python.
         with connection.cursor() as cursor:
             cursor.execute(
-                'INSERT INTO "members_dutyrecordevent" ("record_id", "actor_id", "from_status", "to_status", '
-                '"note", "at") SELECT "id", %s, \'\', %s, %s, %s FROM "members_dutyrecord" WHERE "id" = ANY(%s)',
+                'INSERT INTO "members_dutyrecordevent" ("record_id", "actor_id", "from_state", "to_state", '
+                '"note", "created_at") SELECT "id", %s, \'\', %s, %s, %s FROM "members_dutyrecord" WHERE "id" = ANY(%s)',
                 [
                     verifier.pk if verifier else None,
                     DutyRecordStatus.VERIFIED,

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.models import TransitionEvent
 from members.choices import (
     ActivityKind,
     ActivityStatus,
@@ -448,33 +449,26 @@ class DutyRecord(models.Model):
         return f"{self.member} · {self.title}"
 
 
-class DutyRecordEvent(models.Model):
-    """One step of a duty record's review (submitted, verified, rejected), for its timeline."""
+class DutyRecordEvent(TransitionEvent):
+    """One step of a duty record's review (submitted, verified, rejected), for its timeline; actor,
+    note and time come from `core.models.TransitionEvent` like the proposals' and supervision's."""
 
     record = models.ForeignKey(DutyRecord, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Blank: the first step of a record (recorded by the system or submitted) comes from nowhere.
+    from_state = models.CharField(_("from"), max_length=16, blank=True, choices=DutyRecordStatus.choices)
+    to_state = models.CharField(_("to"), max_length=16, choices=DutyRecordStatus.choices)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("duty record event")
         verbose_name_plural = _("duty record events")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
 
     @property
     def from_label(self) -> str:
-        return DutyRecordStatus(self.from_status).label if self.from_status else ""
+        return DutyRecordStatus(self.from_state).label if self.from_state else ""
 
     @property
     def to_label(self) -> str:
-        return DutyRecordStatus(self.to_status).label
+        return DutyRecordStatus(self.to_state).label
 
 
 class DutyEvidence(models.Model):

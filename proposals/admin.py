@@ -118,20 +118,35 @@ class WorkflowActionForm(ActionForm):
             )
 
 
-def _run(modeladmin, request, queryset, call, done: str) -> None:
-    """`run_on_each` with the proposals' “<action>: N done.” message; `call(obj, post)`."""
+def _run(modeladmin, request, queryset, call, done: str, workflow=None, step: str | None = None) -> None:
+    """`run_on_each` with the proposals' “<action>: N done.” message; `call(obj, post)`; a step of
+    the workflow's table is first put to the table for each row."""
     run_on_each(
         modeladmin,
         request,
         queryset,
         lambda obj: call(obj, request.POST),
         lambda count: gettext("%(action)s: %(count)s done.") % {"action": done, "count": count},
+        workflow=workflow,
+        action=step,
     )
 
 
-def _action(name: str, label, call):
+def _action(name: str, label, call, workflow=None):
+    """An admin action; when `name` is an action of `workflow`'s table, the table refuses rows first."""
+    if workflow is None or name not in workflow.actions:
+        workflow = None
+
     def action(modeladmin, request, queryset):
-        _run(modeladmin, request, queryset, lambda obj, post: call(obj, post, request.user), str(label))
+        _run(
+            modeladmin,
+            request,
+            queryset,
+            lambda obj, post: call(obj, post, request.user),
+            str(label),
+            workflow,
+            name if workflow is not None else None,
+        )
 
     action.__name__ = name
     action.short_description = label
@@ -181,73 +196,81 @@ def _rate(p, post, user):
     )
 
 
+def _proposal_action(name: str, label, call):
+    return _action(name, label, call, services.PROPOSAL_WORKFLOW)
+
+
+def _report_action(name: str, label, call):
+    return _action(name, label, call, services.REPORT_WORKFLOW)
+
+
 PROPOSAL_ACTIONS = [
-    _action(
+    _proposal_action(
         "submit",
         _("Submit (on the proposer's behalf)"),
         lambda p, post, u: services.proposal_submit(proposal=p, actor=u, note=post.get("note", "")),
     ),
-    _action(
+    _proposal_action(
         "close_cosigning",
         _("Close co-signing"),
         lambda p, post, u: services.proposal_close_cosigning(proposal=p, actor=u, note=post.get("note", "")),
     ),
-    _action(
+    _proposal_action(
         "withdraw",
         _("Withdraw"),
         lambda p, post, u: services.proposal_withdraw(proposal=p, actor=u, note=post.get("note", "")),
     ),
-    _action(
+    _proposal_action(
         "accept",
         _("Accept and number"),
         lambda p, post, u: services.proposal_accept(proposal=p, actor=u, note=post.get("note", "")),
     ),
-    _action(
+    _proposal_action(
         "reject",
         _("Reject (reason in the note)"),
         lambda p, post, u: services.proposal_reject(proposal=p, actor=u, reason=post.get("note", "")),
     ),
-    _action(
+    _proposal_action(
         "convert",
         _("Convert (choose what to)"),
         lambda p, post, u: services.proposal_convert(
             proposal=p, actor=u, kind=post.get("conversion", ""), note=post.get("note", "")
         ),
     ),
-    _action("merge", _("Merge into the proposal numbered"), _merge),
-    _action("assign", _("Assign to units (reassign a returned one)"), _assign),
-    _action("extend", _("Extend the reply deadline (reason in the note)"), _extend),
-    _action(
+    _proposal_action("merge", _("Merge into the proposal numbered"), _merge),
+    _proposal_action("assign", _("Assign to units (reassign a returned one)"), _assign),
+    _proposal_action("extend", _("Extend the reply deadline (reason in the note)"), _extend),
+    _proposal_action(
         "approve_reply",
         _("Approve the reply and publish it (category may change)"),
         lambda p, post, u: services.reply_review(
             proposal=p, actor=u, category=post.get("category") or None, note=post.get("note", "")
         ),
     ),
-    _action(
+    _proposal_action(
         "send_back_reply",
         _("Send the reply back to the unit (note)"),
         lambda p, post, u: services.reply_send_back(proposal=p, actor=u, note=post.get("note", "")),
     ),
-    _action("record_rating", _("Record a rating for an offline member"), _rate),
-    _action(
+    _proposal_action("record_rating", _("Record a rating for an offline member"), _rate),
+    _proposal_action(
         "close",
         _("Close by office decision (note)"),
         lambda p, post, u: services.proposal_close(proposal=p, actor=u, note=post.get("note", "")),
     ),
-    _action(
+    _proposal_action(
         "mark_key",
         _("Mark as key proposal (leader)"),
         lambda p, post, u: services.proposal_set_key(
             proposal=p, actor=u, is_key=True, leader=post.get("leader", "")
         ),
     ),
-    _action(
+    _proposal_action(
         "unmark_key",
         _("Unmark key proposal"),
         lambda p, post, u: services.proposal_set_key(proposal=p, actor=u, is_key=False),
     ),
-    _action(
+    _proposal_action(
         "excellent_advance",
         _("Excellent proposal: nominate / shortlist / select"),
         lambda p, post, u: services.proposal_excellent_advance(
@@ -546,21 +569,21 @@ def _to_proposal(r, post, user):
 
 
 REPORT_ACTIONS = [
-    _action(
+    _report_action(
         "adopt",
         _("Adopt at the chosen level"),
         lambda r, post, u: services.report_adopt(
             report=r, actor=u, level=post.get("level", ""), note=post.get("note", "")
         ),
     ),
-    _action(
+    _report_action(
         "file",
         _("File without adopting"),
         lambda r, post, u: services.report_file(report=r, actor=u, note=post.get("note", "")),
     ),
-    _action("add_to_bulletin", _("Add to the bulletin issue"), _add_to_bulletin),
-    _action("instruct", _("Record a leader's instruction"), _instruct),
-    _action("to_proposal", _("Make a draft proposal of it"), _to_proposal),
+    _report_action("add_to_bulletin", _("Add to the bulletin issue"), _add_to_bulletin),
+    _report_action("instruct", _("Record a leader's instruction"), _instruct),
+    _report_action("to_proposal", _("Make a draft proposal of it"), _to_proposal),
 ]
 
 
@@ -642,7 +665,7 @@ def publish_bulletin(modeladmin, request, queryset):
 
 
 @admin.register(BulletinIssue)
-class BulletinIssueAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class BulletinIssueAdmin(admin.ModelAdmin):
     list_display = ("__str__", "state", "published_on", "print_view")
     list_filter = (YearFilter, "state")
     readonly_fields = ("number", "state", "published_on")

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core.admin_actions import run_on_each
-from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from supervision import services
 from supervision.choices import RecommendationState, ReviewVerdict
 from supervision.models import (
@@ -36,7 +35,7 @@ class TopicSourceLinkInline(admin.TabularInline):
 
 
 @admin.register(SupervisionTopic)
-class SupervisionTopicAdmin(ItemSuggestionAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class SupervisionTopicAdmin(ItemSuggestionAdminMixin, admin.ModelAdmin):
     item_suggestion_fields = ("title", "description")
     list_display = (
         "title",
@@ -80,7 +79,7 @@ class GroupActivityInline(admin.TabularInline):
 
 
 @admin.register(SupervisionGroup)
-class SupervisionGroupAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class SupervisionGroupAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "leader")
     list_filter = ("year",)
     list_select_related = ("leader",)
@@ -101,7 +100,7 @@ class SupervisorReportInline(admin.StackedInline):
 
 
 @admin.register(SupervisorAppointment)
-class SupervisorAppointmentAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class SupervisorAppointmentAdmin(admin.ModelAdmin):
     list_display = (
         "member",
         "post",
@@ -189,7 +188,7 @@ class FollowUpReviewInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class RecommendationAdmin(admin.ModelAdmin):
     list_display = (
         "title",
         "unit",
@@ -243,6 +242,8 @@ class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
             queryset,
             lambda r: services.recommendation_send(recommendation=r, actor=request.user),
             _("%(count)s recommendations sent."),
+            workflow=services.RECOMMENDATION_WORKFLOW,
+            action="send",
         )
 
     @admin.action(description=_("Follow-up review: rectified, close"), permissions=["change"])
@@ -255,6 +256,8 @@ class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
                 recommendation=r, verdict=ReviewVerdict.RECTIFIED, actor=request.user
             ),
             _("%(count)s recommendations closed."),
+            workflow=services.RECOMMENDATION_WORKFLOW,
+            action="close",
         )
 
     @admin.action(description=_("Follow-up review: return for more rectification"), permissions=["change"])
@@ -270,11 +273,13 @@ class RecommendationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
                 actor=request.user,
             ),
             _("%(count)s recommendations returned."),
+            workflow=services.RECOMMENDATION_WORKFLOW,
+            action="return",
         )
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class RectificationItemAdmin(admin.ModelAdmin):
     list_display = (
         "description",
         "recommendation",

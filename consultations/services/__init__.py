@@ -1,5 +1,14 @@
 """Every write of political consultation, one function per step (see the modules for each part)."""
 
+from consultations.services._base import (
+    FEEDBACK_WORKFLOW,
+    OUTCOME_WORKFLOW,
+    PLAN_WORKFLOW,
+    SCREENING_WORKFLOW,
+    TASK_WORKFLOW,
+    TOPIC_WORKFLOW,
+    allowed_actions,
+)
 from consultations.services.deliberation import discussion_open, discussion_summarise, post_add, post_hide
 from consultations.services.outcomes import (
     adoption_record,
@@ -34,7 +43,14 @@ from consultations.services.topics import (
 )
 
 __all__ = [
+    "FEEDBACK_WORKFLOW",
+    "OUTCOME_WORKFLOW",
+    "PLAN_WORKFLOW",
+    "SCREENING_WORKFLOW",
+    "TASK_WORKFLOW",
+    "TOPIC_WORKFLOW",
     "adoption_record",
+    "allowed_actions",
     "discussion_open",
     "discussion_summarise",
     "feedback_answer",

@@ -1,5 +1,6 @@
-"""What the consultation services share: validation and saving with an audit row, the topic's state table,
-and the TopicEvent each step writes for the topic's printable timeline."""
+"""What the consultation services share: validation and saving with an audit row, the workflow tables
+(topics, outcomes, tasks, feedback, proposed topics and the year's plan, in core's one shape) with
+`allowed_actions`, and the TopicEvent each step writes for the topic's printable timeline."""
 
 from __future__ import annotations
 
@@ -9,29 +10,153 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from consultations.choices import (
+    FeedbackState,
     OutcomeState,
+    PlanState,
+    ProposalState,
+    TaskState,
     TopicState,
 )
-from consultations.models import ConsultationTopic, ResearchGroup, TopicEvent
+from consultations.models import (
+    ConsultationPlan,
+    ConsultationTopic,
+    ImplementationFeedback,
+    Outcome,
+    PreparationTask,
+    ResearchGroup,
+    TopicEvent,
+    TopicProposal,
+)
+from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
 from cppcc_portal.core.errors import DomainError, TransitionError
+from cppcc_portal.core.workflow import Transition, Workflow, Workflows
 from members.choices import DutyRole
+from members.selectors import member_for_user, units_for_user
 from members.services import duty_record_from_event
 
 T = TopicState
-
-# The one table of a topic's life: (from, to). Adoption comes with the year's plan.
-TOPIC_TRANSITIONS = {
-    (T.DRAFT, T.ADOPTED),
-    (T.ADOPTED, T.HELD),
-    (T.HELD, T.CONCLUDED),
-    (T.DRAFT, T.WITHDRAWN),
-    (T.ADOPTED, T.WITHDRAWN),
-}
 OS = OutcomeState
-OUTCOME_TRANSITIONS = {(OS.DRAFT, OS.REVIEWED), (OS.REVIEWED, OS.SUBMITTED)}
+
+# --- who may take a step (for the buttons; each service also checks who, with its own message) ---
+
+
+def _office(obj, user) -> bool:
+    return roles.is_staff_user(user)
+
+
+def _office_or_group_leader(topic, user) -> bool:
+    if roles.is_staff_user(user):
+        return True
+    me = member_for_user(user)
+    return me is not None and any(group.leader_id == me.pk for group in topic.research_groups.all())
+
+
+def _office_or_assignee(task, user) -> bool:
+    if roles.is_staff_user(user):
+        return True
+    me = member_for_user(user)
+    return me is not None and me.pk == task.assignee_id
+
+
+def _office_or_unit_concerned(feedback, user) -> bool:
+    return roles.is_staff_user(user) or units_for_user(user).filter(pk=feedback.unit_id).exists()
+
+
+def _office_not_yet_followed_up(outcome, user) -> bool:
+    return roles.is_staff_user(user) and not outcome.follow_up_on
+
+
+# --- the tables -----------------------------------------------------------------------------------
+
+# A topic's life: adoption comes with the year's plan; it is concluded when every outcome is reviewed
+# a year later. While it is open (neither withdrawn nor concluded) its preparation goes on.
+OPEN_TOPIC = (T.DRAFT, T.ADOPTED, T.HELD)
+TOPIC_WORKFLOW = Workflow(
+    labels=T,
+    refusal=_lazy("A topic cannot go from “%(current)s” to “%(requested)s”."),
+    enforce_may=False,
+    transitions=[
+        Transition("adopt", T.DRAFT, T.ADOPTED, may=_office),
+        Transition("hold", T.ADOPTED, T.HELD, may=_office),
+        Transition("conclude", T.HELD, T.CONCLUDED, may=_office),
+        Transition("withdraw", (T.DRAFT, T.ADOPTED), T.WITHDRAWN, may=_office),
+        # Outcomes, the online deliberation, tasks, groups and the work plan (the office).
+        Transition("prepare", OPEN_TOPIC, may=_office),
+        Transition("file_report", OPEN_TOPIC, may=_office_or_group_leader),
+    ],
+)
+
+OUTCOME_WORKFLOW = Workflow(
+    labels=OS,
+    refusal=_lazy("An outcome cannot go from “%(current)s” to “%(requested)s”."),
+    enforce_may=False,
+    transitions=[
+        Transition("add_recommendation", (OS.DRAFT, OS.REVIEWED), may=_office),
+        Transition("review", OS.DRAFT, OS.REVIEWED, may=_office),
+        Transition("submit", OS.REVIEWED, OS.SUBMITTED, may=_office),
+        # After 报送: leaders' instructions, adoption decisions (and feedback asked), 回头看.
+        Transition("record_instruction", OS.SUBMITTED, may=_office),
+        Transition("record_adoption", OS.SUBMITTED, may=_office),
+        Transition("follow_up", OS.SUBMITTED, may=_office_not_yet_followed_up),
+    ],
+)
+
+TASK_WORKFLOW = Workflow(
+    labels=TaskState,
+    enforce_may=False,
+    transitions=[Transition("done", TaskState.OPEN, TaskState.DONE, may=_office_or_assignee)],
+)
+
+FEEDBACK_WORKFLOW = Workflow(
+    labels=FeedbackState,
+    enforce_may=False,
+    transitions=[
+        Transition("answer", FeedbackState.REQUESTED, FeedbackState.ANSWERED, may=_office_or_unit_concerned)
+    ],
+)
+
+# The office screens a proposed topic once: into the list, merged into a topic, or not taken up.
+P = ProposalState
+SCREENING_WORKFLOW = Workflow(
+    labels=P,
+    enforce_may=False,
+    transitions=[
+        Transition("accept", P.SUBMITTED, P.ACCEPTED, may=_office),
+        Transition("merge", P.SUBMITTED, P.MERGED, may=_office),
+        Transition("decline", P.SUBMITTED, P.DECLINED, may=_office),
+    ],
+)
+
+PLAN_WORKFLOW = Workflow(
+    labels=PlanState,
+    enforce_may=False,
+    transitions=[
+        Transition(
+            "adopt",
+            PlanState.DRAFT,
+            PlanState.ADOPTED,
+            may=_office,
+            refusal=_lazy("This plan is already adopted."),
+        )
+    ],
+)
+
+# What `user` may do now to a topic, an outcome, a task, a feedback request, a proposed topic or the
+# year's plan: the buttons of the topic page, the tabs and the unit workspace.
+allowed_actions = Workflows(
+    {
+        ConsultationTopic: TOPIC_WORKFLOW,
+        Outcome: OUTCOME_WORKFLOW,
+        PreparationTask: TASK_WORKFLOW,
+        ImplementationFeedback: FEEDBACK_WORKFLOW,
+        TopicProposal: SCREENING_WORKFLOW,
+        ConsultationPlan: PLAN_WORKFLOW,
+    }
+).allowed_actions
 
 
 def _today() -> dt.date:
@@ -73,26 +198,23 @@ def _event(
     )
 
 
-def _move_topic(topic: ConsultationTopic, to_state: str, *, actor, fields: tuple = ()) -> None:
-    """Move a topic along its table; the row is locked so two steps at once cannot both pass."""
-    current = ConsultationTopic.objects.select_for_update().values_list("state", flat=True).get(pk=topic.pk)
-    if (current, to_state) not in TOPIC_TRANSITIONS:
-        raise TransitionError(
-            _("A topic cannot go from “%(current)s” to “%(requested)s”.")
-            % {"current": T(current).label, "requested": T(to_state).label}
-        )
-    topic.state = to_state
+def _move_topic(topic: ConsultationTopic, action: str, *, actor, fields: tuple = ()) -> None:
+    """Take `action` along the topic's table; the row is locked so two steps at once cannot both pass."""
+    topic.state = (
+        ConsultationTopic.objects.select_for_update().values_list("state", flat=True).get(pk=topic.pk)
+    )
+    current = TOPIC_WORKFLOW.move(topic, action, actor=actor)
     _save(
         topic,
         actor=actor,
-        action=f"consultations.topic_{to_state}",
+        action=f"consultations.topic_{topic.state}",
         before={"state": current},
         fields=["state", *fields],
     )
 
 
 def _require_open_topic(topic: ConsultationTopic) -> None:
-    if topic.state in (T.WITHDRAWN, T.CONCLUDED):
+    if not TOPIC_WORKFLOW.allows(topic, "prepare"):
         raise TransitionError(
             _("Nothing more can be prepared for a topic that is “%(state)s”.")
             % {"state": topic.get_state_display()}

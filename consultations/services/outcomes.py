@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from consultations.choices import (
     ADOPTED_DECISIONS,
     Adoption,
-    FeedbackState,
     InstructionLevel,
     OutcomeKind,
 )
@@ -24,9 +23,9 @@ from consultations.models import (
     OutcomeRecommendation,
 )
 from consultations.services._base import (
-    OS,
-    OUTCOME_TRANSITIONS,
-    T,
+    FEEDBACK_WORKFLOW,
+    OUTCOME_WORKFLOW,
+    TOPIC_WORKFLOW,
     _credit,
     _event,
     _group_people,
@@ -81,7 +80,7 @@ def outcome_create(
 def recommendation_add(*, outcome: Outcome, text: str, actor) -> OutcomeRecommendation:
     """Add the next numbered recommendation to an outcome that is not yet submitted."""
     roles.require_staff(actor)
-    if outcome.state == OS.SUBMITTED:
+    if not OUTCOME_WORKFLOW.allows(outcome, "add_recommendation"):
         raise DomainError(_("A submitted outcome keeps its recommendations."), code="submitted")
     if not text.strip():
         raise DomainError(_("Write the recommendation."), code="invalid", field="text")
@@ -92,23 +91,20 @@ def recommendation_add(*, outcome: Outcome, text: str, actor) -> OutcomeRecommen
     return recommendation
 
 
-def _move_outcome(outcome: Outcome, to_state: str, *, actor, fields: tuple = ()) -> None:
-    current = Outcome.objects.select_for_update().values_list("state", flat=True).get(pk=outcome.pk)
-    if (current, to_state) not in OUTCOME_TRANSITIONS:
-        raise TransitionError(
-            _("An outcome cannot go from “%(current)s” to “%(requested)s”.")
-            % {"current": OS(current).label, "requested": OS(to_state).label}
-        )
+def _move_outcome(outcome: Outcome, action: str, *, actor, fields: tuple = ()) -> None:
+    """Take `action` along the outcome's table (the row locked), once it has recommendations."""
+    outcome.state = Outcome.objects.select_for_update().values_list("state", flat=True).get(pk=outcome.pk)
+    OUTCOME_WORKFLOW.check(outcome, action)
     if not outcome.recommendations.exists():
         raise DomainError(
             _("An outcome without recommendations cannot be reviewed or submitted; add them first."),
             code="no_recommendations",
         )
-    outcome.state = to_state
+    current = OUTCOME_WORKFLOW.move(outcome, action, actor=actor)
     _save(
         outcome,
         actor=actor,
-        action=f"consultations.outcome_{to_state}",
+        action=f"consultations.outcome_{outcome.state}",
         before={"state": current},
         fields=["state", *fields],
     )
@@ -119,7 +115,7 @@ def outcome_review(*, outcome: Outcome, actor, reviewed_on: dt.date | None = Non
     """The office has reviewed the draft outcome and its recommendations."""
     roles.require_staff(actor)
     outcome.reviewed_on = reviewed_on or _today()
-    _move_outcome(outcome, OS.REVIEWED, actor=actor, fields=("reviewed_on",))
+    _move_outcome(outcome, "review", actor=actor, fields=("reviewed_on",))
     _event(
         outcome.topic,
         "outcome_reviewed",
@@ -145,9 +141,7 @@ def outcome_submit(
     outcome.submitted_on = submitted_on or _today()
     outcome.document_number = document_number.strip()
     outcome.submitted_to = submitted_to.strip()
-    _move_outcome(
-        outcome, OS.SUBMITTED, actor=actor, fields=("submitted_on", "document_number", "submitted_to")
-    )
+    _move_outcome(outcome, "submit", actor=actor, fields=("submitted_on", "document_number", "submitted_to"))
     _event(
         outcome.topic,
         "outcome_submitted",
@@ -159,8 +153,8 @@ def outcome_submit(
     return outcome
 
 
-def _require_submitted_outcome(outcome: Outcome) -> None:
-    if outcome.state != OS.SUBMITTED:
+def _require_submitted_outcome(outcome: Outcome, action: str) -> None:
+    if not OUTCOME_WORKFLOW.allows(outcome, action):
         raise TransitionError(_("This can be recorded only after the outcome is submitted."))
 
 
@@ -170,7 +164,7 @@ def instruction_record(
 ) -> Instruction:
     """Record a leader's instruction (批示) on a submitted outcome."""
     roles.require_staff(actor)
-    _require_submitted_outcome(outcome)
+    _require_submitted_outcome(outcome, "record_instruction")
     if level not in InstructionLevel.values:
         raise DomainError(_("Choose the level of the instruction."), code="invalid", field="level")
     instruction = Instruction(
@@ -204,7 +198,7 @@ def adoption_record(
     """Record whether a recommendation was adopted, partly adopted (reason) or not adopted (reason)."""
     roles.require_staff(actor)
     outcome = recommendation.outcome
-    _require_submitted_outcome(outcome)
+    _require_submitted_outcome(outcome, "record_adoption")
     if adoption not in Adoption.values or adoption == Adoption.PENDING:
         raise DomainError(
             _("Choose adopted, partly adopted or not adopted."), code="invalid", field="adoption"
@@ -328,11 +322,11 @@ def feedback_answer(
         .select_related("recommendation__outcome__topic", "unit")
         .get(pk=feedback.pk)
     )
-    if feedback.state == FeedbackState.ANSWERED:
+    if not FEEDBACK_WORKFLOW.allows(feedback, "answer"):
         raise DomainError(_("This feedback was already given."), code="already_answered")
     if not text.strip():
         raise DomainError(_("Write the feedback before submitting it."), code="invalid", field="text")
-    feedback.state = FeedbackState.ANSWERED
+    before = FEEDBACK_WORKFLOW.move(feedback, "answer", actor=actor)
     feedback.text = text.strip()
     feedback.answered_on = answered_on or _today()
     feedback.answered_by = _user(actor)
@@ -340,7 +334,7 @@ def feedback_answer(
         feedback,
         actor=actor,
         action="consultations.feedback_answered",
-        before={"state": FeedbackState.REQUESTED},
+        before={"state": before},
         fields=["state", "text", "answered_on", "answered_by"],
     )
     cancel_pending(about=feedback, kind_prefix="consultations.")
@@ -376,7 +370,7 @@ def follow_up_record(
 ) -> Outcome:
     """回头看: the review a year later of what came of an outcome; the topic is concluded when all are reviewed."""
     roles.require_staff(actor)
-    _require_submitted_outcome(outcome)
+    _require_submitted_outcome(outcome, "follow_up")
     if not findings.strip():
         raise DomainError(_("Write the findings of the review."), code="invalid", field="findings")
     if outcome.follow_up_on:
@@ -397,7 +391,10 @@ def follow_up_record(
         actor=actor,
         on=outcome.follow_up_on,
     )
-    if topic.state == T.HELD and not topic.outcomes.filter(follow_up_on__isnull=True).exists():
-        _move_topic(topic, T.CONCLUDED, actor=actor)
+    if (
+        TOPIC_WORKFLOW.allows(topic, "conclude")
+        and not topic.outcomes.filter(follow_up_on__isnull=True).exists()
+    ):
+        _move_topic(topic, "conclude", actor=actor)
         _event(topic, "concluded", _("Topic concluded"), actor=actor, on=outcome.follow_up_on)
     return outcome

@@ -15,9 +15,7 @@ from consultations.choices import (
     RESEARCH_ACTIVITY_KINDS,
     SOURCE_FOR_PROPOSER,
     PlanState,
-    ProposalState,
     ProposerKind,
-    TaskState,
 )
 from consultations.models import (
     CollectionWindow,
@@ -31,6 +29,9 @@ from consultations.models import (
     WorkingPlan,
 )
 from consultations.services._base import (
+    PLAN_WORKFLOW,
+    SCREENING_WORKFLOW,
+    TASK_WORKFLOW,
     T,
     _credit,
     _event,
@@ -99,12 +100,12 @@ def plan_adopt(
     """Record the standing committee's adoption of the year's topic list; its draft topics become adopted."""
     roles.require_staff(actor)
     plan = ConsultationPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.state == PlanState.ADOPTED:
+    if not PLAN_WORKFLOW.allows(plan, "adopt"):
         raise DomainError(_("This plan is already adopted."), code="already_adopted")
     drafts = list(plan.topics.filter(state=T.DRAFT))
     if not drafts:
         raise DomainError(_("The plan has no draft topics to adopt."), code="no_topics")
-    plan.state = PlanState.ADOPTED
+    PLAN_WORKFLOW.move(plan, "adopt", actor=actor)
     plan.adopted_on = adopted_on or _today()
     plan.adoption_note = note
     _save(
@@ -115,7 +116,7 @@ def plan_adopt(
         fields=["state", "adopted_on", "adoption_note"],
     )
     for topic in drafts:
-        _move_topic(topic, T.ADOPTED, actor=actor)
+        _move_topic(topic, "adopt", actor=actor)
         summary = _("Adopted in %(plan)s") % {"plan": plan.title}
         if note:
             summary += f"（{note}）"
@@ -131,7 +132,7 @@ def topic_withdraw(*, topic: ConsultationTopic, reason: str, actor) -> Consultat
         raise DomainError(
             _("Give a reason for withdrawing the topic."), code="reason_required", field="reason"
         )
-    _move_topic(topic, T.WITHDRAWN, actor=actor)
+    _move_topic(topic, "withdraw", actor=actor)
     _event(topic, "withdrawn", _("Withdrawn: %(reason)s") % {"reason": reason.strip()}, actor=actor)
     return topic
 
@@ -144,7 +145,7 @@ def topic_record_held(
     roles.require_staff(actor)
     topic.held_on = held_on
     topic.meeting_note = minutes.strip()
-    _move_topic(topic, T.HELD, actor=actor, fields=("held_on", "meeting_note"))
+    _move_topic(topic, "hold", actor=actor, fields=("held_on", "meeting_note"))
     _event(
         topic,
         "held",
@@ -224,7 +225,7 @@ def topic_propose(
 
 
 def _require_submitted(proposal: TopicProposal) -> None:
-    if proposal.state != ProposalState.SUBMITTED:
+    if not SCREENING_WORKFLOW.allows(proposal, "accept"):
         raise TransitionError(
             _("This proposal was already screened (%(state)s).") % {"state": proposal.get_state_display()}
         )
@@ -262,7 +263,7 @@ def proposal_accept(
             code="duplicate_topic",
         )
     topic_save(topic=topic, actor=actor, origin=proposal)
-    proposal.state = ProposalState.ACCEPTED
+    SCREENING_WORKFLOW.move(proposal, "accept", actor=actor)
     proposal.topic = topic
     _save(proposal, actor=actor, action="consultations.proposal_accepted", fields=["state", "topic"])
     return topic
@@ -277,7 +278,7 @@ def proposal_merge(
     _require_submitted(proposal)
     if topic.year != proposal.window.year:
         raise DomainError(_("The topic belongs to another year than the collection."), code="wrong_year")
-    proposal.state = ProposalState.MERGED
+    SCREENING_WORKFLOW.move(proposal, "merge", actor=actor)
     proposal.topic = topic
     proposal.screening_note = note.strip()
     _save(
@@ -299,7 +300,7 @@ def proposal_decline(*, proposal: TopicProposal, note: str, actor) -> TopicPropo
         raise DomainError(
             _("Give the reason the topic is not taken up."), code="reason_required", field="note"
         )
-    proposal.state = ProposalState.DECLINED
+    SCREENING_WORKFLOW.move(proposal, "decline", actor=actor)
     proposal.screening_note = note.strip()
     _save(proposal, actor=actor, action="consultations.proposal_declined", fields=["state", "screening_note"])
     return proposal
@@ -505,15 +506,15 @@ def task_done(*, task: PreparationTask, actor, done_on: dt.date | None = None) -
     member = member_for_user(actor)
     if not roles.is_staff_user(actor) and (member is None or member.pk != task.assignee_id):
         raise PermissionDeniedError(_("Only the person responsible or the office may close this task."))
-    if task.state == TaskState.DONE:
+    if not TASK_WORKFLOW.allows(task, "done"):
         raise DomainError(_("This task is already done."), code="task_done")
-    task.state = TaskState.DONE
+    before = TASK_WORKFLOW.move(task, "done", actor=actor)
     task.done_on = done_on or _today()
     _save(
         task,
         actor=actor,
         action="consultations.task_done",
-        before={"state": TaskState.OPEN},
+        before={"state": before},
         fields=["state", "done_on"],
     )
     cancel_pending(about=task, kind_prefix="consultations.")

@@ -8,6 +8,16 @@ depends on the column or the page, not on the row, so here it is worked out once
 cell is only its value. The HTML is the same, byte for byte (tests/core/test_admin_lists.py
 compares the two); pages Django renders differently (list_editable forms, popups, `to_field`) are
 left to Django.
+
+Used only where a measured page needs it (the big tables: attendance, activities, duty records,
+proposals, reports, audit events, notifications; see docs/architecture.md for the figures); a small
+list is Django's own changelist. The surface the apps use is `LargeTableAdminMixin` (with
+`list_columns` and `list_related_values`) and the `{% large_table_result_list %}` tag of its
+template. Of Django it uses the admin's documented `get_changelist`/`ChangeList` and the helpers
+the admin's own `result_list` tag is made of (`result_headers`, `result_hidden_fields`, `results`,
+`lookup_field`, `display_for_field`, `display_for_value`, `add_preserved_filters`); no underscore
+name: what Django keeps private (`_get_non_gfk_field`, `_coerce_field_name`) is restated here, and
+the byte-for-byte tests fail if a Django upgrade renders a cell differently.
 """
 
 from __future__ import annotations
@@ -22,14 +32,12 @@ from django.contrib.admin import filters as admin_filters
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
-    _coerce_field_name,
     result_headers,
     result_hidden_fields,
     results,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import (
-    _get_non_gfk_field,
     display_for_field,
     display_for_value,
     lookup_field,
@@ -47,10 +55,26 @@ from django.utils.translation import gettext as _
 
 from cppcc_portal.core.url_templates import pk_url_template
 
-try:  # Django's own name for a foreign key's "_id" column given as a list_display entry.
-    from django.contrib.admin.utils import FieldIsAForeignKeyColumnName
-except ImportError:  # pragma: no cover - kept in Django 5.2; here for a later rename
-    FieldIsAForeignKeyColumnName = FieldDoesNotExist
+
+def _column_name(field_name, index: int) -> str:
+    """The column's name in its cell's class (`field-<name>`), as the admin names it."""
+    if callable(field_name):
+        return f"lambda{index}" if field_name.__name__ == "<lambda>" else field_name.__name__
+    return field_name
+
+
+def _model_field(opts, name):
+    """The model field a list_display entry names, as the admin's cells see it, or None: generic
+    foreign keys and reverse relations are not columns, and "<fk>_id" shows the raw id, not the object."""
+    try:
+        field = opts.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if field.is_relation and ((field.many_to_one and not field.related_model) or field.one_to_many):
+        return None
+    if field.is_relation and not field.many_to_many and getattr(field, "attname", None) == name:
+        return None
+    return field
 
 
 class LargeTableChangeList(ChangeList):
@@ -228,7 +252,7 @@ def _column(cl, index: int, field_name, is_link: bool, tag: str, links: _RowLink
     model_admin = cl.model_admin
     default_empty = model_admin.get_empty_value_display()
     value_of, model_field = _value_getter(cl, field_name)
-    field_class = f"field-{_coerce_field_name(field_name, index)}"
+    field_class = f"field-{_column_name(field_name, index)}"
     memo: dict | None = None
     if model_field is not None and not is_link and not model_field.is_relation and model_field.flatchoices:
         memo = {}
@@ -284,10 +308,7 @@ def _value_getter(cl, field_name) -> tuple[Callable[[models.Model], tuple], mode
     """How to get (field, attr, value) of a cell, as django.contrib.admin.utils.lookup_field
     finds them, and the column's model field if it is one."""
     model_admin = cl.model_admin
-    try:
-        field = _get_non_gfk_field(cl.model._meta, field_name)
-    except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
-        field = None
+    field = _model_field(cl.model._meta, field_name) if isinstance(field_name, str) else None
     if field is not None:
         return (lambda result: (field, None, getattr(result, field_name))), field
     if callable(field_name):

@@ -15,6 +15,8 @@ An app states its workflow once, as a `Workflow` of `Transition`s:
 
 - `allowed_actions(obj, user)` names what `user` may do to `obj` now: the portal's buttons, the unit
   workspace's forms and the admin's actions show by these names (never by comparing state strings).
+- `require(obj, user, action)` refuses, with the table's reason, what `allowed_actions` would not
+  offer: the admin actions ask it for each selected row (`run_on_each(..., workflow=, action=)`).
 - `move(obj, action, actor=..., to_state=...)` is what a service calls inside its transaction: it
   refuses a move that is not in the table (`TransitionError`), a user the table does not allow
   (`PermissionDeniedError`, when the workflow enforces its predicates) and a missing reason
@@ -60,6 +62,7 @@ class Transition:
     targets: tuple[str, ...] = ()
     may: Predicate = anyone
     needs_note: bool = False
+    refusal: Any = None
 
     def __init__(
         self,
@@ -69,12 +72,15 @@ class Transition:
         *,
         may: Predicate = anyone,
         needs_note: bool = False,
+        refusal=None,
     ):
         object.__setattr__(self, "action", action)
         object.__setattr__(self, "sources", _tuple(sources))
         object.__setattr__(self, "targets", _tuple(targets))
         object.__setattr__(self, "may", may)
         object.__setattr__(self, "needs_note", needs_note)
+        # The action's own refusal (may use %(current)s, %(requested)s), instead of the workflow's.
+        object.__setattr__(self, "refusal", refusal)
 
     @property
     def moves(self) -> bool:
@@ -139,6 +145,10 @@ class Workflow:
 
     # --- who may do what ---------------------------------------------------------------------------
 
+    def allows(self, obj, action: str) -> bool:
+        """Whether the table has `action` from `obj`'s current state (whoever asks)."""
+        return self.find(self.state_of(obj), action) is not None
+
     def may(self, obj, user, action: str) -> bool:
         """Whether `user` may take `action` on `obj` in its current state."""
         transition = self.find(self.state_of(obj), action)
@@ -155,6 +165,15 @@ class Workflow:
                 allowed.append(transition.action)
         return allowed
 
+    def require(self, obj, user, action: str) -> Transition:
+        """Refuse with the table's own reason an action the table does not allow `user` on `obj` now:
+        `TransitionError` (the refusal) from this state, `PermissionDeniedError` (denied) for this user.
+        The admin actions ask this before calling the service (`core.admin_actions.run_on_each`)."""
+        transition = self.check(obj, action)
+        if not transition.may(obj, user):
+            raise PermissionDeniedError(str(self.denied))
+        return transition
+
     # --- moving ------------------------------------------------------------------------------------
 
     def _label(self, state: str) -> str:
@@ -170,11 +189,12 @@ class Workflow:
         state = self.state_of(obj)
         transition = self.find(state, action, to_state)
         if transition is None:
+            rows = self._by_action.get(action) or ()
             if to_state is None:
-                rows = self._by_action.get(action) or ()
                 to_state = next((t for row in rows for t in row.targets), state)
+            refusal = next((row.refusal for row in rows if row.refusal), self.refusal)
             raise TransitionError(
-                self.refusal % {"current": self._label(state), "requested": self._label(to_state)}
+                str(refusal) % {"current": self._label(state), "requested": self._label(to_state)}
             )
         return transition
 
@@ -194,3 +214,20 @@ class Workflow:
         from_state = self.state_of(obj)
         setattr(obj, self.state_field, to_state)
         return from_state
+
+
+class Workflows:
+    """An app's workflows by model, for its one `allowed_actions(obj, user)`:
+
+    allowed_actions = Workflows({Meeting: MEETING_WORKFLOW, Motion: MOTION_WORKFLOW}).allowed_actions
+    """
+
+    def __init__(self, by_model: dict[type, Workflow]):
+        self.by_model = dict(by_model)
+
+    def of(self, obj) -> Workflow:
+        return self.by_model[type(obj)]
+
+    def allowed_actions(self, obj, user) -> list[str]:
+        """What `user` may do to `obj` now, by the table of its model."""
+        return self.of(obj).allowed_actions(obj, user)

@@ -104,8 +104,8 @@ def _log_transition(record: DutyRecord, actor, from_status: str, to_status: str,
     DutyRecordEvent.objects.create(
         record=record,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        from_status=from_status,
-        to_status=to_status,
+        from_state=from_status,
+        to_state=to_status,
         note=note[:300],
     )
 

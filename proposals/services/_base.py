@@ -16,7 +16,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from cppcc_portal.core.uploads import check_upload
-from cppcc_portal.core.workflow import Transition, Workflow
+from cppcc_portal.core.workflow import Transition, Workflow, Workflows
 from members.selectors import member_for_user
 from proposals.choices import (
     AssignmentRole,
@@ -154,10 +154,8 @@ REPORT_WORKFLOW = Workflow(
 REPORT_TRANSITIONS: dict[tuple[str, str], str] = REPORT_WORKFLOW.pairs()
 
 
-def allowed_actions(obj, user) -> list[str]:
-    """What `user` may do to a proposal or a report now: the buttons of the portal and the workspace."""
-    workflow = REPORT_WORKFLOW if isinstance(obj, OpinionReport) else PROPOSAL_WORKFLOW
-    return workflow.allowed_actions(obj, user)
+# What `user` may do to a proposal or a report now: the buttons of the portal and the workspace.
+allowed_actions = Workflows({Proposal: PROPOSAL_WORKFLOW, OpinionReport: REPORT_WORKFLOW}).allowed_actions
 
 
 def _today() -> dt.date:

@@ -233,7 +233,7 @@ def test_every_big_list_renders_the_rows_django_renders_on_generated_data(staff_
         for model, model_admin in admin.site._registry.items()
         if isinstance(model_admin, LargeTableAdminMixin)
     }
-    assert len(big_lists) >= 8
+    assert {m._meta.label for m in big_lists} == set(BIG_LISTS)
 
     shown = 0
     for model, model_admin in big_lists.items():
@@ -243,7 +243,7 @@ def test_every_big_list_renders_the_rows_django_renders_on_generated_data(staff_
         cl.formset = None
         assert rows(large_table_results(cl)) == rows(results(cl)), model._meta.label
         shown += len(cl.result_list)
-    assert shown > 100
+    assert shown > 50
 
 
 def test_the_attendance_rows_name_each_row_as_the_participation_names_itself(attendance, staff_user, client):
@@ -258,3 +258,51 @@ def test_the_attendance_rows_name_each_row_as_the_participation_names_itself(att
     assert '<th class="field-activity_title"><a href="' in page
     # One query for the rows: no activity or member fetched row by row.
     assert sum('FROM "members_activity"' in q["sql"] for q in queries.captured_queries) <= 1
+
+
+# The queries of each office changelist (a warm page: its filter sidebar cached), measured on the
+# generated data; the big tables render with LargeTableAdminMixin, the small ones are Django's own
+# changelist (the mixin measured no fewer queries and no faster there).
+BIG_LISTS = {
+    "core.AuditEvent": 4,
+    "core.Notification": 5,
+    "members.Activity": 6,
+    "members.Participation": 6,
+    "members.DutyRecord": 9,
+    "proposals.Proposal": 6,
+    "proposals.OpinionReport": 5,
+}
+DJANGO_LISTS = {
+    "supervision.SupervisionTopic": 3,
+    "supervision.SupervisionGroup": 3,
+    "supervision.SupervisorAppointment": 2,
+    "supervision.Recommendation": 8,
+    "supervision.RectificationItem": 3,
+    "proposals.BulletinIssue": 3,
+}
+
+
+def _queries(client, path) -> int:
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_office_changelists_cost_a_pinned_number_of_queries_whatever_the_data(client, staff_user):
+    client.force_login(staff_user)
+    paths = {
+        label: f"/admin/{label.split('.')[0]}/{label.split('.')[1].lower()}/"
+        for label in {**BIG_LISTS, **DJANGO_LISTS}
+    }
+    bulk.build(last_year=2017, years=1, say=lambda message: None, scale=0.01)
+    one_year = {label: _queries(client, path) for label, path in paths.items()}
+    bulk.build(last_year=2017, years=2, say=lambda message: None, scale=0.01)
+    two_years = {label: _queries(client, path) for label, path in paths.items()}
+
+    assert two_years == one_year
+    for label, bound in {**BIG_LISTS, **DJANGO_LISTS}.items():
+        assert one_year[label] <= bound, (label, one_year[label])
+    small = [m for m in admin.site._registry if m._meta.label in DJANGO_LISTS]
+    assert not any(isinstance(admin.site._registry[m], LargeTableAdminMixin) for m in small)

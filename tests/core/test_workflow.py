@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
-from cppcc_portal.core.workflow import Transition, Workflow
+from cppcc_portal.core.workflow import Transition, Workflow, Workflows
 
 
 def _office(obj, user):
@@ -107,3 +107,44 @@ def test_the_table_lists_its_moves_and_the_states_each_state_may_reach():
     assert ARTICLE.targets("draft") == ["review", "published"]
     assert ARTICLE.targets("published") == []
     assert ARTICLE.action_for("review", "draft") == "send_back"
+
+
+MEETING = Workflow(
+    state_field="status",
+    refusal="A meeting cannot go from “%(current)s” to “%(requested)s”.",
+    transitions=[
+        Transition("call", "draft", "called", refusal="Only a meeting in preparation can be called."),
+        Transition("close", "called", "closed"),
+    ],
+)
+
+
+def test_an_action_may_name_its_own_refusal_instead_of_the_workflows():
+    with pytest.raises(TransitionError) as refused:
+        MEETING.move(SimpleNamespace(status="closed"), "call", actor="office")
+    assert refused.value.message == "Only a meeting in preparation can be called."
+
+
+def test_an_action_without_its_own_refusal_uses_the_workflows():
+    with pytest.raises(TransitionError) as refused:
+        MEETING.move(SimpleNamespace(status="draft"), "close", actor="office")
+    assert refused.value.message == "A meeting cannot go from “draft” to “closed”."
+
+
+def test_allows_says_whether_the_table_has_the_action_from_the_current_state_whoever_asks():
+    assert MEETING.allows(SimpleNamespace(status="draft"), "call")
+    assert not MEETING.allows(SimpleNamespace(status="called"), "call")
+    assert not MEETING.allows(SimpleNamespace(status="draft"), "no_such_action")
+
+
+def test_an_apps_workflows_answer_allowed_actions_by_the_table_of_the_objects_model():
+    class Article(SimpleNamespace):
+        pass
+
+    class Meeting(SimpleNamespace):
+        pass
+
+    workflows = Workflows({Article: ARTICLE, Meeting: MEETING})
+    assert workflows.allowed_actions(Article(state="draft", author="ann"), "ann") == ["edit", "send"]
+    assert workflows.allowed_actions(Meeting(status="draft"), "office") == ["call"]
+    assert workflows.of(Meeting(status="draft")) is MEETING

@@ -59,7 +59,7 @@ def test_imported_presence_gives_verified_duty_records_with_their_timeline(staff
     queries_to_import(attendance_workbook(20), staff_user)
     records = DutyRecord.objects.filter(status="verified", event_kind="meeting")
     assert records.count() == 20
-    assert DutyRecordEvent.objects.filter(record__in=records, to_status="verified").count() == 20
+    assert DutyRecordEvent.objects.filter(record__in=records, to_state="verified").count() == 20
     assert set(records.values_list("points", flat=True)) == {5}
 
 

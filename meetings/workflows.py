@@ -1,0 +1,133 @@
+"""The meetings app's workflows in core's one shape (`core.workflow`): a meeting, its sessions, the
+motions put to the vote and the speeches, each a table of actions, the states they leave and reach,
+and who may take them.
+
+The console and the member's agenda show a button when its action is in `allowed_actions(obj, user)`;
+the services in `meetings/services.py` move along the same tables (`WORKFLOW.move`) and keep their
+own checks of who (the office: `roles.require_staff`) and of what else must hold (an open vote, the
+registration deadline).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _lazy
+
+from cppcc_portal.core import roles
+from cppcc_portal.core.workflow import Transition, Workflow, Workflows
+from meetings.choices import MeetingStatus, MotionState, SessionStatus, SpeechState
+from meetings.models import Meeting, MeetingSession, Motion, Speech
+from members.choices import Attendance, InvitationState
+from members.models import Participation
+
+M = MeetingStatus
+S = SessionStatus
+V = MotionState
+T = Transition
+
+
+def _office(obj, user) -> bool:
+    return roles.is_staff_user(user)
+
+
+MEETING_WORKFLOW = Workflow(
+    labels=M,
+    state_field="status",
+    enforce_may=False,
+    transitions=[
+        T(
+            "call",
+            M.DRAFT,
+            M.CALLED,
+            may=_office,
+            refusal=_lazy("Only a meeting in preparation or already called can call members."),
+        ),
+        # Calling again reaches members added to the body since the notice.
+        T(
+            "call_again",
+            M.CALLED,
+            M.CALLED,
+            may=_office,
+            refusal=_lazy("Only a meeting in preparation or already called can call members."),
+        ),
+        T("close", M.CALLED, M.CLOSED, may=_office, refusal=_lazy("Only a called meeting can be closed.")),
+    ],
+)
+
+
+def _my_participation(session: MeetingSession, user) -> Participation | None:
+    """The user's place in the session, read once per session and user (the agenda page primes it)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cache = session.__dict__.setdefault("_participation_of_user", {})
+    if user.pk not in cache:
+        cache[user.pk] = Participation.objects.filter(
+            activity_id=session.activity_id, member__user=user
+        ).first()
+    return cache[user.pk]
+
+
+def remember_participation(session: MeetingSession, user, participation: Participation | None) -> None:
+    """Tell the session's table the user's place, already read by the page (no query per session)."""
+    session.__dict__.setdefault("_participation_of_user", {})[user.pk] = participation
+
+
+def _answer_open(already: str):
+    """A called member may still answer the notice this way: not yet recorded, not already `already`."""
+
+    def may(session, user) -> bool:
+        place = _my_participation(session, user)
+        return place is not None and place.attendance == Attendance.UNRECORDED and place.invitation != already
+
+    return may
+
+
+SESSION_WORKFLOW = Workflow(
+    labels=S,
+    state_field="status",
+    enforce_may=False,
+    transitions=[
+        T("open", S.SCHEDULED, S.OPEN, may=_office),
+        T("close", S.OPEN, S.CLOSED, may=_office),
+        # What the projector shows (the item dealt with, who is speaking) is set while in session.
+        T("show", S.OPEN, may=_office),
+        # A called member's answers to the notice, offered until the session starts.
+        T("register", S.SCHEDULED, may=_answer_open(InvitationState.ACCEPTED)),
+        T("ask_leave", S.SCHEDULED, may=_answer_open(InvitationState.LEAVE_REQUESTED)),
+    ],
+)
+
+MOTION_WORKFLOW = Workflow(
+    labels=V,
+    enforce_may=False,
+    transitions=[
+        T("open", V.DRAFT, V.OPEN, may=_office),
+        T("close", V.OPEN, V.CLOSED, may=_office),
+    ],
+)
+
+DECISIONS = (SpeechState.ORAL, SpeechState.WRITTEN, SpeechState.NOT_SELECTED)
+
+
+def _delivered_now(speech, user) -> bool:
+    return roles.is_staff_user(user) and speech.session is not None and speech.session.status == S.OPEN
+
+
+SPEECH_WORKFLOW = Workflow(
+    labels=SpeechState,
+    enforce_may=False,
+    transitions=[
+        T("decide", SpeechState.values, DECISIONS, may=_office),
+        # An oral speech on an open session's list may be shown as the one being delivered.
+        T("speak", SpeechState.ORAL, may=_delivered_now),
+    ],
+)
+
+# What `user` may do now to a meeting, a session, a motion or a speech: the buttons to show.
+allowed_actions = Workflows(
+    {
+        Meeting: MEETING_WORKFLOW,
+        MeetingSession: SESSION_WORKFLOW,
+        Motion: MOTION_WORKFLOW,
+        Speech: SPEECH_WORKFLOW,
+    }
+).allowed_actions
