@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from redis.exceptions import RedisError
 
-from cppcc_portal.core import cache_generation, roles
+from cppcc_portal.core import caching, roles
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_with_the_cache_down_permissions_are_read_live(client, clerk, monkeypatc
     def down(*args, **kwargs):
         raise RedisError("connection refused")
 
-    monkeypatch.setattr(cache_generation.cache, "get_or_set", down)
+    monkeypatch.setattr(caching.cache, "get_or_set", down)
     clerk.groups.clear()
 
     assert client.get(ACTIVITIES).status_code == 403
