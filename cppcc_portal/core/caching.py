@@ -1,13 +1,14 @@
-"""Caching, one rule: named cached values whose keys carry a generation that writes move on.
+"""Caching, one rule: named cached values, each of a generation that the writes changing it move on.
 
 A value worked out from database rows (a user's permissions, the rendered plan, the years with
-data) is cached in a named family, ``CachedValues(name, ttl=)``. Every key of the family carries
-its generation number, kept in the cache itself; a write that changes what the family holds moves
-that number on, at once and again when the write's transaction commits (a page built between the
-two would otherwise keep the old value under the new number), and older entries are simply never
-read again. Writes reach it two ways: ``watch(*models)`` moves it on after every save, delete or
-M2M change of those models (signals), and a service whose write sends no signal calls
-``changed()``. The TTL is the safety net: a write that sends no signal and calls no service (a
+data) is cached in a named family, ``CachedValues(name, ttl=)``. The family has a generation
+number, kept in the cache itself, and every entry holds the generation it was worked out under; a
+write that changes what the family holds moves that number on, at once and again when the write's
+transaction commits (a page built between the two would otherwise keep the old value under the new
+number), and an entry of an older generation is worked out again. A read is one round trip (the
+generation and the entry together). Writes reach it two ways: ``watch(*models)`` moves it on after
+every save, delete or M2M change of those models (signals), and a service whose write sends no
+signal calls ``changed()``. The TTL is the safety net: a write that sends no signal and calls no service (a
 queryset ``update()``, a COPY), or one made while the cache was down, shows once entries expire.
 
 A cache that is down is not an error: every read is a miss and the value is worked out live, and
@@ -65,7 +66,7 @@ class CachedValues:
         return f"CachedValues({self.name!r}, ttl={self.ttl})"
 
     def current(self) -> int | None:
-        """The generation every key of this family carries (None while the cache is down).
+        """The generation of this family's entries (None while the cache is down).
 
         A generation that is not there yet (or was evicted) starts from the clock, a number this
         family never had: entries kept under an older generation are not read again.
@@ -79,23 +80,29 @@ class CachedValues:
     def cached(self, key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None) -> T:
         """compute() through the cache under this generation; straight from the database if it is down.
 
+        One round trip reads the generation and the entry, which holds the generation it was
+        worked out under: an entry of an older generation is worked out again and replaced.
         None is never cached (it reads as a miss). ``keep(value)`` false leaves a value uncached.
         """
-        generation = self.current()
-        if generation is None:
-            return compute()
-        full_key = f"{self.name}:{generation}:{key}"
+        full_key = f"{self.name}:{key}"
         try:
-            value = cache.get(full_key)
+            found = cache.get_many([self._key, full_key])
         except CACHE_DOWN:
             return compute()
-        if value is None:
-            value = compute()
-            if value is not None and (keep is None or keep(value)):
-                try:
-                    cache.set(full_key, value, self.ttl)
-                except CACHE_DOWN:
-                    pass
+        generation = found.get(self._key)
+        if generation is None:
+            generation = self.current()
+            if generation is None:
+                return compute()
+        entry = found.get(full_key)
+        if entry is not None and entry[0] == generation:
+            return entry[1]
+        value = compute()
+        if value is not None and (keep is None or keep(value)):
+            try:
+                cache.set(full_key, (generation, value), self.ttl)
+            except CACHE_DOWN:
+                pass
         return value
 
     def forget(self) -> None:

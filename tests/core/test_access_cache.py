@@ -105,7 +105,8 @@ def test_with_the_cache_down_permissions_are_read_live(client, clerk, monkeypatc
     def down(*args, **kwargs):
         raise RedisError("connection refused")
 
-    monkeypatch.setattr(caching.cache, "get_or_set", down)
+    for method in ("get_many", "get_or_set"):
+        monkeypatch.setattr(caching.cache, method, down)
     clerk.groups.clear()
 
     assert client.get(ACTIVITIES).status_code == 403

@@ -96,7 +96,7 @@ def test_a_cache_that_raises_is_a_miss_too(monkeypatch):
     def down(*args, **kwargs):
         raise OSError("no such directory")
 
-    for method in ("get", "get_or_set", "set", "incr"):
+    for method in ("get_many", "get_or_set", "set", "incr"):
         monkeypatch.setattr(caching.cache, method, down)
     compute = Counter()
 
