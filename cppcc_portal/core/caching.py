@@ -95,7 +95,8 @@ class CachedValues:
             if generation is None:
                 return compute()
         entry = found.get(full_key)
-        if entry is not None and entry[0] == generation:
+        # (generation, value); anything else (a key written by an older release) is a miss.
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
             return entry[1]
         value = compute()
         if value is not None and (keep is None or keep(value)):

@@ -72,6 +72,12 @@ def test_a_lost_generation_never_brings_back_older_values():
     assert NOTES.cached("k", compute) == "v3"
 
 
+def test_an_entry_in_another_shape_is_a_miss_not_an_error():
+    """A key an older release wrote in its own shape (a bare value) is worked out again."""
+    cache.set("test-notes:k", 12345, 60)
+    assert NOTES.cached("k", Counter()) == "v1"
+
+
 def test_a_value_keep_refuses_is_worked_out_each_time():
     compute = Counter()
     NOTES.cached("small", compute, keep=lambda value: value.endswith("9"))
