@@ -40,11 +40,6 @@ def user(user_id, load: Callable[[], T]) -> T:
     return ACCESS.cached(f"{user_id}:user", load)
 
 
-def forget() -> None:
-    """Move to a new generation: every user's permissions and roles are read again."""
-    ACCESS.forget()
-
-
 def connect_signals() -> None:
     user_model = get_user_model()
     ACCESS.watch(
