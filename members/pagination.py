@@ -2,28 +2,29 @@
 
 An exact COUNT(*) over a million participations costs more than the page it numbers, so above a
 threshold the count is PostgreSQL's planner estimate (EXPLAIN, no scan); small results stay exact.
-A large estimate is kept in the cache for a few minutes: it is an estimate anyway, and paging
-through a big list asks for the same one on every page.
+A large estimate is kept in the ``count-estimate`` family of cached values (core.caching) for a
+few minutes: it is an estimate anyway, and paging through a big list asks for the same one on every
+page. No write moves that family on: the planner's figure changes when the table is analysed, not
+with each write, so its time to live is its only rule.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
-from cppcc_portal.core.cache_generation import CACHE_DOWN
+from cppcc_portal.core.caching import CachedValues, digest
 from cppcc_portal.core.pagination import PortalPagination
 
 # Below this many (estimated) rows the exact count is cheap and is what people expect to see.
 EXACT_COUNT_BELOW = 10_000
 # How long a large estimate is reused; a list that has grown by a big import shows it after this.
 ESTIMATE_TTL = 300
+ESTIMATES = CachedValues("count-estimate", ttl=ESTIMATE_TTL)
 
 
 def estimated_count(queryset) -> int | None:
@@ -36,29 +37,19 @@ def estimated_count(queryset) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    key = (
-        "count-estimate:"
-        + hashlib.blake2b(f"{queryset.db}|{sql}|{params!r}".encode(), digest_size=16).hexdigest()
+
+    def explain() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    # Small results are counted exactly by the caller each time; only large estimates are kept.
+    return ESTIMATES.cached(
+        digest(queryset.db, sql, params), explain, keep=lambda estimate: estimate >= EXACT_COUNT_BELOW
     )
-    try:
-        known = cache.get(key)
-    except CACHE_DOWN:
-        known = None
-    if known is not None:
-        return known
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
-    if estimate >= EXACT_COUNT_BELOW:
-        # Small results are counted exactly by the caller each time; only large estimates are kept.
-        try:
-            cache.set(key, estimate, ESTIMATE_TTL)
-        except CACHE_DOWN:
-            pass
-    return estimate
 
 
 class EstimatedCountPaginator(Paginator):

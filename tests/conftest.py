@@ -30,15 +30,11 @@ def _broker_not_known_down():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_plan_cache():
-    """The plan page and its link counts are cached in Redis, which outlives each test's rolled-back data."""
-    from cppcc_portal.core import access_cache
-    from cppcc_portal.dashboard.figures import forget_years
-    from workplan import generation
+def _fresh_cached_values():
+    """Cached values (core.caching) live in Redis, which outlives each test's rolled-back data."""
+    from cppcc_portal.core import caching
 
-    generation.forget()
-    access_cache.forget()
-    forget_years()
+    caching.forget_all()
 
 
 @pytest.fixture(autouse=True)

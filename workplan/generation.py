@@ -1,9 +1,9 @@
 """The generation of what the plan's pages keep in the cache (link counts, the rendered plan).
 
 Ten years of activities are too many rows to count, and twenty items with their tasks too much
-HTML to render, on every view of the plan. So both are cached (core.cache_generation) under keys
-that carry this generation, and any write that changes them moves it on: the services call
-``plan_changed()``, and signals of the watched models (the plan's own and those linking to it) do
+HTML to render, on every view of the plan. So both are cached in the ``workplan`` family of
+cached values (core.caching), whose keys carry this generation, and any write that changes them
+moves it on: the services call ``plan_changed()``, and signals of the watched models (the plan's own and those linking to it) do
 the same for every other save or delete. Writes that send no signal and call no service (bulk
 imports with COPY) show once the entries expire, after ``CACHE_TTL`` seconds.
 """
@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from cppcc_portal.core.cache_generation import CacheGeneration
+from cppcc_portal.core.caching import CachedValues
 
 # The longest a cached entry may lag behind a write that sent no signal.
 CACHE_TTL = 600
-PLAN = CacheGeneration("workplan", CACHE_TTL)
+PLAN = CachedValues("workplan", ttl=CACHE_TTL)
 T = TypeVar("T")
 
 

@@ -25,13 +25,13 @@ drops every cached count.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from django.utils import translation
 
+from cppcc_portal.core.caching import digest
 from workplan import generation
 
 # How many records of each kind the item page lists before pointing to the full list.
@@ -111,8 +111,7 @@ def link_counts(item_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     ids = list(dict.fromkeys(item_ids))
     if not ids:
         return {}
-    digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=12).hexdigest()
-    key = f"link-counts:{_registry_version}:{translation.get_language()}:{digest}"
+    key = f"link-counts:{_registry_version}:{translation.get_language()}:{digest(*ids)}"
     return generation.cached(key, lambda: live_link_counts(ids))
 
 

@@ -3,7 +3,7 @@
 Django reads a user's permissions with two queries and the portal reads their roles (groups) with
 one, on every page that checks them: every admin page, every portal page. Both change only when
 someone's groups, group permissions or own permissions are edited, or their superuser flag. So
-they are kept in the cache per user under the access generation (core.cache_generation), which
+they are kept in the cache per user in the ``access`` family of cached values (core.caching), which
 every such write moves on (the signals below, connected by core.apps). A write that sends no
 signal (a queryset ``update()`` of these tables) shows within ``ACCESS_TTL`` seconds.
 
@@ -23,10 +23,10 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
-from cppcc_portal.core.cache_generation import CacheGeneration
+from cppcc_portal.core.caching import CachedValues
 
 ACCESS_TTL = 300
-ACCESS = CacheGeneration("access", ACCESS_TTL)
+ACCESS = CachedValues("access", ttl=ACCESS_TTL)
 T = TypeVar("T")
 
 
@@ -38,11 +38,6 @@ def for_user(user, name: str, compute: Callable[[], T]) -> T:
 def user(user_id, load: Callable[[], T]) -> T:
     """The user row for a session (load() reads it; None for a missing or inactive account)."""
     return ACCESS.cached(f"{user_id}:user", load)
-
-
-def forget() -> None:
-    """Move to a new generation: every user's permissions and roles are read again."""
-    ACCESS.forget()
 
 
 def connect_signals() -> None:

@@ -23,7 +23,6 @@ the byte-for-byte tests fail if a Django upgrade renders a cell differently.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import html
 from collections.abc import Callable
 from typing import Any
@@ -53,6 +52,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cppcc_portal.core.caching import digest
 from cppcc_portal.core.url_templates import pk_url_template
 
 
@@ -100,7 +100,8 @@ class LargeTableChangeList(ChangeList):
         rendered sidebar: the same content is rendered once, and any change in it (a new sector,
         another filter applied, the next day for the date filter) is a different key. The page
         number is not part of it, so paging through a list reuses the sidebar. With counts shown
-        (facets) it is not cached: they depend on the rows.
+        (facets) it is not cached: they depend on the rows. A memo keyed by its content
+        (``core.caching.digest``) has nothing to invalidate (docs/architecture.md, "Caching").
         """
         if self.add_facets:
             return None
@@ -114,7 +115,7 @@ class LargeTableChangeList(ChangeList):
             self.clear_all_filters_qs,
         ]
         shown += [_filter_state(spec, self) for spec in self.filter_specs]
-        return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+        return digest(*shown)
 
     @cached_property
     def _change_url(self) -> str:

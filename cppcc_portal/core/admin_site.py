@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from cppcc_portal.core.caching import digest
 
 # Distinct permission sets are few (one per role, and the superuser): a small cache is enough.
 _APP_LIST_CACHE_SIZE = 64
@@ -30,8 +31,7 @@ class PortalAdminSite(admin.AdminSite):
         of one model; only the model whose page it is gets highlighted.
         """
         context = super().each_context(request)
-        signature = repr((self._permission_key(request.user), self._registered_labels()))
-        context["nav_sidebar_key"] = hashlib.blake2b(signature.encode(), digest_size=12).hexdigest()
+        context["nav_sidebar_key"] = digest(self._permission_key(request.user), self._registered_labels())
         context["nav_sidebar_page"] = "/".join(request.path.split("/")[:4])
         return context
 

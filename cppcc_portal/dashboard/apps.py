@@ -11,13 +11,15 @@ class DashboardConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from cppcc_portal.core.demo import register_decade_seeder
-        from cppcc_portal.dashboard.figures import counted_models, mark_stale
+        from cppcc_portal.dashboard.figures import DATA_YEARS, counted_models, mark_stale
 
         # The decade of bulk data (dashboard, benchmarks) for `seed_demo --years N`.
         register_decade_seeder(seed_decade)
 
         # A write to anything the dashboard counts marks the stored figures stale, so the next
-        # page view recomputes them; bulk writes that send no signal are caught by the age limit.
+        # page view recomputes them, and moves the cached list of years on; bulk writes that send
+        # no signal are caught by the age limit.
+        DATA_YEARS.watch(*counted_models())
         for model in counted_models():
             post_save.connect(
                 mark_stale, sender=model, dispatch_uid=f"dashboard-stale-save-{model._meta.label}"

@@ -1,4 +1,4 @@
-"""The dashboard's figures for one year: live aggregates, and the summary row that caches them.
+"""The dashboard's figures for one year: live aggregates, and the summary row that stores them.
 
 `live_figures(year)` asks each app's selectors for its aggregates (grouped queries narrowed to the
 year by indexes), which at ten years of data is still too slow for every page view. `year_figures(year)` is what pages
@@ -7,6 +7,12 @@ seconds, or stale (a counted row changed) and older than `DASHBOARD_FIGURES_MIN_
 a burst of writes the page shows figures at most that many seconds behind, with their time, instead
 of every reader recomputing the year. Figures are JSON (plain dicts, lists, numbers, strings)
 because they are stored; links and charts are built from them at render time.
+
+The summary rows are a table, not a cache (docs/architecture.md, "Caching"): recomputing a year
+costs seconds at ten years of data, so a write cannot simply drop it. A write marks the rows stale
+in the database, in its own commit (so no cache outage or flush can make old figures look fresh),
+and the age limits decide when a reader recomputes. The list of years with data is a cached value
+of the one kind (`DATA_YEARS`), moved on by the same writes.
 """
 
 from __future__ import annotations
@@ -17,11 +23,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from consultations import selectors as consultations_selectors
+from cppcc_portal.core.caching import CachedValues
 from cppcc_portal.dashboard import sections
 from cppcc_portal.dashboard.models import YearFigures
 from members import selectors as members_selectors
@@ -44,8 +50,9 @@ SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
 }
 
 
-# The cached list of years with data (`selectors.year_choices`), dropped with the stale figures.
-YEARS_CACHE_KEY = "dashboard:data-years"
+# The list of years with data (`selectors.year_choices`): moved on by every write to a counted
+# model (apps.py) and by every refresh (bulk loads send no signal), never older than the figures.
+DATA_YEARS = CachedValues("dashboard-years", ttl=settings.DASHBOARD_FIGURES_MAX_AGE)
 
 
 def _needs_refresh(row: YearFigures | None) -> bool:
@@ -72,7 +79,7 @@ def refresh_year_figures(year: int) -> YearFigures:
         year=year, defaults={"figures": figures, "computed_at": timezone.now(), "stale": False}
     )
     # Bulk loads send no signals: the list of years is read again with each refresh too.
-    forget_years()
+    DATA_YEARS.forget()
     return row
 
 
@@ -119,24 +126,19 @@ def stored_trends(*, last_year: int, span: int = 10) -> dict[str, list[tuple[int
 
 
 def mark_stale(**kwargs) -> None:
-    """Signal receiver: a counted row changed, so the next read recomputes the figures and the list
-    of years with data (one UPDATE and one cache delete, after commit)."""
+    """Signal receiver: a counted row changed, so the next read past the minimum age recomputes the
+    figures (one UPDATE, after commit)."""
     transaction.on_commit(_mark_stale_now)
-
-
-def forget_years() -> None:
-    """Drop the cached list of years with data (the next page view reads it again)."""
-    cache.delete(YEARS_CACHE_KEY)
 
 
 def _mark_stale_now() -> None:
     YearFigures.objects.filter(stale=False).update(stale=True)
-    forget_years()
 
 
 def counted_models() -> list[type]:
     """Models whose rows the dashboard counts, as each app's selectors name them: a save or delete
-    of any of them marks the figures stale (a rating, for one, changes the satisfaction rate)."""
+    of any of them marks the figures stale and moves `DATA_YEARS` on (a rating, for one, changes the
+    satisfaction rate)."""
     return [
         *workplan_selectors.stats_source_models(),
         *members_selectors.stats_source_models(),

@@ -11,8 +11,9 @@ class YearFigures(models.Model):
     """年度统计快照: every dashboard figure of one year, computed from the live data.
 
     Ten years of attendance and proposals are too many rows to aggregate on every page view, so
-    the dashboard reads this row. It is marked stale on every write to the data it counts (signals
-    in apps.py), refreshed by a periodic task, and recomputed on read when stale or too old.
+    the dashboard reads this row: a summary table, not a cache (docs/architecture.md, "Caching"). It
+    is marked stale on every write to the data it counts (signals in apps.py), refreshed by a
+    periodic task, and recomputed on read when stale (past a minimum age) or too old.
     """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cppcc_portal.dashboard.figures import YEARS_CACHE_KEY
+from cppcc_portal.dashboard.figures import DATA_YEARS
 from cppcc_portal.dashboard.models import ExportJob
 from members import selectors as members_selectors
 from proposals import selectors as proposals_selectors
@@ -33,11 +31,10 @@ def year_choices() -> tuple[list[int], int]:
 
     Offered: each year with data. Shown: the latest plan year up to this year (the year the office
     works on; a plan imported for next year does not move the page ahead), else the latest year
-    with data up to this year, else this year. The list is kept like the figures: dropped by the
-    same writes that mark the figures stale (`figures.mark_stale`), and never older than their
-    maximum age.
+    with data up to this year, else this year. The list is a cached value (`figures.DATA_YEARS`):
+    the writes that mark the figures stale move it on, and it is never older than their maximum age.
     """
-    years, plans = cache.get_or_set(YEARS_CACHE_KEY, _data_years, timeout=settings.DASHBOARD_FIGURES_MAX_AGE)
+    years, plans = DATA_YEARS.cached("years", _data_years)
     this_year = timezone.localdate().year
     past = [year for year in plans if year <= this_year] or [year for year in years if year <= this_year]
     return list(years), max(past, default=this_year)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from redis.exceptions import RedisError
 
-from cppcc_portal.core import cache_generation, roles
+from cppcc_portal.core import caching, roles
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +105,36 @@ def test_with_the_cache_down_permissions_are_read_live(client, clerk, monkeypatc
     def down(*args, **kwargs):
         raise RedisError("connection refused")
 
-    monkeypatch.setattr(cache_generation.cache, "get_or_set", down)
+    for method in ("get_many", "get_or_set"):
+        monkeypatch.setattr(caching.cache, method, down)
     clerk.groups.clear()
 
     assert client.get(ACTIVITIES).status_code == 403
     assert client.get(reverse("admin:members_member_changelist")).status_code == 200
+
+
+@pytest.fixture
+def redis_unreachable(settings):
+    """Nothing listens on port 1: django-redis ignores the outage, so every read is a miss."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+
+
+def test_with_redis_unreachable_a_role_given_shows_on_the_next_page(client, redis_unreachable):
+    user = UserFactory(username="newcomer")
+    client.force_login(user)
+    assert client.get(reverse("dashboard:home")).status_code == 403
+
+    user.groups.add(roles.ensure_groups()[roles.LEADER])
+
+    assert client.get(reverse("dashboard:home")).status_code == 200
+
+
+def test_with_redis_unreachable_a_permission_taken_away_is_gone_on_the_next_page(
+    client, clerk, redis_unreachable
+):
+    assert client.get(ACTIVITIES).status_code == 200
+
+    clerk.user_permissions.clear()
+    Group.objects.get(name="活动管理").permissions.clear()
+
+    assert client.get(ACTIVITIES).status_code == 403

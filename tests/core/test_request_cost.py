@@ -55,3 +55,15 @@ def test_a_logged_out_session_stays_out_though_its_cookie_is_replayed():
     thief = Client()
     thief.cookies["sessionid"] = cookie
     assert thief.get(PING).status_code == 302
+
+
+def test_with_redis_unreachable_an_account_switched_off_is_still_signed_out(settings):
+    user = UserFactory(is_staff=True)
+    client = signed_in(user)
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    assert client.get(PING).status_code == 200  # the session and the user come from the database
+
+    user.is_active = False
+    user.save()
+
+    assert client.get(PING).status_code == 302

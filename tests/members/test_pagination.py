@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from redis.exceptions import RedisError
 
+from cppcc_portal.core import caching
 from members import pagination
 from members.models import Participation
 from members.pagination import EstimatedCountPaginator
@@ -56,7 +57,19 @@ def test_a_cache_that_is_down_costs_an_explain_not_the_page(thirty_rows, monkeyp
     def down(*args, **kwargs):
         raise RedisError("connection refused")
 
-    monkeypatch.setattr(pagination.cache, "get", down)
-    monkeypatch.setattr(pagination.cache, "set", down)
+    for method in ("get_many", "get_or_set", "set"):
+        monkeypatch.setattr(caching.cache, method, down)
 
     assert EstimatedCountPaginator(thirty_rows.filter(enrolment="none"), 10).count >= 10
+
+
+def test_with_redis_unreachable_each_page_asks_for_the_estimate_again(
+    thirty_rows, monkeypatch, settings, django_assert_num_queries
+):
+    monkeypatch.setattr(pagination, "EXACT_COUNT_BELOW", 10)
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    big = thirty_rows.filter(leave_reason="")
+
+    for _ in range(2):
+        with django_assert_num_queries(1):  # a miss each time: the EXPLAIN, never an error
+            assert EstimatedCountPaginator(big, 10).count >= 10
