@@ -6,6 +6,9 @@ PORT ?= 8000
 PLAN_FILE ?= workplan/data/dongcheng-cppcc-2017-work-plan.txt
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cppcc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# One pytest-xdist worker per CPU; the live stage and the restore drill each stay on one worker
+# (tests/conftest.py). `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-fuzz test-services lint format install install-dev messages migrate seed serve bench bench-meetings bench-similarity clean
 
@@ -56,7 +59,8 @@ test: test-services install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	@export DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}; \
-		$(BIN)/python -m cppcc_portal.core.checkservices && $(BIN)/pytest $(PYTEST_ARGS); \
+		$(BIN)/python -m cppcc_portal.core.checkservices && \
+		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS); \
 		status=$$?; bash bin/test-services stop; exit $$status
 
 # The live schema fuzz alone, deeper than in `make test`: schemathesis's coverage phase too and five

@@ -4,7 +4,22 @@ Tests are not guessed from `sys.modules`; pytest names this module (pyproject.to
 processes the slow tests start (they inherit DJANGO_SETTINGS_MODULE).
 """
 
-from cppcc_portal.settings import *  # noqa: F403
+import os
+import re
+
+# Under pytest-xdist (`make test` runs `-n auto`) each worker has its own test database (pytest-django
+# adds the worker's name) and must have its own Redis database too: the cache, the sessions and the
+# broker of one worker's tests must not be read, counted or flushed by the other's. Set before the
+# portal's settings read REDIS_URL, so that the processes the slow tests start inherit it.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL") and not os.environ.get("TESTS_REDIS_URL_SET"):
+    _match = re.fullmatch(r"(redis://[^/]+)(?:/(\d+))?", os.environ["REDIS_URL"])
+    if _match:
+        _database = (int(_match.group(2) or 0) + int(_worker[2:])) % 16
+        os.environ["REDIS_URL"] = f"{_match.group(1)}/{_database}"
+        os.environ["TESTS_REDIS_URL_SET"] = "1"
+
+from cppcc_portal.settings import *  # noqa: E402, F403
 
 # The test client and the live test servers speak plain HTTP on 127.0.0.1.
 SECURE_SSL_REDIRECT = False

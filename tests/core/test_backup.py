@@ -224,6 +224,8 @@ def test_backup_without_a_key_says_to_set_backup_key(db, backup_settings):
         ({"BACKUP_ENABLED": "1", "BACKUP_KEY": "too-short"}, "BACKUP_KEY must be 32 random bytes"),
         ({"BACKUP_ENABLED": "1", "BACKUP_KEY": new_key()}, "BACKUP_COPY_DIR is not set"),
     ],
+    # Fixed ids: a random key in an id would differ between pytest-xdist workers' collections.
+    ids=["no-key", "short-key", "no-copy-dir"],
 )
 def test_backups_switched_on_without_what_they_need_stop_the_start_naming_the_variable(env, named, tmp_path):
     done = manage("check", env={"VAR_DIR": str(tmp_path / "var"), **env}, timeout=120)
@@ -253,6 +255,7 @@ def test_backups_switched_on_without_what_they_need_stop_the_start_naming_the_va
             "must be 32 random bytes",
         ),
     ],
+    ids=["relative-copy-dir", "bad-old-keys", "short-key"],
 )
 def test_a_backup_setting_that_cannot_be_read_is_refused_by_name(monkeypatch, name, value, reader, named):
     monkeypatch.setenv(name, value)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.core.notifications.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-PORT = 8203  # this engineer's range; nothing else listens there
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("transactional_db")]
 
@@ -40,9 +41,9 @@ def wait_for(predicate, timeout):
     return False
 
 
-def answers() -> bool:
+def answers(port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
             return response.status == 200
     except OSError:
         return False
@@ -51,12 +52,13 @@ def answers() -> bool:
 @pytest.fixture
 def serve(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
+    port = free_port()  # not a fixed one: another pytest-xdist worker may serve at the same time
     db = connection.settings_dict
     env.update(
         {
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
             "VAR_DIR": str(tmp_path / "var"),
-            "PORT": str(PORT),
+            "PORT": str(port),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
         }
@@ -72,9 +74,10 @@ def serve(tmp_path):
     worker_log = tmp_path / "var" / "log" / "worker.log"
     try:
         ready = wait_for(
-            lambda: answers() and worker_log.exists() and " ready." in worker_log.read_text(), timeout=120
+            lambda: answers(port) and worker_log.exists() and " ready." in worker_log.read_text(), timeout=120
         )
         assert ready, "bin/serve did not start its server and worker"
+        process.port = port
         yield process
     finally:
         for pid in processes_in_session(process.pid):
@@ -97,4 +100,4 @@ def test_ctrl_c_or_sigterm_stops_the_server_the_worker_and_beat_within_10_second
     assert wait_for(lambda: not processes_in_session(serve.pid), timeout=10), (
         f"still running 10 s later: {processes_in_session(serve.pid)}"
     )
-    assert not answers()
+    assert not answers(serve.port)
