@@ -55,3 +55,31 @@ def test_a_logged_out_session_stays_out_though_its_cookie_is_replayed():
     thief = Client()
     thief.cookies["sessionid"] = cookie
     assert thief.get(PING).status_code == 302
+
+
+def test_a_logged_in_request_asks_the_cache_three_times_its_roles_coming_with_its_user(monkeypatch):
+    """The session, the access generation, and the user row with its roles: nothing more per page."""
+    from django.core.cache import caches
+
+    client = signed_in(UserFactory(is_staff=True))
+    store = caches["default"]
+    reads = []
+    real_get = store.get
+
+    def counted_get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(store, "get", counted_get)
+    assert client.get(PING).status_code == 200
+    assert len(reads) == 3, reads
+
+
+def test_roles_given_after_sign_in_show_on_the_next_page():
+    from cppcc_portal.core import roles
+
+    user = UserFactory()
+    client = signed_in(user)
+    assert client.get("/dashboard/").status_code == 403
+    user.groups.add(roles.ensure_groups()[roles.LEADER])
+    assert client.get("/dashboard/").status_code == 200
