@@ -503,9 +503,20 @@ def main() -> None:
     measured = {}
     for years in sizes:
         env = prepare(years)
+        load_before = os.getloadavg()
         rows = pages(years, env, args.duration, args.connections, only)
+        load_after = os.getloadavg()
         measured[years] = rows
-        report += [f"## {years} year(s) of data (database `{database_for(years)}`)", "", table(rows), ""]
+        report += [
+            f"## {years} year(s) of data (database `{database_for(years)}`)",
+            "",
+            # The machine is shared: other work's load moves every figure, the ratios within one run less.
+            f"Load average (1, 5, 15 min) before: {', '.join(f'{x:.1f}' for x in load_before)}; "
+            f"after: {', '.join(f'{x:.1f}' for x in load_after)}.",
+            "",
+            table(rows),
+            "",
+        ]
     if len(measured) == 2 and 10 in measured and 1 in measured and not only:
         ten = {r["page"]: r for r in measured[10] if r["page"] != BARE_LABEL}
         one = {r["page"]: r for r in measured[1] if r["page"] != BARE_LABEL}
