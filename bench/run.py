@@ -10,12 +10,14 @@ import benchmarks and the meetings' check-in and ballot burst (bench/meetings_bu
 writes docs/benchmarks.md with the machine it ran on.
 
 Usage: python bench/run.py [--sizes 10,1] [--duration 10] [--connections 4] [--only-burst]
+                           [--only-pages] [--pages portal,dashboard]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import json
 import os
 import platform
@@ -25,8 +27,11 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import meetings_burst
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -95,6 +100,9 @@ def prepare(years: int) -> dict[str, str]:
     )
     if "True" in built:
         say("   already built: reusing it")
+        # A burst of an earlier run added meetings and sessions: fresh statistics, as autovacuum
+        # would have them (stale ones made the member's meetings page scan 100,000 activities).
+        subprocess.run(["psql", f"{PG}/{name}", "-qc", "ANALYZE"], check=True)
         return env
     manage(env, "seed_demo", "--force", "--year", str(LAST_YEAR), "--years", str(years))
     if years == 1:
@@ -105,6 +113,8 @@ def prepare(years: int) -> dict[str, str]:
             "-c",
             f"from devdata import decade; decade.build(last_year={LAST_YEAR}, years=1, say=print)",
         )
+    # Statistics for the planner, as autovacuum would gather them after a while in production.
+    subprocess.run(["psql", f"{PG}/{name}", "-qc", "VACUUM ANALYZE"], check=True)
     say(f"   data ready in {time.monotonic() - started:.0f}s")
     return env
 
@@ -112,7 +122,9 @@ def prepare(years: int) -> dict[str, str]:
 SESSION_SCRIPT = """
 from django.contrib.auth import get_user_model
 from django.test import Client
-from cppcc_portal.core import roles
+from consultations.models import ConsultationTopic
+from cppcc_portal.core import passwords, roles, two_factor
+from meetings.models import Meeting
 from members.models import HandlingUnit, Member
 User = get_user_model()
 def account(username, role):
@@ -132,12 +144,25 @@ HandlingUnit.objects.order_by("id").first().accounts.add(unit_user)
 for user in (leader, staff, member_user, unit_user):
     client = Client()
     client.force_login(user)
+    # Signed in as after the second factor and with a password of their own (what a login of
+    # staff and leaders owes first would otherwise send every page to the two-factor form).
+    session = client.session
+    session.pop(two_factor.SESSION_FLAG, None)
+    session.pop(passwords.SESSION_FLAG, None)
+    session.save()
     print(user.username, client.cookies["sessionid"].value)
+# The pages of one consultation topic and one meeting: the latest of each (this year's).
+print("bench_topic", ConsultationTopic.objects.order_by("-year", "-pk").values_list("pk", flat=True).first())
+# Not one of the burst's meetings (bench/meetings_burst.py adds one per run, with 500 members).
+meetings = Meeting.objects.exclude(title=BURST_TITLE).order_by("-pk")
+print("bench_meeting", meetings.values_list("pk", flat=True).first())
 """
 
 
 def sessions(env: dict) -> dict[str, str]:
-    out = manage(env, "shell", "-c", SESSION_SCRIPT, capture=True)
+    out = manage(
+        env, "shell", "-c", f"BURST_TITLE = {meetings_burst.TITLE!r}\n{SESSION_SCRIPT}", capture=True
+    )
     found = {}
     for line in out.splitlines():
         parts = line.split()
@@ -147,12 +172,18 @@ def sessions(env: dict) -> dict[str, str]:
 
 
 ADMIN_FRAME = "admin changelist, no rows (reference)"
+# {topic} and {meeting} are filled in with the ids SESSION_SCRIPT prints.
 PAGES = [
     ("floor (ping)", "/dashboard/ping", "leader"),
     ("dashboard", "/dashboard/?year=2017", "leader"),
     ("plan page", "/plan/2017/", "leader"),
     ("portal home", "/portal/", "member"),
     ("unit workspace", "/units/", "unit"),
+    ("consultations (member)", "/portal/consultations/", "member"),
+    ("consultation topic (member)", "/portal/consultations/topics/{topic}/", "member"),
+    ("meetings (member)", "/portal/meetings/", "member"),
+    ("meetings list (leader)", "/meetings/", "leader"),
+    ("meeting console (staff)", "/meetings/{meeting}/", "staff"),
     ("admin changelist (attendance)", "/admin/members/participation/", "staff"),
     ("DRF list (attendance)", "/api/v1/members/participations/", "staff"),
     # No target: the same admin page matching no row, to show what Django's admin costs by itself
@@ -162,6 +193,8 @@ PAGES = [
 
 
 BARE_LABEL = "bare Django (bench/bare)"
+# docs/benchmarks.md below this line is written by people and kept when the figures above are rewritten.
+NOTES_MARK = "<!-- notes below are kept by bench/run.py -->"
 # Targets of issue 21 as ratios to bare Django at ten years of data (None: no target).
 BARE_TARGETS = {
     "floor (ping)": 2,
@@ -169,6 +202,11 @@ BARE_TARGETS = {
     "plan page": 10,
     "portal home": 10,
     "unit workspace": 10,
+    "consultations (member)": 10,
+    "consultation topic (member)": 10,
+    "meetings (member)": 10,
+    "meetings list (leader)": 10,
+    "meeting console (staff)": 10,
     "DRF list (attendance)": 10,
 }
 
@@ -210,9 +248,18 @@ def _ms(text: str) -> float:
 
 
 def measure(url: str, cookie: str, duration: int, connections: int) -> dict:
-    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})  # noqa: S310 - local URL
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - local
-        status = response.status
+    # The page itself, redirects not followed: a 302 (to the login or two-factor form) is no figure.
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request(
+        "GET",
+        f"{parts.path}?{parts.query}" if parts.query else parts.path,
+        headers={"Cookie": f"sessionid={cookie}"},
+    )
+    status = connection.getresponse().status
+    connection.close()
+    if status != 200:
+        raise RuntimeError(f"{url} answered {status}, not 200: the bench would measure something else")
     out = subprocess.run(
         [
             "wrk",
@@ -261,7 +308,9 @@ def bare_floor(env: dict, duration: int, connections: int) -> dict:
     return row
 
 
-def pages(years: int, env: dict, duration: int, connections: int) -> list[dict]:
+def pages(
+    years: int, env: dict, duration: int, connections: int, only: list[str] | None = None
+) -> list[dict]:
     cookies = sessions(env)
     # The figures are stored per year; make sure the run measures the stored path, as in production.
     manage(
@@ -275,6 +324,9 @@ def pages(years: int, env: dict, duration: int, connections: int) -> list[dict]:
     results = []
     try:
         for label, path, who in PAGES:
+            if only and label != PAGES[0][0] and not any(word in label for word in only):
+                continue
+            path = path.format(topic=cookies["topic"], meeting=cookies["meeting"])
             row = measure(f"http://127.0.0.1:{PORT}{path}", cookies[who], duration, connections)
             row.update({"page": label, "path": path})
             if row["median"] is None:
@@ -453,7 +505,16 @@ def main() -> None:
         action="store_true",
         help="only the scaled-out stage's burst (issue 20); prints, writes nothing",
     )
+    parser.add_argument(
+        "--pages", default="", help="only the pages whose label contains one of these words (comma-separated)"
+    )
+    parser.add_argument(
+        "--only-pages",
+        action="store_true",
+        help="only the page latencies; prints the report, leaves docs/benchmarks.md alone",
+    )
     args = parser.parse_args()
+    only = [word for word in args.pages.split(",") if word]
     if args.only_scale:
         say(scale_benchmark(prepare(max(int(s) for s in args.sizes.split(",")))))
         return
@@ -475,10 +536,21 @@ def main() -> None:
     measured = {}
     for years in sizes:
         env = prepare(years)
-        rows = pages(years, env, args.duration, args.connections)
+        load_before = os.getloadavg()
+        rows = pages(years, env, args.duration, args.connections, only)
+        load_after = os.getloadavg()
         measured[years] = rows
-        report += [f"## {years} year(s) of data (database `{database_for(years)}`)", "", table(rows), ""]
-    if len(measured) == 2 and 10 in measured and 1 in measured:
+        report += [
+            f"## {years} year(s) of data (database `{database_for(years)}`)",
+            "",
+            # The machine is shared: other work's load moves every figure, the ratios within one run less.
+            f"Load average (1, 5, 15 min) before: {', '.join(f'{x:.1f}' for x in load_before)}; "
+            f"after: {', '.join(f'{x:.1f}' for x in load_after)}.",
+            "",
+            table(rows),
+            "",
+        ]
+    if len(measured) == 2 and 10 in measured and 1 in measured and not only:
         ten = {r["page"]: r for r in measured[10] if r["page"] != BARE_LABEL}
         one = {r["page"]: r for r in measured[1] if r["page"] != BARE_LABEL}
         report += [
@@ -529,6 +601,9 @@ def main() -> None:
                 f"{growth:.2f}× — {'met' if growth <= 1.1 else 'NOT met'}"
             )
         report.append("")
+    if args.only_pages:
+        say("\n".join(report))
+        return
     env = bench_env(max(sizes))
     rows = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
     report += [f"## Attendance import ({rows:,} rows)", "", import_benchmark(env), ""]
@@ -543,7 +618,9 @@ def main() -> None:
         "",
     ]
     target = ROOT / "docs" / "benchmarks.md"
-    target.write_text("\n".join(report))
+    # What people wrote below NOTES_MARK (profiles, what each change bought) outlives the new figures.
+    kept = target.read_text().partition(NOTES_MARK)[2] if target.exists() else ""
+    target.write_text("\n".join(report) + (f"\n{NOTES_MARK}{kept}" if kept else ""))
     say(f"written to {target}")
 
 

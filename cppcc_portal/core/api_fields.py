@@ -129,15 +129,13 @@ class ModelFieldsMixin:
 
     serializer_related_field = PrimaryKeyRelatedField
 
-    @property
-    def serializer_field_mapping(self):
-        replacements = {
+    # Built once here, not on each of a serializer's fields on every request (as a property was).
+    serializer_field_mapping = {
+        model_field: {
             serializers.CharField: CharField,
             serializers.IntegerField: IntegerField,
             serializers.BooleanField: BooleanField,
             serializers.DecimalField: DecimalField,
-        }
-        return {
-            model_field: replacements.get(field, field)
-            for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
-        }
+        }.get(field, field)
+        for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 
-from cppcc_portal.core import access_cache
+from cppcc_portal.core import access_cache, roles
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -22,5 +22,13 @@ class CachedPermissionsBackend(ModelBackend):
 
     def get_user(self, user_id):
         # The row every logged-in request needs, without a query (core.access_cache.user says
-        # why this stays correct when the account changes).
-        return access_cache.user(user_id, lambda: super(CachedPermissionsBackend, self).get_user(user_id))
+        # why this stays correct when the account changes). Its roles travel with it: every page
+        # asks for them (the navigation, the administrators' scope), both are kept under the same
+        # access generation, and one cache read then serves both.
+        return access_cache.user(user_id, lambda: self._user_with_roles(user_id))
+
+    def _user_with_roles(self, user_id):
+        user = super().get_user(user_id)
+        if user is not None:
+            roles.user_roles(user)
+        return user

@@ -1,13 +1,19 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from cppcc_portal.core import roles, workspace
+from cppcc_portal.core import nav, roles, workspace
 
 
 def portal(request):
     user = getattr(request, "user", None)
     user_roles = roles.user_roles(user) if user is not None else set()
+    # Reversed once per process (core.nav); the header is built from these, not from {% url %} tags.
+    urls = nav.site_urls()
     return {
+        "site_urls": urls,
+        "main_nav": nav.main_nav(user, user_roles, urls)
+        if user is not None and user.is_authenticated
+        else [],
         "portal_roles": user_roles,
         "is_office_staff": roles.STAFF in user_roles,
         "is_leader": roles.LEADER in user_roles,
@@ -18,8 +24,8 @@ def portal(request):
         # For the idle-timeout warning (core.sessions, core/js/idle_timeout.js).
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
         "session_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
-        "portal_tabs": workspace.portal_tabs if roles.MEMBER in user_roles else (),
-        "unit_tabs": workspace.unit_tabs if roles.UNIT in user_roles else (),
+        "portal_tabs": workspace.portal_tabs() if roles.MEMBER in user_roles else (),
+        "unit_tabs": workspace.unit_tabs() if roles.UNIT in user_roles else (),
         # The 长辈版 (core.preferences), read into the session once by UserLanguageMiddleware.
         "elder_mode": bool(getattr(request, "session", {}).get("portal_elder_mode")),
     }

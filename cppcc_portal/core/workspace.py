@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from cppcc_portal.core.nav import fixed_url
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,10 @@ def register_unit_tab(label, url_name: str, order: int = 100) -> None:
 
 
 def _resolved(tabs: list[Tab]) -> list[dict]:
-    links = []
-    for tab in sorted(tabs, key=lambda t: t.order):
-        try:
-            links.append({"label": tab.label, "url": reverse(tab.url_name)})
-        except NoReverseMatch:
-            continue
-    return links
+    links = (
+        {"label": tab.label, "url": fixed_url(tab.url_name)} for tab in sorted(tabs, key=lambda t: t.order)
+    )
+    return [link for link in links if link["url"]]
 
 
 def portal_tabs() -> list[dict]:

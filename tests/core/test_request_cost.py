@@ -67,3 +67,33 @@ def test_with_redis_unreachable_an_account_switched_off_is_still_signed_out(sett
     user.save()
 
     assert client.get(PING).status_code == 302
+
+
+def test_a_logged_in_request_asks_the_cache_twice_its_roles_coming_with_its_user(monkeypatch):
+    """The session, then the user row with its roles and the access generation in one round trip."""
+    from django.core.cache import caches
+
+    client = signed_in(UserFactory(is_staff=True))
+    client.get(PING)  # the first request after sign-in fills the cache
+    store = caches["default"]
+    round_trips = []
+    for method in ("get", "get_many"):
+        real = getattr(store, method)
+
+        def counted(key, *args, _real=real, _method=method, **kwargs):
+            round_trips.append((_method, key))
+            return _real(key, *args, **kwargs)
+
+        monkeypatch.setattr(store, method, counted)
+    assert client.get(PING).status_code == 200
+    assert len(round_trips) == 2, round_trips
+
+
+def test_roles_given_after_sign_in_show_on_the_next_page():
+    from cppcc_portal.core import roles
+
+    user = UserFactory()
+    client = signed_in(user)
+    assert client.get("/dashboard/").status_code == 403
+    user.groups.add(roles.ensure_groups()[roles.LEADER])
+    assert client.get("/dashboard/").status_code == 200

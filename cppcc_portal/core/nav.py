@@ -1,0 +1,65 @@
+"""The links of every page's header: reversed once per process, not on every page.
+
+The header (templates/base.html, includes/nav.html) and the portal's and workspace's tabs link to
+pages whose URLs take no arguments, so they are the same for every request that runs with the same
+URLconf and script prefix; reversing them on each page cost a few dozen reverse() calls per page.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
+
+from cppcc_portal.core import roles
+
+# The header's links: name in the templates (site_urls.<name>) → URL name.
+SITE_URLS = {
+    "home": "home",
+    "set_language": "set_language",
+    "elder_mode": "elder_mode",
+    "password_change": "password_change",
+    "logout": "logout",
+    "session_status": "session_status",
+    "admin": "admin:index",
+    "plan": "workplan:current",
+    "portal": "members:portal_home",
+    "units": "proposals_units:home",
+    "dashboard": "dashboard:home",
+    "meetings": "meetings:list",
+    "inbox": "notifications:inbox",
+}
+
+
+@lru_cache(maxsize=512)
+def _reversed(name: str, urlconf: str, prefix: str) -> str:
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        # As `{% url … as var %}`: a page renders, without the link, where an app is switched off.
+        return ""
+
+
+def fixed_url(name: str) -> str:
+    """reverse(name) for a URL without arguments ("" if there is none), once per URLconf and prefix."""
+    return _reversed(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+def site_urls() -> dict[str, str]:
+    return {key: fixed_url(name) for key, name in SITE_URLS.items()}
+
+
+def main_nav(user, user_roles: set[str], urls: dict[str, str]) -> list[dict]:
+    """The header's links for this user: (url, label, class), in the order they are shown."""
+    office = roles.STAFF in user_roles or roles.LEADER in user_roles
+    links = [
+        (urls["plan"], _("Work plan"), "nav-extra", True),
+        (urls["portal"], _("My portal"), "", roles.MEMBER in user_roles),
+        (urls["units"], _("Unit workspace"), "", roles.UNIT in user_roles),
+        (urls["dashboard"], _("Dashboard"), "", office),
+        (urls["meetings"], _("Meetings"), "", office),
+        (urls["admin"], _("Administration"), "nav-extra", user.is_staff),
+    ]
+    return [{"url": url, "label": label, "class": css} for url, label, css, shown in links if shown and url]
