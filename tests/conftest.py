@@ -32,12 +32,13 @@ def _broker_not_known_down():
 @pytest.fixture(autouse=True)
 def _fresh_plan_cache():
     """The plan page and its link counts are cached in Redis, which outlives each test's rolled-back data."""
-    from cppcc_portal.core import access_cache
+    from cppcc_portal.core import access_cache, committees
     from cppcc_portal.dashboard.figures import forget_years
     from workplan import generation
 
     generation.forget()
     access_cache.forget()
+    committees.forget()
     forget_years()
 
 

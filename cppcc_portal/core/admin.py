@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -9,9 +10,10 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cppcc_portal.core import passwords, roles, two_factor
+from cppcc_portal.core import committees, passwords, roles, two_factor
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
-from cppcc_portal.core.models import AuditEvent, Notification, NotificationDelivery, UserPreference
+from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.models import AuditEvent, Committee, Notification, NotificationDelivery, UserPreference
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications import services as notification_services
 from cppcc_portal.core.notifications.services import _render
@@ -73,6 +75,27 @@ class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
         name = f"{AuditEvent._meta.verbose_name_plural}-{timezone.localdate():%Y-%m-%d}.{file_format}"
         response["Content-Disposition"] = content_disposition_header(True, name)
         return response
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    """The city and its districts: names shown on every page and document (core.committees)."""
+
+    list_display = ["name", "short_name", "slug", "parent"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "short_name", "slug"]
+    fields = list(committees.COMMITTEE_FIELDS)
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: [form.initial.get(name), form.cleaned_data.get(name)] for name in form.changed_data}
+        try:
+            committees.committee_save(actor=request.user, committee=obj, changes=changes, created=not change)
+        except DomainError as exc:
+            raise ValidationError(exc.message) from exc
+
+    def has_delete_permission(self, request, obj=None):
+        # Every row of a committee's work protects it; committees are not deleted from the admin.
+        return False
 
 
 @admin.register(UserPreference)

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from cppcc_portal.core import roles, workspace
+from cppcc_portal.core import committees, roles, workspace
+
+
+def _committee(request):
+    return getattr(request, "committee", None) or committees.current()
 
 
 def portal(request):
@@ -14,7 +18,8 @@ def portal(request):
         "is_member": roles.MEMBER in user_roles,
         "is_unit": roles.UNIT in user_roles,
         "portal_debug": settings.DEBUG,
-        "committee_name": settings.COMMITTEE_NAME,
+        # The committee in hand (core.committees), resolved once per request by CommitteeMiddleware.
+        "portal_committee": _committee(request),
         # For the idle-timeout warning (core.sessions, core/js/idle_timeout.js).
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
         "session_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,

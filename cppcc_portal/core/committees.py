@@ -1,0 +1,171 @@
+"""The committee in hand: which committee a request, a task or a command works for.
+
+One installation serves a city committee and its district committees (core.Committee). Every
+business row carries a ``tenant`` foreign key to its committee (``tenant_field()`` below), or
+belongs to one through its parent row. Until addresses carry the committee, the committee in hand
+is the installation's own, ``settings.COMMITTEE_SLUG``, committee number one.
+
+``CommitteeMiddleware`` resolves it once per request (from the cache: one Redis read, no query)
+and keeps it in a context variable, so that the header and footer, the generated documents and a
+new row's ``tenant`` default all read the same committee. Outside a request (Celery tasks,
+management commands, tests) ``current()`` falls back to the default committee; ``working_for()``
+sets another one for a block of code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cppcc_portal.core import roles
+from cppcc_portal.core.audit import record_event
+from cppcc_portal.core.cache_generation import CacheGeneration
+from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.models import Committee
+
+COMMITTEES = CacheGeneration("committees", 3600)
+
+_in_hand: ContextVar[Committee | None] = ContextVar("committee_in_hand", default=None)
+# The default committee's primary key in this process: a new row's tenant default is read for every
+# row of a bulk insert, and the row of committee number one is never deleted (rows protect it).
+_default_pk: int | None = None
+
+
+def _load_default() -> Committee:
+    committee, _created = Committee.objects.get_or_create(
+        slug=settings.COMMITTEE_SLUG,
+        defaults={"name": settings.COMMITTEE_NAME, "short_name": settings.COMMITTEE_SHORT_NAME},
+    )
+    return committee
+
+
+def default() -> Committee:
+    """The installation's own committee (created if a flushed test database lost it)."""
+    return COMMITTEES.cached(f"default:{settings.COMMITTEE_SLUG}", _load_default)
+
+
+def default_id() -> int:
+    global _default_pk
+    if _default_pk is None:
+        _default_pk = default().pk
+    return _default_pk
+
+
+def current() -> Committee:
+    """The committee in hand: the request's, the one set by ``working_for``, else the default."""
+    return _in_hand.get() or default()
+
+
+def current_id() -> int:
+    """A new row's ``tenant`` when none is given (the callable default of every ``tenant_field``)."""
+    committee = _in_hand.get()
+    return committee.pk if committee is not None else default_id()
+
+
+@contextlib.contextmanager
+def working_for(committee: Committee):
+    """Work for this committee inside the block (a task, a command, a test of two committees)."""
+    token = _in_hand.set(committee)
+    try:
+        yield committee
+    finally:
+        _in_hand.reset(token)
+
+
+def forget() -> None:
+    """Read the committees again (tests: a rolled-back or flushed database)."""
+    global _default_pk
+    _default_pk = None
+    COMMITTEES.forget()
+
+
+def _committee_changed(**kwargs) -> None:
+    """A committee was saved or deleted: read them again now and once its transaction commits."""
+    global _default_pk
+    _default_pk = None
+    COMMITTEES.changed()
+
+
+def connect_signals() -> None:
+    post_save.connect(_committee_changed, sender=Committee, dispatch_uid="core.committees.save")
+    post_delete.connect(_committee_changed, sender=Committee, dispatch_uid="core.committees.delete")
+
+
+def tenant_field() -> models.ForeignKey:
+    """The ``tenant`` foreign key of a committee-owned model: never null, the committee in hand by default."""
+    return models.ForeignKey(
+        Committee,
+        verbose_name=pgettext_lazy("CPPCC body", "committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        default=current_id,
+    )
+
+
+class CommitteeMiddleware:
+    """Resolve the request's committee once (``request.committee``) and keep it in hand for the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        committee = default()
+        request.committee = committee
+        token = _in_hand.set(committee)
+        try:
+            return self.get_response(request)
+        finally:
+            _in_hand.reset(token)
+
+
+def fill_tenant(apps, schema_editor, labels: list[str]) -> None:
+    """Migrations: give every existing row of these models committee number one (created if missing).
+
+    Then checks the foreign keys at once, so the same migration may make the column non-null
+    (PostgreSQL refuses to alter a table with deferred checks pending).
+    """
+    historical = apps.get_model("core", "Committee")
+    committee, _created = historical.objects.get_or_create(
+        slug=settings.COMMITTEE_SLUG,
+        defaults={"name": settings.COMMITTEE_NAME, "short_name": settings.COMMITTEE_SHORT_NAME},
+    )
+    for label in labels:
+        apps.get_model(label).objects.filter(tenant__isnull=True).update(tenant=committee)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+COMMITTEE_FIELDS = ("name", "short_name", "slug", "parent", "office_name")
+
+
+def committee_save(
+    *, actor, committee: Committee, changes: dict | None = None, created: bool = False
+) -> Committee:
+    """Save a committee edited by the office (the admin), with an audit row."""
+    roles.require_staff(actor, system_may=True, message=_("Only the office may change a committee."))
+    parent = committee.parent
+    while parent is not None:
+        if parent.pk == committee.pk:
+            raise DomainError(
+                _("A committee cannot be placed under itself."), code="parent_cycle", field="parent"
+            )
+        parent = parent.parent
+    changes = changes or {}
+    if not created and not changes:
+        return committee
+    with transaction.atomic():
+        committee.save()
+        plain = {
+            field: [str(old) if old is not None else None, str(new) if new is not None else None]
+            for field, (old, new) in changes.items()
+        }
+        action = f"committee.{'create' if created else 'update'}"
+        record_event(actor=actor, action=action, obj=committee, changes=plain)
+    return committee
