@@ -454,7 +454,7 @@ def bulletin_list(*, user) -> QuerySet[BulletinIssue]:
 
 
 def bulletin_get(*, user, pk: int) -> BulletinIssue:
-    issue = bulletin_list(user=user).filter(pk=pk).first()
+    issue = bulletin_list(user=user).select_related("tenant").filter(pk=pk).first()
     if issue is None:
         raise Http404
     return issue

@@ -68,6 +68,16 @@ def current_id() -> int:
     return committee.pk if committee is not None else default_id()
 
 
+def owned(queryset: models.QuerySet, committee: Committee | None = None, *, through: str = "tenant"):
+    """Only the rows of ``committee`` (the committee in hand by default): the selectors' one committee filter.
+
+    ``through`` is the path to the owner for a row that belongs through its parent
+    (``"proposal__tenant"``).
+    """
+    committee_id = committee.pk if committee is not None else current_id()
+    return queryset.filter(**{f"{through}_id" if "__" not in through else through: committee_id})
+
+
 @contextlib.contextmanager
 def working_for(committee: Committee):
     """Work for this committee inside the block (a task, a command, a test of two committees)."""
@@ -105,6 +115,7 @@ def tenant_field() -> models.ForeignKey:
         on_delete=models.PROTECT,
         related_name="+",
         default=current_id,
+        editable=False,
     )
 
 
