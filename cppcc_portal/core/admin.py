@@ -13,7 +13,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cppcc_portal.core import committees, passwords, roles, two_factor
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
-from cppcc_portal.core.models import AuditEvent, Committee, Notification, NotificationDelivery, UserPreference
+from cppcc_portal.core.models import (
+    AuditEvent,
+    Committee,
+    CommitteeSeat,
+    Notification,
+    NotificationDelivery,
+    UserPreference,
+)
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications import services as notification_services
 from cppcc_portal.core.notifications.services import _render
@@ -96,6 +103,32 @@ class CommitteeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Every row of a committee's work protects it; committees are not deleted from the admin.
         return False
+
+
+@admin.register(CommitteeSeat)
+class CommitteeSeatAdmin(admin.ModelAdmin):
+    """Who works in which committees: one login seated in the city and a district (core.committees)."""
+
+    list_display = ["user", "committee"]
+    list_select_related = ["user", "committee"]
+    list_filter = ["committee"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    raw_id_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        # A seat is given or taken away, never moved.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        seat = committees.seat_add(actor=request.user, user=obj.user, committee=obj.committee)
+        obj.pk = seat.pk
+
+    def delete_model(self, request, obj):
+        committees.seat_remove(actor=request.user, seat=obj)
+
+    def delete_queryset(self, request, queryset):
+        for seat in queryset:
+            committees.seat_remove(actor=request.user, seat=seat)
 
 
 @admin.register(UserPreference)

@@ -2,11 +2,12 @@
 
 One installation serves a city committee and its district committees (core.Committee). Every
 business row carries a ``tenant`` foreign key to its committee (``tenant_field()`` below), or
-belongs to one through its parent row. Until addresses carry the committee, the committee in hand
-is the installation's own, ``settings.COMMITTEE_SLUG``, committee number one.
+belongs to one through its parent row. A person works in the committees they have a seat in
+(``CommitteeSeat``; the installation's own, ``settings.COMMITTEE_SLUG``, for a person without one),
+the one they chose being kept in the session until addresses carry the committee.
 
-``CommitteeMiddleware`` resolves it once per request (from the cache: one Redis read, no query)
-and keeps it in a context variable, so that the header and footer, the generated documents and a
+``CommitteeMiddleware`` resolves it at most once per request (from the cache: no query)
+and keeps it in a context variable, so that the footer, the generated documents and a
 new row's ``tenant`` default all read the same committee. Outside a request (Celery tasks,
 management commands, tests) ``current()`` falls back to the default committee; ``working_for()``
 sets another one for a block of code.
@@ -20,6 +21,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -27,7 +29,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.cache_generation import CacheGeneration
 from cppcc_portal.core.errors import DomainError
-from cppcc_portal.core.models import Committee
+from cppcc_portal.core.models import Committee, CommitteeSeat
 
 COMMITTEES = CacheGeneration("committees", 3600)
 
@@ -103,8 +105,47 @@ def _committee_changed(**kwargs) -> None:
 
 
 def connect_signals() -> None:
-    post_save.connect(_committee_changed, sender=Committee, dispatch_uid="core.committees.save")
-    post_delete.connect(_committee_changed, sender=Committee, dispatch_uid="core.committees.delete")
+    for model in (Committee, CommitteeSeat):
+        uid = f"core.committees.{model._meta.model_name}"
+        post_save.connect(_committee_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_committee_changed, sender=model, dispatch_uid=f"{uid}.delete")
+
+
+def for_user(user) -> list[Committee]:
+    """The committees a person may work in: those they have a seat in, else the installation's own."""
+    if not getattr(user, "is_authenticated", False):
+        return [default()]
+    seated = COMMITTEES.cached(
+        f"seats:{user.pk}",
+        lambda: list(Committee.objects.filter(seats__user=user)),
+    )
+    return seated or [default()]
+
+
+# The session remembers the committee a person chose to work in (by its primary key).
+SESSION_KEY = "portal_committee"
+
+
+def choose(request, slug: str) -> Committee | None:
+    """Work in the committee named by ``slug`` from now on; None if the person has no seat there."""
+    chosen = next((c for c in for_user(request.user) if c.slug == slug), None)
+    if chosen is not None:
+        request.session[SESSION_KEY] = chosen.pk
+    return chosen
+
+
+def for_request(request) -> Committee:
+    """The committee a request works in: the one chosen in the session, if the person still has a
+    seat there; else their first committee (the installation's own for a person without seats)."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return default()
+    allowed = for_user(user)
+    chosen = request.session.get(SESSION_KEY)
+    for committee in allowed:
+        if committee.pk == chosen:
+            return committee
+    return allowed[0]
 
 
 def tenant_field() -> models.ForeignKey:
@@ -126,7 +167,8 @@ class CommitteeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        committee = default()
+        # Lazy: a request that never needs its committee (a probe, a static answer) reads nothing.
+        committee = SimpleLazyObject(lambda: for_request(request))
         request.committee = committee
         token = _in_hand.set(committee)
         try:
@@ -180,3 +222,31 @@ def committee_save(
         action = f"committee.{'create' if created else 'update'}"
         record_event(actor=actor, action=action, obj=committee, changes=plain)
     return committee
+
+
+def seat_add(*, actor, user, committee: Committee) -> CommitteeSeat:
+    """Give a person a seat in a committee (the office), with an audit row; a second time changes nothing."""
+    roles.require_staff(actor, system_may=True, message=_("Only the office may change a committee."))
+    with transaction.atomic():
+        seat, created = CommitteeSeat.objects.get_or_create(user=user, committee=committee)
+        if created:
+            record_event(
+                actor=actor,
+                action="committee_seat.create",
+                obj=seat,
+                changes={"committee": [None, str(committee)]},
+            )
+    return seat
+
+
+def seat_remove(*, actor, seat: CommitteeSeat) -> None:
+    """Take a person's seat in a committee away, with an audit row."""
+    roles.require_staff(actor, system_may=True, message=_("Only the office may change a committee."))
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            action="committee_seat.delete",
+            obj=seat,
+            changes={"committee": [str(seat.committee), None]},
+        )
+        seat.delete()

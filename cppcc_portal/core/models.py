@@ -38,7 +38,8 @@ class Committee(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("CPPCC body", "committee")
         verbose_name_plural = pgettext_lazy("CPPCC body", "committees")
-        ordering = ["parent_id", "pk"]
+        # The city first, then its districts.
+        ordering = [models.F("parent_id").asc(nulls_first=True), "pk"]
 
     def __str__(self) -> str:
         return self.short_name or self.name
@@ -46,6 +47,36 @@ class Committee(models.Model):
     @property
     def issuer(self) -> str:
         return self.office_name or self.name
+
+
+class CommitteeSeat(models.Model):
+    """A person's seat in a committee: one login works in every committee it has a seat in.
+
+    A person with no seat works in the installation's own committee; one with seats in the city and
+    a district chooses which to work in (core.committees). What they may do there is still decided
+    by their roles (core.roles), the same in every committee.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="committee_seats",
+    )
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=pgettext_lazy("CPPCC body", "committee"),
+        on_delete=models.CASCADE,
+        related_name="seats",
+    )
+
+    class Meta:
+        verbose_name = _("committee seat")
+        verbose_name_plural = _("committee seats")
+        constraints = [models.UniqueConstraint(fields=["user", "committee"], name="committee_seat_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.committee}"
 
 
 class TransitionEvent(models.Model):

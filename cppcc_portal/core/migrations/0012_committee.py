@@ -15,6 +15,7 @@ def create_committee_one(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("core", "0011_user_preference_elder_mode"),
     ]
 
@@ -60,7 +61,43 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "committee",
                 "verbose_name_plural": "committees",
-                "ordering": ["parent_id", "pk"],
+                "ordering": [models.F("parent_id").asc(nulls_first=True), "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="CommitteeSeat",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seats",
+                        to="core.committee",
+                        verbose_name="committee",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="committee_seats",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "committee seat",
+                "verbose_name_plural": "committee seats",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "committee"), name="committee_seat_unique")
+                ],
             },
         ),
         migrations.RunPython(create_committee_one, migrations.RunPython.noop),
