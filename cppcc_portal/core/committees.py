@@ -20,6 +20,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Exists
 from django.db.models.signals import post_delete, post_save
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -39,17 +40,24 @@ _in_hand: ContextVar[Committee | None] = ContextVar("committee_in_hand", default
 _default_pk: int | None = None
 
 
-def _load_default() -> Committee:
-    committee, _created = Committee.objects.get_or_create(
+def _load_default() -> tuple[Committee, bool]:
+    # With it, in the same query, whether anyone has a seat at all: until then nobody's seats are read.
+    committee, created = Committee.objects.annotate(
+        anyone_seated=Exists(CommitteeSeat.objects.all())
+    ).get_or_create(
         slug=settings.COMMITTEE_SLUG,
         defaults={"name": settings.COMMITTEE_NAME, "short_name": settings.COMMITTEE_SHORT_NAME},
     )
-    return committee
+    return committee, CommitteeSeat.objects.exists() if created else committee.anyone_seated
+
+
+def _default_entry() -> tuple[Committee, bool]:
+    return COMMITTEES.cached(f"default-entry:{settings.COMMITTEE_SLUG}", _load_default)
 
 
 def default() -> Committee:
     """The installation's own committee (created if a flushed test database lost it)."""
-    return COMMITTEES.cached(f"default:{settings.COMMITTEE_SLUG}", _load_default)
+    return _default_entry()[0]
 
 
 def default_id() -> int:
@@ -113,13 +121,14 @@ def connect_signals() -> None:
 
 def for_user(user) -> list[Committee]:
     """The committees a person may work in: those they have a seat in, else the installation's own."""
-    if not getattr(user, "is_authenticated", False):
-        return [default()]
+    committee, anyone_seated = _default_entry()
+    if not anyone_seated or not getattr(user, "is_authenticated", False):
+        return [committee]
     seated = COMMITTEES.cached(
         f"seats:{user.pk}",
         lambda: list(Committee.objects.filter(seats__user=user)),
     )
-    return seated or [default()]
+    return seated or [committee]
 
 
 # The session remembers the committee a person chose to work in (by its primary key).

@@ -5,7 +5,9 @@ from cppcc_portal.core import committees, roles, workspace
 
 
 def _committee(request):
-    return getattr(request, "committee", None) or committees.current()
+    """The request's committee, still lazy: a page that does not name it reads nothing."""
+    committee = getattr(request, "committee", None)
+    return committee if committee is not None else SimpleLazyObject(committees.current)
 
 
 def portal(request):
