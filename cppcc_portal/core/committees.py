@@ -20,7 +20,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists
+from django.db.models import Exists, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -82,10 +82,18 @@ def owned(queryset: models.QuerySet, committee: Committee | None = None, *, thro
     """Only the rows of ``committee`` (the committee in hand by default): the selectors' one committee filter.
 
     ``through`` is the path to the owner for a row that belongs through its parent
-    (``"proposal__tenant"``).
+    (``"proposal__tenant"``). Building the queryset reads nothing: outside a request, before the
+    default committee is known, it is found by its slug in the same query (the API schema is
+    generated without a database).
     """
-    committee_id = committee.pk if committee is not None else current_id()
-    return queryset.filter(**{f"{through}_id" if "__" not in through else through: committee_id})
+    committee = committee if committee is not None else _in_hand.get()
+    if committee is not None:
+        value = committee.pk
+    elif _default_pk is not None:
+        value = _default_pk
+    else:
+        value = Subquery(Committee.objects.filter(slug=settings.COMMITTEE_SLUG).values("pk")[:1])
+    return queryset.filter(**{through if "__" in through else f"{through}_id": value})
 
 
 @contextlib.contextmanager
