@@ -20,6 +20,7 @@ from consultations.choices import (
     TopicSource,
     TopicState,
 )
+from cppcc_portal.core.committees import tenant_field
 
 USER = settings.AUTH_USER_MODEL
 
@@ -33,6 +34,7 @@ def _user_fk(verbose_name):
 class ConsultationPlan(models.Model):
     """年度协商计划: the year's list of consultation topics, adopted by the standing committee."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     state = models.CharField(_("state"), max_length=16, choices=PlanState.choices, default=PlanState.DRAFT)
@@ -57,6 +59,7 @@ class ConsultationPlan(models.Model):
 class CollectionWindow(models.Model):
     """议题征集: the days in which members, sectors and units may propose topics for a year."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     title = models.CharField(_("title"), max_length=200)
     opens_on = models.DateField(_("opens on"))
@@ -87,6 +90,7 @@ class CollectionWindow(models.Model):
 class ConsultationTopic(models.Model):
     """协商议题: one matter consulted on in a year, from its source to the review a year later."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     plan = models.ForeignKey(
         ConsultationPlan,

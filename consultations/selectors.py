@@ -31,6 +31,7 @@ from consultations.models import (
     TopicProposal,
 )
 from cppcc_portal.core import roles
+from cppcc_portal.core.committees import owned
 from members.selectors import member_for_user, units_for_user
 
 T = TopicState
@@ -43,7 +44,7 @@ PUBLISHED_STATES = (T.ADOPTED, T.HELD, T.CONCLUDED)
 
 def topic_list(*, user, year: int | None = None) -> QuerySet[ConsultationTopic]:
     """Topics a user may read: staff and leaders every one; members the adopted list; units those concerning them."""
-    qs = ConsultationTopic.objects.select_related("plan").prefetch_related("units", "items")
+    qs = owned(ConsultationTopic.objects).select_related("plan").prefetch_related("units", "items")
     if year is not None:
         qs = qs.filter(year=year)
     if roles.can_read_everything(user):
@@ -105,7 +106,7 @@ def topic_timeline(*, topic: ConsultationTopic) -> QuerySet[TopicEvent]:
 
 
 def topic_years() -> list[int]:
-    return list(ConsultationTopic.objects.values_list("year", flat=True).distinct().order_by("-year"))
+    return list(owned(ConsultationTopic.objects).values_list("year", flat=True).distinct().order_by("-year"))
 
 
 # --- collection -----------------------------------------------------------------------------------
@@ -113,16 +114,18 @@ def topic_years() -> list[int]:
 
 def open_windows(*, on: dt.date | None = None) -> QuerySet[CollectionWindow]:
     on = on or timezone.localdate()
-    return CollectionWindow.objects.filter(opens_on__lte=on, closes_on__gte=on)
+    return owned(CollectionWindow.objects).filter(opens_on__lte=on, closes_on__gte=on)
 
 
 def window_list() -> QuerySet[CollectionWindow]:
-    return CollectionWindow.objects.annotate(proposal_count=Count("proposals"))
+    return owned(CollectionWindow.objects).annotate(proposal_count=Count("proposals"))
 
 
 def proposal_list(*, user) -> QuerySet[TopicProposal]:
     """Proposed topics: staff and leaders all; everyone else those they submitted."""
-    qs = TopicProposal.objects.select_related("window", "topic", "member", "sector", "unit", "committee")
+    qs = owned(TopicProposal.objects, through="window__tenant").select_related(
+        "window", "topic", "member", "sector", "unit", "committee"
+    )
     if roles.can_read_everything(user):
         return qs
     if not getattr(user, "is_authenticated", False):

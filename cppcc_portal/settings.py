@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "cppcc_portal.core.middleware.UserLanguageMiddleware",
     "cppcc_portal.core.middleware.RequestContextMiddleware",
+    # The committee in hand for the request (core.committees).
+    "cppcc_portal.core.committees.CommitteeMiddleware",
     "cppcc_portal.core.middleware.ApiRepeatedQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and one live session per account (core.sessions).
@@ -235,8 +237,11 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # A lockout answers the API in JSON (code locked_out) and people with the portal's page.
 AXES_LOCKOUT_CALLABLE = "cppcc_portal.core.api.lockout_response"
 
-# The committee the portal serves, named in every page's footer.
+# The committee the portal serves: these create committee number one (core.Committee) on the first
+# migrate; after that its name is data, edited in the admin (docs/architecture.md, Committees).
 COMMITTEE_NAME = env_str("COMMITTEE_NAME") or "中国人民政治协商会议北京市东城区委员会"
+COMMITTEE_SHORT_NAME = env_str("COMMITTEE_SHORT_NAME") or "东城区政协"
+COMMITTEE_SLUG = env_str("COMMITTEE_SLUG") or "dongcheng"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

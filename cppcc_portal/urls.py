@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
     path("accounts/session/", core_sessions.session_status, name="session_status"),
     path("accounts/token/", core_api.token_page, name="api_token"),
+    path("accounts/committee/", core_views.committee_choose, name="committee_choose"),
     path("history/<str:app_label>/<str:model>/<str:pk>/", core_history.history, name="history"),
     path("admin/", admin.site.urls),
     path("plan/", include("workplan.urls")),

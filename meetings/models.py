@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cppcc_portal.core.committees import tenant_field
 from meetings.choices import (
     QUORUM_BASES,
     AgendaKind,
@@ -35,6 +36,7 @@ class ProcedureRule(models.Model):
     A quorum is met when present × denominator > numerator × basis (or ≥ when not strict); a motion
     is adopted when the votes for it pass the same test against the adoption basis."""
 
+    tenant = tenant_field()
     kind = models.CharField(_("meeting kind"), max_length=32, choices=MeetingKind.choices, unique=True)
     quorum_basis = models.CharField(
         _("quorum counted against"), max_length=16, choices=Basis.choices, default=Basis.BODY
@@ -70,6 +72,7 @@ class ProcedureRule(models.Model):
 class Meeting(models.Model):
     """会议: one meeting of a body (a plenary session, a standing-committee meeting …)."""
 
+    tenant = tenant_field()
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=MeetingKind.choices, db_index=True)
     body = models.CharField(_("body holding it"), max_length=32, choices=Body.choices)

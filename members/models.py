@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.committees import tenant_field
 from cppcc_portal.core.models import TransitionEvent
 from members.choices import (
     ActivityKind,
@@ -30,6 +31,7 @@ from members.choices import (
 class Term(models.Model):
     """届次: a five-year term of the committee (the 14th began in 2017)."""
 
+    tenant = tenant_field()
     number = models.PositiveSmallIntegerField(_("term number"), unique=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -77,6 +79,7 @@ class Sector(models.Model):
 class SpecialCommittee(models.Model):
     """专门委员会: a standing working body of the committee."""
 
+    tenant = tenant_field()
     name = models.CharField(_("name"), max_length=64, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -92,6 +95,7 @@ class SpecialCommittee(models.Model):
 class StreetGroup(models.Model):
     """委员街道活动小组: the members attached to one of the district's streets."""
 
+    tenant = tenant_field()
     name = models.CharField(_("name"), max_length=64, unique=True)
     street = models.CharField(_("street"), max_length=64)
 
@@ -107,6 +111,7 @@ class StreetGroup(models.Model):
 class Member(models.Model):
     """委员: a member of the committee, with a stable member number for imports."""
 
+    tenant = tenant_field()
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),
@@ -194,6 +199,7 @@ class StreetGroupMembership(models.Model):
 class HandlingUnit(models.Model):
     """承办单位: a government department (or court, street office) that answers what is sent to it."""
 
+    tenant = tenant_field()
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     contact_person = models.CharField(_("contact person"), max_length=64, blank=True)
@@ -215,6 +221,7 @@ class HandlingUnit(models.Model):
 class Activity(models.Model):
     """An activity members take part in (meeting, inspection, training …), with attendance."""
 
+    tenant = tenant_field()
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=ActivityKind.choices, db_index=True)
     organiser_kind = models.CharField(
@@ -494,6 +501,7 @@ class DutyEvidence(models.Model):
 class ScoringRule(models.Model):
     """履职积分规则: points for one kind of duty event and role in one year, with an optional cap."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(_("year"))
     event_kind = models.CharField(_("kind"), max_length=32, choices=DutyEventKind.choices)
     role = models.CharField(_("role"), max_length=16, choices=DutyRole.choices, default=DutyRole.PARTICIPANT)
@@ -515,6 +523,7 @@ class ScoringRule(models.Model):
 class YearlyMinimum(models.Model):
     """履职最低要求: how many of something a member should do in a year before a warning."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(_("year"))
     metric = models.CharField(_("what is counted"), max_length=16, choices=MinimumMetric.choices)
     minimum = models.PositiveSmallIntegerField(_("minimum"))
@@ -532,6 +541,7 @@ class YearlyMinimum(models.Model):
 class ImportJob(models.Model):
     """A large spreadsheet import run by a Celery worker: first a preview (dry run), then the import."""
 
+    tenant = tenant_field()
     resource = models.CharField(_("import of"), max_length=64)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)

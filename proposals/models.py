@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
+from cppcc_portal.core.committees import tenant_field
 from cppcc_portal.core.models import TransitionEvent
 from proposals.choices import (
     AdoptionLevel,
@@ -26,6 +27,7 @@ USER = settings.AUTH_USER_MODEL
 class ProposalCategory(models.Model):
     """提案分类: a subject category the office edits (经济建设, 城市建设管理 …)."""
 
+    tenant = tenant_field()
     name = models.CharField(pgettext_lazy("proposals", "name"), max_length=64, unique=True)
     order = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "order"), default=0)
     is_active = models.BooleanField(pgettext_lazy("proposals", "active"), default=True)
@@ -42,6 +44,7 @@ class ProposalCategory(models.Model):
 class ProposalYearSettings(models.Model):
     """The rules of one year's proposal and report work, edited by the office."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), unique=True)
     submission_opens_on = models.DateField(
         pgettext_lazy("proposals", "submission opens on"), null=True, blank=True
@@ -100,6 +103,7 @@ class ProposalYearSettings(models.Model):
 class ProposalCounter(models.Model):
     """The last proposal number given in a year; locked row so numbers have no gap or duplicate."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), unique=True)
     last_number = models.PositiveIntegerField(pgettext_lazy("proposals", "last number"), default=0)
 
@@ -114,6 +118,7 @@ class ProposalCounter(models.Model):
 class OpinionReport(models.Model):
     """社情民意信息: a short report of one matter of public opinion, edited and maybe adopted."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), db_index=True)
     title = models.CharField(pgettext_lazy("proposals", "title"), max_length=200)
     situation = models.TextField(pgettext_lazy("proposals", "situation"))
@@ -206,6 +211,7 @@ class OpinionReport(models.Model):
 class Proposal(models.Model):
     """提案: a formal written proposal by a member or a collective, from draft to the proposer's rating."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), db_index=True)
     title = models.CharField(pgettext_lazy("proposals", "title"), max_length=200)
     reason = models.TextField(pgettext_lazy("proposals", "reason"))
@@ -629,6 +635,7 @@ class ProposalEvent(TransitionEvent):
 class BulletinIssue(models.Model):
     """《社情民意》第 N 期: a bulletin issue grouping adopted reports."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"))
     number = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "issue number"))
     title = models.CharField(pgettext_lazy("proposals", "title"), max_length=200, blank=True)

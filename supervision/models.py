@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.committees import tenant_field
 from cppcc_portal.core.models import TransitionEvent
 from supervision.choices import (
     FINISHED_ITEM_STATUSES,
@@ -25,6 +26,7 @@ from supervision.choices import (
 class SupervisionTopic(models.Model):
     """监督议题: a matter the committee monitors in a year, approved by the standing committee."""
 
+    tenant = tenant_field()
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=TopicKind.choices, default=TopicKind.REGULAR)
@@ -89,6 +91,7 @@ class TopicSourceLink(models.Model):
 class SupervisionGroup(models.Model):
     """监督小组: members who supervise some departments on some topics, under a leader."""
 
+    tenant = tenant_field()
     name = models.CharField(_("name"), max_length=100)
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     leader = models.ForeignKey(
@@ -165,6 +168,7 @@ class GroupActivity(models.Model):
 class SupervisorAppointment(models.Model):
     """党风廉政监督员 / 特邀监察员: a member recommended to an outside supervisory post."""
 
+    tenant = tenant_field()
     member = models.ForeignKey(
         "members.Member",
         on_delete=models.PROTECT,

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.committees import owned
 from members.choices import Attendance
 from members.models import Activity
 from members.selectors import member_for_user, units_for_user
@@ -50,7 +51,7 @@ def _in_group(member_id: int | None) -> Q:
 
 def topic_list(*, user, year: int | None = None) -> QuerySet[SupervisionTopic]:
     """Topics a user may read: staff and leaders all, members those of their groups, units none."""
-    qs = SupervisionTopic.objects.select_related("item").prefetch_related("source_links")
+    qs = owned(SupervisionTopic.objects).select_related("item").prefetch_related("source_links")
     if year is not None:
         qs = qs.filter(year=year)
     if roles.can_read_everything(user):
@@ -69,7 +70,11 @@ def topics_for_items(item_ids) -> QuerySet[SupervisionTopic]:
 
 def group_list(*, user, year: int | None = None) -> QuerySet[SupervisionGroup]:
     """Groups a user may open: staff and leaders all, members only the groups they lead or sit in."""
-    qs = SupervisionGroup.objects.select_related("leader").prefetch_related("topics", "units", "members")
+    qs = (
+        owned(SupervisionGroup.objects)
+        .select_related("leader")
+        .prefetch_related("topics", "units", "members")
+    )
     if year is not None:
         qs = qs.filter(year=year)
     if roles.can_read_everything(user):
@@ -140,7 +145,8 @@ def supervision_activity_ids() -> QuerySet[Activity]:
 def appointment_list(*, user) -> QuerySet[SupervisorAppointment]:
     """Appointments a user may read: staff and leaders all, a member their own."""
     qs = (
-        SupervisorAppointment.objects.select_related("member")
+        owned(SupervisorAppointment.objects)
+        .select_related("member")
         .annotate(report_count=Count("reports"))
         .order_by("-recommended_on", "id")
     )
@@ -166,9 +172,15 @@ def active_appointments(*, on: dt.date) -> QuerySet[SupervisorAppointment]:
 
 
 def _recommendation_base() -> QuerySet[Recommendation]:
-    return Recommendation.objects.select_related("group", "topic", "unit").annotate(
-        item_count=Count("items", distinct=True),
-        open_item_count=Count("items", filter=~Q(items__status__in=FINISHED_ITEM_STATUSES), distinct=True),
+    return (
+        owned(Recommendation.objects, through="group__tenant")
+        .select_related("group", "topic", "unit")
+        .annotate(
+            item_count=Count("items", distinct=True),
+            open_item_count=Count(
+                "items", filter=~Q(items__status__in=FINISHED_ITEM_STATUSES), distinct=True
+            ),
+        )
     )
 
 

@@ -45,9 +45,10 @@ def _broker_not_known_down():
 @pytest.fixture(autouse=True)
 def _fresh_cached_values():
     """Cached values (core.caching) live in Redis, which outlives each test's rolled-back data."""
-    from cppcc_portal.core import caching
+    from cppcc_portal.core import caching, committees
 
     caching.forget_all()
+    committees.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cppcc_portal.core import roles
+from cppcc_portal.core import committees, roles
+from cppcc_portal.core.models import Committee
 from members import models as m
 from workplan import models as wp
 
@@ -34,6 +35,24 @@ class UserFactory(factory.django.DjangoModelFactory):
         if extracted in (roles.STAFF, roles.LEADER, *roles.ADMINISTRATORS) and not self.is_staff:
             self.is_staff = True
             self.save(update_fields=["is_staff"])
+
+
+def committee_one() -> Committee:
+    """The default committee every factory's row belongs to (the model's ``tenant`` default)."""
+    return committees.default()
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    """Another committee: a district under committee number one unless told otherwise."""
+
+    class Meta:
+        model = Committee
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"district{n}")
+    short_name = factory.Sequence(lambda n: f"第{n}区政协")
+    name = factory.LazyAttribute(lambda o: f"中国人民政治协商会议{o.short_name}全称")
+    parent = factory.LazyFunction(committee_one)
 
 
 class TermFactory(factory.django.DjangoModelFactory):

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.committees import tenant_field
 from workplan.choices import ItemStatus, TaskStatus, UpdateKind
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
@@ -19,6 +20,7 @@ PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 class WorkPlan(models.Model):
     """工作要点: the plan the standing committee adopts for one year."""
 
+    tenant = tenant_field()
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     document_number = models.CharField(_("document number"), max_length=64, blank=True)
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)

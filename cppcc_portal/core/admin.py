@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -9,9 +10,17 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cppcc_portal.core import passwords, roles, two_factor
+from cppcc_portal.core import committees, passwords, roles, two_factor
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
-from cppcc_portal.core.models import AuditEvent, Notification, NotificationDelivery, UserPreference
+from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.models import (
+    AuditEvent,
+    Committee,
+    CommitteeSeat,
+    Notification,
+    NotificationDelivery,
+    UserPreference,
+)
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications import services as notification_services
 from cppcc_portal.core.notifications.services import _render
@@ -73,6 +82,53 @@ class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
         name = f"{AuditEvent._meta.verbose_name_plural}-{timezone.localdate():%Y-%m-%d}.{file_format}"
         response["Content-Disposition"] = content_disposition_header(True, name)
         return response
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    """The city and its districts: names shown on every page and document (core.committees)."""
+
+    list_display = ["name", "short_name", "slug", "parent"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "short_name", "slug"]
+    fields = list(committees.COMMITTEE_FIELDS)
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: [form.initial.get(name), form.cleaned_data.get(name)] for name in form.changed_data}
+        try:
+            committees.committee_save(actor=request.user, committee=obj, changes=changes, created=not change)
+        except DomainError as exc:
+            raise ValidationError(exc.message) from exc
+
+    def has_delete_permission(self, request, obj=None):
+        # Every row of a committee's work protects it; committees are not deleted from the admin.
+        return False
+
+
+@admin.register(CommitteeSeat)
+class CommitteeSeatAdmin(admin.ModelAdmin):
+    """Who works in which committees: one login seated in the city and a district (core.committees)."""
+
+    list_display = ["user", "committee"]
+    list_select_related = ["user", "committee"]
+    list_filter = ["committee"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    raw_id_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        # A seat is given or taken away, never moved.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        seat = committees.seat_add(actor=request.user, user=obj.user, committee=obj.committee)
+        obj.pk = seat.pk
+
+    def delete_model(self, request, obj):
+        committees.seat_remove(actor=request.user, seat=obj)
+
+    def delete_queryset(self, request, queryset):
+        for seat in queryset:
+            committees.seat_remove(actor=request.user, seat=seat)
 
 
 @admin.register(UserPreference)

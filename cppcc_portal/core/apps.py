@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         from cppcc_portal.core import (
             access_cache,
             auth_events,
+            committees,
             passwords,
             permission_audit,
             roles,
@@ -23,6 +24,7 @@ class CoreConfig(AppConfig):
 
         access_cache.connect_signals()
         auth_events.connect()
+        committees.connect_signals()
         passwords.connect()
         two_factor.connect()
         sessions.connect()

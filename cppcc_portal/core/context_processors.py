@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from cppcc_portal.core import nav, roles, workspace
+from cppcc_portal.core import committees, nav, roles, workspace
+
+
+def _committee(request):
+    """The request's committee, still lazy: a page that does not name it reads nothing."""
+    committee = getattr(request, "committee", None)
+    return committee if committee is not None else SimpleLazyObject(committees.current)
 
 
 def portal(request):
@@ -20,7 +26,8 @@ def portal(request):
         "is_member": roles.MEMBER in user_roles,
         "is_unit": roles.UNIT in user_roles,
         "portal_debug": settings.DEBUG,
-        "committee_name": settings.COMMITTEE_NAME,
+        # The committee in hand (core.committees), resolved once per request by CommitteeMiddleware.
+        "portal_committee": _committee(request),
         # For the idle-timeout warning (core.sessions, core/js/idle_timeout.js).
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
         "session_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,

@@ -9,6 +9,76 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class Committee(models.Model):
+    """A CPPCC committee the portal serves: the city at the top, its districts below.
+
+    Every business row belongs to exactly one committee through its ``tenant`` foreign key (or
+    through its parent row); see docs/architecture.md, "Committees". The installation's own
+    committee (settings.COMMITTEE_SLUG) is committee number one, created by the migration.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True, help_text=_("Used in addresses."))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    office_name = models.CharField(
+        _("office name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The issuer named on documents, such as a bulletin; the name is used when empty."),
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("CPPCC body", "committee")
+        verbose_name_plural = pgettext_lazy("CPPCC body", "committees")
+        # The city first, then its districts.
+        ordering = [models.F("parent_id").asc(nulls_first=True), "pk"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def issuer(self) -> str:
+        return self.office_name or self.name
+
+
+class CommitteeSeat(models.Model):
+    """A person's seat in a committee: one login works in every committee it has a seat in.
+
+    A person with no seat works in the installation's own committee; one with seats in the city and
+    a district chooses which to work in (core.committees). What they may do there is still decided
+    by their roles (core.roles), the same in every committee.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="committee_seats",
+    )
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=pgettext_lazy("CPPCC body", "committee"),
+        on_delete=models.CASCADE,
+        related_name="seats",
+    )
+
+    class Meta:
+        verbose_name = _("committee seat")
+        verbose_name_plural = _("committee seats")
+        constraints = [models.UniqueConstraint(fields=["user", "committee"], name="committee_seat_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.committee}"
+
+
 class TransitionEvent(models.Model):
     """One step of an object's workflow (`core.workflow`): who moved it, when and why.
 

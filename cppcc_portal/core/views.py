@@ -5,20 +5,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cppcc_portal.core import preferences, roles
+from cppcc_portal.core import committees, preferences, roles
 
 
 @login_required
 def home(request):
-    """Send each person to where their work is."""
+    """Send each person to where their work is; one seated in several committees first chooses one."""
+    if committees.SESSION_KEY not in request.session and len(committees.for_user(request.user)) > 1:
+        return redirect("committee_choose")
     user_roles = roles.user_roles(request.user)
     if user_roles & set(roles.ADMINISTRATORS) and not user_roles & {roles.STAFF, roles.LEADER}:
         return redirect("admin:index")
@@ -101,3 +103,20 @@ def set_elder_mode(request):
         user=request.user, elder_mode=elder_mode == "on", session=request.session
     )
     return HttpResponseRedirect(_back(request))
+
+
+@login_required
+def committee_choose(request):
+    """Which committee to work in, for a person seated in more than one (the city and a district).
+
+    A committee the person has no seat in is not found (404), never opened.
+    """
+    if request.method == "POST":
+        if committees.choose(request, request.POST.get("committee", "")) is None:
+            raise Http404(_("No such committee."))
+        return redirect("home")
+    return render(
+        request,
+        "core/committee_choose.html",
+        {"choices": committees.for_user(request.user), "working_in": request.committee},
+    )

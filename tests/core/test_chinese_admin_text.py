@@ -70,10 +70,14 @@ def test_a_duty_records_history_names_its_states_and_the_person_in_chinese(clien
     assert "submitted" not in history and "—" not in history
 
 
-def test_the_footer_names_the_committee_from_the_setting(client, settings):
+def test_the_footer_names_the_committee_in_hand(client, staff_user):
+    from cppcc_portal.core import committees
+
     page = client.get(reverse("login")).content.decode()
     assert '<footer class="site-footer">中国人民政治协商会议北京市东城区委员会</footer>' in page
-    settings.COMMITTEE_NAME = "中国人民政治协商会议北京市西城区委员会"
+    committee = committees.default()
+    committee.name = "中国人民政治协商会议北京市西城区委员会"
+    committees.committee_save(actor=staff_user, committee=committee, changes={"name": ["东城", "西城"]})
     page = client.get(reverse("login")).content.decode()
     assert "北京市西城区委员会</footer>" in page
 

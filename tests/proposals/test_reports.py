@@ -51,6 +51,12 @@ def test_a_report_goes_from_the_members_phone_to_the_bulletin_with_an_instructio
     assert "请民政局研究落实" in page
     printed = client.get(reverse("proposals:bulletin_detail", args=[issue.pk])).content.decode()
     assert "关于提高低保家庭取暖补贴的建议" in printed and "bulletin" in printed
+    # The issue is signed by its committee: the name, or the office named for documents.
+    assert "<span>中国人民政治协商会议北京市东城区委员会</span>" in printed
+    issue.tenant.office_name = "政协北京市东城区委员会办公室"
+    issue.tenant.save()
+    printed = client.get(reverse("proposals:bulletin_detail", args=[issue.pk])).content.decode()
+    assert "<span>政协北京市东城区委员会办公室</span>" in printed
 
 
 def test_an_illegal_report_transition_is_refused(world):

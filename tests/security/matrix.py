@@ -52,6 +52,8 @@ EXPECTED = {
     "readyz": (200, 200, 200, 200, 200, 200, 200, 200),
     "set_language": (405, 405, 405, 405, 405, 405, 405, 405),
     "elder_mode": (405, 405, 405, 405, 405, 405, 405, 405),
+    # Which committee to work in: anyone signed in, among the committees they have a seat in.
+    "committee_choose": (302, 200, 200, 200, 200, 200, 200, 200),
     # Work plan pages: every logged-in role reads the plan; progress attachments are the office's and leaders'.
     "workplan:attachment": (302, 403, 403, 403, 403, 403, 200, 200),
     "workplan:current": (302, 302, 302, 302, 302, 302, 302, 302),

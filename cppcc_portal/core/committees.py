@@ -1,0 +1,269 @@
+"""The committee in hand: which committee a request, a task or a command works for.
+
+One installation serves a city committee and its district committees (core.Committee). Every
+business row carries a ``tenant`` foreign key to its committee (``tenant_field()`` below), or
+belongs to one through its parent row. A person works in the committees they have a seat in
+(``CommitteeSeat``; the installation's own, ``settings.COMMITTEE_SLUG``, for a person without one),
+the one they chose being kept in the session until addresses carry the committee.
+
+``CommitteeMiddleware`` resolves it at most once per request (from the cache: no query)
+and keeps it in a context variable, so that the footer, the generated documents and a
+new row's ``tenant`` default all read the same committee. Outside a request (Celery tasks,
+management commands, tests) ``current()`` falls back to the default committee; ``working_for()``
+sets another one for a block of code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Exists, Subquery
+from django.db.models.signals import post_delete, post_save
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cppcc_portal.core import roles
+from cppcc_portal.core.audit import record_event
+from cppcc_portal.core.caching import CachedValues
+from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.models import Committee, CommitteeSeat
+
+COMMITTEES = CachedValues("committees", ttl=3600)
+
+_in_hand: ContextVar[Committee | None] = ContextVar("committee_in_hand", default=None)
+# The default committee's primary key in this process: a new row's tenant default is read for every
+# row of a bulk insert, and the row of committee number one is never deleted (rows protect it).
+_default_pk: int | None = None
+
+
+def _load_default() -> tuple[Committee, bool]:
+    # With it, in the same query, whether anyone has a seat at all: until then nobody's seats are read.
+    committee, created = Committee.objects.annotate(
+        anyone_seated=Exists(CommitteeSeat.objects.all())
+    ).get_or_create(
+        slug=settings.COMMITTEE_SLUG,
+        defaults={"name": settings.COMMITTEE_NAME, "short_name": settings.COMMITTEE_SHORT_NAME},
+    )
+    return committee, CommitteeSeat.objects.exists() if created else committee.anyone_seated
+
+
+def _default_entry() -> tuple[Committee, bool]:
+    return COMMITTEES.cached(f"default-entry:{settings.COMMITTEE_SLUG}", _load_default)
+
+
+def default() -> Committee:
+    """The installation's own committee (created if a flushed test database lost it)."""
+    return _default_entry()[0]
+
+
+def default_id() -> int:
+    global _default_pk
+    if _default_pk is None:
+        _default_pk = default().pk
+    return _default_pk
+
+
+def current() -> Committee:
+    """The committee in hand: the request's, the one set by ``working_for``, else the default."""
+    return _in_hand.get() or default()
+
+
+def current_id() -> int:
+    """A new row's ``tenant`` when none is given (the callable default of every ``tenant_field``)."""
+    committee = _in_hand.get()
+    return committee.pk if committee is not None else default_id()
+
+
+def owned(queryset: models.QuerySet, committee: Committee | None = None, *, through: str = "tenant"):
+    """Only the rows of ``committee`` (the committee in hand by default): the selectors' one committee filter.
+
+    ``through`` is the path to the owner for a row that belongs through its parent
+    (``"proposal__tenant"``). Building the queryset reads nothing: outside a request, before the
+    default committee is known, it is found by its slug in the same query (the API schema is
+    generated without a database).
+    """
+    committee = committee if committee is not None else _in_hand.get()
+    if committee is not None:
+        value = committee.pk
+    elif _default_pk is not None:
+        value = _default_pk
+    else:
+        value = Subquery(Committee.objects.filter(slug=settings.COMMITTEE_SLUG).values("pk")[:1])
+    return queryset.filter(**{through if "__" in through else f"{through}_id": value})
+
+
+@contextlib.contextmanager
+def working_for(committee: Committee):
+    """Work for this committee inside the block (a task, a command, a test of two committees)."""
+    token = _in_hand.set(committee)
+    try:
+        yield committee
+    finally:
+        _in_hand.reset(token)
+
+
+def forget() -> None:
+    """Read the committees again (tests: a rolled-back or flushed database)."""
+    global _default_pk
+    _default_pk = None
+    COMMITTEES.forget()
+
+
+def _committee_changed(**kwargs) -> None:
+    """A committee was saved or deleted: read them again now and once its transaction commits."""
+    global _default_pk
+    _default_pk = None
+    COMMITTEES.changed()
+
+
+def connect_signals() -> None:
+    for model in (Committee, CommitteeSeat):
+        uid = f"core.committees.{model._meta.model_name}"
+        post_save.connect(_committee_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_committee_changed, sender=model, dispatch_uid=f"{uid}.delete")
+
+
+def for_user(user) -> list[Committee]:
+    """The committees a person may work in: those they have a seat in, else the installation's own."""
+    committee, anyone_seated = _default_entry()
+    if not anyone_seated or not getattr(user, "is_authenticated", False):
+        return [committee]
+    seated = COMMITTEES.cached(
+        f"seats:{user.pk}",
+        lambda: list(Committee.objects.filter(seats__user=user)),
+    )
+    return seated or [committee]
+
+
+# The session remembers the committee a person chose to work in (by its primary key).
+SESSION_KEY = "portal_committee"
+
+
+def choose(request, slug: str) -> Committee | None:
+    """Work in the committee named by ``slug`` from now on; None if the person has no seat there."""
+    chosen = next((c for c in for_user(request.user) if c.slug == slug), None)
+    if chosen is not None:
+        request.session[SESSION_KEY] = chosen.pk
+    return chosen
+
+
+def for_request(request) -> Committee:
+    """The committee a request works in: the one chosen in the session, if the person still has a
+    seat there; else their first committee (the installation's own for a person without seats)."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return default()
+    allowed = for_user(user)
+    chosen = request.session.get(SESSION_KEY)
+    for committee in allowed:
+        if committee.pk == chosen:
+            return committee
+    return allowed[0]
+
+
+def tenant_field() -> models.ForeignKey:
+    """The ``tenant`` foreign key of a committee-owned model: never null, the committee in hand by default."""
+    return models.ForeignKey(
+        Committee,
+        verbose_name=pgettext_lazy("CPPCC body", "committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        default=current_id,
+        editable=False,
+    )
+
+
+class CommitteeMiddleware:
+    """Resolve the request's committee once (``request.committee``) and keep it in hand for the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Lazy: a request that never needs its committee (a probe, a static answer) reads nothing.
+        committee = SimpleLazyObject(lambda: for_request(request))
+        request.committee = committee
+        token = _in_hand.set(committee)
+        try:
+            return self.get_response(request)
+        finally:
+            _in_hand.reset(token)
+
+
+def fill_tenant(apps, schema_editor, labels: list[str]) -> None:
+    """Migrations: give every existing row of these models committee number one (created if missing).
+
+    Then checks the foreign keys at once, so the same migration may make the column non-null
+    (PostgreSQL refuses to alter a table with deferred checks pending).
+    """
+    historical = apps.get_model("core", "Committee")
+    committee, _created = historical.objects.get_or_create(
+        slug=settings.COMMITTEE_SLUG,
+        defaults={"name": settings.COMMITTEE_NAME, "short_name": settings.COMMITTEE_SHORT_NAME},
+    )
+    for label in labels:
+        apps.get_model(label).objects.filter(tenant__isnull=True).update(tenant=committee)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+COMMITTEE_FIELDS = ("name", "short_name", "slug", "parent", "office_name")
+
+
+def committee_save(
+    *, actor, committee: Committee, changes: dict | None = None, created: bool = False
+) -> Committee:
+    """Save a committee edited by the office (the admin), with an audit row."""
+    roles.require_staff(actor, system_may=True, message=_("Only the office may change a committee."))
+    parent = committee.parent
+    while parent is not None:
+        if parent.pk == committee.pk:
+            raise DomainError(
+                _("A committee cannot be placed under itself."), code="parent_cycle", field="parent"
+            )
+        parent = parent.parent
+    changes = changes or {}
+    if not created and not changes:
+        return committee
+    with transaction.atomic():
+        committee.save()
+        plain = {
+            field: [str(old) if old is not None else None, str(new) if new is not None else None]
+            for field, (old, new) in changes.items()
+        }
+        action = f"committee.{'create' if created else 'update'}"
+        record_event(actor=actor, action=action, obj=committee, changes=plain)
+    return committee
+
+
+def seat_add(*, actor, user, committee: Committee) -> CommitteeSeat:
+    """Give a person a seat in a committee (the office), with an audit row; a second time changes nothing."""
+    roles.require_staff(actor, system_may=True, message=_("Only the office may change a committee."))
+    with transaction.atomic():
+        seat, created = CommitteeSeat.objects.get_or_create(user=user, committee=committee)
+        if created:
+            record_event(
+                actor=actor,
+                action="committee_seat.create",
+                obj=seat,
+                changes={"committee": [None, str(committee)]},
+            )
+    return seat
+
+
+def seat_remove(*, actor, seat: CommitteeSeat) -> None:
+    """Take a person's seat in a committee away, with an audit row."""
+    roles.require_staff(actor, system_may=True, message=_("Only the office may change a committee."))
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            action="committee_seat.delete",
+            obj=seat,
+            changes={"committee": [str(seat.committee), None]},
+        )
+        seat.delete()
