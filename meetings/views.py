@@ -116,7 +116,7 @@ def console(request, pk):
     sessions = list(meeting.sessions.all())
     places = selectors.places_of_user(sessions=sessions, user=user)
     for session in sessions:
-        remember_participation(session, user, places[session.pk])
+        remember_participation(session, user, places.get(session.pk))
         session.actions = allowed_actions(session, user)
     motions = {}
     for motion in Motion.objects.filter(agenda_item__session__meeting=meeting).select_related("agenda_item"):
