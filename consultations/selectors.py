@@ -63,6 +63,7 @@ def topic_get(*, user, pk: int) -> ConsultationTopic:
     """One topic with everything its page shows (DoesNotExist outside the user's scope)."""
     return (
         topic_list(user=user)
+        .select_related("meeting", "working_plan", "discussion")
         .prefetch_related(
             Prefetch(
                 "origins",

@@ -32,11 +32,14 @@ from cppcc_portal.core.errors import DomainError
 from members.selectors import member_for_user
 
 
-def _year(request) -> int:
+def _year(request, years: list[int] | None = None) -> int:
+    """The year asked for, else the latest with topics (`years`: selectors.topic_years() when the
+    page has read them already to show them)."""
     value = request.GET.get("year", "")
     if value.isdigit() and 2000 <= int(value) <= 2100:
         return int(value)
-    years = selectors.topic_years()
+    if years is None:
+        years = selectors.topic_years()
     return years[0] if years else timezone.localdate().year
 
 
@@ -48,13 +51,14 @@ def _require_reader(user) -> None:
 @login_required
 def home(request):
     """The consultation tab: the year's topics, the open collection windows, my tasks, groups and proposals."""
-    year = _year(request)
+    years = selectors.topic_years()
+    year = _year(request, years)
     tasks = list(selectors.member_tasks(user=request.user)[:50])
     for task in tasks:
         task.actions = services.allowed_actions(task, request.user)
     context = {
         "year": year,
-        "years": selectors.topic_years(),
+        "years": years,
         "topics": list(selectors.topic_list(user=request.user, year=year).order_by("planned_month", "pk")),
         "windows": list(selectors.open_windows()),
         "proposals": list(selectors.proposal_list(user=request.user).order_by("-submitted_at")[:50]),
@@ -78,37 +82,47 @@ def _topic(request, pk: int) -> ConsultationTopic:
         raise Http404 from exc
 
 
-def _render_topic(request, topic, status=200, **bound):
+def _step_forms(topic, actions: set[str]) -> dict:
+    """The unbound forms of the office's steps, each built only when an action that shows it is
+    allowed on the page (the template shows each form under the same action)."""
+    today = timezone.localdate()
+    builders = {
+        "held_form": ("hold", forms.HeldForm),
+        "discussion_form": ("prepare", forms.DiscussionForm),
+        "outcome_form": ("prepare", forms.OutcomeForm),
+        "report_form": ("file_report", forms.ReportForm),
+        "submit_form": ("submit", lambda: forms.SubmitForm(initial={"submitted_on": today})),
+        "instruction_form": ("record_instruction", forms.InstructionForm),
+        "adoption_form": ("record_adoption", forms.AdoptionForm),
+        "feedback_form": ("record_adoption", lambda: forms.FeedbackRequestForm(topic=topic)),
+        "follow_up_form": ("follow_up", lambda: forms.FollowUpForm(initial={"reviewed_on": today})),
+    }
+    return {name: build() for name, (action, build) in builders.items() if action in actions}
+
+
+def _render_topic(request, topic, status=200, refusals=()):
     user = request.user
     office = roles.is_staff_user(user)
     member = member_for_user(user)
     # The buttons of the page are the tables' allowed actions (prefetched rows keep the attribute).
     for task in topic.tasks.all():
         task.actions = services.allowed_actions(task, user)
+    topic_actions = services.allowed_actions(topic, user)
+    actions = set(topic_actions)
     for outcome in topic.outcomes.all():
         outcome.actions = services.allowed_actions(outcome, user)
+        actions.update(outcome.actions)
     context = {
         "topic": topic,
         "office": office,
         "today": timezone.localdate(),
         "member": member,
         "led_group_ids": {g.pk for g in topic.research_groups.all() if member and g.leader_id == member.pk},
-        "discussion": getattr(topic, "discussion", None) if hasattr(topic, "discussion") else None,
-        "topic_actions": services.allowed_actions(topic, user),
-        "held_form": bound.get("held") or forms.HeldForm(),
-        "outcome_form": bound.get("outcome") or forms.OutcomeForm(),
-        "recommendation_form": forms.RecommendationForm(),
-        "submit_form": bound.get("submit")
-        or forms.SubmitForm(initial={"submitted_on": timezone.localdate()}),
-        "instruction_form": bound.get("instruction") or forms.InstructionForm(),
-        "adoption_form": forms.AdoptionForm(),
-        "feedback_form": bound.get("feedback") or forms.FeedbackRequestForm(topic=topic),
-        "follow_up_form": bound.get("follow_up")
-        or forms.FollowUpForm(initial={"reviewed_on": timezone.localdate()}),
-        "discussion_form": bound.get("discussion") or forms.DiscussionForm(),
-        "report_form": forms.ReportForm(),
+        "discussion": getattr(topic, "discussion", None),
+        "topic_actions": topic_actions,
+        **_step_forms(topic, actions),
         "adopted_decisions": ADOPTED_DECISIONS,
-        "refusals": bound.get("refusals", []),
+        "refusals": refusals,
         "speeches": selectors.topic_speeches(topic=topic),
         "meetings": selectors.linkable_meetings(topic=topic) if office and topic.meeting_id is None else [],
     }
@@ -455,7 +469,8 @@ def post_hide(request, pk: int):
 def figures(request):
     """The 协商议政 figures of a year, each linking to the rows behind it (the dashboard section's drill-down)."""
     _require_reader(request.user)
-    year = _year(request)
+    years = selectors.topic_years()
+    year = _year(request, years)
     figure = request.GET.get("figure", "")
     rows = None
     if figure:
@@ -467,7 +482,7 @@ def figures(request):
         "consultations/figures.html",
         {
             "year": year,
-            "years": selectors.topic_years(),
+            "years": years,
             "figures": selectors.dashboard_figures(year=year),
             "figure": figure,
             "rows": rows,

@@ -223,6 +223,20 @@ def desk_search(*, session: MeetingSession, query: str) -> QuerySet[Participatio
     return rows.order_by("member__member_number")
 
 
+def places_of_user(*, sessions: list[MeetingSession], user) -> dict[int, Participation]:
+    """The user's own place in each of the sessions, by session id, in one query (a page primes the
+    sessions' table with it through workflows.remember_participation instead of a query per session)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    by_activity = {
+        p.activity_id: p
+        for p in Participation.objects.filter(
+            activity_id__in=[s.activity_id for s in sessions], member__user=user
+        )
+    }
+    return {s.pk: by_activity.get(s.activity_id) for s in sessions}
+
+
 def leave_requests(*, meeting: Meeting) -> QuerySet[Participation]:
     return (
         Participation.objects.filter(

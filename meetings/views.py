@@ -34,7 +34,7 @@ from meetings.forms import (
     SessionForm,
 )
 from meetings.models import AgendaItem, Meeting, MeetingSession, Motion, Speech
-from meetings.workflows import allowed_actions
+from meetings.workflows import allowed_actions, remember_participation
 from members.models import Participation
 
 
@@ -114,7 +114,9 @@ def console(request, pk):
     meeting = _meeting(request, pk)
     user = request.user
     sessions = list(meeting.sessions.all())
+    places = selectors.places_of_user(sessions=sessions, user=user)
     for session in sessions:
+        remember_participation(session, user, places.get(session.pk))
         session.actions = allowed_actions(session, user)
     motions = {}
     for motion in Motion.objects.filter(agenda_item__session__meeting=meeting).select_related("agenda_item"):

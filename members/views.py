@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
+from cppcc_portal.core.url_templates import pk_url_template
 from members import filters, selectors, services
 from members.choices import Attendance, EnrolmentState
 from members.forms import ATTENDANCE_MARKS, CheckInForm, DutyRecordForm, LeaveForm, OutcomeForm, RejectForm
@@ -65,6 +66,7 @@ def portal_home(request):
     year = timezone.localdate().year
     upcoming = list(selectors.portal_upcoming(member=member, now=now)[:20])
     trainings = list(selectors.open_trainings(member=member, now=now)[:10])
+    _row_urls([p.activity for p in upcoming] + trainings)
     standing = selectors.member_standing(member=member, year=year)
     return render(
         request,
@@ -79,10 +81,26 @@ def portal_home(request):
             "pending": standing.pending,
             "year": year,
             "now": now,
-            "leave_form": LeaveForm(),
-            "check_in_form": CheckInForm(),
         },
     )
+
+
+# The links and buttons of an activity's row on the portal home: activity.urls.<key>.
+ROW_URLS = {
+    "detail": "members:activity_detail",
+    "accept": "members:activity_accept",
+    "leave": "members:activity_leave",
+    "check_in": "members:activity_check_in",
+    "enrol": "members:activity_enrol",
+    "enrol_cancel": "members:activity_enrol_cancel",
+}
+
+
+def _row_urls(activities) -> None:
+    """Each row's URLs formatted from templates resolved once per process (no {% url %} per row)."""
+    templates = {key: pk_url_template(name) for key, name in ROW_URLS.items()}
+    for activity in activities:
+        activity.urls = {key: template.format(activity.pk) for key, template in templates.items()}
 
 
 def _visible_activity(request, pk) -> Activity:

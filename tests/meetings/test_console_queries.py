@@ -1,0 +1,82 @@
+"""The office's meeting console (issue 21): a fixed number of queries however many sessions and agenda
+items the meeting has, its three forms offering the meeting's own sessions and agenda items, and what
+they post still checked against the meeting."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import services
+from meetings.choices import AgendaKind
+from meetings.models import AgendaItem, Motion
+from tests.conftest import login
+from tests.meetings.conftest import make_sc_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def _console(client, meeting):
+    return client.get(reverse("meetings:console", args=[meeting.pk]))
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_console_costs_the_same_queries_with_more_sessions_and_agenda(
+    client, sc_meeting, sc_session, staff_user, django_assert_num_queries
+):
+    login(client, staff_user)
+    _console(client, sc_meeting)  # the session and the user row go to the cache
+    # The meeting, its sessions, their agenda, its work-plan items, the participations behind the
+    # sessions, the motions, the speeches, the leave requests, documents, resolutions, the unread
+    # notifications: no query for the forms' choices.
+    with django_assert_num_queries(11):
+        _console(client, sc_meeting)
+    afternoon = services.session_add(
+        meeting=sc_meeting, date=sc_session.date, half_day="afternoon", place="二层会议室", actor=staff_user
+    )
+    for title in ("听取工作报告", "协商讨论"):
+        services.agenda_item_add(session=afternoon, kind=AgendaKind.REPORT, title=title, actor=staff_user)
+    with django_assert_num_queries(11):
+        page = _console(client, sc_meeting)
+    html = page.content.decode()
+    assert _options(html, "session") == ["", str(sc_session.pk), str(afternoon.pk)]
+    agenda = AgendaItem.objects.filter(
+        session__meeting=sc_meeting
+    )  # in the model's order, as the form checks
+    assert _options(html, "agenda_item") == ["", *(str(pk) for pk in agenda.values_list("pk", flat=True))]
+    assert _options(html, "half_day") == ["morning", "afternoon", "evening"]
+    assert '<label for="id_place">地点:</label>' in html
+
+
+def test_the_consoles_forms_add_an_agenda_item_and_a_secret_motion(client, sc_session, staff_user):
+    login(client, staff_user)
+    client.post(
+        reverse("meetings:agenda_add", args=[sc_session.meeting_id]),
+        {"session": sc_session.pk, "kind": AgendaKind.VOTE, "title": "表决人事事项", "presenter": ""},
+    )
+    item = AgendaItem.objects.get(title="表决人事事项")
+    client.post(
+        reverse("meetings:motion_add", args=[sc_session.meeting_id]),
+        {"agenda_item": item.pk, "title": "关于人事事项的决定", "text": "", "secret": "on"},
+    )
+    assert Motion.objects.get(title="关于人事事项的决定").secret
+
+
+def test_an_agenda_item_for_another_meetings_session_is_refused(client, sc_meeting, staff_user):
+    other = make_sc_meeting(
+        staff_user, timezone.localdate() + dt.timedelta(days=14), title="常委会第三次会议"
+    )
+    login(client, staff_user)
+    page = client.post(
+        reverse("meetings:agenda_add", args=[sc_meeting.pk]),
+        {"session": other.sessions.get().pk, "kind": AgendaKind.VOTE, "title": "不该加上", "presenter": ""},
+        follow=True,
+    )
+    assert not AgendaItem.objects.filter(title="不该加上").exists()
+    assert "会话" in page.content.decode()  # the message names the field

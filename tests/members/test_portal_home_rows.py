@@ -1,0 +1,65 @@
+"""The member's portal home (issue 21): each row's links and buttons lead to its own activity, and
+the page costs the same queries and no reverse() however many rows it lists."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cppcc_portal.core import url_templates
+from tests.factories import ActivityFactory
+from tests.members.factories import ParticipationFactory, TrainingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(member, n: int) -> None:
+    """n upcoming invitations and n open trainings."""
+    for _ in range(n):
+        ParticipationFactory(member=member, activity=ActivityFactory())
+        TrainingFactory()
+
+
+def _home(client) -> str:
+    page = client.get(reverse("members:portal_home"))
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def test_each_row_of_the_portal_home_acts_on_its_own_activity(client, member):
+    now = timezone.now()
+    started = ActivityFactory(
+        starts_at=now - dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=1), check_in_code="4711"
+    )
+    ParticipationFactory(member=member, activity=started)
+    training = TrainingFactory()
+    client.force_login(member.user)
+    html = _home(client)
+    for name in ("activity_detail", "activity_accept", "activity_leave", "activity_check_in"):
+        assert f'"{reverse(f"members:{name}", args=[started.pk])}"' in html
+    for name in ("activity_detail", "activity_enrol"):
+        assert f'"{reverse(f"members:{name}", args=[training.pk])}"' in html
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_the_portal_home_costs_the_same_queries_and_no_reverse_per_row(
+    client, member, django_assert_num_queries, monkeypatch, n
+):
+    _rows(member, n)
+    client.force_login(member.user)
+    _home(client)  # the session and the user row go to the cache, the row URLs are resolved
+    calls = []
+    real_reverse = url_templates.reverse
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return real_reverse(*args, **kwargs)
+
+    monkeypatch.setattr(url_templates, "reverse", counted)
+    # The member, their upcoming places, the open trainings, the year's records, scoring rules and
+    # minimums, the bodies they lead, the unread notifications.
+    with django_assert_num_queries(8):
+        html = _home(client)
+    assert calls == []
+    assert html.count('class="mem-entry"') == 2 * n
