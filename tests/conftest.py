@@ -16,7 +16,11 @@ PASSWORD = "pass-Word-123"
 # Tests that share one thing outside their own database run on one pytest-xdist worker
 # (`--dist loadgroup`): the live stage is built once per worker that needs it (a few minutes), and the
 # restore drill counts the scratch databases on the server before and after.
-SHARED_BY_FILE = {"tests/live/": "live-stage", "tests/core/test_backup.py": "restore-drill"}
+SHARED_BY_FILE = {
+    "tests/live/": "live-stage",
+    "tests/core/test_backup.py": "restore-drill",
+    "tests/security/test_backup_restore.py": "restore-drill",
+}
 
 
 def pytest_collection_modifyitems(config, items):
