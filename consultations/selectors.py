@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from consultations.choices import (
@@ -86,7 +96,8 @@ def topic_get(*, user, pk: int) -> ConsultationTopic:
                         "recommendations",
                         queryset=OutcomeRecommendation.objects.prefetch_related(
                             Prefetch(
-                                "feedback", queryset=ImplementationFeedback.objects.select_related("unit")
+                                "feedback",
+                                queryset=with_overdue(ImplementationFeedback.objects.select_related("unit")),
                             )
                         ),
                     ),
@@ -210,7 +221,7 @@ def discussion_posts(*, discussion: Discussion, user) -> list[Post]:
 
 def unit_feedback_list(*, user) -> QuerySet[ImplementationFeedback]:
     """Implementation feedback asked of the user's own departments, open ones first by due date."""
-    return (
+    return with_overdue(
         ImplementationFeedback.objects.filter(unit__in=units_for_user(user).values("pk"))
         .select_related("unit", "recommendation__outcome__topic")
         .order_by("state", "due_on", "pk")
@@ -229,6 +240,12 @@ def feedback_overdue_q(on: dt.date) -> Q:
     """Feedback overdue (反馈超期): requested from a unit and not answered by its due date (the due
     day itself is still in time). The one definition: lists, figures and reminders use it."""
     return Q(state=FeedbackState.REQUESTED, due_on__lt=on)
+
+
+def with_overdue(feedback: QuerySet[ImplementationFeedback]) -> QuerySet[ImplementationFeedback]:
+    """Each row with ``overdue`` (feedback_overdue_q today): the pages mark it without a rule of their own."""
+    overdue = ExpressionWrapper(feedback_overdue_q(timezone.localdate()), output_field=BooleanField())
+    return feedback.annotate(overdue=overdue)
 
 
 def feedback_overdue(*, on: dt.date | None = None) -> QuerySet[ImplementationFeedback]:

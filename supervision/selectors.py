@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from cppcc_portal.core import roles
@@ -179,6 +189,10 @@ def _recommendation_base() -> QuerySet[Recommendation]:
             item_count=Count("items", distinct=True),
             open_item_count=Count(
                 "items", filter=~Q(items__status__in=FINISHED_ITEM_STATUSES), distinct=True
+            ),
+            # The pages mark an overdue answer by this, not by a rule of their own (answer_overdue_q).
+            answer_overdue=ExpressionWrapper(
+                answer_overdue_q(timezone.localdate()), output_field=BooleanField()
             ),
         )
     )

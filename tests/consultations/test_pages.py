@@ -224,3 +224,17 @@ def test_the_topic_page_costs_the_same_with_more_outcomes(
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get(reverse("consultations:topic", args=[topic.pk]))
     assert response.status_code == 200
+
+
+def test_a_unit_sees_its_feedback_marked_overdue_the_day_after_it_was_due_and_not_before(
+    client, unit_user, feedback
+):
+    login(client, unit_user)
+    with time_machine.travel(dt.datetime(2017, 10, 1, 9, tzinfo=dt.UTC), tick=False):
+        on_the_day = client.get(reverse("consultations_units:list")).content.decode()
+    with time_machine.travel(dt.datetime(2017, 10, 2, 9, tzinfo=dt.UTC), tick=False):
+        the_day_after = client.get(reverse("consultations_units:list")).content.decode()
+    assert feedback.recommendation.outcome.topic.title in on_the_day
+    # The badge says 逾期 (the word of the portal's first catalogue for "overdue").
+    assert "逾期" not in on_the_day
+    assert "逾期" in the_day_after

@@ -137,3 +137,18 @@ def test_a_unit_recommendation_page_costs_the_same_whatever_its_items(
     client.force_login(unit_user)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("supervision_units:detail", args=[rec.pk])).status_code == 200
+
+
+def test_a_unit_sees_its_answer_marked_overdue_the_day_after_it_was_due_and_not_before(
+    client, unit_user, unit
+):
+    RecommendationFactory(unit=unit, state=S.SENT, due_on=dt.date(2017, 6, 30), title="关于养老驿站的意见")
+    client.force_login(unit_user)
+    with time_machine.travel(dt.datetime(2017, 6, 30, 9, tzinfo=dt.UTC), tick=False):
+        on_the_day = client.get(reverse("supervision_units:list")).content.decode()
+    with time_machine.travel(dt.datetime(2017, 7, 1, 9, tzinfo=dt.UTC), tick=False):
+        the_day_after = client.get(reverse("supervision_units:list")).content.decode()
+    assert "关于养老驿站的意见" in on_the_day
+    # The badge says 逾期 (the word of the portal's first catalogue for "overdue").
+    assert "逾期" not in on_the_day
+    assert "逾期" in the_day_after
