@@ -6,8 +6,8 @@ PORT ?= 8000
 PLAN_FILE ?= workplan/data/dongcheng-cppcc-2017-work-plan.txt
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cppcc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
-# One pytest-xdist worker per CPU; the live stage and the restore drill each stay on one worker
-# (tests/conftest.py). `make test PYTEST_WORKERS=0` runs in one process.
+# One pytest-xdist worker per CPU, a test file at a time (a file's tests share its fixtures; each
+# worker that runs a tests/live file builds its own stage). `make test PYTEST_WORKERS=0`: one process.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-fuzz test-services lint format install install-dev messages migrate seed serve bench bench-meetings bench-similarity clean
@@ -60,7 +60,7 @@ test: test-services install-dev
 	$(BIN)/lint-imports --no-cache
 	@export DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}; \
 		$(BIN)/python -m cppcc_portal.core.checkservices && \
-		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25 -m "not serial" $(PYTEST_ARGS); \
+		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 -m "not serial" $(PYTEST_ARGS); \
 		status=$$?; \
 		if [ $$status -eq 0 ]; then \
 			$(BIN)/pytest -m serial $(PYTEST_ARGS); status=$$?; \

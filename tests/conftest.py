@@ -13,23 +13,6 @@ from tests.factories import (
 
 PASSWORD = "pass-Word-123"
 
-# Tests that share one thing outside their own database run on one pytest-xdist worker
-# (`--dist loadgroup`): the live stage is built once per worker that needs it (a few minutes), and the
-# restore drill counts the scratch databases on the server before and after.
-SHARED_BY_FILE = {
-    "tests/live/": "live-stage",
-    "tests/core/test_backup.py": "restore-drill",
-    "tests/security/test_backup_restore.py": "restore-drill",
-}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        for prefix, group in SHARED_BY_FILE.items():
-            if path.startswith(prefix):
-                item.add_marker(pytest.mark.xdist_group(group))
-
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

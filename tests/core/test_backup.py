@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from cppcc_portal import env as env_readers
-from cppcc_portal.core import backup_service, tasks
+from cppcc_portal.core import backup, backup_service, tasks
 from cppcc_portal.core.backup import table_row_counts
 from cppcc_portal.core.backup_service import BACKUP_TASK_NAME
 from cppcc_portal.core.models import AuditEvent
@@ -58,10 +58,18 @@ def scratch_databases():
 
 
 def test_a_backup_is_encrypted_copied_off_site_and_the_restore_drill_finds_every_row_again(
-    committed_data, backup_settings, capsys
+    committed_data, backup_settings, capsys, monkeypatch
 ):
     counts = table_row_counts()
-    drills_before = scratch_databases()
+    # The scratch database this drill restores into (another pytest-xdist worker may drill meanwhile).
+    drilled_into = []
+    real_scratch_counts = backup.scratch_counts
+
+    def scratch_counts(*args, name, **kwargs):
+        drilled_into.append(name)
+        return real_scratch_counts(*args, name=name, **kwargs)
+
+    monkeypatch.setattr(backup, "scratch_counts", scratch_counts)
     call_command("backup")
     assert "copied to" in capsys.readouterr().out
 
@@ -87,7 +95,8 @@ def test_a_backup_is_encrypted_copied_off_site_and_the_restore_drill_finds_every
     out = capsys.readouterr().out
     assert f"restore drill passed: {archive}" in out
     assert f"{len(counts)} tables and {sum(counts.values())} rows match the manifest, 2 files verified" in out
-    assert scratch_databases() == drills_before  # the scratch database is gone again
+    assert len(drilled_into) == 1
+    assert drilled_into[0] not in scratch_databases()  # the scratch database is gone again
     assert backup_events() == [("backup.made", "success"), ("backup.drill", "success")]
     made = AuditEvent.objects.get(action="backup.made")
     assert made.changes["sha256"] == manifest["sha256"]
