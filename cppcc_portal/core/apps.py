@@ -33,6 +33,7 @@ class CoreConfig(AppConfig):
 
         # Permissions exist only after post_migrate, so role grants are synced then, every time.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")
+        post_migrate.connect(committees.ensure_default, sender=self, dispatch_uid="core.default_committee")
         from cppcc_portal.core.notifications import rules
 
         # Each app's reminders.py registers its rules; their beat schedules are created once.

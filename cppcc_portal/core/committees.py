@@ -51,6 +51,25 @@ def _load_default() -> tuple[Committee, bool]:
     return committee, CommitteeSeat.objects.exists() if created else committee.anyone_seated
 
 
+def ensure_default(sender=None, using="default", apps=None, **kwargs) -> None:
+    """post_migrate: the installation's own committee exists after every migrate and every flush.
+
+    Migration core/0012 makes it once; a flush (a transactional test's teardown, `manage.py flush`)
+    empties every table and then sends post_migrate, so this puts it back before anything reads it.
+    """
+    model = Committee
+    if apps is not None:
+        try:
+            apps.get_model("core", "Committee")
+        except LookupError:  # migrated back to before committees existed
+            return
+    model.objects.using(using).get_or_create(
+        slug=settings.COMMITTEE_SLUG,
+        defaults={"name": settings.COMMITTEE_NAME, "short_name": settings.COMMITTEE_SHORT_NAME},
+    )
+    forget()
+
+
 def _default_entry() -> tuple[Committee, bool]:
     return COMMITTEES.cached(f"default-entry:{settings.COMMITTEE_SLUG}", _load_default)
 

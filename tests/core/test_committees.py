@@ -1,6 +1,7 @@
 """Committees as data: committee number one, the committee in hand, its name on every page."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -86,3 +87,9 @@ def test_the_office_edits_a_committee_in_the_admin(client, staff_user):
     committee.refresh_from_db()
     assert committee.short_name == "东城政协"
     assert client.get(reverse("admin:core_committee_delete", args=[committee.pk])).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_the_installation_committee_is_there_again(settings):
+    call_command("flush", interactive=False, verbosity=0)
+    assert Committee.objects.filter(slug=settings.COMMITTEE_SLUG, name=settings.COMMITTEE_NAME).exists()

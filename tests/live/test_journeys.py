@@ -85,6 +85,19 @@ def test_a_member_logs_a_duty_record_on_a_phone_and_the_office_verifies_it_on_th
 def test_a_member_marks_a_notification_read_on_the_live_stage(open_stage, live_stage):
     # Outside a test transaction: the select_for_update of marking read needs its own (defect 10).
     api = live_stage.api("member")
+    # One notification of its own, so that the journey does not depend on what ran on the stage before
+    # it (the schema fuzz, on the same stage, may have marked the seeded ones read).
+    live_stage.manage(
+        "shell",
+        "-c",
+        "import uuid\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.db import transaction\n"
+        "from cppcc_portal.core.notifications.services import notify\n"
+        "with transaction.atomic():\n"
+        "    notify(recipient=get_user_model().objects.get(username='demo_member'), kind='journey.test',\n"
+        "           dedupe_key=f'journey:{uuid.uuid4()}', title='会议通知：请查收', link='/portal/')\n",
+    )
     unread = [
         row
         for row in api.get(f"{live_stage.url}/api/v1/notifications/", timeout=30).json()["results"]
