@@ -40,13 +40,18 @@ _in_hand: ContextVar[Committee | None] = ContextVar("committee_in_hand", default
 _default_pk: int | None = None
 
 
-def _load_default() -> tuple[Committee, bool]:
-    # With it, in the same query, whether anyone has a seat at all: until then nobody's seats are read.
-    committee, created = Committee.objects.annotate(
-        anyone_seated=Exists(CommitteeSeat.objects.all())
-    ).get_or_create(
+def _get_or_create_own(queryset: models.QuerySet) -> tuple[Committee, bool]:
+    """The installation's own committee by its slug, made from the settings if it is missing."""
+    return queryset.get_or_create(
         slug=settings.COMMITTEE_SLUG,
         defaults={"name": settings.COMMITTEE_NAME, "short_name": settings.COMMITTEE_SHORT_NAME},
+    )
+
+
+def _load_default() -> tuple[Committee, bool]:
+    # With it, in the same query, whether anyone has a seat at all: until then nobody's seats are read.
+    committee, created = _get_or_create_own(
+        Committee.objects.annotate(anyone_seated=Exists(CommitteeSeat.objects.all()))
     )
     return committee, CommitteeSeat.objects.exists() if created else committee.anyone_seated
 
@@ -57,16 +62,12 @@ def ensure_default(sender=None, using="default", apps=None, **kwargs) -> None:
     Migration core/0012 makes it once; a flush (a transactional test's teardown, `manage.py flush`)
     empties every table and then sends post_migrate, so this puts it back before anything reads it.
     """
-    model = Committee
     if apps is not None:
         try:
             apps.get_model("core", "Committee")
         except LookupError:  # migrated back to before committees existed
             return
-    model.objects.using(using).get_or_create(
-        slug=settings.COMMITTEE_SLUG,
-        defaults={"name": settings.COMMITTEE_NAME, "short_name": settings.COMMITTEE_SHORT_NAME},
-    )
+    _get_or_create_own(Committee.objects.using(using))
     forget()
 
 

@@ -7,13 +7,10 @@ URLconf and script prefix; reversing them on each page cost a few dozen reverse(
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.url_templates import fixed_url
 
 # The header's links: name in the templates (site_urls.<name>) → URL name.
 SITE_URLS = {
@@ -31,20 +28,6 @@ SITE_URLS = {
     "meetings": "meetings:list",
     "inbox": "notifications:inbox",
 }
-
-
-@lru_cache(maxsize=512)
-def _reversed(name: str, urlconf: str, prefix: str) -> str:
-    try:
-        return reverse(name, urlconf=urlconf)
-    except NoReverseMatch:
-        # As `{% url … as var %}`: a page renders, without the link, where an app is switched off.
-        return ""
-
-
-def fixed_url(name: str) -> str:
-    """reverse(name) for a URL without arguments ("" if there is none), once per URLconf and prefix."""
-    return _reversed(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 def site_urls() -> dict[str, str]:

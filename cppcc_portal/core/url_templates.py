@@ -1,11 +1,27 @@
-"""Links to one object per row without a reverse() per row (it costs as much as the rest of the row)."""
+"""URLs resolved once per process, not once per page (a reverse() costs as much as the rest of a row).
+
+Both kinds depend only on the URLconf and the script prefix, which are part of each cache key.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+
+
+def _resolver_key() -> tuple[str, str]:
+    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+
+
+@lru_cache(maxsize=512)
+def _fixed(name: str, urlconf: str, prefix: str) -> str:
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        # As `{% url … as var %}`: a page renders, without the link, where an app is switched off.
+        return ""
 
 
 @lru_cache(maxsize=512)
@@ -14,9 +30,11 @@ def _template(viewname: str, current_app: str | None, urlconf: str, prefix: str)
     return f"{head}/{{}}/{tail}"
 
 
-def pk_url_template(viewname: str, *, current_app: str | None = None) -> str:
-    """The URL of a view that takes one id, with "{}" where the id goes: format() it per row.
+def fixed_url(name: str) -> str:
+    """reverse(name) for a URL without arguments ("" if there is none): the header's links and tabs."""
+    return _fixed(name, *_resolver_key())
 
-    Resolved once per process for each URLconf and script prefix (as core.nav's fixed links), so a
-    page pays no reverse() for its rows' links at all."""
-    return _template(viewname, current_app, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+def pk_url_template(viewname: str, *, current_app: str | None = None) -> str:
+    """The URL of a view that takes one id, with "{}" where the id goes: format() it per row."""
+    return _template(viewname, current_app, *_resolver_key())

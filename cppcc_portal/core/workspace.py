@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cppcc_portal.core.nav import fixed_url
+from cppcc_portal.core.url_templates import fixed_url
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from cppcc_portal.core import nav
+from cppcc_portal.core import url_templates
 
 pytestmark = pytest.mark.django_db
 
@@ -59,12 +59,12 @@ def test_the_header_and_tabs_reverse_no_url_once_the_first_page_was_shown(client
     client.force_login(member_user)
     assert client.get(reverse("members:portal_home")).status_code == 200
     calls = []
-    real_reverse = nav.reverse
+    real_reverse = url_templates.reverse
 
     def counted(*args, **kwargs):
         calls.append(args[0])
         return real_reverse(*args, **kwargs)
 
-    monkeypatch.setattr(nav, "reverse", counted)
+    monkeypatch.setattr(url_templates, "reverse", counted)
     assert client.get(reverse("members:records")).status_code == 200
     assert calls == []
