@@ -381,6 +381,10 @@ class Motion(models.Model):
     basis_count = models.PositiveIntegerField(_("majority counted against (number)"), null=True, blank=True)
     adopted = models.BooleanField(pgettext_lazy("meetings", "adopted"), null=True, blank=True)
 
+    # The one rule of when a vote's count and result are shown (console, minutes, projector, API):
+    # once the vote is closed, never while it runs. The property and its filter say the same.
+    RESULTS_VISIBLE = Q(state=MotionState.CLOSED)
+
     class Meta:
         verbose_name = _("motion")
         verbose_name_plural = _("motions")
@@ -393,6 +397,10 @@ class Motion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def results_visible(self) -> bool:
+        return self.state == MotionState.CLOSED
 
 
 class Ballot(models.Model):

@@ -141,7 +141,12 @@ def speeches(request, pk):
     return render(
         request,
         "meetings/portal_speeches.html",
-        {"meeting": meeting, "form": form, "mine": meeting.speeches.filter(member=request.member)},
+        {
+            "meeting": meeting,
+            "meeting_actions": allowed_actions(meeting, request.user),
+            "form": form,
+            "mine": meeting.speeches.filter(member=request.member),
+        },
     )
 
 

@@ -230,9 +230,10 @@ def places_of_user(*, sessions: list[MeetingSession], user) -> dict[int, Partici
         return {}
     by_activity = {
         p.activity_id: p
+        # With its activity (same query): the participation table reads the activity's status and start.
         for p in Participation.objects.filter(
             activity_id__in=[s.activity_id for s in sessions], member__user=user
-        )
+        ).select_related("activity")
     }
     return {s.pk: by_activity.get(s.activity_id) for s in sessions}
 

@@ -143,8 +143,7 @@ def session_add(
 ):
     """Add a half-day session; it owns a new activity, and those already called are invited to it."""
     roles.require_staff(actor)
-    if meeting.status in (MeetingStatus.CLOSED, MeetingStatus.CANCELLED):
-        raise DomainError(_("A closed or cancelled meeting takes no new sessions."), code="meeting_closed")
+    MEETING_WORKFLOW.require(meeting, actor, "add_session")
     if half_day not in HalfDay.values:
         raise DomainError(_("Choose morning, afternoon or evening."), field="half_day")
     if MeetingSession.objects.filter(meeting=meeting, date=date, half_day=half_day).exists():
@@ -260,15 +259,16 @@ def _registration_open(session: MeetingSession) -> None:
 def session_register(*, session: MeetingSession, actor) -> Participation:
     """报名: a called member confirms they will attend a session."""
     participation = _own_participation(session, actor)
+    SESSION_WORKFLOW.check(session, "register")
     _registration_open(session)
+    # The members' participation table (members.workflows) says whether the member may still answer.
     return member_services.participation_accept(participation=participation, actor=actor)
 
 
 def session_request_leave(*, session: MeetingSession, actor, reason: str) -> Participation:
     """请假: a called member asks the office for leave from a session."""
     participation = _own_participation(session, actor)
-    if session.status == SessionStatus.CLOSED:
-        raise DomainError(_("The session is over."), code="session_closed")
+    SESSION_WORKFLOW.check(session, "ask_leave")
     return member_services.participation_request_leave(
         participation=participation, actor=actor, reason=reason
     )
@@ -621,8 +621,9 @@ def speech_submit(*, meeting: Meeting, actor, title: str, text: str, member: Mem
         raise PermissionDeniedError(_("You may submit speeches only for yourself."))
     if member is None:
         raise PermissionDeniedError(_("Only members submit speeches."))
-    if not selectors.is_called(member, meeting) or meeting.status == MeetingStatus.DRAFT:
+    if not selectors.is_called(member, meeting):
         raise PermissionDeniedError(_("You are not called to this meeting."))
+    MEETING_WORKFLOW.require(meeting, actor, "submit_speech")
     if meeting.speech_deadline and timezone.now() > meeting.speech_deadline:
         raise DomainError(_("The deadline for speeches has passed."), code="deadline_passed")
     speech = Speech(meeting=meeting, member=member, title=(title or "").strip(), text=(text or "").strip())
@@ -731,8 +732,7 @@ def documents_publish(*, meeting: Meeting, actor) -> Meeting:
     """Hand out the document pack to those called (they are told)."""
     roles.require_staff(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != MeetingStatus.CALLED:
-        raise DomainError(_("Call the members before publishing the documents."), code="not_called")
+    MEETING_WORKFLOW.require(meeting, actor, "publish_documents")
     if not DocumentVersion.objects.filter(document__meeting=meeting).exists():
         raise DomainError(_("Upload the documents first."), code="no_documents")
     if meeting.documents_published_at is None:

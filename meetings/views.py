@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from meetings import checkin, exports, selectors, services
-from meetings.choices import Body, MotionState, SpeechState
+from meetings.choices import Body, SpeechState
 from meetings.forms import (
     AgendaItemForm,
     AttendanceReportForm,
@@ -367,7 +367,7 @@ def _projector_state(meeting: Meeting) -> dict:
     speech = session.current_speech
     state["speaker"] = f"{speech.member.name}：{speech.title}" if speech else ""
     motion = selectors.open_motion(session)
-    last = selectors.motions_of(session).filter(state=MotionState.CLOSED).order_by("-closed_at").first()
+    last = selectors.motions_of(session).filter(Motion.RESULTS_VISIBLE).order_by("-closed_at").first()
     state["vote"] = (
         {"title": motion.title, "voted": motion.receipt_count, "eligible": state["body_present"]}
         if motion

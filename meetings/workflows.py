@@ -2,10 +2,12 @@
 motions put to the vote and the speeches, each a table of actions, the states they leave and reach,
 and who may take them.
 
-The console and the member's agenda show a button when its action is in `allowed_actions(obj, user)`;
-the services in `meetings/services.py` move along the same tables (`WORKFLOW.move`) and keep their
-own checks of who (the office: `roles.require_staff`) and of what else must hold (an open vote, the
-registration deadline).
+The console and the member's pages show a button when its action is in `allowed_actions(obj, user)`;
+the services in `meetings/services.py` move along the same tables (`WORKFLOW.move`) or `require` an
+action that keeps the state (adding a session, publishing the documents, handing in a speech), and
+keep their own checks of who first (the office: `roles.require_staff`, with its own message) and of
+what the data must hold (an open vote, uploaded documents, the registration and speech deadlines).
+A member's registration and leave follow the members' participation table (`members.workflows`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.workflow import Transition, Workflow, Workflows
 from meetings.choices import MeetingStatus, MotionState, SessionStatus, SpeechState
 from meetings.models import Meeting, MeetingSession, Motion, Speech
-from members.choices import Attendance, InvitationState
+from meetings.selectors import is_called
 from members.models import Participation
+from members.selectors import member_for_user
+from members.workflows import PARTICIPATION_WORKFLOW
 
 M = MeetingStatus
 S = SessionStatus
@@ -27,6 +31,14 @@ T = Transition
 
 def _office(obj, user) -> bool:
     return roles.is_staff_user(user)
+
+
+def _called_or_office(meeting, user) -> bool:
+    """The office enters speeches handed in on paper; a member hands in their own when called."""
+    if roles.is_staff_user(user):
+        return True
+    member = member_for_user(user)
+    return member is not None and is_called(member, meeting)
 
 
 MEETING_WORKFLOW = Workflow(
@@ -50,6 +62,25 @@ MEETING_WORKFLOW = Workflow(
             refusal=_lazy("Only a meeting in preparation or already called can call members."),
         ),
         T("close", M.CALLED, M.CLOSED, may=_office, refusal=_lazy("Only a called meeting can be closed.")),
+        # Actions that keep the meeting's state: what the office (and those called) may do in it.
+        T(
+            "add_session",
+            (M.DRAFT, M.CALLED),
+            may=_office,
+            refusal=_lazy("A closed or cancelled meeting takes no new sessions."),
+        ),
+        T(
+            "publish_documents",
+            M.CALLED,
+            may=_office,
+            refusal=_lazy("Call the members before publishing the documents."),
+        ),
+        T(
+            "submit_speech",
+            M.CALLED,
+            may=_called_or_office,
+            refusal=_lazy("Speeches are handed in while the meeting is called."),
+        ),
     ],
 )
 
@@ -60,9 +91,11 @@ def _my_participation(session: MeetingSession, user) -> Participation | None:
         return None
     cache = session.__dict__.setdefault("_participation_of_user", {})
     if user.pk not in cache:
-        cache[user.pk] = Participation.objects.filter(
-            activity_id=session.activity_id, member__user=user
-        ).first()
+        cache[user.pk] = (
+            Participation.objects.filter(activity_id=session.activity_id, member__user=user)
+            .select_related("activity")
+            .first()
+        )
     return cache[user.pk]
 
 
@@ -71,15 +104,19 @@ def remember_participation(session: MeetingSession, user, participation: Partici
     session.__dict__.setdefault("_participation_of_user", {})[user.pk] = participation
 
 
-def _answer_open(already: str):
-    """A called member may still answer the notice this way: not yet recorded, not already `already`."""
+def _answer_open(action: str):
+    """A called member may still answer the notice this way: the members' participation table
+    (`members.workflows`) allows `action` on their place, the rule `participation_accept` and
+    `participation_request_leave` require."""
 
     def may(session, user) -> bool:
         place = _my_participation(session, user)
-        return place is not None and place.attendance == Attendance.UNRECORDED and place.invitation != already
+        return place is not None and PARTICIPATION_WORKFLOW.allows(place, action)
 
     return may
 
+
+ANSWERS_CLOSED = _lazy("Registration and leave requests close when the session opens.")
 
 SESSION_WORKFLOW = Workflow(
     labels=S,
@@ -91,8 +128,8 @@ SESSION_WORKFLOW = Workflow(
         # What the projector shows (the item dealt with, who is speaking) is set while in session.
         T("show", S.OPEN, may=_office),
         # A called member's answers to the notice, offered until the session starts.
-        T("register", S.SCHEDULED, may=_answer_open(InvitationState.ACCEPTED)),
-        T("ask_leave", S.SCHEDULED, may=_answer_open(InvitationState.LEAVE_REQUESTED)),
+        T("register", S.SCHEDULED, may=_answer_open("accept"), refusal=ANSWERS_CLOSED),
+        T("ask_leave", S.SCHEDULED, may=_answer_open("ask_leave"), refusal=ANSWERS_CLOSED),
     ],
 )
 

@@ -25,6 +25,7 @@ from members import filters, selectors, services
 from members.choices import Attendance, EnrolmentState
 from members.forms import ATTENDANCE_MARKS, CheckInForm, DutyRecordForm, LeaveForm, OutcomeForm, RejectForm
 from members.models import Activity, DutyRecord, Member, Participation, Term
+from members.workflows import participation_actions
 
 
 def member_required(view):
@@ -65,6 +66,8 @@ def portal_home(request):
     now = timezone.now()
     year = timezone.localdate().year
     upcoming = list(selectors.portal_upcoming(member=member, now=now)[:20])
+    for participation in upcoming:
+        participation.actions = participation_actions(participation, request.user)
     trainings = list(selectors.open_trainings(member=member, now=now)[:10])
     _row_urls([p.activity for p in upcoming] + trainings)
     standing = selectors.member_standing(member=member, year=year)
@@ -114,6 +117,8 @@ def _visible_activity(request, pk) -> Activity:
 def activity_detail(request, pk):
     activity = _visible_activity(request, pk)
     participation = Participation.objects.filter(activity=activity, member=request.member).first()
+    if participation is not None:
+        participation.activity = activity
     seats_taken = activity.participations.filter(enrolment=EnrolmentState.ENROLLED).count()
     now = timezone.now()
     return render(
@@ -122,6 +127,7 @@ def activity_detail(request, pk):
         {
             "activity": activity,
             "participation": participation,
+            "participation_actions": participation_actions(participation, request.user),
             "seats_taken": seats_taken,
             "can_manage": selectors.can_manage_activity(request.user, activity),
             "check_in_open": bool(activity.check_in_code)

@@ -65,8 +65,12 @@ class LeaveSerializer(serializers.Serializer):
     reason = api_fields.CharField(max_length=300)
 
 
+RESULT_FIELDS = ("votes_for", "votes_against", "votes_abstain", "not_voting", "basis_count", "adopted")
+
+
 class MotionSerializer(serializers.ModelSerializer):
     session = serializers.IntegerField(source="agenda_item.session_id", read_only=True)
+    results_visible = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Motion
@@ -90,8 +94,17 @@ class MotionSerializer(serializers.ModelSerializer):
             "not_voting",
             "basis_count",
             "adopted",
+            "results_visible",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not instance.results_visible:
+            # The count and the result are shown only when `Motion.results_visible` (the vote is closed).
+            for name in RESULT_FIELDS:
+                data[name] = None
+        return data
 
 
 class BallotSerializer(serializers.Serializer):

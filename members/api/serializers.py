@@ -20,6 +20,8 @@ from members.models import (
     SpecialCommittee,
     StreetGroup,
 )
+from members.selectors import member_for_user
+from members.workflows import participation_actions
 
 
 class MemberPublicSerializer(PortalModelSerializer):
@@ -110,6 +112,9 @@ class ActivitySerializer(PortalModelSerializer):
 class ParticipationSerializer(PortalModelSerializer):
     member_name = api_fields.CharField(source="member.name", read_only=True)
     activity_title = api_fields.CharField(source="activity.title", read_only=True)
+    # What the requesting member may answer now ("accept", "ask_leave"): the participation table's
+    # own answer (members.workflows), the same the portal's buttons and the services follow.
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Participation
@@ -126,8 +131,19 @@ class ParticipationSerializer(PortalModelSerializer):
             "leave_reason",
             "checked_in_at",
             "recorded_at",
+            "actions",
         ]
         read_only_fields = fields
+
+    def get_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        # Only the member's own row has answers; other rows are not read further (no query per row).
+        member = member_for_user(request.user)
+        if member is None or member.pk != obj.member_id:
+            return []
+        return participation_actions(obj, request.user)
 
 
 class DutyEvidenceSerializer(PortalModelSerializer):

@@ -140,7 +140,7 @@ class ActivityViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         participation = services.participation_accept(
             participation=self._participation(self.get_object()), actor=request.user
         )
-        return Response(s.ParticipationSerializer(participation).data)
+        return Response(s.ParticipationSerializer(participation, context=self.get_serializer_context()).data)
 
     @extend_schema(request=s.MembersReasonSerializer, responses=s.ParticipationSerializer)
     @action(detail=True, methods=["post"])
@@ -149,26 +149,29 @@ class ActivityViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         participation = services.participation_request_leave(
             participation=self._participation(self.get_object()), actor=request.user, reason=reason
         )
-        return Response(s.ParticipationSerializer(participation).data)
+        return Response(s.ParticipationSerializer(participation, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={201: s.ParticipationSerializer})
     @action(detail=True, methods=["post"])
     def enrol(self, request, pk=None):
         participation = services.enrol(activity=self.get_object(), actor=request.user)
-        return Response(s.ParticipationSerializer(participation).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.ParticipationSerializer(participation, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses=s.ParticipationSerializer)
     @action(detail=True, methods=["post"], url_path="cancel-enrolment")
     def cancel_enrolment(self, request, pk=None):
         participation = services.enrolment_cancel(activity=self.get_object(), actor=request.user)
-        return Response(s.ParticipationSerializer(participation).data)
+        return Response(s.ParticipationSerializer(participation, context=self.get_serializer_context()).data)
 
     @extend_schema(request=s.CheckInCodeSerializer, responses=s.ParticipationSerializer)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
         code = self._input(s.CheckInCodeSerializer)["code"]
         participation = services.check_in(activity=self.get_object(), actor=request.user, code=code)
-        return Response(s.ParticipationSerializer(participation).data)
+        return Response(s.ParticipationSerializer(participation, context=self.get_serializer_context()).data)
 
     @extend_schema(request=s.AttendanceMarksSerializer, responses=s.ParticipationSerializer(many=True))
     @action(detail=True, methods=["post"])
@@ -177,7 +180,9 @@ class ActivityViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         marks = {m["member"]: m["attendance"] for m in self._input(s.AttendanceMarksSerializer)["marks"]}
         services.attendance_record(activity=activity, actor=request.user, marks=marks)
         rows = selectors.participations_for_activity(user=request.user, activity=activity)
-        return Response(s.ParticipationSerializer(rows, many=True).data)
+        return Response(
+            s.ParticipationSerializer(rows, many=True, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(
         request=s.ActivityInviteSerializer,

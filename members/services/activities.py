@@ -20,7 +20,6 @@ from members import selectors
 from members.choices import (
     ENROLMENT_KINDS,
     ActivityStatus,
-    Attendance,
     EnrolmentState,
     InvitationState,
     MemberStatus,
@@ -33,6 +32,7 @@ from members.models import (
 )
 from members.services._base import _validate
 from members.signals import activity_cancelled, activity_rescheduled
+from members.workflows import PARTICIPATION_WORKFLOW
 
 # --- activities ---------------------------------------------------------------------------------
 
@@ -194,10 +194,9 @@ def _own_participation(actor, activity_or_participation) -> Participation:
 
 @transaction.atomic
 def participation_accept(*, participation: Participation, actor) -> Participation:
-    """The invited member says they will come."""
+    """The invited member says they will come (while `members.workflows` allows it)."""
     participation = _own_participation(actor, participation)
-    if participation.activity.starts_at < timezone.now():
-        raise DomainError(_("The activity has already started."), code="too_late")
+    PARTICIPATION_WORKFLOW.require(participation, actor, "accept")
     before = participation.invitation
     participation.invitation = InvitationState.ACCEPTED
     participation.leave_reason = ""
@@ -213,14 +212,10 @@ def participation_accept(*, participation: Participation, actor) -> Participatio
 
 @transaction.atomic
 def participation_request_leave(*, participation: Participation, actor, reason: str) -> Participation:
-    """The invited member asks for leave (请假), giving a reason."""
+    """The invited member asks for leave (请假), giving a reason (while `members.workflows` allows it)."""
     participation = _own_participation(actor, participation)
-    if participation.checked_in_at is not None or participation.attendance == Attendance.PRESENT:
-        # Attendance is one state machine: once present, leave no longer applies; only the
-        # office (or the organiser) corrects it, and that correction is audited.
-        raise DomainError(
-            _("You have already checked in: leave can no longer be requested."), code="already_present"
-        )
+    # Once checked in, on leave or absent, only the organiser corrects attendance (audited).
+    PARTICIPATION_WORKFLOW.require(participation, actor, "ask_leave")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason for your leave."), code="reason_required", field="reason")

@@ -1,7 +1,10 @@
 """The console and the member's agenda show a step's button exactly when the meetings' tables
 (`meetings.workflows`) allow it to that user, and a step the table refuses is still refused on POST."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -32,8 +35,14 @@ def test_a_meeting_in_preparation_offers_the_notice_and_a_called_one_offers_call
     draft = services.meeting_save(
         meeting=Meeting(title="筹备中的会议", kind=MeetingKind.CHAIRS, body="all_members"), actor=staff_user
     )
-    assert allowed_actions(draft, staff_user) == ["call"]
-    assert allowed_actions(sc_meeting, staff_user) == ["call_again", "close"]
+    assert allowed_actions(draft, staff_user) == ["call", "add_session"]
+    assert allowed_actions(sc_meeting, staff_user) == [
+        "call_again",
+        "close",
+        "add_session",
+        "publish_documents",
+        "submit_speech",
+    ]
     first, again = (_("Call the members (send the notice)"), _("Call members added to the body since"))
     html = _console(client, staff_user, draft)
     assert f'"{reverse("meetings:call", args=[draft.pk])}"' in html
@@ -108,6 +117,11 @@ def test_an_oral_speech_is_offered_as_now_speaking_only_while_its_session_is_ope
 def test_the_member_is_offered_registration_and_leave_as_the_session_table_allows(
     client, member, member_user, sc_session
 ):
+    with time_machine.travel(sc_session.activity.starts_at - dt.timedelta(hours=1)):
+        _registration_and_leave_before_the_start(client, member_user, sc_session)
+
+
+def _registration_and_leave_before_the_start(client, member_user, sc_session):
     register = f'"{reverse("meetings_portal:register", args=[sc_session.pk])}"'
     leave = f'"{reverse("meetings_portal:leave", args=[sc_session.pk])}"'
     login(client, member_user)

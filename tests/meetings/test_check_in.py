@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+import time_machine
 
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from meetings import checkin, services
@@ -155,7 +158,8 @@ def test_the_quorum_rule_is_data(open_session, staff_user, standing):
 def test_closing_the_session_marks_those_who_neither_came_nor_had_leave_absent(
     sc_session, staff_user, standing, member_user
 ):
-    services.session_request_leave(session=sc_session, actor=standing[1].user, reason="出差")
+    with time_machine.travel(sc_session.activity.starts_at - dt.timedelta(hours=1)):
+        services.session_request_leave(session=sc_session, actor=standing[1].user, reason="出差")
     leave = Participation.objects.get(activity=sc_session.activity, member=standing[1])
     services.leave_decide(participation=leave, actor=staff_user, approve=True)
     services.session_open(session=sc_session, actor=staff_user)
@@ -194,7 +198,8 @@ def test_a_plenary_half_day_counts_as_a_plenary_half_day_in_the_score(staff_user
 
 
 def test_leave_is_decided_only_by_the_office(sc_session, member_user, other_member_user, standing):
-    services.session_request_leave(session=sc_session, actor=standing[1].user, reason="病假")
+    with time_machine.travel(sc_session.activity.starts_at - dt.timedelta(hours=1)):
+        services.session_request_leave(session=sc_session, actor=standing[1].user, reason="病假")
     leave = Participation.objects.get(activity=sc_session.activity, member=standing[1])
     with pytest.raises(PermissionDeniedError):
         services.leave_decide(participation=leave, actor=member_user, approve=True)

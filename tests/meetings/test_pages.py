@@ -1,6 +1,8 @@
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from meetings import checkin, services
@@ -146,7 +148,8 @@ def test_the_personal_agenda_lists_the_meetings_a_member_is_called_to_in_few_que
 
 def test_registration_and_leave_from_the_portal(client, sc_session, staff_user, member, member_user):
     login(client, member_user)
-    client.post(reverse("meetings_portal:leave", args=[sc_session.pk]), {"reason": "出差"})
+    with time_machine.travel(sc_session.activity.starts_at - dt.timedelta(hours=1)):
+        client.post(reverse("meetings_portal:leave", args=[sc_session.pk]), {"reason": "出差"})
     participation = Participation.objects.get(activity=sc_session.activity, member=member)
     assert participation.invitation == "leave_requested"
     login(client, staff_user)

@@ -81,7 +81,7 @@ def test_after_checking_in_a_member_can_no_longer_ask_for_leave(client, member, 
             reverse("members:activity_leave", args=[seminar.pk]), {"reason": "临时有事"}, follow=True
         )
     assert f'action="{reverse("members:activity_leave", args=[seminar.pk])}"' not in page
-    assert "您已签到，不能再请假。" in response.content.decode()
+    assert "您现在不能请假：您已签到。" in response.content.decode()
     participation = Participation.objects.get()
     assert (participation.invitation, participation.leave_reason, participation.attendance) == (
         "accepted",

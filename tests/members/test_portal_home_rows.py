@@ -33,11 +33,20 @@ def test_each_row_of_the_portal_home_acts_on_its_own_activity(client, member):
         starts_at=now - dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=1), check_in_code="4711"
     )
     ParticipationFactory(member=member, activity=started)
+    coming = ActivityFactory(
+        starts_at=now + dt.timedelta(days=2), ends_at=now + dt.timedelta(days=2, hours=2)
+    )
+    ParticipationFactory(member=member, activity=coming)
     training = TrainingFactory()
     client.force_login(member.user)
     html = _home(client)
-    for name in ("activity_detail", "activity_accept", "activity_leave", "activity_check_in"):
+    for name in ("activity_detail", "activity_check_in"):
         assert f'"{reverse(f"members:{name}", args=[started.pk])}"' in html
+    # An activity under way takes no more answers (members.workflows): no buttons the service refuses.
+    for name in ("activity_accept", "activity_leave"):
+        assert f'"{reverse(f"members:{name}", args=[started.pk])}"' not in html
+    for name in ("activity_detail", "activity_accept", "activity_leave"):
+        assert f'"{reverse(f"members:{name}", args=[coming.pk])}"' in html
     for name in ("activity_detail", "activity_enrol"):
         assert f'"{reverse(f"members:{name}", args=[training.pk])}"' in html
 
