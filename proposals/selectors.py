@@ -30,6 +30,7 @@ from proposals.models import (
     BulletinIssue,
     Cosignature,
     Feedback,
+    Forwarding,
     Instruction,
     OpinionReport,
     Proposal,
@@ -577,3 +578,51 @@ def stats_source_models() -> tuple[type, ...]:
 def reports_of_year(*, year: int) -> QuerySet[OpinionReport]:
     """The reports a year counts (what "社情民意信息" means on every page): every state."""
     return OpinionReport.objects.filter(year=year)
+
+
+# ---------------------------------------------------------------- between levels (across committees)
+#
+# The only reads of proposals that cross committees: a forwarding joins a row of one committee to a
+# row of another, and each side's office reads the other's state through it. Every such read goes
+# through `forwardings_across_committees`, so that a committee guard (a scoped manager) has one
+# place to let it through (core.committees).
+
+
+def forwardings_across_committees() -> QuerySet[Forwarding]:
+    """Every forwarding with both ends' rows and committees joined, whichever committee is in hand."""
+    return Forwarding.objects.select_related(
+        "source_committee",
+        "target_committee",
+        "source_proposal",
+        "target_proposal",
+        "source_report",
+        "target_report",
+        "forwarded_by",
+    )
+
+
+def forwarding_for_office(*, user, committee, pk: int) -> Forwarding:
+    """A forwarding the office of ``committee`` may read: one it sent or received; anyone else, 404."""
+    if not roles.is_staff_user(user):
+        raise Http404("no such forwarding")
+    found = (
+        forwardings_across_committees()
+        .filter(Q(source_committee=committee) | Q(target_committee=committee), pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404("no such forwarding")
+    return found
+
+
+def forwardings_of(obj) -> dict[str, Forwarding | None]:
+    """A proposal's or report's forwardings: ``sent`` (where it went, and the state it has there)
+    and ``received`` (where it came from), in one query."""
+    field = "proposal" if isinstance(obj, Proposal) else "report"
+    rows = forwardings_across_committees().filter(
+        Q(**{f"source_{field}_id": obj.pk}) | Q(**{f"target_{field}_id": obj.pk})
+    )
+    found: dict[str, Forwarding | None] = {"sent": None, "received": None}
+    for row in rows:
+        found["sent" if getattr(row, f"source_{field}_id") == obj.pk else "received"] = row
+    return found
