@@ -17,6 +17,7 @@ from import_export.admin import ExportMixin
 from cppcc_portal.core.admin_actions import run_on_each
 from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
+from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.models import Committee
 from members.models import HandlingUnit, Member
@@ -579,6 +580,10 @@ class ProposalAdmin(
     show_full_result_count = False
     list_per_page = BIG_LIST_PAGE
 
+    def get_queryset(self, request):
+        # The office works on its own committee's proposals (a received one included).
+        return owned(super().get_queryset(request))
+
     @admin.display(description=_("between levels"))
     def between_levels(self, obj):
         return between_levels(obj, "proposal")
@@ -722,6 +727,9 @@ class OpinionReportAdmin(
         "between_levels",
     )
     inlines = [InstructionInline, ReportEventInline]
+
+    def get_queryset(self, request):
+        return owned(super().get_queryset(request))
 
     @admin.display(description=_("between levels"))
     def between_levels(self, obj):
