@@ -249,7 +249,7 @@ def _forward_actions(forward, kind: str) -> list:
     ]
 
 
-def between_levels(obj, kind: str) -> str:
+def between_levels(obj) -> str:
     """The change page's account of a forwarded or received row, linking to the forwarding page."""
     if obj is None or obj.pk is None:
         return "—"
@@ -586,7 +586,7 @@ class ProposalAdmin(
 
     @admin.display(description=_("between levels"))
     def between_levels(self, obj):
-        return between_levels(obj, "proposal")
+        return between_levels(obj)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -733,7 +733,7 @@ class OpinionReportAdmin(
 
     @admin.display(description=_("between levels"))
     def between_levels(self, obj):
-        return between_levels(obj, "report")
+        return between_levels(obj)
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ("year", "author_kind", "author_member", "party", "sector")
