@@ -284,3 +284,41 @@ def test_both_offices_read_the_state_at_each_end_on_the_forwarding_page(client, 
     source_row = page.split('id="forwarding-source"')[1].split("</tr>")[0]
     assert str(a.committee) in source_row and label(ProposalState.AWAITING_REVIEW) in source_row
     assert reverse("admin:proposals_proposal_change", args=[forwarding.target_proposal.pk]) in page
+
+
+def test_the_city_sends_a_report_down_and_an_adopted_report_stays_where_it_is(levels):
+    a, city = levels.a, levels.city
+    report = city.report("全市菜市场布局调整的社情民意")
+    with committees.working_for(city.committee):
+        forwarding = services.report_forward(report=report, actor=city.staff, to=a.committee)
+    assert forwarding.direction == ForwardDirection.DOWN
+    assert forwarding.target_report.tenant == a.committee
+
+    adopted = city.report("全市公交线路调整的社情民意")
+    before = _counts()
+    with committees.working_for(city.committee):
+        services.report_adopt(report=adopted, actor=city.staff, level="city")
+        adopted.refresh_from_db()
+        with pytest.raises(DomainError) as refused:
+            services.report_forward(report=adopted, actor=city.staff, to=a.committee)
+    assert refused.value.code == "not_forwardable"
+    _nothing_changed(before)
+
+
+def test_a_draft_proposal_is_not_forwarded(levels):
+    a = levels.a
+    with committees.working_for(a.committee):
+        draft = services.proposal_create(
+            actor=a.staff,
+            submitter=a.member,
+            title="关于西城夜间经济的建议（草稿）",
+            reason="现状与问题。",
+            suggestions="建议。",
+            category=a.category,
+            year=a.year,
+        )
+    before = _counts()
+    with pytest.raises(DomainError) as refused:
+        forward_up(a, draft)
+    assert refused.value.code == "not_forwardable"
+    _nothing_changed(before)
