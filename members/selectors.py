@@ -412,7 +412,9 @@ def yearly_minimums(year: int) -> dict[str, int]:
 
 def minimum_counts(*, year: int, queryset: QuerySet[Member] | None = None) -> QuerySet[Member]:
     """Members annotated with how many verified records of each minimum's kinds they have."""
-    queryset = queryset if queryset is not None else Member.objects.filter(status=MemberStatus.IN_OFFICE)
+    queryset = (
+        queryset if queryset is not None else owned(Member.objects).filter(status=MemberStatus.IN_OFFICE)
+    )
     annotations = {
         f"count_{metric}": Count(
             "duty_records",
@@ -475,7 +477,8 @@ def _warnings(year: int, quantities: dict[tuple[str, str], tuple[int, int]]) -> 
 def _attendance_by(field: str, year: int) -> list[dict]:
     recorded = Q(activity__starts_at__year=year) & ~Q(attendance=Attendance.UNRECORDED)
     rows = (
-        Participation.objects.filter(recorded)
+        owned(Participation.objects, through="activity__tenant")
+        .filter(recorded)
         .values(name=F(field))
         .annotate(
             recorded=Count("id"),
@@ -497,7 +500,9 @@ def _attendance_by(field: str, year: int) -> list[dict]:
 
 def _score_distribution(year: int, field: str) -> list[dict]:
     """Average, lowest and highest score per body: one ranking query, grouped in Python."""
-    qs, _rules = scored_members(year=year, queryset=Member.objects.filter(status=MemberStatus.IN_OFFICE))
+    qs, _rules = scored_members(
+        year=year, queryset=owned(Member.objects).filter(status=MemberStatus.IN_OFFICE)
+    )
     groups: dict[str, list[int]] = defaultdict(list)
     for name, score in qs.values_list(field, "score"):
         if name is not None:
@@ -523,7 +528,8 @@ def participation_stats(*, year: int) -> dict:
     activities_by_kind ({kind: count}), activities_by_month ({1..12: count}).
     """
     overall = (
-        Participation.objects.filter(activity__starts_at__year=year)
+        owned(Participation.objects, through="activity__tenant")
+        .filter(activity__starts_at__year=year)
         .exclude(attendance=Attendance.UNRECORDED)
         .aggregate(recorded=Count("id"), present=Count("id", filter=Q(attendance=Attendance.PRESENT)))
     )
@@ -567,7 +573,7 @@ def participation_stats(*, year: int) -> dict:
 
 def activities_of_year(*, year: int) -> QuerySet[Activity]:
     """The activities a year counts (what "活动" means on every page): held or planned, not cancelled."""
-    return Activity.objects.filter(starts_at__year=year).exclude(status=ActivityStatus.CANCELLED)
+    return owned(Activity.objects).filter(starts_at__year=year).exclude(status=ActivityStatus.CANCELLED)
 
 
 def activity_item_links(*, year: int) -> QuerySet:

@@ -8,7 +8,8 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -16,9 +17,11 @@ from import_export.admin import ExportMixin
 from cppcc_portal.core.admin_actions import run_on_each
 from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
+from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.models import Committee
 from members.models import HandlingUnit, Member
-from proposals import services
+from proposals import selectors, services
 from proposals.choices import AdoptionLevel, ConversionKind, ReplyCategory, ReportState, Satisfaction
 from proposals.models import (
     Assignment,
@@ -82,7 +85,25 @@ ACTION_INPUTS = {
     "mark_key": ["leader"],
     "unmark_key": [],
     "excellent_advance": ["note"],
+    "forward_up": ["note"],
+    "forward_down": ["to_committee", "note"],
 }
+
+
+def _committee_choices():
+    """The committees a matter may be sent down to (the service refuses any but the sender's own)."""
+    return [
+        ("", "—"),
+        *Committee.objects.filter(parent__isnull=False, is_active=True).values_list("pk", "name"),
+    ]
+
+
+def _to_committee_field():
+    # A text value shown as a menu, read by the action itself: a committee deleted since the page
+    # was shown is then refused with the service's message, not dropped by the form.
+    return forms.CharField(
+        label=_("forward down to"), required=False, widget=forms.Select(choices=_committee_choices)
+    )
 
 
 class WorkflowActionForm(ActionForm):
@@ -107,6 +128,7 @@ class WorkflowActionForm(ActionForm):
     leader = forms.CharField(label=_("overseeing leader"), required=False)
     member_number = forms.CharField(label=_("member number (rating for)"), required=False)
     rating = forms.ChoiceField(label=_("rating"), choices=[("", "—"), *Satisfaction.choices], required=False)
+    to_committee = _to_committee_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,6 +218,66 @@ def _rate(p, post, user):
     )
 
 
+def _down_to(post) -> Committee:
+    value = (post.get("to_committee") or "").strip()
+    if not value:
+        raise DomainError(gettext("Choose the committee to forward down to."), code="invalid")
+    found = Committee.objects.filter(pk=value).first() if value.isdigit() else None
+    if found is None:
+        raise DomainError(
+            gettext("The committee to forward to no longer exists; nothing was forwarded."),
+            code="target_gone",
+        )
+    return found
+
+
+def _forward_actions(forward, kind: str) -> list:
+    """Forward up to the parent committee, or down to the chosen committee (proposals.services.forwarding)."""
+    return [
+        _action(
+            "forward_up",
+            _("Forward to the parent committee (the city)"),
+            lambda obj, post, u: forward(**{kind: obj}, actor=u, note=post.get("note", "")),
+        ),
+        _action(
+            "forward_down",
+            _("Forward down to the chosen committee"),
+            lambda obj, post, u: forward(
+                **{kind: obj}, actor=u, to=_down_to(post), note=post.get("note", "")
+            ),
+        ),
+    ]
+
+
+def between_levels(obj) -> str:
+    """The change page's account of a forwarded or received row, linking to the forwarding page."""
+    if obj is None or obj.pk is None:
+        return "—"
+    found = selectors.forwardings_of(obj)
+    lines = []
+    if found["received"] is not None:
+        row = found["received"]
+        lines.append(
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("proposals:forwarding", args=[row.pk]),
+                gettext("Received from %(committee)s (their %(reference)s)")
+                % {"committee": row.source_committee, "reference": row.source_reference},
+            )
+        )
+    if found["sent"] is not None:
+        row = found["sent"]
+        lines.append(
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("proposals:forwarding", args=[row.pk]),
+                gettext("Forwarded to %(committee)s: now “%(state)s”")
+                % {"committee": row.target_committee, "state": row.target.get_state_display()},
+            )
+        )
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) if lines else "—"
+
+
 def _proposal_action(name: str, label, call):
     return _action(name, label, call, services.PROPOSAL_WORKFLOW)
 
@@ -277,6 +359,7 @@ PROPOSAL_ACTIONS = [
             proposal=p, actor=u, note=post.get("note", "")
         ),
     ),
+    *_forward_actions(services.proposal_forward, "proposal"),
 ]
 
 
@@ -483,6 +566,7 @@ class ProposalAdmin(
         "handling_round",
         "closing_note",
         "created_by",
+        "between_levels",
     )
     inlines = [
         CosignatureInline,
@@ -495,6 +579,14 @@ class ProposalAdmin(
     list_select_related = ("submitter", "category")
     show_full_result_count = False
     list_per_page = BIG_LIST_PAGE
+
+    def get_queryset(self, request):
+        # The office works on its own committee's proposals (a received one included).
+        return owned(super().get_queryset(request))
+
+    @admin.display(description=_("between levels"))
+    def between_levels(self, obj):
+        return between_levels(obj)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -542,6 +634,7 @@ class ReportActionForm(ActionForm):
     category = forms.ModelChoiceField(
         label=_("proposal category"), queryset=ProposalCategory.objects.all(), required=False
     )
+    to_committee = _to_committee_field()
 
 
 def _add_to_bulletin(r, post, user):
@@ -584,6 +677,7 @@ REPORT_ACTIONS = [
     _report_action("add_to_bulletin", _("Add to the bulletin issue"), _add_to_bulletin),
     _report_action("instruct", _("Record a leader's instruction"), _instruct),
     _report_action("to_proposal", _("Make a draft proposal of it"), _to_proposal),
+    *_forward_actions(services.report_forward, "report"),
 ]
 
 
@@ -623,8 +717,23 @@ class OpinionReportAdmin(
     show_full_result_count = False
     list_per_page = BIG_LIST_PAGE
     raw_id_fields = ("author_member",)
-    readonly_fields = ("state", "adoption_level", "adopted_on", "bulletin", "submitted_by", "submitted_at")
+    readonly_fields = (
+        "state",
+        "adoption_level",
+        "adopted_on",
+        "bulletin",
+        "submitted_by",
+        "submitted_at",
+        "between_levels",
+    )
     inlines = [InstructionInline, ReportEventInline]
+
+    def get_queryset(self, request):
+        return owned(super().get_queryset(request))
+
+    @admin.display(description=_("between levels"))
+    def between_levels(self, obj):
+        return between_levels(obj)
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ("year", "author_kind", "author_member", "party", "sector")

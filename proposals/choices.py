@@ -115,3 +115,8 @@ class AdoptionLevel(models.TextChoices):
 class BulletinState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("proposals", "being edited")
     PUBLISHED = "published", pgettext_lazy("proposals", "published")
+
+
+class ForwardDirection(models.TextChoices):
+    UP = "up", pgettext_lazy("proposals", "to the city (up)")
+    DOWN = "down", pgettext_lazy("proposals", "to a district (down)")

@@ -30,6 +30,7 @@ from proposals.models import (
     BulletinIssue,
     Cosignature,
     Feedback,
+    Forwarding,
     Instruction,
     OpinionReport,
     Proposal,
@@ -272,7 +273,7 @@ def is_reply_overdue(*, reply_due_on: dt.date | None, state: str, today: dt.date
 def overdue_proposals(*, year: int | None = None, today: dt.date | None = None) -> QuerySet[Proposal]:
     """超期: proposals whose lead assignment's reply is overdue (`reply_overdue_q`, from the proposal's side)."""
     today = today or timezone.localdate()
-    qs = Proposal.objects.filter(
+    qs = owned(Proposal.objects).filter(
         state__in=HANDLING_STATES,
         assignments__is_current=True,
         assignments__role=AssignmentRole.LEAD,
@@ -317,7 +318,7 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
     published reply is category A.
     """
     today = today or timezone.localdate()
-    year_qs = Proposal.objects.filter(year=year)
+    year_qs = owned(Proposal.objects).filter(year=year)
     states = {row["state"]: row["count"] for row in year_qs.values("state").annotate(count=Count("pk"))}
     by_state = [
         {"state": value, "label": str(label), "count": states.get(value, 0)}
@@ -326,7 +327,8 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
     submitted_qs = submitted_proposals(year=year)
     accepted_qs = year_qs.filter(state__in=ACCEPTED_STATES)
 
-    lead = Assignment.objects.filter(proposal__year=year, is_current=True, role=AssignmentRole.LEAD)
+    assignments = owned(Assignment.objects, through="proposal__tenant")
+    lead = assignments.filter(proposal__year=year, is_current=True, role=AssignmentRole.LEAD)
     timing = lead.aggregate(
         replied=Count("pk", filter=Q(proposal__first_replied_on__isnull=False)),
         on_time=Count("pk", filter=Q(proposal__first_replied_on__lte=F("reply_due_on"))),
@@ -336,11 +338,15 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
     )
     owed = timing["replied"] + timing["due_passed_unreplied"]
 
-    ratings = Feedback.objects.filter(proposal__year=year).aggregate(
-        total=Count("pk"),
-        satisfied=Count("pk", filter=Q(rating=Satisfaction.SATISFIED)),
-        basically=Count("pk", filter=Q(rating=Satisfaction.BASICALLY)),
-        unsatisfied=Count("pk", filter=Q(rating=Satisfaction.UNSATISFIED)),
+    ratings = (
+        owned(Feedback.objects, through="proposal__tenant")
+        .filter(proposal__year=year)
+        .aggregate(
+            total=Count("pk"),
+            satisfied=Count("pk", filter=Q(rating=Satisfaction.SATISFIED)),
+            basically=Count("pk", filter=Q(rating=Satisfaction.BASICALLY)),
+            unsatisfied=Count("pk", filter=Q(rating=Satisfaction.UNSATISFIED)),
+        )
     )
 
     latest_category = Subquery(
@@ -365,7 +371,7 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
             "replied": row["replied"],
             "overdue": row["overdue"],
         }
-        for row in Assignment.objects.filter(proposal__year=year, is_current=True)
+        for row in assignments.filter(proposal__year=year, is_current=True)
         .values("unit__name")
         .annotate(
             lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)),
@@ -527,7 +533,7 @@ def reply_list(*, user) -> QuerySet[Reply]:
 def submitted_proposals(*, year: int) -> QuerySet[Proposal]:
     """The proposals a year counts (what "提案" means on every page): every state but draft, since a
     draft has not reached the committee yet."""
-    return Proposal.objects.filter(year=year).exclude(state=ProposalState.DRAFT)
+    return owned(Proposal.objects).filter(year=year).exclude(state=ProposalState.DRAFT)
 
 
 def proposal_item_links(*, year: int) -> QuerySet:
@@ -576,4 +582,52 @@ def stats_source_models() -> tuple[type, ...]:
 
 def reports_of_year(*, year: int) -> QuerySet[OpinionReport]:
     """The reports a year counts (what "社情民意信息" means on every page): every state."""
-    return OpinionReport.objects.filter(year=year)
+    return owned(OpinionReport.objects).filter(year=year)
+
+
+# ---------------------------------------------------------------- between levels (across committees)
+#
+# The only reads of proposals that cross committees: a forwarding joins a row of one committee to a
+# row of another, and each side's office reads the other's state through it. Every such read goes
+# through `forwardings_across_committees`, so that a committee guard (a scoped manager) has one
+# place to let it through (core.committees).
+
+
+def forwardings_across_committees() -> QuerySet[Forwarding]:
+    """Every forwarding with both ends' rows and committees joined, whichever committee is in hand."""
+    return Forwarding.objects.select_related(
+        "source_committee",
+        "target_committee",
+        "source_proposal",
+        "target_proposal",
+        "source_report",
+        "target_report",
+        "forwarded_by",
+    )
+
+
+def forwarding_for_office(*, user, committee, pk: int) -> Forwarding:
+    """A forwarding the office of ``committee`` may read: one it sent or received; anyone else, 404."""
+    if not roles.is_staff_user(user):
+        raise Http404("no such forwarding")
+    found = (
+        forwardings_across_committees()
+        .filter(Q(source_committee=committee) | Q(target_committee=committee), pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404("no such forwarding")
+    return found
+
+
+def forwardings_of(obj) -> dict[str, Forwarding | None]:
+    """A proposal's or report's forwardings: ``sent`` (where it went, and the state it has there)
+    and ``received`` (where it came from), in one query."""
+    field = "proposal" if isinstance(obj, Proposal) else "report"
+    rows = forwardings_across_committees().filter(
+        Q(**{f"source_{field}_id": obj.pk}) | Q(**{f"target_{field}_id": obj.pk})
+    )
+    found: dict[str, Forwarding | None] = {"sent": None, "received": None}
+    for row in rows:
+        found["sent" if getattr(row, f"source_{field}_id") == obj.pk else "received"] = row
+    return found

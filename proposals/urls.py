@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="reports"),
     path("reports/new/", views.report_create, name="report_create"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("forwarded/<int:pk>/", views.forwarding_detail, name="forwarding"),
     path("bulletins/", views.bulletin_list, name="bulletins"),
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin_detail"),
 ]

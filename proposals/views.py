@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -387,3 +388,18 @@ def stats_export(request):
     # The office files exports by their Chinese names; RFC 6266's filename* carries them.
     response["Content-Disposition"] = content_disposition_header(True, f"{year}年提案和社情民意统计.xlsx")
     return response
+
+
+@roles.staff_required
+def forwarding_detail(request, pk: int):
+    """A matter sent between levels, for the office of either end: where it came from, where it
+    went, and the state it has at each end now (read through the link, across committees)."""
+    forwarding = selectors.forwarding_for_office(user=request.user, committee=request.committee, pk=pk)
+    mine = "source" if forwarding.source_committee_id == request.committee.pk else "target"
+    own = getattr(forwarding, mine)
+    own_admin = reverse(f"admin:proposals_{own._meta.model_name}_change", args=[own.pk])
+    return render(
+        request,
+        "proposals/forwarding_detail.html",
+        {"forwarding": forwarding, "sent_by_us": mine == "source", "own_admin": own_admin},
+    )

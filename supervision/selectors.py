@@ -321,7 +321,11 @@ def supervision_stats(*, year: int, on: dt.date | None = None) -> dict:
     """
     on = on or timezone.localdate()
     soon = on + dt.timedelta(days=DUE_SOON_DAYS)
-    base = Recommendation.objects.filter(topic__year=year).annotate(has_overdue_item=_overdue_item_exists(on))
+    base = (
+        owned(Recommendation.objects, through="topic__tenant")
+        .filter(topic__year=year)
+        .annotate(has_overdue_item=_overdue_item_exists(on))
+    )
     counts = _counts(on, soon)
     totals = base.aggregate(**counts)
     by_unit = list(

@@ -88,7 +88,7 @@ class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 class CommitteeAdmin(admin.ModelAdmin):
     """The city and its districts: names shown on every page and document (core.committees)."""
 
-    list_display = ["name", "short_name", "slug", "parent"]
+    list_display = ["name", "short_name", "slug", "parent", "is_active"]
     list_select_related = ["parent"]
     search_fields = ["name", "short_name", "slug"]
     fields = list(committees.COMMITTEE_FIELDS)

@@ -232,7 +232,7 @@ def fill_tenant(apps, schema_editor, labels: list[str]) -> None:
         schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-COMMITTEE_FIELDS = ("name", "short_name", "slug", "parent", "office_name")
+COMMITTEE_FIELDS = ("name", "short_name", "slug", "parent", "office_name", "is_active")
 
 
 def committee_save(

@@ -34,6 +34,11 @@ class Committee(models.Model):
         blank=True,
         help_text=_("The issuer named on documents, such as a bulletin; the name is used when empty."),
     )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive committee keeps its rows but receives no forwarded matters."),
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("CPPCC body", "committee")

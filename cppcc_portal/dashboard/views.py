@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cppcc_portal.core import committees
 from cppcc_portal.dashboard import figures as year_figures
+from cppcc_portal.dashboard import rollup as committee_rollup
 from cppcc_portal.dashboard.choices import ExportState
 from cppcc_portal.dashboard.permissions import dashboard_access
 from cppcc_portal.dashboard.presenters import dashboard_context, trends_view
@@ -42,6 +45,10 @@ def ping(request):
 
 @dashboard_access
 def home(request):
+    if request.committee.pk != committees.default_id():
+        # The stored figures are the installation's committee's: another committee's leaders see
+        # their own committee's, computed for it (the drill-down page).
+        return _committee_page(request, request.committee)
     years, default = year_choices()
     year = _year(request, default)
     found = year_figures.figures_for_years([year, year - 1])
@@ -55,6 +62,51 @@ def home(request):
             "previous_year": year - 1,
             "years": sorted(set(years) | {year}, reverse=True),
             "computed_at": computed_at,
+        }
+    )
+    return render(request, "dashboard/home.html", context)
+
+
+@dashboard_access
+def rollup(request):
+    """The city's leaders and office: every district's key figures; a district's people: 404."""
+    if request.committee.parent_id is not None:
+        raise Http404("a district has no roll-up")
+    years, default = year_choices()
+    year = _year(request, default)
+    return render(
+        request,
+        "dashboard/rollup.html",
+        {
+            **committee_rollup.rollup(committee=request.committee, year=year),
+            "year": year,
+            "years": sorted(set(years) | {year}, reverse=True),
+        },
+    )
+
+
+@dashboard_access
+def committee_home(request, slug: str):
+    """One committee's dashboard, computed for it: the committee in hand's own, or one directly under it."""
+    committee = committee_rollup.may_drill_into(committee_in_hand=request.committee, slug=slug)
+    if committee is None:
+        raise Http404("no such committee here")
+    return _committee_page(request, committee)
+
+
+def _committee_page(request, committee):
+    years, default = year_choices()
+    year = _year(request, default)
+    figures = committee_rollup.committee_figures(committee, year, sections=tuple(year_figures.SECTIONS))
+    context = dashboard_context(figures, {}, year)
+    context.update(
+        {
+            "trends": [],
+            "year": year,
+            "previous_year": year - 1,
+            "years": sorted(set(years) | {year}, reverse=True),
+            "computed_at": timezone.now(),
+            "drill_committee": committee,
         }
     )
     return render(request, "dashboard/home.html", context)

@@ -51,6 +51,12 @@ from proposals.services.feedback import (  # noqa: F401
     proposal_excellent_advance,
     proposal_set_key,
 )
+from proposals.services.forwarding import (  # noqa: F401
+    FORWARDABLE_PROPOSAL_STATES,
+    FORWARDABLE_REPORT_STATES,
+    proposal_forward,
+    report_forward,
+)
 from proposals.services.handling import (  # noqa: F401
     _after_countersign,
     _current_assignment,

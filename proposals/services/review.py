@@ -30,6 +30,12 @@ def _lead_member(proposal: Proposal):
     return proposal.submitter if proposal.proposer_kind == ProposerKind.MEMBER else None
 
 
+def _received(proposal: Proposal) -> bool:
+    """A proposal received from another committee (proposals.services.forwarding): its proposer is a
+    member of the sending committee and earns their points there, once, not again here."""
+    return proposal.submitter.tenant_id != proposal.tenant_id
+
+
 def _signers(proposal: Proposal) -> list:
     return [
         c.member for c in proposal.cosignatures.filter(state=CosignState.ACCEPTED).select_related("member")
@@ -40,6 +46,9 @@ def _duty_for_signers(
     proposal: Proposal, *, event_kind: str, occurred_on: dt.date, title: str, actor
 ) -> None:
     from members.choices import DutyRole
+
+    if _received(proposal):
+        return
 
     lead = _lead_member(proposal)
     if lead is not None:
@@ -67,6 +76,8 @@ def _duty_for_signers(
 
 
 def _withdraw_duty_for_signers(proposal: Proposal, *, event_kind: str, actor) -> None:
+    if _received(proposal):
+        return
     lead = _lead_member(proposal)
     if lead is not None:
         _duty_withdraw(member=lead, event_kind=event_kind, source=proposal, actor=actor)

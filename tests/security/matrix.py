@@ -110,6 +110,8 @@ EXPECTED = {
     "proposals:rate": (302, 405, 405, 405, 405, 405, 405, 405),
     "proposals:report_create": (302, 200, 200, 200, 403, 403, 403, 200),
     "proposals:report_detail": (302, 200, 404, 404, 404, 404, 200, 200),
+    # A forwarding between committees: for the office of either end (none in this world: 404).
+    "proposals:forwarding": (302, 403, 403, 403, 403, 403, 403, 404),
     "proposals:reports": (302, 200, 200, 200, 200, 200, 200, 200),
     "proposals:stats": (302, 403, 403, 403, 403, 403, 200, 200),
     "proposals:stats_export": (302, 403, 403, 403, 403, 403, 200, 200),
@@ -166,6 +168,9 @@ EXPECTED = {
     "dashboard:member_duty_file": (302, 403, 403, 403, 403, 403, 200, 200),
     "dashboard:ping": (302, 200, 200, 200, 200, 200, 200, 200),
     "dashboard:summary": (302, 403, 403, 403, 403, 403, 200, 200),
+    # The roll-up of the committees under the one in hand, and one committee's dashboard (its own here).
+    "dashboard:rollup": (302, 403, 403, 403, 403, 403, 200, 200),
+    "dashboard:committee": (302, 403, 403, 403, 403, 403, 200, 200),
     # API, work plan: read-only for every logged-in role.
     "workplan-item-detail": (401, 200, 200, 200, 200, 200, 200, 200),
     "workplan-item-list": (401, 200, 200, 200, 200, 200, 200, 200),

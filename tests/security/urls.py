@@ -140,6 +140,10 @@ def default_kwargs(name: str, route: str, world) -> dict:
         kwargs["attachment_pk"] = world.proposal_attachment.pk
     if "<slug:step>" in route:
         kwargs["step"] = "held"
+    if "<slug:slug>" in route:
+        from cppcc_portal.core import committees
+
+        kwargs["slug"] = committees.default().slug  # the committee every persona works in
     if "<int:pk>" in route or "(?P<pk>" in route:
         source = _source(name)
         obj = world.objects.get(source) if source else None
