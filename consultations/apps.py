@@ -12,6 +12,20 @@ class ConsultationsConfig(AppConfig):
         workspace.register_portal_tab(_("Consultation"), "consultations:home", order=55)
         workspace.register_unit_tab(_("Consultation feedback"), "consultations_units:list", order=30)
         self._register_plan_links()
+        self._watch_topic_pages()
+
+    def _watch_topic_pages(self) -> None:
+        """A topic's cached page (selectors.TOPIC_PAGES) moves on with every write to a consultation
+        model, its M2M tables included, or to a row they point at (members, units, activities,
+        meetings, plan items, accounts: the names and dates the page shows)."""
+        from consultations.selectors import TOPIC_PAGES
+
+        models = set(self.get_models(include_auto_created=True))
+        for model in list(models):
+            for field in model._meta.get_fields():
+                if (field.many_to_one or field.one_to_one or field.many_to_many) and field.concrete:
+                    models.add(field.related_model)
+        TOPIC_PAGES.watch(*sorted(models, key=lambda model: model._meta.label))
 
     def _register_plan_links(self) -> None:
         """Show each work-plan item's consultation topics on the plan."""

@@ -41,7 +41,8 @@ from consultations.models import (
     TopicProposal,
 )
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
+from cppcc_portal.core.caching import CachedValues
+from cppcc_portal.core.committees import current_id, owned
 from members.selectors import member_for_user, units_for_user
 
 T = TopicState
@@ -69,12 +70,32 @@ def topic_list(*, user, year: int | None = None) -> QuerySet[ConsultationTopic]:
     return qs.filter(scope)
 
 
+# A topic's page reads the topic and eleven lists around it (about fifteen queries, most of the page's
+# time) for every reader, though they change only when the office works on the topic. So the topic
+# with its lists is a cached value: the same for every reader allowed to see it, per committee and
+# day (the overdue marks count from today), moved on by every write to a consultation model or to a
+# row it shows (consultations.apps). Whether the reader may see the topic is asked every time.
+TOPIC_PAGES = CachedValues("consultation-topic", ttl=600)
+
+
 def topic_get(*, user, pk: int) -> ConsultationTopic:
     """One topic with everything its page shows (DoesNotExist outside the user's scope)."""
+    if not topic_list(user=user).filter(pk=pk).exists():
+        raise ConsultationTopic.DoesNotExist("No consultation topic matches the given query.")
+    key = f"{current_id()}:{pk}:{timezone.localdate().isoformat()}"
+    topic = TOPIC_PAGES.cached(key, lambda: _topic_with_lists(pk))
+    if topic is None:  # deleted since the check
+        raise ConsultationTopic.DoesNotExist("No consultation topic matches the given query.")
+    return topic
+
+
+def _topic_with_lists(pk: int) -> ConsultationTopic | None:
     return (
-        topic_list(user=user)
-        .select_related("meeting", "working_plan", "discussion")
+        owned(ConsultationTopic.objects)
+        .select_related("plan", "meeting", "working_plan", "discussion")
         .prefetch_related(
+            "units",
+            "items",
             Prefetch(
                 "origins",
                 queryset=TopicProposal.objects.select_related("member", "sector", "unit", "committee"),
@@ -104,7 +125,8 @@ def topic_get(*, user, pk: int) -> ConsultationTopic:
                 ),
             ),
         )
-        .get(pk=pk)
+        .filter(pk=pk)
+        .first()
     )
 
 

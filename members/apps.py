@@ -22,3 +22,9 @@ class MembersConfig(AppConfig):
 
         register_item_links(activities_for_items)
         register_seeder(demo.seed)
+
+        from members.models import ScoringRule, YearlyMinimum
+        from members.selectors import SCORING
+
+        # The cached rules and minimums of a year follow every write to them.
+        SCORING.watch(ScoringRule, YearlyMinimum)

@@ -26,7 +26,8 @@ from django.db.models.functions import Coalesce, ExtractMonth, Rank
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
+from cppcc_portal.core.caching import CachedValues
+from cppcc_portal.core.committees import current_id, owned
 from members import scoring
 from members.choices import (
     MINIMUM_EVENT_KINDS,
@@ -361,11 +362,35 @@ def member_standing(*, member: Member, year: int) -> Standing:
             pending += row["records"]
         else:
             quantities[(row["event_kind"], row["role"])] = (row["quantity"] or 0, row["records"])
-    return Standing(_score(member, year, quantities), _warnings(year, quantities), pending)
+    rules, minimums = scoring_year(year)
+    return Standing(_score(member, year, quantities, rules), _warnings(year, quantities, minimums), pending)
 
 
-def _score(member: Member, year: int, quantities: dict[tuple[str, str], tuple[int, int]]) -> dict:
-    rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
+# The year's scoring rules and minimums, read by every page that shows a member's score or warnings
+# (the portal home on every visit) and changed a few times a year: a cached value per committee and
+# year, moved on by every save or delete of a rule or a minimum (members.apps).
+SCORING = CachedValues("scoring-rules", ttl=600)
+
+
+def scoring_year(year: int) -> tuple[list[ScoringRule], dict[str, int]]:
+    """The year's scoring rules (by kind and role) and its minimums (the defaults where none is set)."""
+
+    def read() -> tuple[list[ScoringRule], dict[str, int]]:
+        rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
+        found = dict(YearlyMinimum.objects.filter(year=year).values_list("metric", "minimum"))
+        return rules, {metric: found.get(metric, default) for metric, default in DEFAULT_MINIMUMS.items()}
+
+    return SCORING.cached(f"{current_id()}:{year}", read)
+
+
+def _score(
+    member: Member,
+    year: int,
+    quantities: dict[tuple[str, str], tuple[int, int]],
+    rules: list[ScoringRule] | None = None,
+) -> dict:
+    if rules is None:
+        rules = scoring_year(year)[0]
     breakdown = []
     total = 0
     for rule in rules:
@@ -406,8 +431,7 @@ def score_ranking(*, year: int, sector=None, committee=None, group=None) -> Quer
 
 
 def yearly_minimums(year: int) -> dict[str, int]:
-    found = dict(YearlyMinimum.objects.filter(year=year).values_list("metric", "minimum"))
-    return {metric: found.get(metric, default) for metric, default in DEFAULT_MINIMUMS.items()}
+    return dict(scoring_year(year)[1])
 
 
 def minimum_counts(*, year: int, queryset: QuerySet[Member] | None = None) -> QuerySet[Member]:
@@ -463,10 +487,12 @@ def member_warnings(*, member: Member, year: int) -> list[dict]:
     return _warnings(year, _verified_quantities(member=member, year=year))
 
 
-def _warnings(year: int, quantities: dict[tuple[str, str], tuple[int, int]]) -> list[dict]:
+def _warnings(
+    year: int, quantities: dict[tuple[str, str], tuple[int, int]], minimums: dict[str, int] | None = None
+) -> list[dict]:
     labels = dict(MinimumMetric.choices)
     warnings = []
-    for metric, minimum in yearly_minimums(year).items():
+    for metric, minimum in (minimums if minimums is not None else yearly_minimums(year)).items():
         kinds = MINIMUM_EVENT_KINDS[metric]
         count = sum(records for (kind, _role), (_q, records) in quantities.items() if kind in kinds)
         if count < minimum:

@@ -11,7 +11,8 @@ class DashboardConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from cppcc_portal.core.demo import register_decade_seeder
-        from cppcc_portal.dashboard.figures import DATA_YEARS, counted_models, mark_stale
+        from cppcc_portal.dashboard.figures import DATA_YEARS, PAGES, counted_models, mark_stale
+        from cppcc_portal.dashboard.models import YearFigures
 
         # The decade of bulk data (dashboard, benchmarks) for `seed_demo --years N`.
         register_decade_seeder(seed_decade)
@@ -20,6 +21,8 @@ class DashboardConfig(AppConfig):
         # page view recomputes them, and moves the cached list of years on; bulk writes that send
         # no signal are caught by the age limit.
         DATA_YEARS.watch(*counted_models())
+        # The rendered figures follow the stored rows they show.
+        PAGES.watch(YearFigures)
         for model in counted_models():
             post_save.connect(
                 mark_stale, sender=model, dispatch_uid=f"dashboard-stale-save-{model._meta.label}"

@@ -53,6 +53,9 @@ SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
 # The list of years with data (`selectors.year_choices`): moved on by every write to a counted
 # model (apps.py) and by every refresh (bulk loads send no signal), never older than the figures.
 DATA_YEARS = CachedValues("dashboard-years", ttl=settings.DASHBOARD_FIGURES_MAX_AGE)
+# The rendered figures of a year (dashboard.views.home): moved on by every save of a stored row, so
+# a refresh of any year (the trends show ten) is on the next page.
+PAGES = CachedValues("dashboard-page", ttl=settings.DASHBOARD_FIGURES_MAX_AGE)
 
 
 def _needs_refresh(row: YearFigures | None) -> bool:

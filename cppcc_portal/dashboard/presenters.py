@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cppcc_portal.core.url_templates import pk_url_template
 from cppcc_portal.dashboard.charts import (
     Mark,
     StackedRow,
@@ -330,6 +331,7 @@ def participation_view(figures: dict, previous: dict, year: int) -> dict[str, An
             }
         )
     below = data.get("below_minimum_members") or []
+    duty_file = pk_url_template("dashboard:member_duty_file")
     return {
         "kpis": [
             kpi(
@@ -350,9 +352,7 @@ def participation_view(figures: dict, previous: dict, year: int) -> dict[str, An
             {
                 **row,
                 "href": admin_change("members.Member", row.get("member_id")),
-                "duty_file": reverse("dashboard:member_duty_file", args=[row.get("member_id")])
-                if row.get("member_id")
-                else "",
+                "duty_file": duty_file.format(row["member_id"]) if row.get("member_id") else "",
                 "short_text": "、".join(
                     f"{s.get('label', s.get('metric'))} {s.get('count')}/{s.get('minimum')}"
                     for s in row.get("short", [])

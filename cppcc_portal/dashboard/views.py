@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import committees
@@ -53,18 +57,41 @@ def home(request):
     year = _year(request, default)
     found = year_figures.figures_for_years([year, year - 1])
     figures, computed_at = found[year]
-    previous, _ = found[year - 1]
-    context = dashboard_context(figures, previous, year)
-    context.update(
+    previous, previous_at = found[year - 1]
+    return render(
+        request,
+        "dashboard/home.html",
         {
-            "trends": trends_view(year_figures.stored_trends(last_year=year), year),
+            "sections": _sections(year, (figures, computed_at), (previous, previous_at)),
             "year": year,
             "previous_year": year - 1,
             "years": sorted(set(years) | {year}, reverse=True),
             "computed_at": computed_at,
-        }
+        },
     )
-    return render(request, "dashboard/home.html", context)
+
+
+def _sections(year: int, this: tuple[dict, dt.datetime], last: tuple[dict, dt.datetime]) -> str:
+    """The year's figures, charts and tables as HTML: the same for every reader, so rendered once
+    per stored figures, language, day (the overdue links count from today) and committee, not on
+    every view (200 KB of charts and tables). A refresh of any year's figures moves the
+    `dashboard-page` family on (the trends show ten years); the two rows' times are in the key too,
+    so a page that read its rows just before another process refreshed them caches under their
+    old time, which no later reader asks for."""
+    (figures, computed_at), (previous, previous_at) = this, last
+    today = timezone.localdate()
+    key = (
+        f"sections:{committees.current_id()}:{year}:{translation.get_language()}:{today.isoformat()}:"
+        f"{computed_at.isoformat()}:{previous_at.isoformat()}"
+    )
+
+    def render_sections() -> str:
+        context = dashboard_context(figures, previous, year)
+        context["trends"] = trends_view(year_figures.stored_trends(last_year=year), year)
+        context["year"] = year
+        return str(render_to_string("dashboard/includes/sections.html", context))
+
+    return mark_safe(year_figures.PAGES.cached(key, render_sections))  # noqa: S308 - our own template's output
 
 
 @dashboard_access
@@ -98,18 +125,23 @@ def _committee_page(request, committee):
     years, default = year_choices()
     year = _year(request, default)
     figures = committee_rollup.committee_figures(committee, year, sections=tuple(year_figures.SECTIONS))
-    context = dashboard_context(figures, {}, year)
-    context.update(
+    # Computed for this committee on each view (no stored figures, no trends): the same sections as
+    # the stored dashboard, rendered by the same include.
+    sections_context = dashboard_context(figures, {}, year)
+    sections_context.update({"trends": [], "year": year})
+    sections = mark_safe(render_to_string("dashboard/includes/sections.html", sections_context))  # noqa: S308 - our own template's output
+    return render(
+        request,
+        "dashboard/home.html",
         {
-            "trends": [],
+            "sections": sections,
             "year": year,
             "previous_year": year - 1,
             "years": sorted(set(years) | {year}, reverse=True),
             "computed_at": timezone.now(),
             "drill_committee": committee,
-        }
+        },
     )
-    return render(request, "dashboard/home.html", context)
 
 
 @dashboard_access

@@ -1,0 +1,56 @@
+"""A topic's page is read from the cache by every reader after the first, yet each reader is still
+asked whether they may see it, and every step of the office shows on the next page."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from consultations import services
+from consultations.choices import TopicState
+from tests.conftest import login
+from tests.consultations.factories import TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, topic):
+    return client.get(reverse("consultations:topic", args=[topic.pk]))
+
+
+def test_a_members_cached_copy_does_not_open_a_draft_topic_to_them(client, staff_user, member_user):
+    draft = TopicFactory(title="草拟中的议题", state=TopicState.DRAFT)
+    assert _page(login(client, staff_user), draft).status_code == 200  # the office's view fills the cache
+
+    assert _page(login(client, member_user), draft).status_code == 404
+
+
+def test_an_instruction_recorded_by_the_office_shows_on_the_members_next_page(
+    client, member_user, staff_user, submitted_outcome, django_capture_on_commit_callbacks
+):
+    login(client, member_user)
+    assert "张书记" not in _page(client, submitted_outcome.topic).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.instruction_record(
+            outcome=submitted_outcome,
+            leader_name="张书记",
+            level="district_party",
+            text="请区发改委牵头落实",
+            given_on=dt.date(2017, 7, 1),
+            actor=staff_user,
+        )
+
+    assert "张书记" in _page(client, submitted_outcome.topic).content.decode()
+
+
+def test_a_withdrawn_topic_leaves_the_members_view_at_once(
+    client, member_user, staff_user, adopted_topic, django_capture_on_commit_callbacks
+):
+    login(client, member_user)
+    assert _page(client, adopted_topic).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.topic_withdraw(topic=adopted_topic, reason="情况变化", actor=staff_user)
+
+    assert _page(client, adopted_topic).status_code == 404
