@@ -287,7 +287,7 @@ def _rule_expressions(year: int) -> tuple[list[tuple[str, Any]], list[ScoringRul
     Each is `scoring.capped_points_sql` of the sum of verified quantities of that kind and role: the
     cap and the sum stay in SQL so a ranking of hundreds of members is one query.
     """
-    rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
+    rules = list(owned(ScoringRule.objects).filter(year=year).order_by("event_kind", "role"))
     expressions = []
     for rule in rules:
         quantity = Coalesce(
@@ -365,7 +365,7 @@ def member_standing(*, member: Member, year: int) -> Standing:
 
 
 def _score(member: Member, year: int, quantities: dict[tuple[str, str], tuple[int, int]]) -> dict:
-    rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
+    rules = list(owned(ScoringRule.objects).filter(year=year).order_by("event_kind", "role"))
     breakdown = []
     total = 0
     for rule in rules:
@@ -406,7 +406,7 @@ def score_ranking(*, year: int, sector=None, committee=None, group=None) -> Quer
 
 
 def yearly_minimums(year: int) -> dict[str, int]:
-    found = dict(YearlyMinimum.objects.filter(year=year).values_list("metric", "minimum"))
+    found = dict(owned(YearlyMinimum.objects).filter(year=year).values_list("metric", "minimum"))
     return {metric: found.get(metric, default) for metric, default in DEFAULT_MINIMUMS.items()}
 
 

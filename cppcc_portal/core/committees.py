@@ -197,6 +197,23 @@ def tenant_field() -> models.ForeignKey:
     )
 
 
+def unique_per_committee(*fields: str, name: str) -> models.UniqueConstraint:
+    """A number, year or name that is unique within a committee (two districts each have a 2017 plan)."""
+    return models.UniqueConstraint(fields=["tenant", *fields], name=name)
+
+
+class CommitteeOwned:
+    """Mixin of a model with ``tenant_field()``: forms check its ``unique_per_committee`` constraints too.
+
+    The ``tenant`` field is not editable, so a model form leaves it out of validation and would skip
+    every constraint naming it (a duplicate then fails in the database, not with a message). A new
+    row's tenant is always known (the committee in hand), so it is never left out here.
+    """
+
+    def validate_constraints(self, exclude=None):
+        super().validate_constraints(exclude=set(exclude or ()) - {"tenant"})
+
+
 class CommitteeMiddleware:
     """Resolve the request's committee once (``request.committee``) and keep it in hand for the request."""
 
