@@ -19,7 +19,11 @@ from cppcc_portal.core import committees, preferences, roles
 @login_required
 def home(request):
     """Send each person to where their work is; one seated in several committees first chooses one."""
-    if committees.SESSION_KEY not in request.session and len(committees.for_user(request.user)) > 1:
+    if (
+        committees.SESSION_KEY not in request.session
+        and not committees.in_address(request)
+        and len(committees.for_user(request.user)) > 1
+    ):
         return redirect("committee_choose")
     user_roles = roles.user_roles(request.user)
     if user_roles & set(roles.ADMINISTRATORS) and not user_roles & {roles.STAFF, roles.LEADER}:
