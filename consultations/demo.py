@@ -88,7 +88,10 @@ def seed(context) -> None:
     demo_member = Member.objects.filter(user=context.users.get("member")).first() or roster[0]
     with transaction.atomic():
         plan = ConsultationPlan.objects.create(year=year, title=f"{year}年度政治协商计划")
-        items = {i.number: i for i in Item.objects.filter(plan__year=year, number__in=[8, 12])}
+        items = {
+            i.number: i
+            for i in owned(Item.objects, through="plan__tenant").filter(plan__year=year, number__in=[8, 12])
+        }
         units = {u.name: u for u in owned(HandlingUnit.objects)}
         window = services.window_save(
             window=CollectionWindow(

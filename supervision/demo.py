@@ -214,7 +214,7 @@ def seed(context) -> None:
 
 
 def _topics(year: int, staff) -> dict[str, SupervisionTopic]:
-    item = Item.objects.filter(plan__year=year, number=9).first()
+    item = owned(Item.objects, through="plan__tenant").filter(plan__year=year, number=9).first()
     topics = {}
     for index, (title, kind, source, link) in enumerate(TOPICS):
         topic = owned(SupervisionTopic.objects).filter(year=year, title=title).first()

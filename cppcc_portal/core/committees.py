@@ -255,7 +255,13 @@ def named_in_address(request, slug: str) -> Committee:
 
 def in_address(request) -> bool:
     """Whether the request's address names its committee (then nobody is asked to choose one)."""
-    return getattr(request, "committee_in_address", False)
+    return getattr(request, "committee_in_address", None) is not None
+
+
+def home_address(request, committee: Committee) -> str:
+    """The address of a committee's home page, /c/<slug>/ (under the deployment's own prefix)."""
+    outer = getattr(request, "committee_in_address", None)
+    return f"{outer if outer is not None else get_script_prefix()}{URL_PREFIX}/{committee.slug}/"
 
 
 class CommitteeMiddleware:
@@ -281,8 +287,8 @@ class CommitteeMiddleware:
         else:
             committee = SimpleLazyObject(lambda: named_in_address(request, slug))
         request.path_info = rest
-        request.committee_in_address = True
         outer = get_script_prefix()
+        request.committee_in_address = outer
         set_script_prefix(f"{outer}{URL_PREFIX}/{slug}/")
         try:
             return self._serve(request, committee)

@@ -116,9 +116,13 @@ def committee_choose(request):
     A committee the person has no seat in is not found (404), never opened.
     """
     if request.method == "POST":
-        if committees.choose(request, request.POST.get("committee", "")) is None:
+        chosen = committees.choose(request, request.POST.get("committee", ""))
+        if chosen is None:
             raise Http404(_("No such committee."))
-        return redirect("home")
+        # At an address naming a committee, go on at the chosen one's address.
+        return redirect(
+            committees.home_address(request, chosen) if committees.in_address(request) else "home"
+        )
     return render(
         request,
         "core/committee_choose.html",

@@ -87,3 +87,11 @@ def test_the_api_at_the_districts_address_returns_the_districts_rows(seated_staf
     # A token of a person without a seat there finds nothing of the district.
     stranger = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=member_user).key}")
     assert stranger.get("/c/xicheng/api/v1/workplan/plans/").status_code == 404
+
+
+def test_choosing_another_committee_at_an_address_goes_on_at_that_committees_address(
+    client, seated_staff, district
+):
+    login(client, seated_staff)
+    response = client.post("/c/xicheng/accounts/committee/", {"committee": committees.default().slug})
+    assert response.url == f"/c/{committees.default().slug}/"
