@@ -21,6 +21,7 @@ from consultations.choices import (
     TopicSource,
 )
 from consultations.models import CollectionWindow, ConsultationPlan, ConsultationTopic
+from cppcc_portal.core.committees import owned
 from members.choices import ActivityKind, MemberStatus
 from members.models import Activity, HandlingUnit, Member
 from workplan.models import Item
@@ -77,7 +78,7 @@ def seed(context) -> None:
     """Build the year's consultation work on top of the plan, the roster and the units."""
     year = context.year
     staff = context.users["staff"]
-    if ConsultationPlan.objects.filter(year=year).exists():
+    if owned(ConsultationPlan.objects).filter(year=year).exists():
         context.say("consultations: already seeded")
         return
     roster = list(Member.objects.filter(status=MemberStatus.IN_OFFICE).order_by("member_number")[:40])
@@ -87,8 +88,11 @@ def seed(context) -> None:
     demo_member = Member.objects.filter(user=context.users.get("member")).first() or roster[0]
     with transaction.atomic():
         plan = ConsultationPlan.objects.create(year=year, title=f"{year}年度政治协商计划")
-        items = {i.number: i for i in Item.objects.filter(plan__year=year, number__in=[8, 12])}
-        units = {u.name: u for u in HandlingUnit.objects.all()}
+        items = {
+            i.number: i
+            for i in owned(Item.objects, through="plan__tenant").filter(plan__year=year, number__in=[8, 12])
+        }
+        units = {u.name: u for u in owned(HandlingUnit.objects)}
         window = services.window_save(
             window=CollectionWindow(
                 year=year,
@@ -126,7 +130,7 @@ def seed(context) -> None:
             plan=plan, adopted_on=_on(year, 2, 20), note="区政协十四届常委会第十九次会议", actor=staff
         )
         for title, *_rest, state, research in TOPICS:
-            topic = ConsultationTopic.objects.get(year=year, title=title)
+            topic = owned(ConsultationTopic.objects).get(year=year, title=title)
             _prepare(year, topic, roster, demo_member, staff, research)
             _advance(year, topic, state, demo_member, staff)
     context.say(f"consultations: {len(TOPICS)} topics, plan adopted, outcomes and feedback")

@@ -20,7 +20,7 @@ from consultations.choices import (
     TopicSource,
     TopicState,
 )
-from cppcc_portal.core.committees import tenant_field
+from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
 
 USER = settings.AUTH_USER_MODEL
 
@@ -31,11 +31,11 @@ def _user_fk(verbose_name):
     )
 
 
-class ConsultationPlan(models.Model):
+class ConsultationPlan(CommitteeOwned, models.Model):
     """年度协商计划: the year's list of consultation topics, adopted by the standing committee."""
 
     tenant = tenant_field()
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=200)
     state = models.CharField(_("state"), max_length=16, choices=PlanState.choices, default=PlanState.DRAFT)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
@@ -46,10 +46,11 @@ class ConsultationPlan(models.Model):
         verbose_name_plural = _("consultation plans")
         ordering = ["-year"]
         constraints = [
+            unique_per_committee("year", name="consultation_plan_unique_year"),
             models.CheckConstraint(
                 condition=~models.Q(state=PlanState.ADOPTED) | models.Q(adopted_on__isnull=False),
                 name="consultation_plan_adopted_has_date",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,7 +88,7 @@ class CollectionWindow(models.Model):
         return self.opens_on <= day <= self.closes_on
 
 
-class ConsultationTopic(models.Model):
+class ConsultationTopic(CommitteeOwned, models.Model):
     """协商议题: one matter consulted on in a year, from its source to the review a year later."""
 
     tenant = tenant_field()
@@ -141,7 +142,7 @@ class ConsultationTopic(models.Model):
         verbose_name_plural = _("consultation topics")
         ordering = ["-year", "planned_month", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "title"], name="consultation_topic_unique_title"),
+            unique_per_committee("year", "title", name="consultation_topic_unique_title"),
             models.CheckConstraint(
                 condition=models.Q(planned_month__isnull=True)
                 | models.Q(planned_month__gte=1, planned_month__lte=12),

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cppcc_portal.core.committees import tenant_field
+from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
 from meetings.choices import (
     QUORUM_BASES,
     AgendaKind,
@@ -30,14 +30,14 @@ from meetings.choices import (
 )
 
 
-class ProcedureRule(models.Model):
+class ProcedureRule(CommitteeOwned, models.Model):
     """议事规则: the quorum and the majority a kind of meeting needs (rules of procedure, as data).
 
     A quorum is met when present × denominator > numerator × basis (or ≥ when not strict); a motion
     is adopted when the votes for it pass the same test against the adoption basis."""
 
     tenant = tenant_field()
-    kind = models.CharField(_("meeting kind"), max_length=32, choices=MeetingKind.choices, unique=True)
+    kind = models.CharField(_("meeting kind"), max_length=32, choices=MeetingKind.choices)
     quorum_basis = models.CharField(
         _("quorum counted against"), max_length=16, choices=Basis.choices, default=Basis.BODY
     )
@@ -56,6 +56,7 @@ class ProcedureRule(models.Model):
         verbose_name_plural = _("rules of procedure")
         ordering = ["kind"]
         constraints = [
+            unique_per_committee("kind", name="procedure_rule_unique_kind"),
             models.CheckConstraint(
                 condition=Q(quorum_denominator__gte=1, adoption_denominator__gte=1),
                 name="procedure_rule_denominators_positive",

@@ -30,7 +30,7 @@ from members.selectors import member_for_user
 def procedure_rule_for(kind: str) -> ProcedureRule:
     """The rules of procedure of a kind of meeting; the default (more than half of the body) when the
     office has deleted its row."""
-    return ProcedureRule.objects.filter(kind=kind).first() or ProcedureRule(kind=kind)
+    return owned(ProcedureRule.objects).filter(kind=kind).first() or ProcedureRule(kind=kind)
 
 
 def body_members(meeting: Meeting) -> QuerySet[Member]:

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core.committees import tenant_field
+from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
 from cppcc_portal.core.models import TransitionEvent
 from members.choices import (
     ActivityKind,
@@ -28,11 +28,11 @@ from members.choices import (
 )
 
 
-class Term(models.Model):
+class Term(CommitteeOwned, models.Model):
     """届次: a five-year term of the committee (the 14th began in 2017)."""
 
     tenant = tenant_field()
-    number = models.PositiveSmallIntegerField(_("term number"), unique=True)
+    number = models.PositiveSmallIntegerField(_("term number"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
 
@@ -40,6 +40,7 @@ class Term(models.Model):
         verbose_name = _("term")
         verbose_name_plural = _("terms")
         ordering = ["-number"]
+        constraints = [unique_per_committee("number", name="term_unique_number")]
 
     def __str__(self) -> str:
         return _("Term %(number)s") % {"number": self.number}
@@ -76,39 +77,41 @@ class Sector(models.Model):
         return self.name
 
 
-class SpecialCommittee(models.Model):
+class SpecialCommittee(CommitteeOwned, models.Model):
     """专门委员会: a standing working body of the committee."""
 
     tenant = tenant_field()
-    name = models.CharField(_("name"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=64)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("special committee")
         verbose_name_plural = _("special committees")
         ordering = ["order", "name"]
+        constraints = [unique_per_committee("name", name="special_committee_unique_name")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class StreetGroup(models.Model):
+class StreetGroup(CommitteeOwned, models.Model):
     """委员街道活动小组: the members attached to one of the district's streets."""
 
     tenant = tenant_field()
-    name = models.CharField(_("name"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=64)
     street = models.CharField(_("street"), max_length=64)
 
     class Meta:
         verbose_name = _("street group")
         verbose_name_plural = _("street groups")
         ordering = ["name"]
+        constraints = [unique_per_committee("name", name="street_group_unique_name")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Member(models.Model):
+class Member(CommitteeOwned, models.Model):
     """委员: a member of the committee, with a stable member number for imports."""
 
     tenant = tenant_field()
@@ -120,7 +123,7 @@ class Member(models.Model):
         on_delete=models.SET_NULL,
         related_name="member",
     )
-    member_number = models.CharField(_("member number"), max_length=32, unique=True)
+    member_number = models.CharField(_("member number"), max_length=32)
     name = models.CharField(_("name"), max_length=64, db_index=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=32, default="汉族")
@@ -155,6 +158,7 @@ class Member(models.Model):
         verbose_name_plural = _("members")
         ordering = ["member_number"]
         indexes = [models.Index(fields=["sector", "status"], name="member_sector_status_idx")]
+        constraints = [unique_per_committee("member_number", name="member_unique_number")]
 
     def __str__(self) -> str:
         return self.name
@@ -196,11 +200,11 @@ class StreetGroupMembership(models.Model):
         return f"{self.group} · {self.member}"
 
 
-class HandlingUnit(models.Model):
+class HandlingUnit(CommitteeOwned, models.Model):
     """承办单位: a government department (or court, street office) that answers what is sent to it."""
 
     tenant = tenant_field()
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     contact_person = models.CharField(_("contact person"), max_length=64, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
@@ -213,6 +217,7 @@ class HandlingUnit(models.Model):
         verbose_name = _("handling unit")
         verbose_name_plural = _("handling units")
         ordering = ["name"]
+        constraints = [unique_per_committee("name", name="handling_unit_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -498,7 +503,7 @@ class DutyEvidence(models.Model):
         return self.original_name
 
 
-class ScoringRule(models.Model):
+class ScoringRule(CommitteeOwned, models.Model):
     """履职积分规则: points for one kind of duty event and role in one year, with an optional cap."""
 
     tenant = tenant_field()
@@ -512,15 +517,13 @@ class ScoringRule(models.Model):
         verbose_name = _("scoring rule")
         verbose_name_plural = _("scoring rules")
         ordering = ["-year", "event_kind", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["year", "event_kind", "role"], name="scoring_rule_unique")
-        ]
+        constraints = [unique_per_committee("year", "event_kind", "role", name="scoring_rule_unique")]
 
     def __str__(self) -> str:
         return f"{self.year} · {self.get_event_kind_display()} · {self.get_role_display()}"
 
 
-class YearlyMinimum(models.Model):
+class YearlyMinimum(CommitteeOwned, models.Model):
     """履职最低要求: how many of something a member should do in a year before a warning."""
 
     tenant = tenant_field()
@@ -532,7 +535,7 @@ class YearlyMinimum(models.Model):
         verbose_name = _("yearly minimum")
         verbose_name_plural = _("yearly minimums")
         ordering = ["-year", "metric"]
-        constraints = [models.UniqueConstraint(fields=["year", "metric"], name="yearly_minimum_unique")]
+        constraints = [unique_per_committee("year", "metric", name="yearly_minimum_unique")]
 
     def __str__(self) -> str:
         return f"{self.year} · {self.get_metric_display()} ≥ {self.minimum}"

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.spreadsheets import SpreadsheetSafeResource
 from members import attendance_import, services
@@ -66,7 +67,7 @@ class TermWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         text = re.sub(r"[第届\s]", "", str(value or ""))
         number = _chinese_number(text)
-        term = Term.objects.filter(number=number).first() if number else None
+        term = owned(Term.objects).filter(number=number).first() if number else None
         if term is None:
             raise ValueError(_("Unknown term “%(value)s”.") % {"value": value})
         return term
@@ -197,7 +198,7 @@ class MemberResource(ProgressMixin, SpreadsheetSafeResource):
         report_skipped = True
 
     def get_queryset(self):
-        return Member.objects.select_related("party", "sector", "term")
+        return owned(Member.objects).select_related("party", "sector", "term")
 
     def before_import(self, dataset, **kwargs):
         column = dataset.headers.index("委员编号") if "委员编号" in (dataset.headers or []) else None
@@ -288,14 +289,16 @@ class MemberByNumberWidget(widgets.ForeignKeyWidget):
 
     def prefetch(self, rows) -> None:
         numbers = {MemberNumberWidget().clean(row.get("委员编号")) for row in rows}
-        self.by_number = Member.objects.in_bulk(numbers - {""}, field_name="member_number")
+        self.by_number = {
+            m.member_number: m for m in owned(Member.objects).filter(member_number__in=numbers - {""})
+        }
 
     def clean(self, value, row=None, **kwargs):
         number = MemberNumberWidget().clean(value)
         if self.by_number is not None:
             found = self.by_number.get(number)
         else:
-            found = Member.objects.filter(member_number=number).first()
+            found = owned(Member.objects).filter(member_number=number).first()
         if found is None:
             raise ValueError(_("Unknown member number “%(value)s”.") % {"value": number})
         return found
@@ -334,7 +337,7 @@ class AttendanceResource(ProgressMixin, SpreadsheetSafeResource):
         use_bulk = True
 
     def get_queryset(self):
-        return Participation.objects.select_related("activity", "member")
+        return owned(Participation.objects, through="member__tenant").select_related("activity", "member")
 
     def before_import(self, dataset, **kwargs):
         self._seen = Counter()

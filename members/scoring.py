@@ -16,12 +16,13 @@ from typing import Any
 from django.db.models import F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Least
 
+from cppcc_portal.core.committees import owned
 from members.choices import DutyRecordStatus
 from members.models import DutyRecord, ScoringRule
 
 
 def rule_for(*, year: int, event_kind: str, role: str) -> ScoringRule | None:
-    return ScoringRule.objects.filter(year=year, event_kind=event_kind, role=role).first()
+    return owned(ScoringRule.objects).filter(year=year, event_kind=event_kind, role=role).first()
 
 
 def record_points(record: DutyRecord, rule: ScoringRule | None | bool = False) -> int | None:
@@ -36,17 +37,21 @@ def record_points(record: DutyRecord, rule: ScoringRule | None | bool = False) -
 
 
 def record_points_sql() -> Any:
-    """`record_points` as an SQL expression over a DutyRecord row (for `update()` and annotations)."""
-    rule_points = ScoringRule.objects.filter(
-        year=OuterRef("year"), event_kind=OuterRef("event_kind"), role=OuterRef("role")
-    ).values("points")[:1]
+    """`record_points` as an SQL expression over a DutyRecord row (for `update()` and annotations).
+
+    The rules are the committee in hand's: each committee scores its members by its own rules."""
+    rule_points = (
+        owned(ScoringRule.objects)
+        .filter(year=OuterRef("year"), event_kind=OuterRef("event_kind"), role=OuterRef("role"))
+        .values("points")[:1]
+    )
     return Subquery(rule_points, output_field=IntegerField()) * F("quantity")
 
 
 def refresh_record_points(**filters) -> int:
-    """Store `record_points` on the records matching `filters` (every record when none), in two
-    UPDATEs; returns how many verified records were rewritten."""
-    records = DutyRecord.objects.filter(**filters)
+    """Store `record_points` on the committee in hand's records matching `filters` (every one when
+    none), in two UPDATEs; returns how many verified records were rewritten."""
+    records = owned(DutyRecord.objects, through="member__tenant").filter(**filters)
     written = records.filter(status=DutyRecordStatus.VERIFIED).update(points=record_points_sql())
     records.exclude(status=DutyRecordStatus.VERIFIED).filter(points__isnull=False).update(points=None)
     return written

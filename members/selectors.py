@@ -288,7 +288,7 @@ def _rule_expressions(year: int) -> tuple[list[tuple[str, Any]], list[ScoringRul
     Each is `scoring.capped_points_sql` of the sum of verified quantities of that kind and role: the
     cap and the sum stay in SQL so a ranking of hundreds of members is one query.
     """
-    rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
+    rules = list(owned(ScoringRule.objects).filter(year=year).order_by("event_kind", "role"))
     expressions = []
     for rule in rules:
         quantity = Coalesce(
@@ -376,8 +376,8 @@ def scoring_year(year: int) -> tuple[list[ScoringRule], dict[str, int]]:
     """The year's scoring rules (by kind and role) and its minimums (the defaults where none is set)."""
 
     def read() -> tuple[list[ScoringRule], dict[str, int]]:
-        rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
-        found = dict(YearlyMinimum.objects.filter(year=year).values_list("metric", "minimum"))
+        rules = list(owned(ScoringRule.objects).filter(year=year).order_by("event_kind", "role"))
+        found = dict(owned(YearlyMinimum.objects).filter(year=year).values_list("metric", "minimum"))
         return rules, {metric: found.get(metric, default) for metric, default in DEFAULT_MINIMUMS.items()}
 
     return SCORING.cached(f"{current_id()}:{year}", read)

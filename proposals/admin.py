@@ -203,14 +203,16 @@ def _extend(p, post, user):
 
 
 def _merge(p, post, user):
-    into = Proposal.objects.filter(year=p.year, number=post.get("merge_into", "").strip()).first()
+    into = Proposal.objects.filter(
+        tenant_id=p.tenant_id, year=p.year, number=post.get("merge_into", "").strip()
+    ).first()
     if into is None:
         raise DomainError(gettext("No accepted proposal of that year has that number."), code="invalid")
     return services.proposal_merge(proposal=p, into=into, actor=user, note=post.get("note", ""))
 
 
 def _rate(p, post, user):
-    member = Member.objects.filter(member_number=post.get("member_number", "").strip()).first()
+    member = owned(Member.objects).filter(member_number=post.get("member_number", "").strip()).first()
     if member is None:
         raise DomainError(gettext("Give the member number of the member who rated."), code="invalid")
     return services.feedback_rate(

@@ -8,6 +8,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from cppcc_portal.core.committees import owned
 from members.models import HandlingUnit, Member
 from members.selectors import member_for_user
 from proposals import services
@@ -78,11 +79,11 @@ class _Seeder:
         self.members = members
         self.random = random.Random(self.year)  # the same demo every time
         self.categories = {
-            name: ProposalCategory.objects.get_or_create(name=name, defaults={"order": i})[0]
+            name: owned(ProposalCategory.objects).get_or_create(name=name, defaults={"order": i})[0]
             for i, name in enumerate(CATEGORIES)
         }
         self.units = {
-            name: HandlingUnit.objects.get_or_create(name=name)[0] for name in {t[2] for t in TOPICS}
+            name: owned(HandlingUnit.objects).get_or_create(name=name)[0] for name in {t[2] for t in TOPICS}
         }
         if self.unit_user is not None:
             self.units["区民政局"].accounts.add(self.unit_user)
@@ -154,7 +155,7 @@ class _Seeder:
                 proposal=p, actor=self.staff, kind=kind, note="内容较单一，转为社情民意信息"
             )
         if target == S.MERGED:
-            into = Proposal.objects.filter(year=self.year, state=S.CLOSED).order_by("?").first()
+            into = owned(Proposal.objects).filter(year=self.year, state=S.CLOSED).order_by("?").first()
             if into is not None:
                 return services.proposal_merge(
                     proposal=p, into=into, actor=self.staff, note="与同类提案并案办理"
@@ -296,7 +297,10 @@ def _reports(seeder: _Seeder) -> None:
 def seed(context) -> None:
     """~150 proposals and ~120 reports for context.year, in every state (skipped if the year has any)."""
     year = context.year
-    if Proposal.objects.filter(year=year).exists() or OpinionReport.objects.filter(year=year).exists():
+    if (
+        owned(Proposal.objects).filter(year=year).exists()
+        or owned(OpinionReport.objects).filter(year=year).exists()
+    ):
         context.say(f"proposals: {year} already has proposals; skipped")
         return
     members = list(Member.objects.filter(user__isnull=False).select_related("user").order_by("pk")[:400])
@@ -304,7 +308,7 @@ def seed(context) -> None:
     if len(members) < 5:
         context.say("proposals: the roster has fewer than 5 members; nothing seeded")
         return
-    ProposalYearSettings.objects.get_or_create(year=year)
+    owned(ProposalYearSettings.objects).get_or_create(year=year)
     with transaction.atomic():
         seeder = _Seeder(context, members)
         demo_member = member_for_user(context.users.get("member"))
@@ -376,7 +380,10 @@ def _link_items(year: int) -> None:
         from workplan.models import Item
     except ImportError:
         return
-    items = {i.number: i for i in Item.objects.filter(plan__year=year, number__in=[11, 13])}
+    items = {
+        i.number: i
+        for i in owned(Item.objects, through="plan__tenant").filter(plan__year=year, number__in=[11, 13])
+    }
     if 11 in items:
         items[11].proposals.add(*Proposal.objects.filter(year=year).exclude(state=S.DRAFT))
     if 13 in items:

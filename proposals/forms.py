@@ -5,6 +5,7 @@ from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cppcc_portal.core.committees import owned
 from members.models import Member
 from proposals.choices import AdoptionLevel, ReplyCategory, Satisfaction
 from proposals.models import OpinionReport, Proposal, ProposalCategory
@@ -42,7 +43,7 @@ class ProposalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = ProposalCategory.objects.filter(is_active=True)
+        self.fields["category"].queryset = owned(ProposalCategory.objects).filter(is_active=True)
 
 
 class InviteForm(forms.Form):
@@ -55,7 +56,7 @@ class InviteForm(forms.Form):
         numbers = [
             n for n in self.cleaned_data["member_numbers"].replace("，", ",").replace(",", " ").split() if n
         ]
-        members = list(Member.objects.filter(member_number__in=numbers))
+        members = list(owned(Member.objects).filter(member_number__in=numbers))
         missing = set(numbers) - {m.member_number for m in members}
         if missing:
             raise forms.ValidationError(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
-from cppcc_portal.core.committees import tenant_field
+from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
 from cppcc_portal.core.models import TransitionEvent
 from proposals.choices import (
     AdoptionLevel,
@@ -25,11 +25,11 @@ from proposals.choices import (
 USER = settings.AUTH_USER_MODEL
 
 
-class ProposalCategory(models.Model):
+class ProposalCategory(CommitteeOwned, models.Model):
     """提案分类: a subject category the office edits (经济建设, 城市建设管理 …)."""
 
     tenant = tenant_field()
-    name = models.CharField(pgettext_lazy("proposals", "name"), max_length=64, unique=True)
+    name = models.CharField(pgettext_lazy("proposals", "name"), max_length=64)
     order = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "order"), default=0)
     is_active = models.BooleanField(pgettext_lazy("proposals", "active"), default=True)
 
@@ -37,16 +37,17 @@ class ProposalCategory(models.Model):
         verbose_name = pgettext_lazy("proposals", "proposal category")
         verbose_name_plural = pgettext_lazy("proposals", "proposal categories")
         ordering = ["order", "name"]
+        constraints = [unique_per_committee("name", name="proposal_category_unique_name")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class ProposalYearSettings(models.Model):
+class ProposalYearSettings(CommitteeOwned, models.Model):
     """The rules of one year's proposal and report work, edited by the office."""
 
     tenant = tenant_field()
-    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), unique=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"))
     submission_opens_on = models.DateField(
         pgettext_lazy("proposals", "submission opens on"), null=True, blank=True
     )
@@ -92,6 +93,7 @@ class ProposalYearSettings(models.Model):
         verbose_name_plural = pgettext_lazy("proposals", "proposal year settings")
         ordering = ["-year"]
         constraints = [
+            unique_per_committee("year", name="proposal_settings_unique_year"),
             models.CheckConstraint(
                 condition=models.Q(excellent_quota_percent__lte=100), name="proposal_settings_quota_le_100"
             ),
@@ -101,16 +103,17 @@ class ProposalYearSettings(models.Model):
         return pgettext_lazy("proposals", "Proposal settings %(year)s") % {"year": self.year}
 
 
-class ProposalCounter(models.Model):
+class ProposalCounter(CommitteeOwned, models.Model):
     """The last proposal number given in a year; locked row so numbers have no gap or duplicate."""
 
     tenant = tenant_field()
-    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), unique=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"))
     last_number = models.PositiveIntegerField(pgettext_lazy("proposals", "last number"), default=0)
 
     class Meta:
         verbose_name = pgettext_lazy("proposals", "proposal counter")
         verbose_name_plural = pgettext_lazy("proposals", "proposal counters")
+        constraints = [unique_per_committee("year", name="proposal_counter_unique_year")]
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
@@ -209,7 +212,7 @@ class OpinionReport(models.Model):
         return len(self.situation) + len(self.analysis) + len(self.suggestion)
 
 
-class Proposal(models.Model):
+class Proposal(CommitteeOwned, models.Model):
     """提案: a formal written proposal by a member or a collective, from draft to the proposer's rating."""
 
     tenant = tenant_field()
@@ -339,7 +342,7 @@ class Proposal(models.Model):
         ordering = ["-year", "number_seq", "-created_at"]
         indexes = [models.Index(fields=["year", "state"], name="proposal_year_state_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["year", "number_seq"], name="proposal_number_unique_per_year"),
+            unique_per_committee("year", "number_seq", name="proposal_number_unique_per_year"),
             models.CheckConstraint(
                 condition=~models.Q(state="rejected") | ~models.Q(rejection_reason=""),
                 name="proposal_rejection_has_reason",
@@ -633,7 +636,7 @@ class ProposalEvent(TransitionEvent):
         return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
 
 
-class BulletinIssue(models.Model):
+class BulletinIssue(CommitteeOwned, models.Model):
     """《社情民意》第 N 期: a bulletin issue grouping adopted reports."""
 
     tenant = tenant_field()
@@ -653,7 +656,7 @@ class BulletinIssue(models.Model):
         verbose_name = pgettext_lazy("proposals", "bulletin issue")
         verbose_name_plural = pgettext_lazy("proposals", "bulletin issues")
         ordering = ["-year", "-number"]
-        constraints = [models.UniqueConstraint(fields=["year", "number"], name="bulletin_number_unique")]
+        constraints = [unique_per_committee("year", "number", name="bulletin_number_unique")]
 
     def __str__(self) -> str:
         return pgettext_lazy("proposals", "Social conditions, %(year)s issue %(number)s") % {

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core.committees import tenant_field
+from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
 from cppcc_portal.core.models import TransitionEvent
 from supervision.choices import (
     FINISHED_ITEM_STATUSES,
@@ -23,7 +23,7 @@ from supervision.choices import (
 )
 
 
-class SupervisionTopic(models.Model):
+class SupervisionTopic(CommitteeOwned, models.Model):
     """监督议题: a matter the committee monitors in a year, approved by the standing committee."""
 
     tenant = tenant_field()
@@ -50,7 +50,7 @@ class SupervisionTopic(models.Model):
         verbose_name_plural = _("supervision topics")
         ordering = ["-year", "kind", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "title"], name="supervision_topic_unique_title"),
+            unique_per_committee("year", "title", name="supervision_topic_unique_title"),
             models.CheckConstraint(
                 condition=models.Q(is_approved=False) | models.Q(approved_on__isnull=False),
                 name="supervision_topic_approved_has_date",
@@ -88,7 +88,7 @@ class TopicSourceLink(models.Model):
             raise ValidationError({"content_type": _("Choose the type of the linked record.")})
 
 
-class SupervisionGroup(models.Model):
+class SupervisionGroup(CommitteeOwned, models.Model):
     """监督小组: members who supervise some departments on some topics, under a leader."""
 
     tenant = tenant_field()
@@ -120,7 +120,7 @@ class SupervisionGroup(models.Model):
         verbose_name = _("supervision group")
         verbose_name_plural = _("supervision groups")
         ordering = ["-year", "name"]
-        constraints = [models.UniqueConstraint(fields=["year", "name"], name="supervision_group_unique_name")]
+        constraints = [unique_per_committee("year", "name", name="supervision_group_unique_name")]
 
     def __str__(self) -> str:
         return self.name

@@ -58,7 +58,10 @@ class CommitteeFactory(factory.django.DjangoModelFactory):
 class TermFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Term
-        django_get_or_create = ("number",)
+        django_get_or_create = ("tenant", "number")
+
+    # Found or made in the committee in hand: each committee has its own (unique per committee).
+    tenant = factory.LazyFunction(committees.current)
 
     number = 14
     starts_on = dt.date(2017, 1, 1)
@@ -84,7 +87,10 @@ class SectorFactory(factory.django.DjangoModelFactory):
 class SpecialCommitteeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.SpecialCommittee
-        django_get_or_create = ("name",)
+        django_get_or_create = ("tenant", "name")
+
+    # Found or made in the committee in hand: each committee has its own (unique per committee).
+    tenant = factory.LazyFunction(committees.current)
 
     name = factory.Sequence(lambda n: f"专委会{n}")
 
@@ -92,7 +98,10 @@ class SpecialCommitteeFactory(factory.django.DjangoModelFactory):
 class StreetGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.StreetGroup
-        django_get_or_create = ("name",)
+        django_get_or_create = ("tenant", "name")
+
+    # Found or made in the committee in hand: each committee has its own (unique per committee).
+    tenant = factory.LazyFunction(committees.current)
 
     street = factory.Sequence(lambda n: f"街道{n}")
     name = factory.LazyAttribute(lambda o: f"{o.street}委员活动小组")
@@ -115,7 +124,10 @@ class MemberFactory(factory.django.DjangoModelFactory):
 class HandlingUnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.HandlingUnit
-        django_get_or_create = ("name",)
+        django_get_or_create = ("tenant", "name")
+
+    # Found or made in the committee in hand: each committee has its own (unique per committee).
+    tenant = factory.LazyFunction(committees.current)
 
     name = factory.Sequence(lambda n: f"区单位{n}")
 
@@ -133,7 +145,10 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 class WorkPlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = wp.WorkPlan
-        django_get_or_create = ("year",)
+        django_get_or_create = ("tenant", "year")
+
+    # Found or made in the committee in hand: each committee has its own (unique per committee).
+    tenant = factory.LazyFunction(committees.current)
 
     year = 2017
     title = factory.LazyAttribute(lambda o: f"{o.year} 年工作要点")

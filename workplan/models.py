@@ -11,17 +11,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core.committees import tenant_field
+from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
 from workplan.choices import ItemStatus, TaskStatus, UpdateKind
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class WorkPlan(models.Model):
+class WorkPlan(CommitteeOwned, models.Model):
     """工作要点: the plan the standing committee adopts for one year."""
 
     tenant = tenant_field()
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
     document_number = models.CharField(_("document number"), max_length=64, blank=True)
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=300)
@@ -39,6 +39,7 @@ class WorkPlan(models.Model):
         verbose_name = _("work plan")
         verbose_name_plural = _("work plans")
         ordering = ["-year"]
+        constraints = [unique_per_committee("year", name="work_plan_unique_year")]
 
     def __str__(self) -> str:
         return self.title or str(self.year)

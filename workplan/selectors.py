@@ -60,7 +60,8 @@ def item_detail(*, year: int, number: int) -> Item | None:
     )
     tasks = Prefetch("tasks", queryset=Task.objects.select_related("owner").order_by("due_date", "id"))
     return (
-        Item.objects.select_related("plan", "section")
+        owned(Item.objects, through="plan__tenant")
+        .select_related("plan", "section")
         .prefetch_related(tasks, updates)
         .filter(plan__year=year, number=number)
         .first()
@@ -74,7 +75,7 @@ def attachment_get(*, pk: int) -> ProgressAttachment | None:
 def overdue_tasks(*, year: int, today: datetime.date | None = None) -> QuerySet[Task]:
     """Tasks of the year's plan whose due date has passed and that are not done, oldest first."""
     return (
-        task_queryset()
+        owned(task_queryset(), through="item__plan__tenant")
         .filter(item__plan__year=year)
         .overdue(today)
         .order_by("due_date", "item__number", "id")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -40,11 +41,15 @@ def _plan_article(year: int) -> str | None:
     """The whole plan as HTML (the same for every reader), cached until the plan or its links change.
 
     Overdue marks depend on the date, so the day is part of the key (see workplan.generation), and
-    so is the committee in hand, each with its own plan. An unknown year is cached too (as ""), so
-    asking for it again costs no query either.
+    so is the committee in hand, each with its own plan, and the script prefix its links carry (an
+    address naming the committee, /c/<slug>/). An unknown year is cached too (as ""), so asking for
+    it again costs no query either.
     """
     today = timezone.localdate()
-    key = f"plan-page:{committees.current_id()}:{year}:{translation.get_language()}:{today.isoformat()}"
+    key = (
+        f"plan-page:{committees.current_id()}:{get_script_prefix()}:{year}:"
+        f"{translation.get_language()}:{today.isoformat()}"
+    )
     article = generation.cached(key, lambda: _render_plan_article(year, today))
     return mark_safe(article) if article else None  # noqa: S308 - our own template's output
 

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, Subquery
 from django.db.models.signals import post_delete, post_save
+from django.http import Http404
+from django.urls import get_script_prefix, set_script_prefix
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -116,6 +118,15 @@ def owned(queryset: models.QuerySet, committee: Committee | None = None, *, thro
     return queryset.filter(**{through if "__" in through else f"{through}_id": value})
 
 
+def every_committee() -> list[Committee]:
+    """Every committee of the installation, the city first: the one deliberate read across committees.
+
+    For work done once for each committee, each inside ``working_for`` (a reminder rule run by beat,
+    the demo data built for a city and its districts); nothing else reads past the committee in hand.
+    """
+    return list(Committee.objects.all())
+
+
 @contextlib.contextmanager
 def working_for(committee: Committee):
     """Work for this committee inside the block (a task, a command, a test of two committees)."""
@@ -197,15 +208,94 @@ def tenant_field() -> models.ForeignKey:
     )
 
 
+def unique_per_committee(*fields: str, name: str) -> models.UniqueConstraint:
+    """A number, year or name that is unique within a committee (two districts each have a 2017 plan)."""
+    return models.UniqueConstraint(fields=["tenant", *fields], name=name)
+
+
+class CommitteeOwned:
+    """Mixin of a model with ``tenant_field()``: forms check its ``unique_per_committee`` constraints too.
+
+    The ``tenant`` field is not editable, so a model form leaves it out of validation and would skip
+    every constraint naming it (a duplicate then fails in the database, not with a message). A new
+    row's tenant is always known (the committee in hand), so it is never left out here.
+    """
+
+    def validate_constraints(self, exclude=None):
+        super().validate_constraints(exclude=set(exclude or ()) - {"tenant"})
+
+
+# Addresses that carry the committee: /c/<slug>/portal/ is /portal/ in that committee. No top-level
+# path of the portal is "c/" (cppcc_portal/urls.py), so the prefix cannot shadow a page.
+URL_PREFIX = "c"
+
+
+def split_path(path_info: str) -> tuple[str, str] | None:
+    """("xicheng", "/portal/") for "/c/xicheng/portal/"; None for an address without a committee."""
+    parts = path_info.split("/", 3)
+    if len(parts) < 4 or parts[0] or parts[1] != URL_PREFIX or not parts[2]:
+        return None
+    return parts[2], "/" + parts[3]
+
+
+def named_in_address(request, slug: str) -> Committee:
+    """The committee an address names: one the person has a seat in, else not found (404).
+
+    Someone not logged in (yet: an API request authenticates in its view) is shown the committee's
+    name only, on the login page; every page with data asks for a login first.
+    """
+    if getattr(request.user, "is_authenticated", False):
+        found = next((c for c in for_user(request.user) if c.slug == slug), None)
+    else:
+        found = Committee.objects.filter(slug=slug).first()
+    if found is None:
+        raise Http404(_("No such committee."))
+    return found
+
+
+def in_address(request) -> bool:
+    """Whether the request's address names its committee (then nobody is asked to choose one)."""
+    return getattr(request, "committee_in_address", None) is not None
+
+
+def home_address(request, committee: Committee) -> str:
+    """The address of a committee's home page, /c/<slug>/ (under the deployment's own prefix)."""
+    outer = getattr(request, "committee_in_address", None)
+    return f"{outer if outer is not None else get_script_prefix()}{URL_PREFIX}/{committee.slug}/"
+
+
 class CommitteeMiddleware:
-    """Resolve the request's committee once (``request.committee``) and keep it in hand for the request."""
+    """Resolve the request's committee once (``request.committee``) and keep it in hand for the request.
+
+    An address that names a committee (``/c/<slug>/…``) works in that committee: the prefix is taken
+    off the path the URLconf resolves and made the script prefix, so every ``reverse()`` and
+    ``{% url %}`` of the request (pages, redirects, the API's links) carries it. Other addresses work
+    in the committee chosen in the session.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        # Lazy: a request that never needs its committee (a probe, a static answer) reads nothing.
-        committee = SimpleLazyObject(lambda: for_request(request))
+        named = split_path(request.path_info)
+        if named is None:
+            # Lazy: a request that never needs its committee (a probe, a static answer) reads nothing.
+            return self._serve(request, SimpleLazyObject(lambda: for_request(request)))
+        slug, rest = named
+        if getattr(request.user, "is_authenticated", False):
+            committee = named_in_address(request, slug)  # 404 before anything is read
+        else:
+            committee = SimpleLazyObject(lambda: named_in_address(request, slug))
+        request.path_info = rest
+        outer = get_script_prefix()
+        request.committee_in_address = outer
+        set_script_prefix(f"{outer}{URL_PREFIX}/{slug}/")
+        try:
+            return self._serve(request, committee)
+        finally:
+            set_script_prefix(outer)
+
+    def _serve(self, request, committee):
         request.committee = committee
         token = _in_hand.set(committee)
         try:

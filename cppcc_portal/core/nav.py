@@ -27,6 +27,7 @@ SITE_URLS = {
     "dashboard": "dashboard:home",
     "meetings": "meetings:list",
     "inbox": "notifications:inbox",
+    "committee_choose": "committee_choose",
 }
 
 

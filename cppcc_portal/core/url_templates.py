@@ -15,7 +15,7 @@ def _resolver_key() -> tuple[str, str]:
     return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)  # a few dozen names × the committees' prefixes (core.committees)
 def _fixed(name: str, urlconf: str, prefix: str) -> str:
     try:
         return reverse(name, urlconf=urlconf)
@@ -24,7 +24,7 @@ def _fixed(name: str, urlconf: str, prefix: str) -> str:
         return ""
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
 def _template(viewname: str, current_app: str | None, urlconf: str, prefix: str) -> str:
     head, tail = reverse(viewname, args=[0], urlconf=urlconf, current_app=current_app).rsplit("/0/", 1)
     return f"{head}/{{}}/{tail}"

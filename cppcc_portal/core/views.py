@@ -19,7 +19,11 @@ from cppcc_portal.core import committees, preferences, roles
 @login_required
 def home(request):
     """Send each person to where their work is; one seated in several committees first chooses one."""
-    if committees.SESSION_KEY not in request.session and len(committees.for_user(request.user)) > 1:
+    if (
+        committees.SESSION_KEY not in request.session
+        and not committees.in_address(request)
+        and len(committees.for_user(request.user)) > 1
+    ):
         return redirect("committee_choose")
     user_roles = roles.user_roles(request.user)
     if user_roles & set(roles.ADMINISTRATORS) and not user_roles & {roles.STAFF, roles.LEADER}:
@@ -112,9 +116,13 @@ def committee_choose(request):
     A committee the person has no seat in is not found (404), never opened.
     """
     if request.method == "POST":
-        if committees.choose(request, request.POST.get("committee", "")) is None:
+        chosen = committees.choose(request, request.POST.get("committee", ""))
+        if chosen is None:
             raise Http404(_("No such committee."))
-        return redirect("home")
+        # At an address naming a committee, go on at the chosen one's address.
+        return redirect(
+            committees.home_address(request, chosen) if committees.in_address(request) else "home"
+        )
     return render(
         request,
         "core/committee_choose.html",

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
 
+from cppcc_portal.core import committees
 from devdata.decade.activities import ActivitySteps
 from devdata.decade.proposals import ProposalSteps
 from devdata.decade.roster import RosterSteps
@@ -57,6 +58,8 @@ class Decade(RosterSteps, ActivitySteps, ProposalSteps, SupervisionSteps):
         next_id = writer.next_id()
         per_year = self.sizes["activities"]
         recipients = [user.pk for user in users]
+        # Deduplication keys are unique in the installation: each committee's reminders have their own.
+        committee = committees.current().slug
 
         def rows():
             nonlocal next_id
@@ -68,7 +71,7 @@ class Decade(RosterSteps, ActivitySteps, ProposalSteps, SupervisionSteps):
                         next_id,
                         recipients[n % len(recipients)],
                         "bulk.reminder",
-                        f"bulk:{year}:{n}",
+                        f"bulk:{committee}:{year}:{n}",
                         f"{year}年提醒{n + 1}",
                         due,
                         due,

@@ -7,6 +7,7 @@ import datetime as dt
 from django.apps import apps
 from django.db.models import Max
 
+from cppcc_portal.core.committees import owned
 from devdata.decade.vocabulary import TOPICS
 from devdata.decade.writing import Progress, Writer, _aware
 
@@ -17,7 +18,7 @@ class ProposalSteps:
     def proposals(self) -> None:
         p = apps.get_app_config("proposals").models_module
         categories = [
-            p.ProposalCategory.objects.get_or_create(name=name, defaults={"order": i})[0].pk
+            owned(p.ProposalCategory.objects).get_or_create(name=name, defaults={"order": i})[0].pk
             for i, name in enumerate(("经济建设", "城市管理", "教育文化", "医疗卫生", "社会民生", "其他"))
         ]
         proposals = Writer(
@@ -112,7 +113,8 @@ class ProposalSteps:
         handled_states = replied_states | {"assigned", "handling"}
         # Numbers continue after the highest one of the year (the demo seeder's, or the office's).
         highest = dict(
-            p.Proposal.objects.filter(year__in=self.years, number_seq__isnull=False)
+            owned(p.Proposal.objects)
+            .filter(year__in=self.years, number_seq__isnull=False)
             .values("year")
             .annotate(top=Max("number_seq"))
             .values_list("year", "top")
@@ -236,7 +238,7 @@ class ProposalSteps:
         if Counter is None:
             return
         for year, last in last_numbers.items():
-            counter, _ = Counter.objects.get_or_create(year=year)
+            counter, _ = owned(Counter.objects).get_or_create(year=year)
             if counter.last_number < last:
                 Counter.objects.filter(pk=counter.pk).update(last_number=last)
 

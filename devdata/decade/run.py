@@ -8,13 +8,15 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 
+from cppcc_portal.core import committees
+from cppcc_portal.core.committees import owned
 from devdata.decade.generator import Decade
 from devdata.decade.vocabulary import BULK_PREFIX
 from devdata.decade.writing import _get
 
 
 def already_built() -> bool:
-    return _get("members.Member").objects.filter(member_number__startswith=BULK_PREFIX).exists()
+    return owned(_get("members.Member").objects).filter(member_number__startswith=BULK_PREFIX).exists()
 
 
 def built_years(years: Iterable[int]) -> set[int]:
@@ -23,18 +25,26 @@ def built_years(years: Iterable[int]) -> set[int]:
     return {
         year
         for year in years
-        if Activity.objects.filter(
-            starts_at__year=year, title__regex=rf"^{year}年[a-z_]+活动[0-9]+$"
-        ).exists()
+        if owned(Activity.objects)
+        .filter(starts_at__year=year, title__regex=rf"^{year}年[a-z_]+活动[0-9]+$")
+        .exists()
     }
 
 
 def seed_decade(context) -> None:
     """seed_demo step for `--years N` (N > 1): the bulk data set, unless it is already there."""
     years = getattr(context, "years", 1)
-    if years <= 1:
+    # Committee number one's single year is the demo seeders'; another committee's is built here.
+    if years <= 1 and committees.current_id() == committees.default_id():
         return
-    build(last_year=context.year, years=years, say=context.say, users=list(context.users.values()))
+    options = getattr(context, "options", {}) or {}
+    build(
+        last_year=context.year,
+        years=years,
+        say=context.say,
+        users=list(context.users.values()),
+        scale=options.get("scale") or 1.0,
+    )
 
 
 def build(*, last_year: int, years: int, say, users: Sequence = (), scale: float = 1.0) -> bool:

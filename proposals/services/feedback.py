@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import notify
 from members.selectors import member_for_user
@@ -181,7 +182,7 @@ EXCELLENT_STEPS = {
 
 def excellent_quota(year: int) -> int:
     """How many proposals of the year may be selected as excellent (a share of the accepted ones)."""
-    accepted = Proposal.objects.filter(year=year, state__in=ACCEPTED_STATES).count()
+    accepted = owned(Proposal.objects).filter(year=year, state__in=ACCEPTED_STATES).count()
     return math.ceil(accepted * year_settings(year).excellent_quota_percent / 100)
 
 
@@ -197,8 +198,12 @@ def proposal_excellent_advance(*, proposal: Proposal, actor, note: str = "") -> 
         raise DomainError(_("This proposal has already been selected."), code="already_selected")
     if target == ExcellentState.SELECTED:
         # Lock the year's counter so two selections cannot both take the last place.
-        ProposalCounter.objects.select_for_update().filter(year=proposal.year).first()
-        taken = Proposal.objects.filter(year=proposal.year, excellent_state=ExcellentState.SELECTED).count()
+        ProposalCounter.objects.select_for_update().filter(
+            tenant_id=proposal.tenant_id, year=proposal.year
+        ).first()
+        taken = Proposal.objects.filter(
+            tenant_id=proposal.tenant_id, year=proposal.year, excellent_state=ExcellentState.SELECTED
+        ).count()
         quota = excellent_quota(proposal.year)
         if taken >= quota:
             raise DomainError(

@@ -92,8 +92,10 @@ def proposal_accept(*, proposal: Proposal, actor, note: str = "") -> Proposal:
     _locked(proposal)
     check_proposal_transition(proposal, S.ACCEPTED, "accept")
     # The counter row is locked until this transaction ends, so concurrent acceptances queue here.
-    ProposalCounter.objects.get_or_create(year=proposal.year)
-    counter = ProposalCounter.objects.select_for_update().get(year=proposal.year)
+    # Numbers run per committee: each district has its own proposal 2017-001.
+    key = {"tenant_id": proposal.tenant_id, "year": proposal.year}
+    ProposalCounter.objects.get_or_create(**key)
+    counter = ProposalCounter.objects.select_for_update().get(**key)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     proposal.number_seq = counter.last_number

@@ -88,3 +88,26 @@ def test_the_office_gives_a_seat_in_the_admin_and_a_member_may_not(client, staff
     with pytest.raises(PermissionDeniedError):
         committees.seat_add(actor=member_user, user=member_user, committee=committees.default())
     assert not CommitteeSeat.objects.filter(user=member_user, committee=committees.default()).exists()
+
+
+def header(response) -> str:
+    return response.content.decode().split('<header class="site-header">')[1].split("</header>")[0]
+
+
+def test_the_header_names_the_committee_in_hand_and_links_to_the_chooser_for_two_seats(
+    client, seated_staff, district
+):
+    login(client, seated_staff)
+    client.post(reverse("committee_choose"), {"committee": district.slug})
+    shown = header(client.get(reverse("workplan:current"), follow=True))
+    assert f'<a class="site-committee" href="{reverse("committee_choose")}"' in shown
+    assert "西城区政协</a>" in shown
+    client.post(reverse("committee_choose"), {"committee": committees.default().slug})
+    assert "东城区政协</a>" in header(client.get(reverse("committee_choose")))
+
+
+def test_the_header_names_the_only_committee_without_a_link_to_the_chooser(client, member_user):
+    login(client, member_user)
+    shown = header(client.get(reverse("committee_choose")))
+    assert '<span class="site-committee">东城区政协</span>' in shown
+    assert f'href="{reverse("committee_choose")}"' not in shown

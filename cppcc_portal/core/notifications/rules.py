@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from cppcc_portal.core import committees
 from cppcc_portal.core.notifications.kinds import register_kind
 from cppcc_portal.core.notifications.services import Text, cancel_pending, notify, released_key
 
@@ -118,12 +119,16 @@ def write(reminders: Iterable[Reminder]) -> int:
 def run_rule(name: str, *, now: datetime | None = None) -> int:
     """Run one rule now; returns how many notifications it created.
 
-    Pending reminders of the rule's kinds that it no longer plans (the task was done, the
-    deadline moved, the reply came) are cancelled, so apps need no signal for every change.
+    The rule plans for every committee in turn, each by its own data and settings (its plan, its
+    deadlines); pending reminders of the rule's kinds that no committee plans any more (the task was
+    done, the deadline moved, the reply came) are cancelled, so apps need no signal for every change.
     """
     now = now or timezone.now()
     rule = get_rule(name)
-    reminders = list(rule.plan(now))
+    reminders = []
+    for committee in committees.every_committee():
+        with committees.working_for(committee):
+            reminders += rule.plan(now)
     created = write(reminders)
     withdrawn = withdraw_unplanned(rule, {reminder.dedupe_key[:200] for reminder in reminders})
     logger.info("reminder rule %s created %s and withdrew %s notifications", name, created, withdrawn)
