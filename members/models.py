@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core.committees import tenant_field
+from cppcc_portal.core.committees import scoped_manager, tenant_field
 from cppcc_portal.core.models import TransitionEvent
 from members.choices import (
     ActivityKind,
@@ -35,6 +35,8 @@ class Term(models.Model):
     number = models.PositiveSmallIntegerField(_("term number"), unique=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("term")
@@ -83,6 +85,8 @@ class SpecialCommittee(models.Model):
     name = models.CharField(_("name"), max_length=64, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = scoped_manager()
+
     class Meta:
         verbose_name = _("special committee")
         verbose_name_plural = _("special committees")
@@ -98,6 +102,8 @@ class StreetGroup(models.Model):
     tenant = tenant_field()
     name = models.CharField(_("name"), max_length=64, unique=True)
     street = models.CharField(_("street"), max_length=64)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("street group")
@@ -149,6 +155,8 @@ class Member(models.Model):
     street_groups = models.ManyToManyField(
         StreetGroup, through="StreetGroupMembership", related_name="members", verbose_name=_("street groups")
     )
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("member")
@@ -208,6 +216,8 @@ class HandlingUnit(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="handling_units", verbose_name=_("staff accounts")
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("handling unit")
@@ -278,6 +288,8 @@ class Activity(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("activity")
@@ -508,6 +520,8 @@ class ScoringRule(models.Model):
     points = models.PositiveSmallIntegerField(_("points"))
     yearly_cap = models.PositiveIntegerField(_("yearly cap"), null=True, blank=True)
 
+    objects = scoped_manager()
+
     class Meta:
         verbose_name = _("scoring rule")
         verbose_name_plural = _("scoring rules")
@@ -527,6 +541,8 @@ class YearlyMinimum(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     metric = models.CharField(_("what is counted"), max_length=16, choices=MinimumMetric.choices)
     minimum = models.PositiveSmallIntegerField(_("minimum"))
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("yearly minimum")
@@ -557,6 +573,8 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("import job")

@@ -26,7 +26,6 @@ from django.db.models.functions import Coalesce, ExtractMonth, Rank
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
 from members import scoring
 from members.choices import (
     MINIMUM_EVENT_KINDS,
@@ -135,7 +134,7 @@ def member_list(*, user) -> QuerySet[Member]:
         return Member.objects.none()
     if not (roles.can_read_everything(user) or member_for_user(user)):
         return Member.objects.none()
-    return owned(Member.objects.select_related("party", "sector", "term")).order_by("member_number")
+    return Member.objects.select_related("party", "sector", "term").order_by("member_number")
 
 
 def can_see_private_fields(user, member: Member) -> bool:
@@ -151,9 +150,7 @@ def can_see_private_fields(user, member: Member) -> bool:
 
 def activities_managed_by(user) -> QuerySet[Activity]:
     """Activities whose attendance the user records: all for staff, their bodies' for a body leader."""
-    base = owned(Activity.objects).select_related(
-        "organiser_committee", "organiser_group", "organiser_sector"
-    )
+    base = Activity.objects.select_related("organiser_committee", "organiser_group", "organiser_sector")
     if roles.is_staff_user(user):
         return base
     member = member_for_user(user)
@@ -170,9 +167,7 @@ def can_manage_activity(user, activity: Activity) -> bool:
 def activity_list(*, user) -> QuerySet[Activity]:
     """Activities a user may see: all for staff/leaders; for a member, those they take part in,
     those open for enrolment, and those of bodies they lead."""
-    base = owned(Activity.objects).select_related(
-        "organiser_committee", "organiser_group", "organiser_sector"
-    )
+    base = Activity.objects.select_related("organiser_committee", "organiser_group", "organiser_sector")
     if roles.can_read_everything(user):
         return base
     member = member_for_user(user)

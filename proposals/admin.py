@@ -17,6 +17,11 @@ from cppcc_portal.core.admin_actions import run_on_each
 from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.scoped_forms import (
+    ScopedModelChoiceField,
+    ScopedModelMultipleChoiceField,
+    scoped_formfield,
+)
 from members.models import HandlingUnit, Member
 from proposals import services
 from proposals.choices import AdoptionLevel, ConversionKind, ReplyCategory, ReportState, Satisfaction
@@ -89,11 +94,11 @@ class WorkflowActionForm(ActionForm):
     """The inputs the workflow actions need, beside the action menu; each shows for its actions only."""
 
     note = forms.CharField(label=_("note / reason"), required=False)
-    lead_unit = forms.ModelChoiceField(
-        label=_("lead unit"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
+    lead_unit = ScopedModelChoiceField(
+        label=_("lead unit"), rows=lambda: HandlingUnit.objects.filter(is_active=True), required=False
     )
-    assisting_units = forms.ModelMultipleChoiceField(
-        label=_("assisting units"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
+    assisting_units = ScopedModelMultipleChoiceField(
+        label=_("assisting units"), rows=lambda: HandlingUnit.objects.filter(is_active=True), required=False
     )
     new_due_on = forms.DateField(label=_("new reply due date"), required=False, help_text="YYYY-MM-DD")
     category = forms.ChoiceField(
@@ -353,6 +358,7 @@ class ProposalAdminForm(forms.ModelForm):
     """Checks the year's length limit before the service is called, so the error sits on the form."""
 
     class Meta:
+        formfield_callback = scoped_formfield
         model = Proposal
         fields = [
             "year",
@@ -393,6 +399,7 @@ class ReportAdminForm(forms.ModelForm):
     """Refuses edits the report workflow would refuse, so the error sits on the form."""
 
     class Meta:
+        formfield_callback = scoped_formfield
         model = OpinionReport
         fields = [
             "year",
@@ -534,14 +541,12 @@ class ReportActionForm(ActionForm):
         label=_("adoption level"), choices=[("", "—"), *AdoptionLevel.choices], required=False
     )
     note = forms.CharField(label=_("note"), required=False)
-    bulletin = forms.ModelChoiceField(
-        label=_("bulletin issue"), queryset=BulletinIssue.objects.filter(state="draft"), required=False
+    bulletin = ScopedModelChoiceField(
+        label=_("bulletin issue"), rows=lambda: BulletinIssue.objects.filter(state="draft"), required=False
     )
     leader_name = forms.CharField(label=pgettext_lazy("proposals", "leader"), required=False)
     text = forms.CharField(label=_("instruction"), required=False)
-    category = forms.ModelChoiceField(
-        label=_("proposal category"), queryset=ProposalCategory.objects.all(), required=False
-    )
+    category = ScopedModelChoiceField(ProposalCategory, label=_("proposal category"), required=False)
 
 
 def _add_to_bulletin(r, post, user):

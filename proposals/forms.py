@@ -5,6 +5,9 @@ from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cppcc_portal.core.scoped_forms import (
+    scoped_formfield,
+)
 from members.models import Member
 from proposals.choices import AdoptionLevel, ReplyCategory, Satisfaction
 from proposals.models import OpinionReport, Proposal, ProposalCategory
@@ -33,6 +36,7 @@ class ProposalForm(forms.ModelForm):
     files = MultipleFileField(label=_("attachments"), help_text=_("PDF, JPG, PNG, DOCX or XLSX."))
 
     class Meta:
+        formfield_callback = scoped_formfield
         model = Proposal
         fields = ["title", "category", "reason", "suggestions"]
         widgets = {

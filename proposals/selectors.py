@@ -10,7 +10,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
 from members.selectors import member_for_user
 from proposals.choices import (
     ACCEPTED_STATES,
@@ -50,7 +49,7 @@ def _member_id(user) -> int | None:
 
 def proposal_list(*, user) -> QuerySet[Proposal]:
     """The proposals a user may read: staff and leaders all; a member those they made or were invited to."""
-    qs = owned(Proposal.objects).select_related("category", "submitter", "party", "sector", "committee")
+    qs = Proposal.objects.select_related("category", "submitter", "party", "sector", "committee")
     if roles.can_read_everything(user):
         return qs
     member_id = _member_id(user)
@@ -420,9 +419,7 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
 
 def report_list(*, user) -> QuerySet[OpinionReport]:
     """Reports a user may read: staff and leaders all; others the ones they wrote or submitted."""
-    qs = owned(OpinionReport.objects).select_related(
-        "author_member", "party", "sector", "bulletin", "submitted_by"
-    )
+    qs = OpinionReport.objects.select_related("author_member", "party", "sector", "bulletin", "submitted_by")
     if roles.can_read_everything(user):
         return qs
     member_id = _member_id(user)
@@ -450,7 +447,7 @@ def report_instructions(*, report: OpinionReport) -> QuerySet[Instruction]:
 
 def bulletin_list(*, user) -> QuerySet[BulletinIssue]:
     """Issues of 《社情民意》: staff and leaders see all; others the published ones."""
-    qs = owned(BulletinIssue.objects).annotate(report_count=Count("reports"))
+    qs = BulletinIssue.objects.annotate(report_count=Count("reports"))
     if roles.can_read_everything(user):
         return qs
     return qs.filter(state=BulletinState.PUBLISHED)
@@ -504,10 +501,8 @@ def proposal_list_for_api(*, user) -> QuerySet[Proposal]:
     if member_id is not None:
         signed = Cosignature.objects.filter(member_id=member_id).values("proposal_id")
         scope |= Q(submitter_id=member_id) | Q(pk__in=signed)
-    return (
-        owned(Proposal.objects)
-        .select_related("category", "submitter", "party", "sector", "committee")
-        .filter(scope)
+    return Proposal.objects.select_related("category", "submitter", "party", "sector", "committee").filter(
+        scope
     )
 
 

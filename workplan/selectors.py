@@ -8,14 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.models import AuditEvent
 from workplan.choices import ItemStatus, TaskStatus
 from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, Task, WorkPlan, overdue_q
 
 
 def plan_list() -> QuerySet[WorkPlan]:
-    return owned(WorkPlan.objects.order_by("-year"))
+    return WorkPlan.objects.order_by("-year")
 
 
 def plan_latest() -> WorkPlan | None:
@@ -47,7 +46,7 @@ def plan_detail(*, year: int, today: datetime.date | None = None) -> WorkPlan | 
         queryset=items_with_overdue(today).prefetch_related(tasks).order_by("number"),
     )
     sections = Prefetch("sections", queryset=Section.objects.prefetch_related(items).order_by("number"))
-    return owned(WorkPlan.objects.prefetch_related(sections)).filter(year=year).first()
+    return WorkPlan.objects.prefetch_related(sections).filter(year=year).first()
 
 
 def item_detail(*, year: int, number: int) -> Item | None:
@@ -173,7 +172,7 @@ def task_timeline(*, task_ids: list[int], limit: int = 50) -> list[dict]:
 
 def plan_years() -> set[int]:
     """The years that have a plan (one row a year: a plain read)."""
-    return set(owned(WorkPlan.objects).values_list("year", flat=True))
+    return set(WorkPlan.objects.values_list("year", flat=True))
 
 
 def stats_source_models() -> tuple[type, ...]:

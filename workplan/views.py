@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from cppcc_portal.core import committees, roles
+from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
 from workplan import generation, selectors, services
 from workplan.forms import ProgressUpdateForm
@@ -39,12 +39,12 @@ def plan_page(request, year: int):
 def _plan_article(year: int) -> str | None:
     """The whole plan as HTML (the same for every reader), cached until the plan or its links change.
 
-    Overdue marks depend on the date, so the day is part of the key (see workplan.generation), and
-    so is the committee in hand, each with its own plan. An unknown year is cached too (as ""), so
+    Overdue marks depend on the date, so the day is part of the key (see workplan.generation); the
+    family keeps each committee's plan apart (per_committee). An unknown year is cached too (as ""), so
     asking for it again costs no query either.
     """
     today = timezone.localdate()
-    key = f"plan-page:{committees.current_id()}:{year}:{translation.get_language()}:{today.isoformat()}"
+    key = f"plan-page:{year}:{translation.get_language()}:{today.isoformat()}"
     article = generation.cached(key, lambda: _render_plan_article(year, today))
     return mark_safe(article) if article else None  # noqa: S308 - our own template's output
 

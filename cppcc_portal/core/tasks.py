@@ -11,7 +11,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from cppcc_portal.core import audit_chain, backup_service
+from cppcc_portal.core import audit_chain, backup_service, committees
 from cppcc_portal.core.notifications import delivery, rules
 
 # A delivering task is killed at its hard limit, so a claim older than NOTIFICATION_CLAIM_TIMEOUT
@@ -43,8 +43,9 @@ def sweep_due_notifications() -> dict:
 
 @shared_task(acks_late=True, time_limit=SWEEP_TIME_LIMIT, soft_time_limit=SWEEP_TIME_LIMIT - 30)
 def run_reminder_rule(rule_name: str) -> int:
-    """Run one reminder rule (scheduled by beat); creating nothing twice is the rule's job."""
-    return rules.run_rule(rule_name)
+    """Run one reminder rule (scheduled by beat) for every committee; creating nothing twice is the
+    rule's job."""
+    return sum(rules.run_rule(rule_name) for _committee in committees.each_committee())
 
 
 @shared_task(acks_late=True, time_limit=SWEEP_TIME_LIMIT, soft_time_limit=SWEEP_TIME_LIMIT - 30)
@@ -64,4 +65,5 @@ def make_backup() -> str:
     """The scheduled backup (beat, daily): nothing unless BACKUP_ENABLED."""
     if not settings.BACKUP_ENABLED:
         return "backups are switched off (BACKUP_ENABLED)"
-    return backup_service.make_backup(trigger="beat").path.name
+    with committees.across_committees():  # a backup holds every committee's rows
+        return backup_service.make_backup(trigger="beat").path.name
