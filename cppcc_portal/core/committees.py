@@ -13,7 +13,7 @@ of reading every committee's rows. A forgotten filter cannot leak one district's
 ``CommitteeMiddleware`` puts the request's committee in hand (resolved lazily, at most once per
 request, from the cache: no query); a task, a command or a test block does it with
 ``working_for(committee)``, and a sweep over every committee with ``each_committee()``. The only
-deliberate way to read across committees (a city roll-up, a backup) is ``across_committees()``.
+deliberate way to read across committees (a city roll-up, the similarity index) is ``across_committees()``.
 The footer, the generated documents and a new row's ``tenant`` default read the same committee;
 ``current()`` falls back to the default committee outside any block (the footer of an error page).
 """
@@ -162,11 +162,35 @@ def each_committee():
 def across_committees():
     """Read every committee's rows inside the block: the one deliberate way across the scope.
 
-    For what is about the whole installation by nature (a city roll-up, a backup, the audit chain,
-    the sweep finding the committees with work due). Everything else works for one committee.
+    For what is about the whole installation by nature (a city roll-up, the similarity index of
+    every proposal). Everything else works for one committee.
     """
     with scopes_disabled():
         yield
+
+
+def add_committee_argument(parser) -> None:
+    """A management command's ``--committee SLUG``: the committee it works for."""
+    parser.add_argument(
+        "--committee",
+        metavar="SLUG",
+        help="the committee to work for (default: the installation's own, settings.COMMITTEE_SLUG)",
+    )
+
+
+@contextlib.contextmanager
+def working_for_command(slug: str | None):
+    """Work for the committee a command was given (``--committee``), else the installation's own."""
+    from django.core.management.base import CommandError
+
+    if slug is None:
+        committee = default()
+    else:
+        committee = Committee.objects.filter(slug=slug).first()
+        if committee is None:
+            raise CommandError(f"No committee is called {slug!r}.")
+    with working_for(committee):
+        yield committee
 
 
 def in_hand_id() -> int:

@@ -65,5 +65,4 @@ def make_backup() -> str:
     """The scheduled backup (beat, daily): nothing unless BACKUP_ENABLED."""
     if not settings.BACKUP_ENABLED:
         return "backups are switched off (BACKUP_ENABLED)"
-    with committees.across_committees():  # a backup holds every committee's rows
-        return backup_service.make_backup(trigger="beat").path.name
+    return backup_service.make_backup(trigger="beat").path.name

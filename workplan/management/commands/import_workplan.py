@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from cppcc_portal.core import committees
 from cppcc_portal.core.errors import DomainError
 from workplan.importing import Place, PlanFormatError, parse_file
 from workplan.importing.tree import format_tree
@@ -26,8 +27,13 @@ class Command(BaseCommand):
             action="store_true",
             help="replace the stored plan of the same year even if another committee issued it",
         )
+        committees.add_committee_argument(parser)
 
-    def handle(self, *args, path: str, dry_run: bool, replace_other_issuer: bool, **options):
+    def handle(self, *args, committee=None, **options):
+        with committees.working_for_command(committee):
+            self._import(**options)
+
+    def _import(self, *, path: str, dry_run: bool, replace_other_issuer: bool, **options):
         source = Path(path)
         if not source.is_file():
             raise CommandError(f"{path}: {Place('line', 0)}: {_('file not found')}")

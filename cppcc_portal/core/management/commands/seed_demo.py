@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cppcc_portal.core import passwords
+from cppcc_portal.core import committees, passwords
 from cppcc_portal.core.accounts import account_create_or_update
 from cppcc_portal.core.demo import DEMO_ACCOUNTS, DEMO_NAMES, DemoContext, run_seeders
 
@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=2017)
         parser.add_argument("--years", type=int, default=1, help="how many years of data to build")
         parser.add_argument("--force", action="store_true", help="also when DEBUG is off")
+        committees.add_committee_argument(parser)
         parser.add_argument("--if-debug", action="store_true", help="quietly skip when DEBUG is off")
         parser.add_argument(
             "--if-embedded",
@@ -24,7 +25,11 @@ class Command(BaseCommand):
             help="quietly skip unless in the embedded mode (no DATABASE_URL) or DEBUG is on",
         )
 
-    def handle(self, *args, year, years, force, if_debug, if_embedded, **options):
+    def handle(self, *args, committee=None, **options):
+        with committees.working_for_command(committee):
+            self._seed(**options)
+
+    def _seed(self, *, year, years, force, if_debug, if_embedded, **options):
         # The embedded mode (`make run` on a laptop) is a demo; a real database gets demo data only
         # when a developer asks for it.
         demo_allowed = settings.DEBUG or settings.EMBEDDED
