@@ -78,7 +78,7 @@ def seed(context) -> None:
     """Build the year's consultation work on top of the plan, the roster and the units."""
     year = context.year
     staff = context.users["staff"]
-    if owned(ConsultationPlan.objects).filter(year=year).exists():
+    if ConsultationPlan.objects.filter(year=year).exists():
         context.say("consultations: already seeded")
         return
     roster = list(Member.objects.filter(status=MemberStatus.IN_OFFICE).order_by("member_number")[:40])
@@ -92,7 +92,7 @@ def seed(context) -> None:
             i.number: i
             for i in owned(Item.objects, through="plan__tenant").filter(plan__year=year, number__in=[8, 12])
         }
-        units = {u.name: u for u in owned(HandlingUnit.objects)}
+        units = {u.name: u for u in HandlingUnit.objects.all()}
         window = services.window_save(
             window=CollectionWindow(
                 year=year,
@@ -130,7 +130,7 @@ def seed(context) -> None:
             plan=plan, adopted_on=_on(year, 2, 20), note="区政协十四届常委会第十九次会议", actor=staff
         )
         for title, *_rest, state, research in TOPICS:
-            topic = owned(ConsultationTopic.objects).get(year=year, title=title)
+            topic = ConsultationTopic.objects.get(year=year, title=title)
             _prepare(year, topic, roster, demo_member, staff, research)
             _advance(year, topic, state, demo_member, staff)
     context.say(f"consultations: {len(TOPICS)} topics, plan adopted, outcomes and feedback")

@@ -4,6 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consultations.choices import Adoption, ConsultationForm, InstructionLevel, OutcomeKind, ProposerKind
+from cppcc_portal.core.scoped_forms import (
+    ScopedModelMultipleChoiceField,
+)
 from members.models import HandlingUnit
 
 
@@ -82,9 +85,9 @@ class AdoptionForm(forms.Form):
 
 
 class FeedbackRequestForm(forms.Form):
-    units = forms.ModelMultipleChoiceField(
+    units = ScopedModelMultipleChoiceField(
         label=_("Departments"),
-        queryset=HandlingUnit.objects.filter(is_active=True),
+        rows=lambda: HandlingUnit.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
     )
     due_on = _date(_("Feedback due on"))

@@ -20,7 +20,7 @@ from consultations.choices import (
     TopicSource,
     TopicState,
 )
-from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
+from cppcc_portal.core.committees import CommitteeOwned, scoped_manager, tenant_field, unique_per_committee
 
 USER = settings.AUTH_USER_MODEL
 
@@ -40,6 +40,8 @@ class ConsultationPlan(CommitteeOwned, models.Model):
     state = models.CharField(_("state"), max_length=16, choices=PlanState.choices, default=PlanState.DRAFT)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     adoption_note = models.CharField(_("adopted at (meeting)"), max_length=200, blank=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("consultation plan")
@@ -66,6 +68,8 @@ class CollectionWindow(models.Model):
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     call_text = models.TextField(_("call for topics"), blank=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("topic collection window")
@@ -136,6 +140,8 @@ class ConsultationTopic(CommitteeOwned, models.Model):
     )
     meeting_note = models.TextField(_("consultation meeting and minutes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("consultation topic")

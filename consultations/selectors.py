@@ -55,7 +55,7 @@ PUBLISHED_STATES = (T.ADOPTED, T.HELD, T.CONCLUDED)
 
 def topic_list(*, user, year: int | None = None) -> QuerySet[ConsultationTopic]:
     """Topics a user may read: staff and leaders every one; members the adopted list; units those concerning them."""
-    qs = owned(ConsultationTopic.objects).select_related("plan").prefetch_related("units", "items")
+    qs = ConsultationTopic.objects.select_related("plan").prefetch_related("units", "items")
     if year is not None:
         qs = qs.filter(year=year)
     if roles.can_read_everything(user):
@@ -91,8 +91,7 @@ def topic_get(*, user, pk: int) -> ConsultationTopic:
 
 def _topic_with_lists(pk: int) -> ConsultationTopic | None:
     return (
-        owned(ConsultationTopic.objects)
-        .select_related("plan", "meeting", "working_plan", "discussion")
+        ConsultationTopic.objects.select_related("plan", "meeting", "working_plan", "discussion")
         .prefetch_related(
             "units",
             "items",
@@ -140,7 +139,7 @@ def topic_timeline(*, topic: ConsultationTopic) -> QuerySet[TopicEvent]:
 
 
 def topic_years() -> list[int]:
-    return list(owned(ConsultationTopic.objects).values_list("year", flat=True).distinct().order_by("-year"))
+    return list(ConsultationTopic.objects.values_list("year", flat=True).distinct().order_by("-year"))
 
 
 # --- collection -----------------------------------------------------------------------------------
@@ -148,11 +147,11 @@ def topic_years() -> list[int]:
 
 def open_windows(*, on: dt.date | None = None) -> QuerySet[CollectionWindow]:
     on = on or timezone.localdate()
-    return owned(CollectionWindow.objects).filter(opens_on__lte=on, closes_on__gte=on)
+    return CollectionWindow.objects.filter(opens_on__lte=on, closes_on__gte=on)
 
 
 def window_list() -> QuerySet[CollectionWindow]:
-    return owned(CollectionWindow.objects).annotate(proposal_count=Count("proposals"))
+    return CollectionWindow.objects.annotate(proposal_count=Count("proposals"))
 
 
 def proposal_list(*, user) -> QuerySet[TopicProposal]:

@@ -28,7 +28,6 @@ from consultations.models import (
     TopicProposal,
 )
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError
 from members.selectors import member_for_user
 
@@ -369,7 +368,7 @@ def proposal_screen(request, pk: int):
     data = form.cleaned_data
     try:
         if data["decision"] == "accept":
-            plan = owned(ConsultationPlan.objects).filter(year=proposal.window.year).first()
+            plan = ConsultationPlan.objects.filter(year=proposal.window.year).first()
             services.proposal_accept(
                 proposal=proposal,
                 form=data["form"],

@@ -10,6 +10,9 @@ from django.utils.translation import ngettext
 
 from cppcc_portal.core.admin_actions import run_on_each
 from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.scoped_forms import (
+    scoped_formfield,
+)
 from meetings import services
 from meetings.choices import HalfDay
 from meetings.models import (
@@ -65,6 +68,7 @@ class MeetingForm(forms.ModelForm):
     new_session_place = forms.CharField(label=_("place"), max_length=200, required=False)
 
     class Meta:
+        formfield_callback = scoped_formfield
         model = Meeting
         fields = (
             "title",
@@ -157,6 +161,7 @@ class DocumentForm(forms.ModelForm):
     upload_note = forms.CharField(label=_("what changed"), max_length=300, required=False)
 
     class Meta:
+        formfield_callback = scoped_formfield
         model = MeetingDocument
         fields = ("meeting", "title", "kind", "order")
 
@@ -202,6 +207,7 @@ class DiscussionGroupForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = scoped_formfield
         model = DiscussionGroup
         fields = ("meeting", "name", "place", "convenor")
 

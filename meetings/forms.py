@@ -6,6 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.scoped_forms import (
+    ScopedModelChoiceField,
+    scoped_formfield,
+)
 from meetings.choices import AgendaKind, Body, HalfDay
 from meetings.models import AgendaItem, Meeting, MeetingSession
 from members.models import SpecialCommittee
@@ -42,6 +46,7 @@ class MeetingForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = scoped_formfield
         model = Meeting
         fields = [
             "title",
@@ -148,9 +153,7 @@ class SpeechForm(forms.Form):
 class AttendanceReportForm(forms.Form):
     body = forms.ChoiceField(label=_("body"), choices=Body.choices, initial=Body.STANDING_COMMITTEE)
     year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2100)
-    committee = forms.ModelChoiceField(
-        label=_("special committee"), queryset=SpecialCommittee.objects.all(), required=False
-    )
+    committee = ScopedModelChoiceField(SpecialCommittee, label=_("special committee"), required=False)
 
     def __init__(self, data=None, **kwargs):
         if data is not None and "year" not in data:

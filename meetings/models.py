@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
+from cppcc_portal.core.committees import CommitteeOwned, scoped_manager, tenant_field, unique_per_committee
 from meetings.choices import (
     QUORUM_BASES,
     AgendaKind,
@@ -50,6 +50,8 @@ class ProcedureRule(CommitteeOwned, models.Model):
     adoption_numerator = models.PositiveSmallIntegerField(_("majority numerator"), default=1)
     adoption_denominator = models.PositiveSmallIntegerField(_("majority denominator"), default=2)
     adoption_strict = models.BooleanField(_("majority needs more than the share"), default=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("rule of procedure")
@@ -108,6 +110,8 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("meeting")

@@ -8,7 +8,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
 from meetings.choices import Basis, Body, MeetingStatus, MotionState, SessionStatus, VoteChoice
 from meetings.models import (
     AgendaItem,
@@ -30,7 +29,7 @@ from members.selectors import member_for_user
 def procedure_rule_for(kind: str) -> ProcedureRule:
     """The rules of procedure of a kind of meeting; the default (more than half of the body) when the
     office has deleted its row."""
-    return owned(ProcedureRule.objects).filter(kind=kind).first() or ProcedureRule(kind=kind)
+    return ProcedureRule.objects.filter(kind=kind).first() or ProcedureRule(kind=kind)
 
 
 def body_members(meeting: Meeting) -> QuerySet[Member]:
@@ -63,7 +62,7 @@ def _called_to(member: Member):
 
 def meeting_list(*, user) -> QuerySet[Meeting]:
     """All meetings for staff and leaders; for a member, the meetings they are called to."""
-    base = owned(Meeting.objects).select_related("committee")
+    base = Meeting.objects.select_related("committee")
     if roles.can_read_everything(user):
         return base
     member = member_for_user(user)

@@ -24,6 +24,10 @@ from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.import_limits import LimitedImportForm
+from cppcc_portal.core.scoped_forms import (
+    ScopedModelMultipleChoiceField,
+    scoped_formfield,
+)
 from members import services
 from members.admin_imports import BackgroundImportMixin
 from members.choices import Attendance, EnrolmentState, InvitationState, OrganiserKind
@@ -130,6 +134,7 @@ class MemberGroupInline(admin.TabularInline):
 
 class MemberAdminForm(forms.ModelForm):
     class Meta:
+        formfield_callback = scoped_formfield
         model = Member
         fields = [
             "member_number",
@@ -251,13 +256,11 @@ class ActivityAttachmentInline(admin.TabularInline):
 
 
 class InviteBodiesForm(forms.Form):
-    committees = forms.ModelMultipleChoiceField(
-        SpecialCommittee.objects.all(), required=False, label=_("special committees")
+    committees = ScopedModelMultipleChoiceField(
+        SpecialCommittee, required=False, label=_("special committees")
     )
     sectors = forms.ModelMultipleChoiceField(Sector.objects.all(), required=False, label=_("sectors"))
-    groups = forms.ModelMultipleChoiceField(
-        StreetGroup.objects.all(), required=False, label=_("street groups")
-    )
+    groups = ScopedModelMultipleChoiceField(StreetGroup, required=False, label=_("street groups"))
 
 
 @admin.register(Activity)

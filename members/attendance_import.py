@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.bulk_insert import bulk_insert
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError
 from members import scoring, selectors
 from members.choices import ActivityStatus, Attendance, DutyRecordStatus, DutyRole, InvitationState
@@ -217,7 +216,7 @@ def _sync_duty_records_bulk(changed: list[tuple[Participation, Activity, str]], 
     years = {timezone.localdate(activity.starts_at).year for _p, activity, _b in changed}
     rules = {
         (rule.year, rule.event_kind, rule.role): rule
-        for rule in owned(ScoringRule.objects).filter(year__in=years, role=DutyRole.PARTICIPANT)
+        for rule in ScoringRule.objects.filter(year__in=years, role=DutyRole.PARTICIPANT)
     }
     created: list[DutyRecord] = []
     updated: list[DutyRecord] = []

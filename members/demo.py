@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
 from members import services
 from members.choices import (
     ENROLMENT_KINDS,
@@ -161,7 +160,7 @@ def _name(rng: random.Random, used: set[str]) -> str:
 
 
 def _reference_data() -> dict:
-    term, _ = owned(Term.objects).get_or_create(
+    term, _ = Term.objects.get_or_create(
         number=14, defaults={"starts_on": dt.date(2017, 1, 1), "ends_on": dt.date(2021, 12, 31)}
     )
     parties = {}
@@ -173,12 +172,10 @@ def _reference_data() -> dict:
         sectors[name], _ = Sector.objects.get_or_create(name=name, defaults={"order": order})
     committees = {}
     for order, name in enumerate(COMMITTEES):
-        committees[name], _ = owned(SpecialCommittee.objects).get_or_create(
-            name=name, defaults={"order": order}
-        )
+        committees[name], _ = SpecialCommittee.objects.get_or_create(name=name, defaults={"order": order})
     groups = []
     for street in STREETS:
-        group, _ = owned(StreetGroup.objects).get_or_create(
+        group, _ = StreetGroup.objects.get_or_create(
             name=f"{street}委员活动小组", defaults={"street": street}
         )
         groups.append(group)
@@ -186,7 +183,7 @@ def _reference_data() -> dict:
 
 
 def _units(context) -> None:
-    existing = set(owned(HandlingUnit.objects).values_list("name", flat=True))
+    existing = set(HandlingUnit.objects.values_list("name", flat=True))
     rows = [HandlingUnit(name=n, kind=UnitKind.DEPARTMENT) for n in DEPARTMENTS if n not in existing]
     if "区人民法院" not in existing:
         rows.append(HandlingUnit(name="区人民法院", kind=UnitKind.JUDICIAL))
@@ -198,20 +195,20 @@ def _units(context) -> None:
     HandlingUnit.objects.bulk_create(rows, ignore_conflicts=True)
     unit_user = context.users.get("unit")
     if unit_user is not None:
-        owned(HandlingUnit.objects).get(name="区民政局").accounts.add(unit_user)
+        HandlingUnit.objects.get(name="区民政局").accounts.add(unit_user)
 
 
 def _members(context, ref: dict, rng: random.Random) -> list[Member]:
     """~300 members with logins (unusable passwords until the office sets one)."""
     term = ref["term"]
-    if owned(Member.objects).filter(term=term, member_number__startswith="14").count() >= MEMBER_COUNT:
+    if Member.objects.filter(term=term, member_number__startswith="14").count() >= MEMBER_COUNT:
         return list(Member.objects.filter(term=term).order_by("member_number"))
     User = get_user_model()
     used = set(Member.objects.values_list("name", flat=True))
     shares = [(ref["parties"][short], share) for _name, short, share in PARTIES]
     population = [party for party, share in shares for _ in range(share)]
     members, users = [], []
-    existing_numbers = set(owned(Member.objects).values_list("member_number", flat=True))
+    existing_numbers = set(Member.objects.values_list("member_number", flat=True))
     unusable = make_password(None)
     for i in range(1, MEMBER_COUNT + 1):
         number = f"14{i:03d}"

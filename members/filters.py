@@ -15,7 +15,7 @@ class RankingParams(QueryParams):
     year = year_filter(method=keep)
     sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), method=keep, label=_("sector"))
     committee = django_filters.ModelChoiceFilter(
-        queryset=SpecialCommittee.objects.all(), method=keep, label=_("special committee")
+        queryset=lambda request: SpecialCommittee.objects.all(), method=keep, label=_("special committee")
     )
 
     class Meta:

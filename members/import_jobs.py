@@ -78,7 +78,8 @@ def _queue(job: ImportJob) -> None:
     from members.tasks import run_import_job
 
     cache.delete(_progress_key(job.pk))
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    committee_id = job.tenant_id
+    transaction.on_commit(lambda: run_import_job.delay(job.pk, committee_id))
 
 
 def _resource(job: ImportJob):

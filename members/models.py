@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
+from cppcc_portal.core.committees import CommitteeOwned, scoped_manager, tenant_field, unique_per_committee
 from cppcc_portal.core.models import TransitionEvent
 from members.choices import (
     ActivityKind,
@@ -35,6 +35,8 @@ class Term(CommitteeOwned, models.Model):
     number = models.PositiveSmallIntegerField(_("term number"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("term")
@@ -84,6 +86,8 @@ class SpecialCommittee(CommitteeOwned, models.Model):
     name = models.CharField(_("name"), max_length=64)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = scoped_manager()
+
     class Meta:
         verbose_name = _("special committee")
         verbose_name_plural = _("special committees")
@@ -100,6 +104,8 @@ class StreetGroup(CommitteeOwned, models.Model):
     tenant = tenant_field()
     name = models.CharField(_("name"), max_length=64)
     street = models.CharField(_("street"), max_length=64)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("street group")
@@ -152,6 +158,8 @@ class Member(CommitteeOwned, models.Model):
     street_groups = models.ManyToManyField(
         StreetGroup, through="StreetGroupMembership", related_name="members", verbose_name=_("street groups")
     )
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("member")
@@ -212,6 +220,8 @@ class HandlingUnit(CommitteeOwned, models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="handling_units", verbose_name=_("staff accounts")
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("handling unit")
@@ -283,6 +293,8 @@ class Activity(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("activity")
@@ -513,6 +525,8 @@ class ScoringRule(CommitteeOwned, models.Model):
     points = models.PositiveSmallIntegerField(_("points"))
     yearly_cap = models.PositiveIntegerField(_("yearly cap"), null=True, blank=True)
 
+    objects = scoped_manager()
+
     class Meta:
         verbose_name = _("scoring rule")
         verbose_name_plural = _("scoring rules")
@@ -530,6 +544,8 @@ class YearlyMinimum(CommitteeOwned, models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     metric = models.CharField(_("what is counted"), max_length=16, choices=MinimumMetric.choices)
     minimum = models.PositiveSmallIntegerField(_("minimum"))
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("yearly minimum")
@@ -560,6 +576,8 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("import job")

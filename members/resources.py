@@ -67,7 +67,7 @@ class TermWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         text = re.sub(r"[第届\s]", "", str(value or ""))
         number = _chinese_number(text)
-        term = owned(Term.objects).filter(number=number).first() if number else None
+        term = Term.objects.filter(number=number).first() if number else None
         if term is None:
             raise ValueError(_("Unknown term “%(value)s”.") % {"value": value})
         return term
@@ -198,7 +198,7 @@ class MemberResource(ProgressMixin, SpreadsheetSafeResource):
         report_skipped = True
 
     def get_queryset(self):
-        return owned(Member.objects).select_related("party", "sector", "term")
+        return Member.objects.select_related("party", "sector", "term")
 
     def before_import(self, dataset, **kwargs):
         column = dataset.headers.index("委员编号") if "委员编号" in (dataset.headers or []) else None
@@ -289,16 +289,14 @@ class MemberByNumberWidget(widgets.ForeignKeyWidget):
 
     def prefetch(self, rows) -> None:
         numbers = {MemberNumberWidget().clean(row.get("委员编号")) for row in rows}
-        self.by_number = {
-            m.member_number: m for m in owned(Member.objects).filter(member_number__in=numbers - {""})
-        }
+        self.by_number = {m.member_number: m for m in Member.objects.filter(member_number__in=numbers - {""})}
 
     def clean(self, value, row=None, **kwargs):
         number = MemberNumberWidget().clean(value)
         if self.by_number is not None:
             found = self.by_number.get(number)
         else:
-            found = owned(Member.objects).filter(member_number=number).first()
+            found = Member.objects.filter(member_number=number).first()
         if found is None:
             raise ValueError(_("Unknown member number “%(value)s”.") % {"value": number})
         return found

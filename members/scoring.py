@@ -22,7 +22,7 @@ from members.models import DutyRecord, ScoringRule
 
 
 def rule_for(*, year: int, event_kind: str, role: str) -> ScoringRule | None:
-    return owned(ScoringRule.objects).filter(year=year, event_kind=event_kind, role=role).first()
+    return ScoringRule.objects.filter(year=year, event_kind=event_kind, role=role).first()
 
 
 def record_points(record: DutyRecord, rule: ScoringRule | None | bool = False) -> int | None:
@@ -40,11 +40,9 @@ def record_points_sql() -> Any:
     """`record_points` as an SQL expression over a DutyRecord row (for `update()` and annotations).
 
     The rules are the committee in hand's: each committee scores its members by its own rules."""
-    rule_points = (
-        owned(ScoringRule.objects)
-        .filter(year=OuterRef("year"), event_kind=OuterRef("event_kind"), role=OuterRef("role"))
-        .values("points")[:1]
-    )
+    rule_points = ScoringRule.objects.filter(
+        year=OuterRef("year"), event_kind=OuterRef("event_kind"), role=OuterRef("role")
+    ).values("points")[:1]
     return Subquery(rule_points, output_field=IntegerField()) * F("quantity")
 
 

@@ -136,7 +136,7 @@ def member_list(*, user) -> QuerySet[Member]:
         return Member.objects.none()
     if not (roles.can_read_everything(user) or member_for_user(user)):
         return Member.objects.none()
-    return owned(Member.objects.select_related("party", "sector", "term")).order_by("member_number")
+    return Member.objects.select_related("party", "sector", "term").order_by("member_number")
 
 
 def can_see_private_fields(user, member: Member) -> bool:
@@ -152,9 +152,7 @@ def can_see_private_fields(user, member: Member) -> bool:
 
 def activities_managed_by(user) -> QuerySet[Activity]:
     """Activities whose attendance the user records: all for staff, their bodies' for a body leader."""
-    base = owned(Activity.objects).select_related(
-        "organiser_committee", "organiser_group", "organiser_sector"
-    )
+    base = Activity.objects.select_related("organiser_committee", "organiser_group", "organiser_sector")
     if roles.is_staff_user(user):
         return base
     member = member_for_user(user)
@@ -171,9 +169,7 @@ def can_manage_activity(user, activity: Activity) -> bool:
 def activity_list(*, user) -> QuerySet[Activity]:
     """Activities a user may see: all for staff/leaders; for a member, those they take part in,
     those open for enrolment, and those of bodies they lead."""
-    base = owned(Activity.objects).select_related(
-        "organiser_committee", "organiser_group", "organiser_sector"
-    )
+    base = Activity.objects.select_related("organiser_committee", "organiser_group", "organiser_sector")
     if roles.can_read_everything(user):
         return base
     member = member_for_user(user)
@@ -288,7 +284,7 @@ def _rule_expressions(year: int) -> tuple[list[tuple[str, Any]], list[ScoringRul
     Each is `scoring.capped_points_sql` of the sum of verified quantities of that kind and role: the
     cap and the sum stay in SQL so a ranking of hundreds of members is one query.
     """
-    rules = list(owned(ScoringRule.objects).filter(year=year).order_by("event_kind", "role"))
+    rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
     expressions = []
     for rule in rules:
         quantity = Coalesce(
@@ -376,8 +372,8 @@ def scoring_year(year: int) -> tuple[list[ScoringRule], dict[str, int]]:
     """The year's scoring rules (by kind and role) and its minimums (the defaults where none is set)."""
 
     def read() -> tuple[list[ScoringRule], dict[str, int]]:
-        rules = list(owned(ScoringRule.objects).filter(year=year).order_by("event_kind", "role"))
-        found = dict(owned(YearlyMinimum.objects).filter(year=year).values_list("metric", "minimum"))
+        rules = list(ScoringRule.objects.filter(year=year).order_by("event_kind", "role"))
+        found = dict(YearlyMinimum.objects.filter(year=year).values_list("metric", "minimum"))
         return rules, {metric: found.get(metric, default) for metric, default in DEFAULT_MINIMUMS.items()}
 
     return SCORING.cached(f"{current_id()}:{year}", read)
@@ -436,9 +432,7 @@ def yearly_minimums(year: int) -> dict[str, int]:
 
 def minimum_counts(*, year: int, queryset: QuerySet[Member] | None = None) -> QuerySet[Member]:
     """Members annotated with how many verified records of each minimum's kinds they have."""
-    queryset = (
-        queryset if queryset is not None else owned(Member.objects).filter(status=MemberStatus.IN_OFFICE)
-    )
+    queryset = queryset if queryset is not None else Member.objects.filter(status=MemberStatus.IN_OFFICE)
     annotations = {
         f"count_{metric}": Count(
             "duty_records",
@@ -526,9 +520,7 @@ def _attendance_by(field: str, year: int) -> list[dict]:
 
 def _score_distribution(year: int, field: str) -> list[dict]:
     """Average, lowest and highest score per body: one ranking query, grouped in Python."""
-    qs, _rules = scored_members(
-        year=year, queryset=owned(Member.objects).filter(status=MemberStatus.IN_OFFICE)
-    )
+    qs, _rules = scored_members(year=year, queryset=Member.objects.filter(status=MemberStatus.IN_OFFICE))
     groups: dict[str, list[int]] = defaultdict(list)
     for name, score in qs.values_list(field, "score"):
         if name is not None:
@@ -599,7 +591,7 @@ def participation_stats(*, year: int) -> dict:
 
 def activities_of_year(*, year: int) -> QuerySet[Activity]:
     """The activities a year counts (what "活动" means on every page): held or planned, not cancelled."""
-    return owned(Activity.objects).filter(starts_at__year=year).exclude(status=ActivityStatus.CANCELLED)
+    return Activity.objects.filter(starts_at__year=year).exclude(status=ActivityStatus.CANCELLED)
 
 
 def activity_item_links(*, year: int) -> QuerySet:

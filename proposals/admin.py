@@ -17,9 +17,13 @@ from import_export.admin import ExportMixin
 from cppcc_portal.core.admin_actions import run_on_each
 from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.models import Committee
+from cppcc_portal.core.scoped_forms import (
+    ScopedModelChoiceField,
+    ScopedModelMultipleChoiceField,
+    scoped_formfield,
+)
 from members.models import HandlingUnit, Member
 from proposals import selectors, services
 from proposals.choices import AdoptionLevel, ConversionKind, ReplyCategory, ReportState, Satisfaction
@@ -110,11 +114,11 @@ class WorkflowActionForm(ActionForm):
     """The inputs the workflow actions need, beside the action menu; each shows for its actions only."""
 
     note = forms.CharField(label=_("note / reason"), required=False)
-    lead_unit = forms.ModelChoiceField(
-        label=_("lead unit"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
+    lead_unit = ScopedModelChoiceField(
+        label=_("lead unit"), rows=lambda: HandlingUnit.objects.filter(is_active=True), required=False
     )
-    assisting_units = forms.ModelMultipleChoiceField(
-        label=_("assisting units"), queryset=HandlingUnit.objects.filter(is_active=True), required=False
+    assisting_units = ScopedModelMultipleChoiceField(
+        label=_("assisting units"), rows=lambda: HandlingUnit.objects.filter(is_active=True), required=False
     )
     new_due_on = forms.DateField(label=_("new reply due date"), required=False, help_text="YYYY-MM-DD")
     category = forms.ChoiceField(
@@ -212,7 +216,7 @@ def _merge(p, post, user):
 
 
 def _rate(p, post, user):
-    member = owned(Member.objects).filter(member_number=post.get("member_number", "").strip()).first()
+    member = Member.objects.filter(member_number=post.get("member_number", "").strip()).first()
     if member is None:
         raise DomainError(gettext("Give the member number of the member who rated."), code="invalid")
     return services.feedback_rate(
@@ -438,6 +442,7 @@ class ProposalAdminForm(forms.ModelForm):
     """Checks the year's length limit before the service is called, so the error sits on the form."""
 
     class Meta:
+        formfield_callback = scoped_formfield
         model = Proposal
         fields = [
             "year",
@@ -478,6 +483,7 @@ class ReportAdminForm(forms.ModelForm):
     """Refuses edits the report workflow would refuse, so the error sits on the form."""
 
     class Meta:
+        formfield_callback = scoped_formfield
         model = OpinionReport
         fields = [
             "year",
@@ -584,7 +590,7 @@ class ProposalAdmin(
 
     def get_queryset(self, request):
         # The office works on its own committee's proposals (a received one included).
-        return owned(super().get_queryset(request))
+        return super().get_queryset(request)
 
     @admin.display(description=_("between levels"))
     def between_levels(self, obj):
@@ -628,14 +634,12 @@ class ReportActionForm(ActionForm):
         label=_("adoption level"), choices=[("", "—"), *AdoptionLevel.choices], required=False
     )
     note = forms.CharField(label=_("note"), required=False)
-    bulletin = forms.ModelChoiceField(
-        label=_("bulletin issue"), queryset=BulletinIssue.objects.filter(state="draft"), required=False
+    bulletin = ScopedModelChoiceField(
+        label=_("bulletin issue"), rows=lambda: BulletinIssue.objects.filter(state="draft"), required=False
     )
     leader_name = forms.CharField(label=pgettext_lazy("proposals", "leader"), required=False)
     text = forms.CharField(label=_("instruction"), required=False)
-    category = forms.ModelChoiceField(
-        label=_("proposal category"), queryset=ProposalCategory.objects.all(), required=False
-    )
+    category = ScopedModelChoiceField(ProposalCategory, label=_("proposal category"), required=False)
     to_committee = _to_committee_field()
 
 
@@ -731,7 +735,7 @@ class OpinionReportAdmin(
     inlines = [InstructionInline, ReportEventInline]
 
     def get_queryset(self, request):
-        return owned(super().get_queryset(request))
+        return super().get_queryset(request)
 
     @admin.display(description=_("between levels"))
     def between_levels(self, obj):

@@ -79,11 +79,11 @@ class _Seeder:
         self.members = members
         self.random = random.Random(self.year)  # the same demo every time
         self.categories = {
-            name: owned(ProposalCategory.objects).get_or_create(name=name, defaults={"order": i})[0]
+            name: ProposalCategory.objects.get_or_create(name=name, defaults={"order": i})[0]
             for i, name in enumerate(CATEGORIES)
         }
         self.units = {
-            name: owned(HandlingUnit.objects).get_or_create(name=name)[0] for name in {t[2] for t in TOPICS}
+            name: HandlingUnit.objects.get_or_create(name=name)[0] for name in {t[2] for t in TOPICS}
         }
         if self.unit_user is not None:
             self.units["区民政局"].accounts.add(self.unit_user)
@@ -155,7 +155,7 @@ class _Seeder:
                 proposal=p, actor=self.staff, kind=kind, note="内容较单一，转为社情民意信息"
             )
         if target == S.MERGED:
-            into = owned(Proposal.objects).filter(year=self.year, state=S.CLOSED).order_by("?").first()
+            into = Proposal.objects.filter(year=self.year, state=S.CLOSED).order_by("?").first()
             if into is not None:
                 return services.proposal_merge(
                     proposal=p, into=into, actor=self.staff, note="与同类提案并案办理"
@@ -297,10 +297,7 @@ def _reports(seeder: _Seeder) -> None:
 def seed(context) -> None:
     """~150 proposals and ~120 reports for context.year, in every state (skipped if the year has any)."""
     year = context.year
-    if (
-        owned(Proposal.objects).filter(year=year).exists()
-        or owned(OpinionReport.objects).filter(year=year).exists()
-    ):
+    if Proposal.objects.filter(year=year).exists() or OpinionReport.objects.filter(year=year).exists():
         context.say(f"proposals: {year} already has proposals; skipped")
         return
     members = list(Member.objects.filter(user__isnull=False).select_related("user").order_by("pk")[:400])
@@ -308,7 +305,7 @@ def seed(context) -> None:
     if len(members) < 5:
         context.say("proposals: the roster has fewer than 5 members; nothing seeded")
         return
-    owned(ProposalYearSettings.objects).get_or_create(year=year)
+    ProposalYearSettings.objects.get_or_create(year=year)
     with transaction.atomic():
         seeder = _Seeder(context, members)
         demo_member = member_for_user(context.users.get("member"))

@@ -5,7 +5,9 @@ from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cppcc_portal.core.committees import owned
+from cppcc_portal.core.scoped_forms import (
+    scoped_formfield,
+)
 from members.models import Member
 from proposals.choices import AdoptionLevel, ReplyCategory, Satisfaction
 from proposals.models import OpinionReport, Proposal, ProposalCategory
@@ -34,6 +36,7 @@ class ProposalForm(forms.ModelForm):
     files = MultipleFileField(label=_("attachments"), help_text=_("PDF, JPG, PNG, DOCX or XLSX."))
 
     class Meta:
+        formfield_callback = scoped_formfield
         model = Proposal
         fields = ["title", "category", "reason", "suggestions"]
         widgets = {
@@ -43,7 +46,7 @@ class ProposalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = owned(ProposalCategory.objects).filter(is_active=True)
+        self.fields["category"].queryset = ProposalCategory.objects.filter(is_active=True)
 
 
 class InviteForm(forms.Form):
@@ -56,7 +59,7 @@ class InviteForm(forms.Form):
         numbers = [
             n for n in self.cleaned_data["member_numbers"].replace("，", ",").replace(",", " ").split() if n
         ]
-        members = list(owned(Member.objects).filter(member_number__in=numbers))
+        members = list(Member.objects.filter(member_number__in=numbers))
         missing = set(numbers) - {m.member_number for m in members}
         if missing:
             raise forms.ValidationError(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
-from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
+from cppcc_portal.core.committees import CommitteeOwned, scoped_manager, tenant_field, unique_per_committee
 from cppcc_portal.core.models import TransitionEvent
 from proposals.choices import (
     AdoptionLevel,
@@ -32,6 +32,8 @@ class ProposalCategory(CommitteeOwned, models.Model):
     name = models.CharField(pgettext_lazy("proposals", "name"), max_length=64)
     order = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "order"), default=0)
     is_active = models.BooleanField(pgettext_lazy("proposals", "active"), default=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("proposals", "proposal category")
@@ -88,6 +90,8 @@ class ProposalYearSettings(CommitteeOwned, models.Model):
         pgettext_lazy("proposals", "excellent proposals quota (%)"), default=5
     )
 
+    objects = scoped_manager()
+
     class Meta:
         verbose_name = pgettext_lazy("proposals", "proposal year settings")
         verbose_name_plural = pgettext_lazy("proposals", "proposal year settings")
@@ -109,6 +113,8 @@ class ProposalCounter(CommitteeOwned, models.Model):
     tenant = tenant_field()
     year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"))
     last_number = models.PositiveIntegerField(pgettext_lazy("proposals", "last number"), default=0)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("proposals", "proposal counter")
@@ -193,6 +199,8 @@ class OpinionReport(models.Model):
         related_name="opinion_reports",
         verbose_name=pgettext_lazy("proposals", "work-plan items served"),
     )
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("proposals", "social-conditions report")
@@ -335,6 +343,8 @@ class Proposal(CommitteeOwned, models.Model):
     )
     created_at = models.DateTimeField(pgettext_lazy("proposals", "created at"), auto_now_add=True)
     updated_at = models.DateTimeField(pgettext_lazy("proposals", "updated at"), auto_now=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("proposals", "proposal")
@@ -651,6 +661,8 @@ class BulletinIssue(CommitteeOwned, models.Model):
     )
     published_on = models.DateField(pgettext_lazy("proposals", "published on"), null=True, blank=True)
     editor = models.CharField(pgettext_lazy("proposals", "editor"), max_length=64, blank=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("proposals", "bulletin issue")

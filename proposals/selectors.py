@@ -51,7 +51,7 @@ def _member_id(user) -> int | None:
 
 def proposal_list(*, user) -> QuerySet[Proposal]:
     """The proposals a user may read: staff and leaders all; a member those they made or were invited to."""
-    qs = owned(Proposal.objects).select_related("category", "submitter", "party", "sector", "committee")
+    qs = Proposal.objects.select_related("category", "submitter", "party", "sector", "committee")
     if roles.can_read_everything(user):
         return qs
     member_id = _member_id(user)
@@ -273,7 +273,7 @@ def is_reply_overdue(*, reply_due_on: dt.date | None, state: str, today: dt.date
 def overdue_proposals(*, year: int | None = None, today: dt.date | None = None) -> QuerySet[Proposal]:
     """超期: proposals whose lead assignment's reply is overdue (`reply_overdue_q`, from the proposal's side)."""
     today = today or timezone.localdate()
-    qs = owned(Proposal.objects).filter(
+    qs = Proposal.objects.filter(
         state__in=HANDLING_STATES,
         assignments__is_current=True,
         assignments__role=AssignmentRole.LEAD,
@@ -318,7 +318,7 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
     published reply is category A.
     """
     today = today or timezone.localdate()
-    year_qs = owned(Proposal.objects).filter(year=year)
+    year_qs = Proposal.objects.filter(year=year)
     states = {row["state"]: row["count"] for row in year_qs.values("state").annotate(count=Count("pk"))}
     by_state = [
         {"state": value, "label": str(label), "count": states.get(value, 0)}
@@ -426,9 +426,7 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
 
 def report_list(*, user) -> QuerySet[OpinionReport]:
     """Reports a user may read: staff and leaders all; others the ones they wrote or submitted."""
-    qs = owned(OpinionReport.objects).select_related(
-        "author_member", "party", "sector", "bulletin", "submitted_by"
-    )
+    qs = OpinionReport.objects.select_related("author_member", "party", "sector", "bulletin", "submitted_by")
     if roles.can_read_everything(user):
         return qs
     member_id = _member_id(user)
@@ -456,7 +454,7 @@ def report_instructions(*, report: OpinionReport) -> QuerySet[Instruction]:
 
 def bulletin_list(*, user) -> QuerySet[BulletinIssue]:
     """Issues of 《社情民意》: staff and leaders see all; others the published ones."""
-    qs = owned(BulletinIssue.objects).annotate(report_count=Count("reports"))
+    qs = BulletinIssue.objects.annotate(report_count=Count("reports"))
     if roles.can_read_everything(user):
         return qs
     return qs.filter(state=BulletinState.PUBLISHED)
@@ -510,10 +508,8 @@ def proposal_list_for_api(*, user) -> QuerySet[Proposal]:
     if member_id is not None:
         signed = Cosignature.objects.filter(member_id=member_id).values("proposal_id")
         scope |= Q(submitter_id=member_id) | Q(pk__in=signed)
-    return (
-        owned(Proposal.objects)
-        .select_related("category", "submitter", "party", "sector", "committee")
-        .filter(scope)
+    return Proposal.objects.select_related("category", "submitter", "party", "sector", "committee").filter(
+        scope
     )
 
 
@@ -533,7 +529,7 @@ def reply_list(*, user) -> QuerySet[Reply]:
 def submitted_proposals(*, year: int) -> QuerySet[Proposal]:
     """The proposals a year counts (what "提案" means on every page): every state but draft, since a
     draft has not reached the committee yet."""
-    return owned(Proposal.objects).filter(year=year).exclude(state=ProposalState.DRAFT)
+    return Proposal.objects.filter(year=year).exclude(state=ProposalState.DRAFT)
 
 
 def proposal_item_links(*, year: int) -> QuerySet:
@@ -582,7 +578,7 @@ def stats_source_models() -> tuple[type, ...]:
 
 def reports_of_year(*, year: int) -> QuerySet[OpinionReport]:
     """The reports a year counts (what "社情民意信息" means on every page): every state."""
-    return owned(OpinionReport.objects).filter(year=year)
+    return OpinionReport.objects.filter(year=year)
 
 
 # ---------------------------------------------------------------- between levels (across committees)

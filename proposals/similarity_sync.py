@@ -14,12 +14,12 @@ from proposals.models import OpinionReport, Proposal
 logger = logging.getLogger(__name__)
 
 
-def _queue(kind: str, object_id: int) -> None:
+def _queue(kind: str, object_id: int, committee_id: int) -> None:
     from proposals.tasks import index_for_similarity
 
     # Bounded like every publish from a request (core.publishing); with the broker down the change
     # is indexed here instead, so it is neither lost nor slow.
-    if not publishing.publish(index_for_similarity, args=[kind, object_id]):
+    if not publishing.publish(index_for_similarity, args=[kind, object_id, committee_id]):
         from proposals import similarity
 
         similarity.INDEXERS[kind](object_id)
@@ -29,8 +29,8 @@ def _on_change(kind: str):
     def receiver(sender, instance, **kwargs):
         if kwargs.get("raw"):
             return
-        object_id = instance.pk
-        transaction.on_commit(lambda: _queue(kind, object_id))
+        object_id, committee_id = instance.pk, instance.tenant_id
+        transaction.on_commit(lambda: _queue(kind, object_id, committee_id))
 
     return receiver
 

@@ -217,7 +217,7 @@ def _topics(year: int, staff) -> dict[str, SupervisionTopic]:
     item = owned(Item.objects, through="plan__tenant").filter(plan__year=year, number=9).first()
     topics = {}
     for index, (title, kind, source, link) in enumerate(TOPICS):
-        topic = owned(SupervisionTopic.objects).filter(year=year, title=title).first()
+        topic = SupervisionTopic.objects.filter(year=year, title=title).first()
         if topic is None:
             topic = services.topic_save(
                 topic=SupervisionTopic(title=title, year=year, kind=kind, source=source, item=item),
@@ -241,7 +241,7 @@ def _groups(year, roster, demo_member, topics, staff) -> dict[str, SupervisionGr
     standing = [m for m in roster if m.is_standing_committee] or roster
     groups = {}
     for index, (name, spec) in enumerate(GROUPS.items()):
-        group = owned(SupervisionGroup.objects).filter(year=year, name=name).first()
+        group = SupervisionGroup.objects.filter(year=year, name=name).first()
         if group is None:
             leader = standing[index % len(standing)]
             group = services.group_save(
@@ -253,7 +253,7 @@ def _groups(year, roster, demo_member, topics, staff) -> dict[str, SupervisionGr
                 others.append(demo_member)
             group.members.add(*others)
             group.topics.add(*[topics[t] for t in spec["topics"]])
-            group.units.add(*[owned(HandlingUnit.objects).get_or_create(name=u)[0] for u in spec["units"]])
+            group.units.add(*[HandlingUnit.objects.get_or_create(name=u)[0] for u in spec["units"]])
         groups[name] = group
     return groups
 
@@ -332,7 +332,7 @@ def _appointments(year, roster, staff) -> None:
 
 def _unit_of(user) -> HandlingUnit:
     """The demo unit account's department (区民政局), linking the account if the roster did not."""
-    unit, _created = owned(HandlingUnit.objects).get_or_create(name="区民政局")
+    unit, _created = HandlingUnit.objects.get_or_create(name="区民政局")
     if user is not None and not user.handling_units.exists():
         unit.accounts.add(user)
     return user.handling_units.first() if user is not None else unit
@@ -345,9 +345,7 @@ def _recommendations(year, groups, topics, unit_of_demo, staff) -> int:
         if Recommendation.objects.filter(topic=topic, title=title).exists():
             continue
         unit = (
-            unit_of_demo
-            if unit_name == "区民政局"
-            else owned(HandlingUnit.objects).get_or_create(name=unit_name)[0]
+            unit_of_demo if unit_name == "区民政局" else HandlingUnit.objects.get_or_create(name=unit_name)[0]
         )
         rec = services.recommendation_create(
             group=groups[group_name],

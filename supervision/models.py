@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
+from cppcc_portal.core.committees import CommitteeOwned, scoped_manager, tenant_field, unique_per_committee
 from cppcc_portal.core.models import TransitionEvent
 from supervision.choices import (
     FINISHED_ITEM_STATUSES,
@@ -44,6 +44,8 @@ class SupervisionTopic(CommitteeOwned, models.Model):
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     approval_note = models.CharField(_("approval note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("supervision topic")
@@ -116,6 +118,8 @@ class SupervisionGroup(CommitteeOwned, models.Model):
         _("internal notes"), blank=True, help_text=_("Seen only by the group, the office and the leaders.")
     )
 
+    objects = scoped_manager()
+
     class Meta:
         verbose_name = _("supervision group")
         verbose_name_plural = _("supervision groups")
@@ -184,6 +188,8 @@ class SupervisorAppointment(models.Model):
     )
     recommended_on = models.DateField(_("recommended on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("supervisor appointment")

@@ -61,7 +61,7 @@ def _in_group(member_id: int | None) -> Q:
 
 def topic_list(*, user, year: int | None = None) -> QuerySet[SupervisionTopic]:
     """Topics a user may read: staff and leaders all, members those of their groups, units none."""
-    qs = owned(SupervisionTopic.objects).select_related("item").prefetch_related("source_links")
+    qs = SupervisionTopic.objects.select_related("item").prefetch_related("source_links")
     if year is not None:
         qs = qs.filter(year=year)
     if roles.can_read_everything(user):
@@ -80,11 +80,7 @@ def topics_for_items(item_ids) -> QuerySet[SupervisionTopic]:
 
 def group_list(*, user, year: int | None = None) -> QuerySet[SupervisionGroup]:
     """Groups a user may open: staff and leaders all, members only the groups they lead or sit in."""
-    qs = (
-        owned(SupervisionGroup.objects)
-        .select_related("leader")
-        .prefetch_related("topics", "units", "members")
-    )
+    qs = SupervisionGroup.objects.select_related("leader").prefetch_related("topics", "units", "members")
     if year is not None:
         qs = qs.filter(year=year)
     if roles.can_read_everything(user):
@@ -155,8 +151,7 @@ def supervision_activity_ids() -> QuerySet[Activity]:
 def appointment_list(*, user) -> QuerySet[SupervisorAppointment]:
     """Appointments a user may read: staff and leaders all, a member their own."""
     qs = (
-        owned(SupervisorAppointment.objects)
-        .select_related("member")
+        SupervisorAppointment.objects.select_related("member")
         .annotate(report_count=Count("reports"))
         .order_by("-recommended_on", "id")
     )

@@ -39,6 +39,23 @@ def _fresh_cached_values():
 
 
 @pytest.fixture(autouse=True)
+def _in_the_default_committee():
+    """Test code works for the installation's own committee (core.committees: the query scope).
+
+    Factories and assertions read and write its rows. What the test runs that sets its own
+    committee (a request through the middleware, a task, a command) works in that one instead;
+    code that sets none where it must (a thread, a worker) fails with ScopeError. The committee
+    is read when the first scoped query runs, so a test without the database reads nothing.
+    """
+    from django.utils.functional import SimpleLazyObject
+
+    from cppcc_portal.core import committees
+
+    with committees.working_for(SimpleLazyObject(committees.default)):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_similarity_index():
     """Each process keeps the similarity index in memory; a test's rolled-back rows must not linger."""
     from proposals import similarity

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.db import transaction
 
-from cppcc_portal.core.committees import owned
 from workplan import services
 from workplan.choices import TaskStatus, UpdateKind
 from workplan.importing import parse_file
@@ -104,7 +103,7 @@ def _date(year: int, month_day: str) -> datetime.date:
 @transaction.atomic
 def seed(context) -> None:
     """Give the 2017 plan tasks, owners, dates and a few progress updates (safe to run twice)."""
-    plan = owned(WorkPlan.objects).filter(year=2017).first()
+    plan = WorkPlan.objects.filter(year=2017).first()
     if plan is None:
         plan = services.plan_import(parsed=parse_file(PLAN_FILE)).plan
         context.say("workplan: imported the 2017 plan")

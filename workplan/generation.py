@@ -17,7 +17,7 @@ from cppcc_portal.core.caching import CachedValues
 
 # The longest a cached entry may lag behind a write that sent no signal.
 CACHE_TTL = 600
-PLAN = CachedValues("workplan", ttl=CACHE_TTL)
+PLAN = CachedValues("workplan", ttl=CACHE_TTL, per_committee=True)
 T = TypeVar("T")
 
 

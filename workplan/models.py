@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core.committees import CommitteeOwned, tenant_field, unique_per_committee
+from cppcc_portal.core.committees import CommitteeOwned, scoped_manager, tenant_field, unique_per_committee
 from workplan.choices import ItemStatus, TaskStatus, UpdateKind
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
@@ -34,6 +34,8 @@ class WorkPlan(CommitteeOwned, models.Model):
     distribution = models.CharField(_("copies to"), max_length=500, blank=True)
     printing_note = models.CharField(_("printing note"), max_length=200, blank=True)
     progress = models.DecimalField(_("progress (%)"), max_digits=5, decimal_places=2, default=0)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("work plan")

@@ -13,7 +13,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.notifications import rules
 from workplan.choices import TaskStatus
 from workplan.models import Task, WorkPlan, overdue_q
@@ -107,7 +106,7 @@ class MonthlyDigest(rules.Rule):
 
     def plan(self, now: dt.datetime) -> Iterator[rules.Reminder]:
         today = timezone.localtime(now).date()
-        plan = owned(WorkPlan.objects).filter(year=today.year).first()
+        plan = WorkPlan.objects.filter(year=today.year).first()
         if plan is None:
             return
         counts = Task.objects.filter(item__plan=plan).aggregate(

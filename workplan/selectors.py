@@ -15,7 +15,7 @@ from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, T
 
 
 def plan_list() -> QuerySet[WorkPlan]:
-    return owned(WorkPlan.objects.order_by("-year"))
+    return WorkPlan.objects.order_by("-year")
 
 
 def plan_latest() -> WorkPlan | None:
@@ -47,7 +47,7 @@ def plan_detail(*, year: int, today: datetime.date | None = None) -> WorkPlan | 
         queryset=items_with_overdue(today).prefetch_related(tasks).order_by("number"),
     )
     sections = Prefetch("sections", queryset=Section.objects.prefetch_related(items).order_by("number"))
-    return owned(WorkPlan.objects.prefetch_related(sections)).filter(year=year).first()
+    return WorkPlan.objects.prefetch_related(sections).filter(year=year).first()
 
 
 def item_detail(*, year: int, number: int) -> Item | None:
@@ -174,7 +174,7 @@ def task_timeline(*, task_ids: list[int], limit: int = 50) -> list[dict]:
 
 def plan_years() -> set[int]:
     """The years that have a plan (one row a year: a plain read)."""
-    return set(owned(WorkPlan.objects).values_list("year", flat=True))
+    return set(WorkPlan.objects.values_list("year", flat=True))
 
 
 def stats_source_models() -> tuple[type, ...]:

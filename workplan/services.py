@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError, TransitionError
 from cppcc_portal.core.models import AuditEvent
 from cppcc_portal.core.request_context import current_ip
@@ -160,7 +159,7 @@ def _plan_committee(plan: WorkPlan | ParsedPlan) -> str:
 
 def plan_import_preview(*, parsed: ParsedPlan, lock: bool = False) -> ImportPreview:
     """Compare a parsed document with the stored plan of its year: new, changed and removed items."""
-    plans = owned(WorkPlan.objects).filter(year=parsed.year)
+    plans = WorkPlan.objects.filter(year=parsed.year)
     existing = (plans.select_for_update() if lock else plans).first()
     preview = ImportPreview(parsed=parsed, existing=existing, new_committee=_plan_committee(parsed))
     if existing is None:

@@ -44,7 +44,6 @@ from consultations.services._base import (
 )
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event, snapshot
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import cancel_pending, notify
 from cppcc_portal.core.uploads import check_upload
@@ -258,7 +257,7 @@ def proposal_accept(
         form=form,
         lead_body=lead_body,
     )
-    if owned(ConsultationTopic.objects).filter(year=topic.year, title=topic.title).exists():
+    if ConsultationTopic.objects.filter(year=topic.year, title=topic.title).exists():
         raise DomainError(
             _("The list already has a topic with this title; merge the proposal into it instead."),
             code="duplicate_topic",

@@ -96,6 +96,18 @@ class ManyRelatedListField(ManyRelatedField):
 
 
 class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related row by its id. A committee-owned model's rows are read when a body is checked, in
+    the committee in hand (core.committees): pass its manager (``queryset=Member.objects``), or
+    ``rows=`` a callable for a narrower choice; a queryset built at import would need a committee.
+    """
+
+    def __init__(self, rows=None, **kwargs):
+        self.rows = rows
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.rows() if self.rows is not None else super().get_queryset()
+
     @classmethod
     def many_init(cls, *args, **kwargs):
         list_kwargs = {"child_relation": cls(*args, **kwargs)}

@@ -54,11 +54,14 @@ def digest(*parts) -> str:
 class CachedValues:
     """A named family of cached values, all dropped together when a write moves its generation on."""
 
-    def __init__(self, name: str, *, ttl: int) -> None:
+    def __init__(self, name: str, *, ttl: int, per_committee: bool = False) -> None:
         if name in _families:
             raise ValueError(f"A family of cached values is already called {name!r}.")
         self.name = name
         self.ttl = ttl
+        # Values worked out from one committee's rows are kept apart per committee: the key holds
+        # the committee in hand (core.committees), so committee B never reads committee A's value.
+        self.per_committee = per_committee
         self._key = f"{name}:generation"
         _families[name] = self
 
@@ -85,6 +88,10 @@ class CachedValues:
         None is never cached (it reads as a miss). ``keep(value)`` false leaves a value uncached.
         """
         full_key = f"{self.name}:{key}"
+        if self.per_committee:
+            from cppcc_portal.core.committees import current_id
+
+            full_key = f"{self.name}:committee-{current_id()}:{key}"
         try:
             found = cache.get_many([self._key, full_key])
         except CACHE_DOWN:

@@ -6,11 +6,16 @@ belongs to one through its parent row. A person works in the committees they hav
 (``CommitteeSeat``; the installation's own, ``settings.COMMITTEE_SLUG``, for a person without one),
 the one they chose being kept in the session until addresses carry the committee.
 
-``CommitteeMiddleware`` resolves it at most once per request (from the cache: no query)
-and keeps it in a context variable, so that the footer, the generated documents and a
-new row's ``tenant`` default all read the same committee. Outside a request (Celery tasks,
-management commands, tests) ``current()`` falls back to the default committee; ``working_for()``
-sets another one for a block of code.
+The committee in hand is also the query scope (django-scopes): the default manager of every
+committee-owned model (``scoped_manager()``) adds ``tenant = <the committee in hand>`` to every
+query, and a query made while no committee is in hand raises ``django_scopes.ScopeError`` instead
+of reading every committee's rows. A forgotten filter cannot leak one district's data to another.
+``CommitteeMiddleware`` puts the request's committee in hand (resolved lazily, at most once per
+request, from the cache: no query); a task, a command or a test block does it with
+``working_for(committee)``, and a sweep over every committee with ``each_committee()``. The only
+deliberate way to read across committees (a city roll-up, the similarity index) is ``across_committees()``.
+The footer, the generated documents and a new row's ``tenant`` default read the same committee;
+``current()`` falls back to the default committee outside any block (the footer of an error page).
 """
 
 from __future__ import annotations
@@ -20,13 +25,14 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, Subquery
+from django.db.models import Exists
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_scopes import ScopedManager, ScopeError, scope, scopes_disabled
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
@@ -100,41 +106,101 @@ def current_id() -> int:
     return committee.pk if committee is not None else default_id()
 
 
-def owned(queryset: models.QuerySet, committee: Committee | None = None, *, through: str = "tenant"):
-    """Only the rows of ``committee`` (the committee in hand by default): the selectors' one committee filter.
+def scoped_manager(manager_class: type[models.Manager] = models.Manager) -> models.Manager:
+    """The default manager of a committee-owned model: the committee in hand's rows only.
 
-    ``through`` is the path to the owner for a row that belongs through its parent
-    (``"proposal__tenant"``). Building the queryset reads nothing: outside a request, before the
-    default committee is known, it is found by its slug in the same query (the API schema is
-    generated without a database).
+    Every query through it is filtered on ``tenant`` by the scope that ``working_for`` and the
+    middleware enter; outside any scope it raises ``ScopeError``. ``manager_class`` keeps a model's
+    own manager (``SomeQuerySet.as_manager().__class__`` or ``Manager.from_queryset(...)``).
+    Related objects reached by a foreign key (``proposal.submitter``) go through the plain base
+    manager, so a row already in hand always reaches its parents.
     """
-    committee = committee if committee is not None else _in_hand.get()
-    if committee is not None:
-        value = committee.pk
-    elif _default_pk is not None:
-        value = _default_pk
-    else:
-        value = Subquery(Committee.objects.filter(slug=settings.COMMITTEE_SLUG).values("pk")[:1])
-    return queryset.filter(**{through if "__" in through else f"{through}_id": value})
+    return ScopedManager(_manager_class=manager_class, tenant="tenant")
 
 
-def every_committee() -> list[Committee]:
-    """Every committee of the installation, the city first: the one deliberate read across committees.
+def owned(queryset: models.QuerySet, *, through: str):
+    """Only the committee in hand's rows of a model that belongs to one through its parent.
 
-    For work done once for each committee, each inside ``working_for`` (a reminder rule run by beat,
-    the demo data built for a city and its districts); nothing else reads past the committee in hand.
+    ``through`` is the path to the owner (``"proposal__tenant"``). A committee-owned model's own
+    queries need no call: its scoped manager filters them. Building the queryset reads nothing:
+    the scope's committee is read when the query runs, and none in hand raises ``ScopeError``.
     """
-    return list(Committee.objects.all())
+    committee = _in_hand.get()
+    if committee is None:
+        raise ScopeError(f"A committee must be in hand to read {queryset.model._meta.label} rows.")
+    return queryset.filter(**{through: committee})
 
 
 @contextlib.contextmanager
-def working_for(committee: Committee):
-    """Work for this committee inside the block (a task, a command, a test of two committees)."""
+def working_for(committee: Committee | int):
+    """Work for this committee inside the block (a request, a task, a command, a test of two committees).
+
+    The committee in hand is the query scope: every committee-owned model's queries inside the
+    block read this committee's rows only. Accepts the committee or its primary key (a task's
+    argument).
+    """
+    if type(committee) is int:  # not isinstance: that would resolve the middleware's lazy committee
+        committee = Committee.objects.get(pk=committee)
     token = _in_hand.set(committee)
     try:
-        yield committee
+        with scope(tenant=committee):
+            yield committee
     finally:
         _in_hand.reset(token)
+
+
+def each_committee():
+    """Every committee in turn, each in hand (the scope) while the caller's loop body runs for it.
+
+    A periodic sweep (reminders, co-signing deadlines, the dashboard's figures) works for every
+    committee this way, each one's rows apart.
+    """
+    for committee in list(Committee.objects.order_by("pk")):
+        with working_for(committee):
+            yield committee
+
+
+@contextlib.contextmanager
+def across_committees():
+    """Read every committee's rows inside the block: the one deliberate way across the scope.
+
+    For what is about the whole installation by nature (a city roll-up, the similarity index of
+    every proposal). Everything else works for one committee.
+    """
+    with scopes_disabled():
+        yield
+
+
+def add_committee_argument(parser) -> None:
+    """A management command's ``--committee SLUG``: the committee it works for."""
+    parser.add_argument(
+        "--committee",
+        metavar="SLUG",
+        help="the committee to work for (default: the installation's own, settings.COMMITTEE_SLUG)",
+    )
+
+
+@contextlib.contextmanager
+def working_for_command(slug: str | None):
+    """Work for the committee a command was given (``--committee``), else the installation's own."""
+    from django.core.management.base import CommandError
+
+    if slug is None:
+        committee = default()
+    else:
+        committee = Committee.objects.filter(slug=slug).first()
+        if committee is None:
+            raise CommandError(f"No committee is called {slug!r}.")
+    with working_for(committee):
+        yield committee
+
+
+def in_hand_id() -> int:
+    """The primary key of the committee in hand; ``ScopeError`` when none is (a task's argument)."""
+    committee = _in_hand.get()
+    if committee is None:
+        raise ScopeError("No committee is in hand.")
+    return committee.pk
 
 
 def forget() -> None:
@@ -297,11 +363,8 @@ class CommitteeMiddleware:
 
     def _serve(self, request, committee):
         request.committee = committee
-        token = _in_hand.set(committee)
-        try:
+        with working_for(committee):
             return self.get_response(request)
-        finally:
-            _in_hand.reset(token)
 
 
 def fill_tenant(apps, schema_editor, labels: list[str]) -> None:

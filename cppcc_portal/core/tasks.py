@@ -43,7 +43,8 @@ def sweep_due_notifications() -> dict:
 
 @shared_task(acks_late=True, time_limit=SWEEP_TIME_LIMIT, soft_time_limit=SWEEP_TIME_LIMIT - 30)
 def run_reminder_rule(rule_name: str) -> int:
-    """Run one reminder rule (scheduled by beat); creating nothing twice is the rule's job."""
+    """Run one reminder rule (scheduled by beat): it plans for every committee in turn, and creating
+    nothing twice is the rule's job."""
     return rules.run_rule(rule_name)
 
 

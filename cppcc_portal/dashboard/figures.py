@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consultations import selectors as consultations_selectors
+from cppcc_portal.core import committees
 from cppcc_portal.core.caching import CachedValues
 from cppcc_portal.dashboard import sections
 from cppcc_portal.dashboard.models import YearFigures
@@ -52,7 +53,7 @@ SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
 
 # The list of years with data (`selectors.year_choices`): moved on by every write to a counted
 # model (apps.py) and by every refresh (bulk loads send no signal), never older than the figures.
-DATA_YEARS = CachedValues("dashboard-years", ttl=settings.DASHBOARD_FIGURES_MAX_AGE)
+DATA_YEARS = CachedValues("dashboard-years", ttl=settings.DASHBOARD_FIGURES_MAX_AGE, per_committee=True)
 # The rendered figures of a year (dashboard.views.home): moved on by every save of a stored row, so
 # a refresh of any year (the trends show ten) is on the next page.
 PAGES = CachedValues("dashboard-page", ttl=settings.DASHBOARD_FIGURES_MAX_AGE)
@@ -130,12 +131,15 @@ def stored_trends(*, last_year: int, span: int = 10) -> dict[str, list[tuple[int
 
 def mark_stale(**kwargs) -> None:
     """Signal receiver: a counted row changed, so the next read past the minimum age recomputes the
-    figures (one UPDATE, after commit)."""
-    transaction.on_commit(_mark_stale_now)
+    figures of the committee in hand (one UPDATE, after commit; the write's committee is taken now,
+    the commit may run outside it)."""
+    committee = committees.current()
+    transaction.on_commit(lambda: _mark_stale_now(committee))
 
 
-def _mark_stale_now() -> None:
-    YearFigures.objects.filter(stale=False).update(stale=True)
+def _mark_stale_now(committee) -> None:
+    with committees.working_for(committee):
+        YearFigures.objects.filter(stale=False).update(stale=True)
 
 
 def counted_models() -> list[type]:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.committees import scoped_manager, tenant_field
 from cppcc_portal.dashboard.choices import ExportKind, ExportState
 
 
@@ -13,18 +14,23 @@ class YearFigures(models.Model):
     Ten years of attendance and proposals are too many rows to aggregate on every page view, so
     the dashboard reads this row: a summary table, not a cache (docs/architecture.md, "Caching"). It
     is marked stale on every write to the data it counts (signals in apps.py), refreshed by a
-    periodic task, and recomputed on read when stale (past a minimum age) or too old.
+    periodic task, and recomputed on read when stale (past a minimum age) or too old. Each
+    committee has its own row per year, read through the committee in hand (the scope).
     """
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    tenant = tenant_field()
+    year = models.PositiveSmallIntegerField(_("year"))
     figures = models.JSONField(_("figures"), default=dict)
     computed_at = models.DateTimeField(_("computed at"))
     stale = models.BooleanField(_("stale"), default=False)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("year figures")
         verbose_name_plural = _("year figures")
         ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="year_figures_committee_year")]
 
     def __str__(self) -> str:
         return str(self.year)

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from cppcc_portal.core import committees
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import PermissionDeniedError
 from cppcc_portal.core.roles import can_read_everything
@@ -26,14 +27,15 @@ def export_request(*, actor, kind: str = ExportKind.ANNUAL_SUMMARY, year: int) -
     with transaction.atomic():
         job.save()
         record_event(actor=actor, action="dashboard.export_requested", obj=job, changes={"year": year})
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        committee_id = committees.in_hand_id()
+        transaction.on_commit(lambda: _enqueue(job.pk, committee_id))
     return job
 
 
-def _enqueue(job_id: int) -> None:
+def _enqueue(job_id: int, committee_id: int) -> None:
     from cppcc_portal.dashboard.tasks import build_export
 
-    build_export.delay(job_id)
+    build_export.delay(job_id, committee_id)
 
 
 def export_set_progress(*, job: ExportJob, progress: int) -> None:

@@ -7,7 +7,6 @@ import datetime as dt
 from django.apps import apps
 from django.db.models import Max
 
-from cppcc_portal.core.committees import owned
 from devdata.decade.vocabulary import TOPICS
 from devdata.decade.writing import Progress, Writer, _aware
 
@@ -18,7 +17,7 @@ class ProposalSteps:
     def proposals(self) -> None:
         p = apps.get_app_config("proposals").models_module
         categories = [
-            owned(p.ProposalCategory.objects).get_or_create(name=name, defaults={"order": i})[0].pk
+            p.ProposalCategory.objects.get_or_create(name=name, defaults={"order": i})[0].pk
             for i, name in enumerate(("经济建设", "城市管理", "教育文化", "医疗卫生", "社会民生", "其他"))
         ]
         proposals = Writer(
@@ -113,8 +112,7 @@ class ProposalSteps:
         handled_states = replied_states | {"assigned", "handling"}
         # Numbers continue after the highest one of the year (the demo seeder's, or the office's).
         highest = dict(
-            owned(p.Proposal.objects)
-            .filter(year__in=self.years, number_seq__isnull=False)
+            p.Proposal.objects.filter(year__in=self.years, number_seq__isnull=False)
             .values("year")
             .annotate(top=Max("number_seq"))
             .values_list("year", "top")
@@ -238,7 +236,7 @@ class ProposalSteps:
         if Counter is None:
             return
         for year, last in last_numbers.items():
-            counter, _ = owned(Counter.objects).get_or_create(year=year)
+            counter, _ = Counter.objects.get_or_create(year=year)
             if counter.last_number < last:
                 Counter.objects.filter(pk=counter.pk).update(last_number=last)
 

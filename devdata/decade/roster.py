@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.apps import apps
 
-from cppcc_portal.core.committees import owned
 from devdata.decade.vocabulary import (
     BULK_PREFIX,
     COMMITTEES,
@@ -33,23 +32,23 @@ class RosterSteps:
             m.Sector.objects.get_or_create(name=n, defaults={"order": i})[0] for i, n in enumerate(SECTORS)
         ]
         self.committees = [
-            owned(m.SpecialCommittee.objects).get_or_create(name=n, defaults={"order": i})[0]
+            m.SpecialCommittee.objects.get_or_create(name=n, defaults={"order": i})[0]
             for i, n in enumerate(COMMITTEES)
         ]
         self.groups = [
-            owned(m.StreetGroup.objects).get_or_create(
-                name=f"{s}街道委员活动小组", defaults={"street": f"{s}街道"}
-            )[0]
+            m.StreetGroup.objects.get_or_create(name=f"{s}街道委员活动小组", defaults={"street": f"{s}街道"})[
+                0
+            ]
             for s in STREETS
         ]
-        self.units = [owned(m.HandlingUnit.objects).get_or_create(name=n)[0] for n in UNITS]
+        self.units = [m.HandlingUnit.objects.get_or_create(name=n)[0] for n in UNITS]
         self.terms = {}
         start = 2017
         while start - 5 >= self.first_year - 4:
             start -= 5
         while start <= self.last_year:
             number = 14 + (start - 2017) // 5
-            self.terms[number] = owned(m.Term.objects).get_or_create(
+            self.terms[number] = m.Term.objects.get_or_create(
                 number=number,
                 defaults={"starts_on": dt.date(start, 1, 1), "ends_on": dt.date(start + 4, 12, 31)},
             )[0]
@@ -84,10 +83,8 @@ class RosterSteps:
         latest = max(self.terms)
         # A term whose generated roster exists (an earlier, shorter run) keeps it: no second roster.
         existing: dict[int, list[int]] = {}
-        for pk, number in (
-            owned(Member.objects)
-            .filter(member_number__startswith=BULK_PREFIX)
-            .values_list("pk", "member_number")
+        for pk, number in Member.objects.filter(member_number__startswith=BULK_PREFIX).values_list(
+            "pk", "member_number"
         ):
             existing.setdefault(int(number[len(BULK_PREFIX) :].split("-")[0]), []).append(pk)
         for number, term in sorted(self.terms.items()):
@@ -141,7 +138,7 @@ class RosterSteps:
         self.items_by_year: dict[int, list[int]] = {}
         made = 0
         for year in self.years:
-            plan, created = owned(wp.WorkPlan.objects).get_or_create(
+            plan, created = wp.WorkPlan.objects.get_or_create(
                 year=year, defaults={"title": f"政协北京市东城区委员会{year}年工作要点", "progress": 0}
             )
             if created:

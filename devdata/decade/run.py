@@ -9,14 +9,13 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, transaction
 
 from cppcc_portal.core import committees
-from cppcc_portal.core.committees import owned
 from devdata.decade.generator import Decade
 from devdata.decade.vocabulary import BULK_PREFIX
 from devdata.decade.writing import _get
 
 
 def already_built() -> bool:
-    return owned(_get("members.Member").objects).filter(member_number__startswith=BULK_PREFIX).exists()
+    return _get("members.Member").objects.filter(member_number__startswith=BULK_PREFIX).exists()
 
 
 def built_years(years: Iterable[int]) -> set[int]:
@@ -25,9 +24,9 @@ def built_years(years: Iterable[int]) -> set[int]:
     return {
         year
         for year in years
-        if owned(Activity.objects)
-        .filter(starts_at__year=year, title__regex=rf"^{year}年[a-z_]+活动[0-9]+$")
-        .exists()
+        if Activity.objects.filter(
+            starts_at__year=year, title__regex=rf"^{year}年[a-z_]+活动[0-9]+$"
+        ).exists()
     }
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.apps import apps
 
-from cppcc_portal.core.committees import owned
 from devdata.decade.vocabulary import TOPICS
 from devdata.decade.writing import Progress, Writer
 
@@ -26,12 +25,12 @@ class SupervisionSteps:
             members = self.members_by_term[self.term_of(year).number]
             for t in range(4):
                 # Topic and group names are unique per year: the demo seeder's own are reused.
-                topic = owned(s.SupervisionTopic.objects).get_or_create(
+                topic = s.SupervisionTopic.objects.get_or_create(
                     title=f"{year}年{TOPICS[(year + t) % len(TOPICS)]}民主监督",
                     year=year,
                     defaults={"source": "party_committee"},
                 )[0]
-                group = owned(s.SupervisionGroup.objects).get_or_create(
+                group = s.SupervisionGroup.objects.get_or_create(
                     name=f"{year}年第{t + 1}监督小组", year=year, defaults={"leader_id": members[t]}
                 )[0]
                 group.topics.add(topic)

@@ -91,12 +91,18 @@ class SectorViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
 
 class SpecialCommitteeViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.SpecialCommitteeSerializer
-    queryset = SpecialCommittee.objects.all()
+    queryset = SpecialCommittee.objects.none()  # the schema's types; the rows are the committee in hand's
+
+    def get_queryset(self):
+        return SpecialCommittee.objects.all()
 
 
 class StreetGroupViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.StreetGroupSerializer
-    queryset = StreetGroup.objects.all()
+    queryset = StreetGroup.objects.none()  # the schema's types; the rows are the committee in hand's
+
+    def get_queryset(self):
+        return StreetGroup.objects.all()
 
 
 class HandlingUnitViewSet(viewsets.ReadOnlyModelViewSet):

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import PermissionDeniedError
 from members import scoring
 from members.choices import (
@@ -27,12 +26,12 @@ def scoring_rules_ensure_defaults(year: int, actor=None) -> int:
     """Seed the default scoring rules and yearly minimums of a year; existing rows are kept."""
     created = 0
     for kind, role, points, cap in DEFAULT_SCORING_RULES:
-        _rule, was_created = owned(ScoringRule.objects).get_or_create(
+        _rule, was_created = ScoringRule.objects.get_or_create(
             year=year, event_kind=kind, role=role, defaults={"points": points, "yearly_cap": cap}
         )
         created += was_created
     for metric, minimum in DEFAULT_MINIMUMS.items():
-        owned(YearlyMinimum.objects).get_or_create(
+        YearlyMinimum.objects.get_or_create(
             year=year, metric=MinimumMetric(metric), defaults={"minimum": minimum}
         )
     if created:

@@ -75,8 +75,10 @@ class ProposalWriteSerializer(serializers.Serializer):
     title = api_fields.CharField(allow_blank=True, max_length=200)
     reason = api_fields.CharField(allow_blank=True)
     suggestions = api_fields.CharField(allow_blank=True)
-    category = api_fields.PrimaryKeyRelatedField(queryset=ProposalCategory.objects.filter(is_active=True))
-    submitter = api_fields.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False)
+    category = api_fields.PrimaryKeyRelatedField(
+        queryset=ProposalCategory.objects, rows=lambda: ProposalCategory.objects.filter(is_active=True)
+    )
+    submitter = api_fields.PrimaryKeyRelatedField(queryset=Member.objects, required=False)
     year = api_fields.IntegerField(required=False)
 
 
@@ -176,7 +178,7 @@ class RequiredNoteSerializer(serializers.Serializer):
 
 
 class InviteSerializer(serializers.Serializer):
-    members = api_fields.PrimaryKeyRelatedField(queryset=Member.objects.all(), many=True)
+    members = api_fields.PrimaryKeyRelatedField(queryset=Member.objects, many=True)
 
 
 class CosignSerializer(serializers.Serializer):
@@ -188,13 +190,18 @@ class ConvertSerializer(NoteSerializer):
 
 
 class MergeSerializer(NoteSerializer):
-    into = api_fields.PrimaryKeyRelatedField(queryset=Proposal.objects.all())
+    into = api_fields.PrimaryKeyRelatedField(queryset=Proposal.objects)
 
 
 class AssignSerializer(NoteSerializer):
-    lead_unit = api_fields.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.filter(is_active=True))
+    lead_unit = api_fields.PrimaryKeyRelatedField(
+        queryset=HandlingUnit.objects, rows=lambda: HandlingUnit.objects.filter(is_active=True)
+    )
     assisting_units = api_fields.PrimaryKeyRelatedField(
-        queryset=HandlingUnit.objects.filter(is_active=True), many=True, required=False
+        queryset=HandlingUnit.objects,
+        rows=lambda: HandlingUnit.objects.filter(is_active=True),
+        many=True,
+        required=False,
     )
 
 
@@ -222,7 +229,7 @@ class ReviewSerializer(NoteSerializer):
 class RateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Satisfaction.choices)
     comment = api_fields.CharField(required=False, allow_blank=True, default="")
-    member = api_fields.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False)
+    member = api_fields.PrimaryKeyRelatedField(queryset=Member.objects, required=False)
 
 
 class KeySerializer(serializers.Serializer):
@@ -315,7 +322,7 @@ class InstructionSerializer(PortalModelSerializer):
 
 
 class ToProposalSerializer(serializers.Serializer):
-    category = api_fields.PrimaryKeyRelatedField(queryset=ProposalCategory.objects.all())
+    category = api_fields.PrimaryKeyRelatedField(queryset=ProposalCategory.objects)
 
 
 class BulletinSerializer(PortalModelSerializer):
@@ -326,7 +333,7 @@ class BulletinSerializer(PortalModelSerializer):
 
 
 class BulletinReportsSerializer(serializers.Serializer):
-    reports = api_fields.PrimaryKeyRelatedField(queryset=OpinionReport.objects.all(), many=True)
+    reports = api_fields.PrimaryKeyRelatedField(queryset=OpinionReport.objects, many=True)
 
 
 class SimilarQuerySerializer(serializers.Serializer):

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from cppcc_portal.core.uploads import check_upload
 from cppcc_portal.core.workflow import Transition, Workflow, Workflows
@@ -172,7 +171,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def year_settings(year: int) -> ProposalYearSettings:
     """The committee in hand's rules of a year, created with the defaults the first time a year is used."""
-    settings_of_year = owned(ProposalYearSettings.objects)
+    settings_of_year = ProposalYearSettings.objects
     found = settings_of_year.filter(year=year).first()
     if found is None:
         found, _created = settings_of_year.get_or_create(year=year)

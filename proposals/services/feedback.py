@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import notify
 from members.selectors import member_for_user
@@ -182,7 +181,7 @@ EXCELLENT_STEPS = {
 
 def excellent_quota(year: int) -> int:
     """How many proposals of the year may be selected as excellent (a share of the accepted ones)."""
-    accepted = owned(Proposal.objects).filter(year=year, state__in=ACCEPTED_STATES).count()
+    accepted = Proposal.objects.filter(year=year, state__in=ACCEPTED_STATES).count()
     return math.ceil(accepted * year_settings(year).excellent_quota_percent / 100)
 
 

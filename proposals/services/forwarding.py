@@ -88,8 +88,9 @@ def _refuse_twice(found: Forwarding | None) -> None:
 
 
 def _category_in(target: Committee, category: ProposalCategory) -> ProposalCategory:
-    """The receiver's category of the same name, else its first active one (categories are each committee's)."""
-    mine = committees.owned(ProposalCategory.objects, target)
+    """The receiver's category of the same name, else its first active one (categories are each
+    committee's): called inside ``working_for(target)``, whose scope reads the receiver's."""
+    mine = ProposalCategory.objects
     found = mine.filter(name=category.name).first() or mine.filter(is_active=True).first()
     if found is None:
         raise DomainError(

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import diff, record_event, snapshot
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import notify
 from members.selectors import member_for_user
@@ -237,15 +236,11 @@ def report_file(*, report: OpinionReport, actor, note: str = "") -> OpinionRepor
 def bulletin_create(*, actor, year: int, title: str = "", editor: str = "") -> BulletinIssue:
     """Open the next issue of 《社情民意》 for a year (numbers run on without gaps)."""
     roles.require_staff(actor)
-    owned(ProposalCounter.objects).get_or_create(year=year)
+    ProposalCounter.objects.get_or_create(year=year)
     # The year's counter row (of the committee in hand: each has its own issue 1) serialises numbering too.
-    owned(ProposalCounter.objects).select_for_update().get(year=year)
+    ProposalCounter.objects.select_for_update().get(year=year)
     last = (
-        owned(BulletinIssue.objects)
-        .filter(year=year)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
+        BulletinIssue.objects.filter(year=year).order_by("-number").values_list("number", flat=True).first()
     )
     issue = BulletinIssue(year=year, number=(last or 0) + 1, title=title, editor=editor)
     issue.full_clean()

@@ -137,8 +137,9 @@ def test_each_committee_numbers_its_proposals_from_2017_001(district, staff_user
         proposal_services.proposal_accept(proposal=second, actor=staff_user)
     assert ours.number == theirs.number == "2017-001"
     assert second.number == "2017-002"
-    assert ProposalCounter.objects.get(tenant=district, year=2017).last_number == 2
-    assert ProposalCounter.objects.get(tenant_id=committees.default_id(), year=2017).last_number == 1
+    with committees.working_for(district):
+        assert ProposalCounter.objects.get(year=2017).last_number == 2
+    assert ProposalCounter.objects.get(year=2017).last_number == 1
 
 
 def test_each_committee_numbers_its_bulletins_from_issue_1(district, staff_user):

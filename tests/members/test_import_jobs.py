@@ -32,11 +32,17 @@ def workbook(rows) -> io.BytesIO:
 
 @pytest.fixture
 def queued(monkeypatch):
-    """Job ids handed to the worker (the test runs the task's service itself)."""
+    """Job ids handed to the worker, each with its committee (the test runs the task's service itself)."""
+    from cppcc_portal.core import committees
     from members import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.run_import_job, "delay", sent.append)
+
+    def delay(job_id, committee_id):
+        assert committee_id == committees.default().pk
+        sent.append(job_id)
+
+    monkeypatch.setattr(tasks.run_import_job, "delay", delay)
     return sent
 
 

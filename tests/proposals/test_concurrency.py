@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
+from cppcc_portal.core import committees
 from proposals import services
 from proposals.choices import ProposalState as S
 from proposals.models import Proposal
@@ -31,12 +32,15 @@ def test_twenty_concurrent_acceptances_number_one_to_twenty():
         services.proposal_submit(proposal=p, actor=proposer.user)
         proposals.append(p)
     start = threading.Barrier(20)
+    committee_id = committees.default_id()
     errors = []
 
     def accept(pk):
         try:
             start.wait()
-            services.proposal_accept(proposal=Proposal.objects.get(pk=pk), actor=staff)
+            # A thread starts outside any committee, like a request before the middleware.
+            with committees.working_for(committee_id):
+                services.proposal_accept(proposal=Proposal.objects.get(pk=pk), actor=staff)
         except Exception as exc:  # noqa: BLE001 - the assertion below reports it
             errors.append(exc)
         finally:

@@ -118,7 +118,8 @@ def test_a_committed_save_queues_the_indexing_task(world, django_capture_on_comm
     with mock.patch("proposals.tasks.index_for_similarity.apply_async") as queued:
         with django_capture_on_commit_callbacks(execute=True):
             proposal = world.draft(title=LIFT)
-    assert any(call.kwargs["args"] == ["proposal", proposal.pk] for call in queued.call_args_list)
+    expected = ["proposal", proposal.pk, proposal.tenant_id]  # the task works for the proposal's committee
+    assert any(call.kwargs["args"] == expected for call in queued.call_args_list)
 
 
 def test_with_the_broker_down_the_request_indexes_the_proposal_itself(

@@ -33,6 +33,11 @@ def district(db):
 
 def the_districts_rows(district):
     """Names and titles of the district's rows that its own pages show."""
+    with committees.working_for(district):
+        return _rows_in_hand(district)
+
+
+def _rows_in_hand(district):
     return {
         "plan": WorkPlan.objects.get(tenant=district).title,
         "member": Member.objects.filter(tenant=district).order_by("member_number").first().name,
@@ -52,10 +57,13 @@ PAGES = {
 
 def test_every_row_built_for_the_district_belongs_to_the_district(district, staff_user):
     one = committees.default()
-    assert Member.objects.filter(tenant=district).count() >= 12
-    assert not Member.objects.filter(tenant=one).exists()
-    assert not Activity.objects.filter(tenant=one).exists()
-    assert not Proposal.objects.filter(tenant=one).exists()
+    with committees.across_committees():
+        assert Member.objects.filter(tenant=district).count() >= 12
+        assert not Member.objects.filter(tenant=one).exists()
+        assert not Activity.objects.filter(tenant=one).exists()
+        assert not Proposal.objects.filter(tenant=one).exists()
+    # Working for committee one (the test's scope), the district's rows are not there at all.
+    assert not Member.objects.exists()
     # The selectors read the committee in hand.
     assert not member_selectors.member_list(user=staff_user).exists()
     assert not proposal_selectors.proposal_list(user=staff_user).exists()
@@ -95,8 +103,9 @@ def test_the_main_pages_of_committee_one_show_nothing_of_the_district(
 def test_a_district_proposal_or_report_is_not_found_by_its_number_nor_in_the_api(
     client, staff_user, leader_user, district
 ):
-    proposal = Proposal.objects.filter(tenant=district).first()
-    report = OpinionReport.objects.filter(tenant=district).first()
+    with committees.working_for(district):
+        proposal = Proposal.objects.first()
+        report = OpinionReport.objects.first()
     for user in (staff_user, leader_user):
         login(client, user)
         assert client.get(reverse("proposals:detail", args=[proposal.pk])).status_code == 404

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from cppcc_portal.core import roles
 from workplan import filters, selectors, services
 from workplan.api import serializers as s
-from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section
+from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, WorkPlan
 from workplan.suggestions import suggest_items
 
 
@@ -30,6 +30,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d{4}"
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema: no committee in hand
+            return WorkPlan.objects.none()
         return selectors.plan_list()
 
 

@@ -126,9 +126,8 @@ def run_rule(name: str, *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     rule = get_rule(name)
     reminders = []
-    for committee in committees.every_committee():
-        with committees.working_for(committee):
-            reminders += rule.plan(now)
+    for _committee in committees.each_committee():
+        reminders += rule.plan(now)
     created = write(reminders)
     withdrawn = withdraw_unplanned(rule, {reminder.dedupe_key[:200] for reminder in reminders})
     logger.info("reminder rule %s created %s and withdrew %s notifications", name, created, withdrawn)

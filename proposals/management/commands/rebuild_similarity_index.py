@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from cppcc_portal.core import committees
 from proposals import similarity
 
 
@@ -13,7 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        counts = similarity.rebuild()
+        with committees.across_committees():  # one index for the installation, each committee's rows
+            counts = similarity.rebuild()
         self.stdout.write(
             _("Similarity index rebuilt: %(proposals)s proposals, %(reports)s reports in %(seconds).1f s.")
             % {

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from cppcc_portal.core import committees
 from cppcc_portal.core.errors import DomainError
 from workplan.importing import Place, PlanFormatError, parse_file
 from workplan.importing.tree import format_tree
@@ -26,8 +27,9 @@ class Command(BaseCommand):
             action="store_true",
             help="replace the stored plan of the same year even if another committee issued it",
         )
+        committees.add_committee_argument(parser)
 
-    def handle(self, *args, path: str, dry_run: bool, replace_other_issuer: bool, **options):
+    def handle(self, *args, path: str, dry_run: bool, replace_other_issuer: bool, committee=None, **options):
         source = Path(path)
         if not source.is_file():
             raise CommandError(f"{path}: {Place('line', 0)}: {_('file not found')}")
@@ -41,6 +43,12 @@ class Command(BaseCommand):
                 + _("cannot read the file (%(reason)s)") % {"reason": exc.strerror}
             ) from None
         self.stdout.write(format_tree(parsed))
+        # The document is read first (a bad one fails without the database); then it is stored for
+        # the committee named by --committee, else the installation's own.
+        with committees.working_for_command(committee):
+            self._store(path, parsed, dry_run=dry_run, replace_other_issuer=replace_other_issuer)
+
+    def _store(self, path: str, parsed, *, dry_run: bool, replace_other_issuer: bool) -> None:
         preview = plan_import_preview(parsed=parsed)
         self.stdout.write(self._diff(preview))
         if dry_run:

@@ -39,6 +39,7 @@ class Command(BaseCommand):
             help="shrink the bulk data of --years and --committees (0.001: tiny)",
         )
         parser.add_argument("--force", action="store_true", help="also when DEBUG is off")
+        committee_seats.add_committee_argument(parser)
         parser.add_argument("--if-debug", action="store_true", help="quietly skip when DEBUG is off")
         parser.add_argument(
             "--if-embedded",
@@ -46,7 +47,11 @@ class Command(BaseCommand):
             help="quietly skip unless in the embedded mode (no DATABASE_URL) or DEBUG is on",
         )
 
-    def handle(self, *args, year, years, committees, force, if_debug, if_embedded, **options):
+    def handle(self, *args, committee=None, **options):
+        with committee_seats.working_for_command(committee):
+            self._seed(**options)
+
+    def _seed(self, *, year, years, committees, force, if_debug, if_embedded, **options):
         # The embedded mode (`make run` on a laptop) is a demo; a real database gets demo data only
         # when a developer asks for it.
         demo_allowed = settings.DEBUG or settings.EMBEDDED
