@@ -14,6 +14,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
+from cppcc_portal.core import committees
 from cppcc_portal.core.admin_actions import run_on_each
 from cppcc_portal.core.admin_import_export import PortalImportExportMixin
 from cppcc_portal.core.admin_lists import LargeTableAdminMixin
@@ -95,11 +96,8 @@ ACTION_INPUTS = {
 
 
 def _committee_choices():
-    """The committees a matter may be sent down to (the service refuses any but the sender's own)."""
-    return [
-        ("", "—"),
-        *Committee.objects.filter(parent__isnull=False, is_active=True).values_list("pk", "name"),
-    ]
+    """The committees a matter may be sent down to: those directly under the committee in hand."""
+    return [("", "—"), *((c.pk, c.name) for c in committees.children(committees.current()))]
 
 
 def _to_committee_field():

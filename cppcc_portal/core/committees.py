@@ -186,7 +186,8 @@ def working_for_command(slug: str | None):
     from django.core.management.base import CommandError
 
     if slug is None:
-        committee = default()
+        # Lazy, as in a request: a command that reads nothing (`shell -c` printing a setting) needs no database.
+        committee = SimpleLazyObject(default)
     else:
         committee = Committee.objects.filter(slug=slug).first()
         if committee is None:
@@ -234,6 +235,14 @@ def for_user(user) -> list[Committee]:
         lambda: list(Committee.objects.filter(seats__user=user)),
     )
     return seated or [committee]
+
+
+def children(committee: Committee) -> list[Committee]:
+    """The active committees directly under ``committee`` (where the city sends a matter down)."""
+    return COMMITTEES.cached(
+        f"children:{committee.pk}",
+        lambda: list(Committee.objects.filter(parent_id=committee.pk, is_active=True).order_by("pk")),
+    )
 
 
 # The session remembers the committee a person chose to work in (by its primary key).

@@ -40,6 +40,8 @@ NOT_PAGES = {
     "elder_mode": "POST only: the 长辈版 switch (its form is on every page checked)",
     "logout": "POST only",
     "history": "the admin's change history of an object, reached from the admin only",
+    "dashboard:committee": "a district's dashboard under the city's roll-up: needs a city and districts, so axe checks it in tests/browser/test_committees.py",
+    "proposals:forwarding": "a matter forwarded between committees: needs a city and districts, so axe checks it in tests/browser/test_committees.py",
     "dashboard:ping": "JSON probe the dashboard page polls",
     "session_status": "JSON the idle-timeout warning polls",
     "meetings:checkin_screen_state": "JSON the check-in screen polls",

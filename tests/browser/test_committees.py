@@ -10,6 +10,7 @@ from django.utils import translation
 
 from proposals.choices import ProposalState
 from proposals.models import Forwarding
+from tests.browser.test_accessibility import axe_violations
 from tests.levels import build_levels
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -93,6 +94,18 @@ def test_a_district_forwards_a_proposal_to_the_city_and_each_committee_sees_only
     with city_leader.page.expect_navigation():
         city_leader.page.click("#rollup tbody tr[data-committee=xicheng] a")
     assert "西城区" in city_leader.page.locator("#drill-committee").inner_text()
+
+    # The pages only a city and its districts have meet WCAG 2.1 AA too (axe-core, as for every other
+    # page in test_accessibility.py, which cannot reach them with one committee's demo data).
+    axe_city = open_browser(user=city.leader, bypass_csp=True)
+    axe_office = open_browser(user=a.staff, bypass_csp=True)
+    for visit, path in (
+        (axe_city, "/dashboard/committees/"),
+        (axe_city, "/dashboard/committees/xicheng/"),
+        (axe_office, f"/portal/forwarded/{forwarding.pk}/"),
+    ):
+        visit.go(path)
+        assert axe_violations(visit.page) == [], path
 
     # (西城's office and leader were shown a 404 on purpose, which the console reports.)
     for visit in (offices["b"], offices["city"], city_leader):

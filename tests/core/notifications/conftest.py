@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import kombu.pools
 import pytest
 from django.db import connection
 
@@ -63,9 +64,12 @@ def mail_dir(tmp_path):
 
 
 def _point_app_at(app, url: str) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # The app's pool is kombu's shared pool for its broker URL: closing it alone would leave the
+    # closed pool registered under the old URL, and the next publish to that URL in this process
+    # (a later test's export, on the same xdist worker) failed with "Acquire on closed pool".
+    # kombu.pools.reset() closes every pool and forgets them, so the next publish opens a new one.
+    kombu.pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
     app.conf.broker_url = url
 
