@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cppcc_portal.core.models import Notification, NotificationDelivery, NotificationState
@@ -87,13 +87,16 @@ def claim(notification_id: int, *, now: datetime | None = None) -> uuid.UUID | N
 
 
 def claim_batch(*, limit: int, now: datetime | None = None, grace: timedelta = timedelta(0)) -> uuid.UUID:
-    """Claim up to `limit` due rows in one UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED).
+    """Claim up to `limit` due rows: SELECT … FOR UPDATE SKIP LOCKED, then UPDATE those rows.
 
     Two sweeps running at once skip each other's locked rows instead of waiting or claiming the
-    same ones. SQLite has no row locks (Django drops FOR UPDATE there) but serialises writers,
-    so the same single UPDATE is just as exclusive on it. Pending rows are claimed first (the
+    same ones. Not one UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED): PostgreSQL
+    may rescan that subquery while the UPDATE runs, skip the rows the statement has just changed
+    and so claim more than n (seen in the suite: 3 rows for a batch of 2). The UPDATE repeats the
+    due condition, so on SQLite (no row locks; Django drops FOR UPDATE) a row another sweep
+    claimed between the two statements is not claimed again. Pending rows are claimed first (the
     state+due index serves them in order); only a batch left short also looks for stale claims,
-    so the usual batch is a single statement and never scans the rows already sent.
+    so the usual batch never scans the rows already sent.
     """
     now = now or timezone.now()
     token = uuid.uuid4()
@@ -105,11 +108,13 @@ def claim_batch(*, limit: int, now: datetime | None = None, grace: timedelta = t
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         with transaction.atomic():
-            claimed += (
-                Notification.objects.filter(pk__in=Subquery(due.values("pk")[: limit - claimed]))
-                .order_by()
-                .update(**_claim_values(now, token))
-            )
+            rows = list(due.values_list("pk", flat=True)[: limit - claimed])
+            if rows:
+                claimed += (
+                    Notification.objects.filter(condition, pk__in=rows)
+                    .order_by()
+                    .update(**_claim_values(now, token))
+                )
     return token
 
 
