@@ -58,8 +58,9 @@ def _get_or_create_own(queryset: models.QuerySet) -> tuple[Committee, bool]:
 
 def _load_default() -> tuple[Committee, bool]:
     # With it, in the same query, whether anyone has a seat at all: until then nobody's seats are read.
+    # Without is_active: the apps' ownership migrations read this before core 0013 adds that column.
     committee, created = _get_or_create_own(
-        Committee.objects.annotate(anyone_seated=Exists(CommitteeSeat.objects.all()))
+        Committee.objects.defer("is_active").annotate(anyone_seated=Exists(CommitteeSeat.objects.all()))
     )
     return committee, CommitteeSeat.objects.exists() if created else committee.anyone_seated
 

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 
 from cppcc_portal.core import committees
 from devdata import decade
@@ -80,3 +81,30 @@ def test_ten_years_of_one_committee_become_committee_number_one_without_losing_a
     with_rows = [model._meta.label for model in owned if before[model._meta.label]]
     assert len(with_rows) >= 12, with_rows
     assert sum(before[label] for label in with_rows) > 400
+
+
+# The leaf migrations of the previous release (c65d50d): committees and ownership, nothing after.
+PREVIOUS_RELEASE = [
+    ("core", "0012_committee"),
+    ("workplan", "0004_committee_ownership"),
+    ("members", "0010_committee_ownership"),
+    ("meetings", "0002_committee_ownership"),
+    ("proposals", "0007_committee_ownership"),
+    ("supervision", "0004_committee_ownership"),
+    ("consultations", "0002_committee_ownership"),
+    ("dashboard", "0002_refresh_schedule"),
+]
+
+
+def test_an_installation_of_the_previous_release_migrates_forward():
+    # A run_before that put a new core migration ahead of the ownership migrations made `migrate`
+    # refuse such an installation (InconsistentMigrationHistory); the bench database found it.
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        migrate(PREVIOUS_RELEASE)
+        applied = MigrationRecorder(connection).applied_migrations()
+        assert all(node in applied for node in PREVIOUS_RELEASE)  # the release's state exactly
+        MigrationExecutor(connection).loader.check_consistent_history(connection)
+    finally:
+        migrate(latest)
+    assert committees.default().is_active

@@ -1,7 +1,9 @@
 """A committee may be made inactive: it keeps its rows and receives no forwarded matters.
 
-It runs before the apps' ownership migrations: their new ``tenant`` column's default reads the
-default committee through the current model (core.committees.current_id), which has this field.
+It comes after the apps' ownership migrations (an installation of the previous release has them
+applied already: a ``run_before`` here made its ``migrate`` refuse with InconsistentMigrationHistory).
+Their new ``tenant`` column's default reads the default committee through the current model
+(core.committees.current_id), which therefore leaves this field out of that read (``defer``).
 """
 
 from django.db import migrations, models
@@ -10,9 +12,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0012_committee"),
-    ]
-
-    run_before = [
         ("workplan", "0004_committee_ownership"),
         ("members", "0010_committee_ownership"),
         ("meetings", "0002_committee_ownership"),
