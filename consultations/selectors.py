@@ -42,7 +42,7 @@ from consultations.models import (
 )
 from cppcc_portal.core import roles
 from cppcc_portal.core.caching import CachedValues
-from cppcc_portal.core.committees import current_id, owned
+from cppcc_portal.core.committees import owned
 from members.selectors import member_for_user, units_for_user
 
 T = TopicState
@@ -75,14 +75,14 @@ def topic_list(*, user, year: int | None = None) -> QuerySet[ConsultationTopic]:
 # with its lists is a cached value: the same for every reader allowed to see it, per committee and
 # day (the overdue marks count from today), moved on by every write to a consultation model or to a
 # row it shows (consultations.apps). Whether the reader may see the topic is asked every time.
-TOPIC_PAGES = CachedValues("consultation-topic", ttl=600)
+TOPIC_PAGES = CachedValues("consultation-topic", ttl=600, per_committee=True)
 
 
 def topic_get(*, user, pk: int) -> ConsultationTopic:
     """One topic with everything its page shows (DoesNotExist outside the user's scope)."""
     if not topic_list(user=user).filter(pk=pk).exists():
         raise ConsultationTopic.DoesNotExist("No consultation topic matches the given query.")
-    key = f"{current_id()}:{pk}:{timezone.localdate().isoformat()}"
+    key = f"{pk}:{timezone.localdate().isoformat()}"
     topic = TOPIC_PAGES.cached(key, lambda: _topic_with_lists(pk))
     if topic is None:  # deleted since the check
         raise ConsultationTopic.DoesNotExist("No consultation topic matches the given query.")

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.caching import CachedValues
-from cppcc_portal.core.committees import current_id, owned
+from cppcc_portal.core.committees import owned
 from members import scoring
 from members.choices import (
     MINIMUM_EVENT_KINDS,
@@ -365,7 +365,7 @@ def member_standing(*, member: Member, year: int) -> Standing:
 # The year's scoring rules and minimums, read by every page that shows a member's score or warnings
 # (the portal home on every visit) and changed a few times a year: a cached value per committee and
 # year, moved on by every save or delete of a rule or a minimum (members.apps).
-SCORING = CachedValues("scoring-rules", ttl=600)
+SCORING = CachedValues("scoring-rules", ttl=600, per_committee=True)
 
 
 def scoring_year(year: int) -> tuple[list[ScoringRule], dict[str, int]]:
@@ -376,7 +376,7 @@ def scoring_year(year: int) -> tuple[list[ScoringRule], dict[str, int]]:
         found = dict(YearlyMinimum.objects.filter(year=year).values_list("metric", "minimum"))
         return rules, {metric: found.get(metric, default) for metric, default in DEFAULT_MINIMUMS.items()}
 
-    return SCORING.cached(f"{current_id()}:{year}", read)
+    return SCORING.cached(str(year), read)
 
 
 def _score(

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from cppcc_portal.core import committees, roles
+from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
 from workplan import generation, selectors, services
 from workplan.forms import ProgressUpdateForm
@@ -46,10 +46,7 @@ def _plan_article(year: int) -> str | None:
     it again costs no query either.
     """
     today = timezone.localdate()
-    key = (
-        f"plan-page:{committees.current_id()}:{get_script_prefix()}:{year}:"
-        f"{translation.get_language()}:{today.isoformat()}"
-    )
+    key = f"plan-page:{get_script_prefix()}:{year}:{translation.get_language()}:{today.isoformat()}"
     article = generation.cached(key, lambda: _render_plan_article(year, today))
     return mark_safe(article) if article else None  # noqa: S308 - our own template's output
 

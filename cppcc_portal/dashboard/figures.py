@@ -56,7 +56,7 @@ SECTIONS: dict[str, Callable[[int, dict[str, Any]], dict[str, Any] | None]] = {
 DATA_YEARS = CachedValues("dashboard-years", ttl=settings.DASHBOARD_FIGURES_MAX_AGE, per_committee=True)
 # The rendered figures of a year (dashboard.views.home): moved on by every save of a stored row, so
 # a refresh of any year (the trends show ten) is on the next page.
-PAGES = CachedValues("dashboard-page", ttl=settings.DASHBOARD_FIGURES_MAX_AGE)
+PAGES = CachedValues("dashboard-page", ttl=settings.DASHBOARD_FIGURES_MAX_AGE, per_committee=True)
 
 
 def _needs_refresh(row: YearFigures | None) -> bool:

@@ -81,7 +81,7 @@ def _sections(year: int, this: tuple[dict, dt.datetime], last: tuple[dict, dt.da
     (figures, computed_at), (previous, previous_at) = this, last
     today = timezone.localdate()
     key = (
-        f"sections:{committees.current_id()}:{year}:{translation.get_language()}:{today.isoformat()}:"
+        f"sections:{year}:{translation.get_language()}:{today.isoformat()}:"
         f"{computed_at.isoformat()}:{previous_at.isoformat()}"
     )
 
