@@ -107,6 +107,21 @@ def figures_for_years(years: list[int]) -> dict[int, tuple[dict[str, Any], dt.da
     return result
 
 
+def figures_of_committees(among: list, year: int) -> dict[int, dict[str, Any]]:
+    """The stored figures of `year` of several committees (the city's roll-up), by committee key:
+    one read across them, and a refresh, in its own committee, of each row that needs one."""
+    with committees.across_committees():
+        rows = {row.tenant_id: row for row in YearFigures.objects.filter(year=year, tenant__in=among)}
+    result = {}
+    for committee in among:
+        row = rows.get(committee.pk)
+        if _needs_refresh(row):
+            with committees.working_for(committee):
+                row = refresh_year_figures(year)
+        result[committee.pk] = row.figures
+    return result
+
+
 TREND_KEYS = {
     "activities": "figures__activities__total",
     "proposals": "figures__proposals__submitted",

@@ -5,56 +5,27 @@ Nothing here counts anything itself: a committee's figures are the dashboard's o
 reads that committee's rows only. The roll-up keeps a handful of them per district
 (`key_figures`); the drill-down renders all of them on the dashboard's own page.
 
-The stored summary rows (`YearFigures`) are the installation's committee's; a district's figures
-are computed live and kept for `DASHBOARD_FIGURES_MIN_AGE` seconds at least (the age the page may
-lag behind a burst of writes anyway), and for at most a minute, so sixteen districts read at once
-do not each recount the year on every page view.
+Each committee has its own stored summary rows (`YearFigures`): the roll-up reads the sixteen
+districts' rows of the year in one query across committees, and refreshes, in its own committee,
+only a row that is stale or too old (the same age rules as every dashboard), so sixteen districts
+read at once do not each recount the year on every page view.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
 from cppcc_portal.core import committees
-from cppcc_portal.core.caching import CachedValues
 from cppcc_portal.core.models import Committee
 from cppcc_portal.dashboard import figures as year_figures
 from proposals.choices import ProposalState
-
-# The sections the roll-up's key figures come from (participation before activities: see SECTIONS).
-ROLLUP_SECTIONS = ("participation", "activities", "proposals", "reports", "supervision")
-
-# A district's computed figures, per committee, year and set of sections.
-COMMITTEE_FIGURES = CachedValues("dashboard-committee-figures", ttl=60)
-
-
-def districts_across_committees(committee: Committee) -> list[Committee]:
-    """The roll-up's one read across committees: the committees directly under ``committee``."""
-    return list(Committee.objects.filter(parent=committee).order_by("name"))
 
 
 def may_drill_into(*, committee_in_hand: Committee, slug: str) -> Committee | None:
     """The committee a leader working in ``committee_in_hand`` may open: itself or one directly under it."""
     if slug == committee_in_hand.slug:
         return committee_in_hand
-    return Committee.objects.filter(slug=slug, parent=committee_in_hand.pk).first()
-
-
-def committee_figures(committee: Committee, year: int, sections=ROLLUP_SECTIONS) -> dict[str, Any]:
-    """The dashboard's figures of one committee for ``year``: its sections, computed for that committee."""
-
-    def compute() -> dict[str, Any]:
-        with committees.working_for(committee):
-            found: dict[str, Any] = {"year": year}
-            for name in sections:
-                found[name] = year_figures.SECTIONS[name](year, found)
-            return found
-
-    if settings.DASHBOARD_FIGURES_MIN_AGE <= 0:
-        return compute()
-    return COMMITTEE_FIGURES.cached(f"{committee.pk}:{year}:{','.join(sections)}", compute)
+    return next((c for c in committees.children(committee_in_hand) if c.slug == slug), None)
 
 
 def _get(data: dict | None, *keys, default=0):
@@ -106,9 +77,8 @@ SUMMED = (
 
 def rollup(*, committee: Committee, year: int) -> dict[str, Any]:
     """Each committee under ``committee`` with its key figures of ``year``, and their totals."""
-    rows = [
-        {"committee": district, **key_figures(committee_figures(district, year))}
-        for district in districts_across_committees(committee)
-    ]
+    districts = committees.children(committee)
+    found = year_figures.figures_of_committees(districts, year)
+    rows = [{"committee": district, **key_figures(found[district.pk])} for district in districts]
     totals = {key: sum(row[key] or 0 for row in rows) for key in SUMMED}
     return {"rows": rows, "totals": totals}

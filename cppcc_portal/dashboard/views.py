@@ -49,26 +49,24 @@ def ping(request):
 
 @dashboard_access
 def home(request):
-    if request.committee.pk != committees.default_id():
-        # The stored figures are the installation's committee's: another committee's leaders see
-        # their own committee's, computed for it (the drill-down page).
-        return _committee_page(request, request.committee)
+    """The committee in hand's dashboard, from its stored figures (every committee has its own)."""
+    return render(request, "dashboard/home.html", _dashboard_context(request))
+
+
+def _dashboard_context(request) -> dict:
+    """The dashboard of the committee in hand: its years, its stored figures, its rendered sections."""
     years, default = year_choices()
     year = _year(request, default)
     found = year_figures.figures_for_years([year, year - 1])
     figures, computed_at = found[year]
     previous, previous_at = found[year - 1]
-    return render(
-        request,
-        "dashboard/home.html",
-        {
-            "sections": _sections(year, (figures, computed_at), (previous, previous_at)),
-            "year": year,
-            "previous_year": year - 1,
-            "years": sorted(set(years) | {year}, reverse=True),
-            "computed_at": computed_at,
-        },
-    )
+    return {
+        "sections": _sections(year, (figures, computed_at), (previous, previous_at)),
+        "year": year,
+        "previous_year": year - 1,
+        "years": sorted(set(years) | {year}, reverse=True),
+        "computed_at": computed_at,
+    }
 
 
 def _sections(year: int, this: tuple[dict, dt.datetime], last: tuple[dict, dt.datetime]) -> str:
@@ -118,30 +116,11 @@ def committee_home(request, slug: str):
     committee = committee_rollup.may_drill_into(committee_in_hand=request.committee, slug=slug)
     if committee is None:
         raise Http404("no such committee here")
-    return _committee_page(request, committee)
-
-
-def _committee_page(request, committee):
-    years, default = year_choices()
-    year = _year(request, default)
-    figures = committee_rollup.committee_figures(committee, year, sections=tuple(year_figures.SECTIONS))
-    # Computed for this committee on each view (no stored figures, no trends): the same sections as
-    # the stored dashboard, rendered by the same include.
-    sections_context = dashboard_context(figures, {}, year)
-    sections_context.update({"trends": [], "year": year})
-    sections = mark_safe(render_to_string("dashboard/includes/sections.html", sections_context))  # noqa: S308 - our own template's output
-    return render(
-        request,
-        "dashboard/home.html",
-        {
-            "sections": sections,
-            "year": year,
-            "previous_year": year - 1,
-            "years": sorted(set(years) | {year}, reverse=True),
-            "computed_at": timezone.now(),
-            "drill_committee": committee,
-        },
-    )
+    # The district's own dashboard, read in that committee (its stored figures, its trends); the
+    # page around it (header, badges) stays the committee the leader works in.
+    with committees.working_for(committee):
+        context = _dashboard_context(request)
+    return render(request, "dashboard/home.html", {**context, "drill_committee": committee})
 
 
 @dashboard_access

@@ -81,7 +81,7 @@ def test_a_district_forwards_a_proposal_to_the_city_and_each_committee_sees_only
     # A district's leader sees their own dashboard and cannot open the roll-up.
     district_leader = open_browser(user=a.leader)
     district_leader.go("/dashboard/")
-    assert "西城区" in district_leader.page.locator("#drill-committee").inner_text()
+    assert "西城区" in district_leader.page.locator(".site-committee").inner_text()
     assert district_leader.page.goto(f"{district_leader.base_url}/dashboard/committees/").status == 404
     assert (
         district_leader.page.goto(f"{district_leader.base_url}/dashboard/committees/haidian/").status == 404
