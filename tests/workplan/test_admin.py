@@ -55,7 +55,7 @@ def test_the_admin_speaks_chinese(staff_client):
     page = staff_client.get(reverse("admin:workplan_task_changelist")).content.decode()
 
     assert "任务" in page
-    assert "逾期" in page
+    assert "已超期" in page
 
 
 def test_the_task_filters_find_overdue_tasks(staff_client, imported_plan):
