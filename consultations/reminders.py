@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.choices import FeedbackState, TaskState
 from consultations.models import CollectionWindow, ImplementationFeedback, PreparationTask
+from cppcc_portal.core.committees import owned
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications.kinds import register_kind
 from members.choices import MemberStatus
@@ -128,15 +129,20 @@ class ConsultationDeadlines(rules.Rule):
     def plan(self, now: dt.datetime) -> Iterator[rules.Reminder]:
         today = timezone.localtime(now).date()
         office = rules.office_staff()
-        tasks = PreparationTask.objects.filter(
-            state=TaskState.OPEN,
-            due_on__lte=today + dt.timedelta(days=max(TASK_DAYS_BEFORE)),
-            assignee__isnull=False,
-        ).select_related("assignee__user", "topic")
+        tasks = (
+            owned(PreparationTask.objects, through="topic__tenant")
+            .filter(
+                state=TaskState.OPEN,
+                due_on__lte=today + dt.timedelta(days=max(TASK_DAYS_BEFORE)),
+                assignee__isnull=False,
+            )
+            .select_related("assignee__user", "topic")
+        )
         for task in tasks:
             yield from self._task(task, now, office)
         feedback = (
-            ImplementationFeedback.objects.filter(
+            owned(ImplementationFeedback.objects, through="unit__tenant")
+            .filter(
                 state=FeedbackState.REQUESTED,
                 due_on__lte=today + dt.timedelta(days=max(FEEDBACK_DAYS_BEFORE)),
             )

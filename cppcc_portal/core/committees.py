@@ -421,6 +421,11 @@ def committee_save(
         }
         action = f"committee.{'create' if created else 'update'}"
         record_event(actor=actor, action=action, obj=committee, changes=plain)
+        if created:
+            # A new committee gets its own beat entry of every reminder rule, its times its own.
+            from cppcc_portal.core.notifications.rules import ensure_rule_schedules
+
+            transaction.on_commit(lambda: ensure_rule_schedules(only=committee))
     return committee
 
 

@@ -246,6 +246,17 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    # The committee whose work the message is about (the one in hand when it was written): a
+    # reminder rule run for one committee withdraws only that committee's rows. The inbox is the
+    # person's, across every committee they sit in, so this is no query scope.
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=pgettext_lazy("CPPCC body", "committee"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Idempotency: a rule that runs twice or late finds its row already there.
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
     content_type = models.ForeignKey(

@@ -6,13 +6,17 @@ database make a redelivered message harmless.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 
-from cppcc_portal.core import audit_chain, backup_service
+from cppcc_portal.core import audit_chain, backup_service, committees
+from cppcc_portal.core.models import Committee
 from cppcc_portal.core.notifications import delivery, rules
+
+logger = logging.getLogger(__name__)
 
 # A delivering task is killed at its hard limit, so a claim older than NOTIFICATION_CLAIM_TIMEOUT
 # (which must stay above these limits) can only belong to a dead worker.
@@ -42,10 +46,20 @@ def sweep_due_notifications() -> dict:
 
 
 @shared_task(acks_late=True, time_limit=SWEEP_TIME_LIMIT, soft_time_limit=SWEEP_TIME_LIMIT - 30)
-def run_reminder_rule(rule_name: str) -> int:
-    """Run one reminder rule (scheduled by beat): it plans for every committee in turn, and creating
-    nothing twice is the rule's job."""
-    return rules.run_rule(rule_name)
+def run_reminder_rule(rule_name: str, committee_id: int | None = None) -> int:
+    """Run one reminder rule (scheduled by beat) for one committee's beat entry; creating nothing
+    twice is the rule's job. Without a committee (a task queued by the release before schedules
+    were per committee) it plans for every committee in turn."""
+    if committee_id is None:
+        return rules.run_rule(rule_name)
+    committee = Committee.objects.filter(pk=committee_id).first()
+    if committee is None:
+        logger.warning(
+            "reminder rule %s: committee %s no longer exists; nothing to plan", rule_name, committee_id
+        )
+        return 0
+    with committees.working_for(committee):
+        return rules.run_rule(rule_name, committee=committee)
 
 
 @shared_task(acks_late=True, time_limit=SWEEP_TIME_LIMIT, soft_time_limit=SWEEP_TIME_LIMIT - 30)

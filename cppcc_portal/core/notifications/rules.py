@@ -116,32 +116,41 @@ def write(reminders: Iterable[Reminder]) -> int:
     return created
 
 
-def run_rule(name: str, *, now: datetime | None = None) -> int:
-    """Run one rule now; returns how many notifications it created.
+def run_rule(name: str, *, now: datetime | None = None, committee=None) -> int:
+    """Run one rule now for one committee (its beat entry), or for every committee in turn when
+    none is given; returns how many notifications it created.
 
-    The rule plans for every committee in turn, each by its own data and settings (its plan, its
-    deadlines); pending reminders of the rule's kinds that no committee plans any more (the task was
-    done, the deadline moved, the reply came) are cancelled, so apps need no signal for every change.
+    The rule plans by each committee's own data and settings (its plan, its deadlines); pending
+    reminders of the rule's kinds that the committee no longer plans (the task was done, the
+    deadline moved, the reply came) are cancelled, so apps need no signal for every change. Run
+    for one committee, it writes and withdraws only that committee's rows.
     """
     now = now or timezone.now()
     rule = get_rule(name)
-    reminders = []
-    for _committee in committees.each_committee():
-        reminders += rule.plan(now)
-    created = write(reminders)
-    withdrawn = withdraw_unplanned(rule, {reminder.dedupe_key[:200] for reminder in reminders})
+    created = withdrawn = 0
+    for each in committees.each_committee() if committee is None else [committee]:
+        with committees.working_for(each) as in_hand:
+            reminders = list(rule.plan(now))
+            created += write(reminders)
+            withdrawn += withdraw_unplanned(
+                rule, {reminder.dedupe_key[:200] for reminder in reminders}, in_hand
+            )
     logger.info("reminder rule %s created %s and withdrew %s notifications", name, created, withdrawn)
     return created
 
 
-def withdraw_unplanned(rule: Rule, planned_keys: set[str]) -> int:
-    """Cancel the rule's pending rows whose reminder is no longer wanted (and free their keys)."""
+def withdraw_unplanned(rule: Rule, planned_keys: set[str], committee) -> int:
+    """Cancel the committee's pending rows of the rule whose reminder is no longer wanted (and free
+    their keys). Rows written before messages named their committee are the installation's own."""
     from cppcc_portal.core.models import Notification, NotificationState
 
     if not rule.kinds:
         return 0
+    of_committee = models.Q(committee=committee)
+    if committee.pk == committees.default_id():
+        of_committee |= models.Q(committee__isnull=True)
     stale = (
-        Notification.objects.filter(state=NotificationState.PENDING, kind__in=list(rule.kinds))
+        Notification.objects.filter(of_committee, state=NotificationState.PENDING, kind__in=list(rule.kinds))
         .exclude(dedupe_key__in=planned_keys)
         # Rows staff sent again by hand after a cancellation are theirs to keep.
         .exclude(dedupe_key__startswith="cancelled:")
@@ -177,30 +186,14 @@ def preview(now: datetime | None = None) -> list[tuple[Rule, list[Reminder], set
 def ensure_schedules(using: str = "default", **kwargs) -> None:
     """Create the beat entries of the sweep, the backup and every rule once; later edits by staff stay."""
     from django.db import connections
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+    from django_celery_beat.models import PeriodicTask
 
     from cppcc_portal.core.backup_service import BACKUP_TASK_NAME
 
     if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
         return  # a partial migrate that has not reached django_celery_beat yet
 
-    def crontab(schedule: Schedule) -> CrontabSchedule:
-        found = CrontabSchedule.objects.using(using).filter(
-            minute=schedule.minute,
-            hour=schedule.hour,
-            day_of_week=schedule.day_of_week,
-            day_of_month=schedule.day_of_month,
-            month_of_year=schedule.month_of_year,
-            timezone=settings.CELERY_TIMEZONE,
-        )
-        return found.first() or CrontabSchedule.objects.using(using).create(
-            minute=schedule.minute,
-            hour=schedule.hour,
-            day_of_week=schedule.day_of_week,
-            day_of_month=schedule.day_of_month,
-            month_of_year=schedule.month_of_year,
-            timezone=settings.CELERY_TIMEZONE,
-        )
+    crontab = _crontab_of(using)
 
     entries = [
         (
@@ -220,21 +213,67 @@ def ensure_schedules(using: str = "default", **kwargs) -> None:
     entries.append(
         (BACKUP_TASK_NAME, "cppcc_portal.core.tasks.make_backup", [], Schedule(minute="30", hour="2"))
     )
-    entries += [
-        (
-            RULE_TASK_PREFIX + rule.name,
-            "cppcc_portal.core.tasks.run_reminder_rule",
-            [rule.name],
-            rule.schedule,
-        )
-        for rule in all_rules()
-    ]
     for name, task, args, schedule in entries:
         if PeriodicTask.objects.using(using).filter(name=name).exists():
             continue
         PeriodicTask.objects.using(using).create(
             name=name, task=task, args=json.dumps(args), crontab=crontab(schedule), enabled=True
         )
+    ensure_rule_schedules(using=using, crontab=crontab)
+
+
+def _crontab_of(using: str):
+    """A function giving the crontab row of a schedule (found, else created) in database `using`."""
+    from django_celery_beat.models import CrontabSchedule
+
+    def crontab(schedule: Schedule) -> CrontabSchedule:
+        fields = {
+            "minute": schedule.minute,
+            "hour": schedule.hour,
+            "day_of_week": schedule.day_of_week,
+            "day_of_month": schedule.day_of_month,
+            "month_of_year": schedule.month_of_year,
+            "timezone": settings.CELERY_TIMEZONE,
+        }
+        found = CrontabSchedule.objects.using(using).filter(**fields).first()
+        return found or CrontabSchedule.objects.using(using).create(**fields)
+
+    return crontab
+
+
+def rule_task_name(rule: Rule, committee) -> str:
+    """A rule's beat entry for a committee: the installation's own keeps the plain name."""
+    if committee.pk == committees.default_id():
+        return RULE_TASK_PREFIX + rule.name
+    return f"{RULE_TASK_PREFIX}{rule.name} · {committee.slug}"
+
+
+def ensure_rule_schedules(*, using: str = "default", crontab=None, only=None) -> None:
+    """Every committee's own beat entry for every rule (each committee's office may move its
+    reminders to its own hours), created once; later edits stay. `only`: one new committee."""
+    from django_celery_beat.models import PeriodicTask
+
+    from cppcc_portal.core.models import Committee
+
+    crontab = crontab or _crontab_of(using)
+    for committee in [only] if only is not None else Committee.objects.using(using).order_by("pk"):
+        for rule in all_rules():
+            name = rule_task_name(rule, committee)
+            kwargs = json.dumps({"committee_id": committee.pk})
+            found = PeriodicTask.objects.using(using).filter(name=name)
+            if found.exists():
+                # An entry of the release before schedules were per committee ran for every
+                # committee: it is the installation's own committee's now (its times stay).
+                found.filter(kwargs__in=("{}", "")).update(kwargs=kwargs)
+                continue
+            PeriodicTask.objects.using(using).create(
+                name=name,
+                task="cppcc_portal.core.tasks.run_reminder_rule",
+                args=json.dumps([rule.name]),
+                kwargs=kwargs,
+                crontab=crontab(rule.schedule),
+                enabled=True,
+            )
 
 
 # Helpers the app rules share.

@@ -17,7 +17,7 @@ from django.db.models.functions import Cast, Concat, Left
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cppcc_portal.core import publishing
+from cppcc_portal.core import committees, publishing
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.models import Notification, NotificationState, UserPreference
@@ -62,6 +62,7 @@ def notify(
             notification = Notification.objects.create(
                 recipient=recipient,
                 kind=kind,
+                committee_id=committees.current_id(),
                 dedupe_key=dedupe_key[:200],
                 content_type=content_type,
                 object_id=str(about.pk) if about is not None else "",
