@@ -162,9 +162,13 @@ def city_and_district(slug: str):
 
 
 def seat_burst_people(district) -> None:
-    """The burst's members and its office get a seat in the district (their own committee)."""
+    """The burst's members and its office get a seat in the district (their own committee).
+
+    In bulk, without committees.seat_add's audit row per seat: bench set-up, as prepare()'s rows;
+    the cached seats are then forgotten, as seat_add's signal would."""
     from django.contrib.auth import get_user_model
 
+    from cppcc_portal.core import committees
     from cppcc_portal.core.models import CommitteeSeat
 
     users = get_user_model().objects.filter(username__startswith=PREFIX)
@@ -176,8 +180,6 @@ def seat_burst_people(district) -> None:
             if pk not in have
         ]
     )
-    from cppcc_portal.core import committees
-
     committees.forget()
 
 
