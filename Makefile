@@ -93,8 +93,9 @@ clean:
 	rm -rf $(VENV) var
 
 # Latency of the main pages at ten and one years of data, the attendance import, the sweep, the
-# meetings' check-in and ballot burst (heavy: builds the cppcc_bench database once, then reuses it);
-# figures go to docs/benchmarks.md.
+# meetings' check-in and ballot burst, and one district's burst on the scaled-out stage in a city of
+# 17 committees (heavy: builds the cppcc_bench and cppcc_bench_city databases once, then reuses
+# them); figures go to docs/benchmarks.md.
 bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && (apt-get install -y wrk || sudo apt-get install -y wrk); }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -1,6 +1,14 @@
 """A plenary's check-in burst on the scaled-out stage, with one and with two web instances, and with faults.
 
-    DATABASE_URL=postgres://…/cppcc_bench REDIS_URL=redis://… python bench/scale_burst.py [--markdown]
+    DATABASE_URL=postgres://…/cppcc_bench_city REDIS_URL=redis://… python bench/scale_burst.py \
+        [--district xicheng] [--markdown]
+
+Issue 20's scenario: on the city built by `seed_demo --committees 17 --years 10` (bench/run.py
+builds it), the plenary is one district's (``--district``): its members have a seat there and check
+in at ``/c/<district>/api/…``, as the district's door screens do; meanwhile a city leader (a seat in
+the city only) reads the roll-up (``/c/<city>/dashboard/committees/``) and the drill-down into that
+district in a loop. ``--district ''`` runs the single-committee burst of one installation (the
+leader reads ``/dashboard/``).
 
 Each phase starts the stage of bin/scale-stage (bench/stage.py: PgBouncer in transaction mode,
 gunicorn instances behind nginx, the notifications worker, the background worker and beat), opens
@@ -25,6 +33,7 @@ with --markdown (bench/run.py puts it in docs/benchmarks.md).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -52,7 +61,7 @@ for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
-from meetings_burst import load_average, prepare  # noqa: E402
+from meetings_burst import PREFIX, load_average, prepare  # noqa: E402
 from stage import Stage  # noqa: E402
 
 KIND = "bench.scale"
@@ -118,19 +127,60 @@ def queue_notifications(count: int, tokens_users: list, run: str) -> list[int]:
     return [row.pk for row in Notification.objects.bulk_create(rows)]
 
 
-def dashboard_cookie() -> str:
+def dashboard_cookie(city=None) -> str:
+    """A leader's session: the city's (a seat in the city only) when ``city`` is given."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from cppcc_portal.core import roles
+    from cppcc_portal.core import committees, passwords, roles, two_factor
 
-    leader, _ = get_user_model().objects.get_or_create(
-        username="bench_scale_leader", defaults={"is_staff": True}
-    )
+    username = "bench_city_leader" if city is not None else "bench_scale_leader"
+    leader, _ = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
     leader.groups.add(roles.ensure_groups()[roles.LEADER])
+    if city is not None:
+        committees.seat_add(actor=None, user=leader, committee=city)
     client = Client()
     client.force_login(leader)
+    # Signed in as after the second factor, with a password of their own (bench/run.py does the same).
+    session = client.session
+    session.pop(two_factor.SESSION_FLAG, None)
+    session.pop(passwords.SESSION_FLAG, None)
+    session.save()
     return client.cookies["sessionid"].value
+
+
+def city_and_district(slug: str):
+    """The district whose plenary it is and the city above it (None, None: one installation)."""
+    from cppcc_portal.core.models import Committee
+
+    if not slug:
+        return None, None
+    district = Committee.objects.filter(slug=slug).select_related("parent").first()
+    if district is None or district.parent is None:
+        sys.exit(f"scale_burst: no district {slug!r} under a city: build it with seed_demo --committees 17")
+    return district.parent, district
+
+
+def seat_burst_people(district) -> None:
+    """The burst's members and its office get a seat in the district (their own committee).
+
+    In bulk, without committees.seat_add's audit row per seat: bench set-up, as prepare()'s rows;
+    the cached seats are then forgotten, as seat_add's signal would."""
+    from django.contrib.auth import get_user_model
+
+    from cppcc_portal.core import committees
+    from cppcc_portal.core.models import CommitteeSeat
+
+    users = get_user_model().objects.filter(username__startswith=PREFIX)
+    have = set(CommitteeSeat.objects.filter(committee=district).values_list("user_id", flat=True))
+    CommitteeSeat.objects.bulk_create(
+        [
+            CommitteeSeat(user_id=pk, committee=district)
+            for pk in users.values_list("pk", flat=True)
+            if pk not in have
+        ]
+    )
+    committees.forget()
 
 
 def run_phase(name: str, args, var_root: Path) -> dict:
@@ -138,18 +188,24 @@ def run_phase(name: str, args, var_root: Path) -> dict:
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Count
 
+    from cppcc_portal.core import committees
     from cppcc_portal.core.models import Notification, NotificationDelivery
     from meetings import checkin
     from meetings.models import MeetingSession
     from members.models import Activity, DutyRecord, Participation
 
-    session_id, _motion_id, tokens, _staff_cookie, _motion = prepare(args.size)
+    city, district = city_and_district(args.district)
+    in_district = committees.working_for(district) if district is not None else contextlib.nullcontext()
+    with in_district:
+        session_id, _motion_id, tokens, _staff_cookie, _motion = prepare(args.size)
+    if district is not None:
+        seat_burst_people(district)
     users = list(get_user_model().objects.filter(username__startswith="bench_meeting_0").order_by("username"))
     get_user_model().objects.filter(pk__in=[u.pk for u in users], email="").update(email="bench@example.org")
     users = list(get_user_model().objects.filter(pk__in=[u.pk for u in users]))
     run = uuid.uuid4().hex[:8]
     notification_ids = queue_notifications(args.notifications, users, run)
-    cookie = dashboard_cookie()
+    cookie = dashboard_cookie(city)
     web = 1 if name == "one" else 2
     shutil.rmtree(var_root / name, ignore_errors=True)
     stage = Stage(
@@ -170,13 +226,22 @@ def run_phase(name: str, args, var_root: Path) -> dict:
         done = Counter()
         lock = threading.Lock()
         stop = threading.Event()
-        reads: list[tuple[int, float]] = []
+        reads: list[tuple[str, int, float]] = []
+        if district is not None:
+            # The city's leader, working in the city: the roll-up of every district, then the drill-down.
+            pages = [
+                ("roll-up", f"{base}/c/{city.slug}/dashboard/committees/"),
+                ("drill-down", f"{base}/c/{city.slug}/dashboard/committees/{district.slug}/"),
+            ]
+        else:
+            pages = [("dashboard", f"{base}/dashboard/")]
 
         def read_dashboard():
             while not stop.is_set():
-                started = time.perf_counter()
-                status, _code = request(f"{base}/dashboard/", headers={"Cookie": f"sessionid={cookie}"})
-                reads.append((status, time.perf_counter() - started))
+                for page, address in pages:
+                    started = time.perf_counter()
+                    status, _code = request(address, headers={"Cookie": f"sessionid={cookie}"})
+                    reads.append((page, status, time.perf_counter() - started))
 
         def sweep_often():
             while not stop.wait(3):
@@ -198,7 +263,9 @@ def run_phase(name: str, args, var_root: Path) -> dict:
             stage.restart("worker-notifications")
             faults.append("restarted")
 
-        url = f"{base}/api/v1/meetings/sessions/{session_id}/check-in/"
+        # The district's door screens speak to the district's address, as its clients do.
+        prefix = f"/c/{district.slug}" if district is not None else ""
+        url = f"{base}{prefix}/api/v1/meetings/sessions/{session_id}/check-in/"
 
         def check_in(token: str):
             # The code the door screen shows when the member scans it; a retry sends the same
@@ -255,11 +322,18 @@ def run_phase(name: str, args, var_root: Path) -> dict:
         sweeper_after.set()
     finally:
         stage.stop()
-    activity_id = MeetingSession.objects.get(pk=session_id).activity_id
-    duty = DutyRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(Activity), object_id=activity_id
-    ).aggregate(rows=Count("pk"), members=Count("member", distinct=True))
-    present = Participation.objects.filter(activity_id=activity_id, attendance="present").count()
+    # Counted across committees: a check-in recorded in another committee would be a leak, not a save.
+    with committees.across_committees():
+        activity_id = MeetingSession.objects.get(pk=session_id).activity_id
+        duty = DutyRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(Activity), object_id=activity_id
+        ).aggregate(rows=Count("pk"), members=Count("member", distinct=True))
+        present = Participation.objects.filter(activity_id=activity_id, attendance="present").count()
+        elsewhere = (
+            Participation.objects.filter(activity_id=activity_id).exclude(activity__tenant=district).count()
+            if district is not None
+            else 0
+        )
     mails: Counter = Counter()
     mail_dir = stage.var_dir / "mail"
     wanted = set(notification_ids)
@@ -270,7 +344,18 @@ def run_phase(name: str, args, var_root: Path) -> dict:
     records = NotificationDelivery.objects.filter(notification_id__in=notification_ids, channel="email")
     statuses = Counter(status for status, _latency, _attempts in results)
     latencies = [latency for _status, latency, _attempts in results]
-    read_latencies = [latency for status, latency in reads if status == 200]
+
+    def page_figures(page: str) -> dict:
+        mine = [(status, latency) for name, status, latency in reads if name == page]
+        ok = [latency for status, latency in mine if status == 200]
+        return {
+            "reads": len(mine),
+            "per_second": round(len(mine) / elapsed, 1),
+            "statuses": dict(Counter(status for status, _latency in mine)),
+            "p50_ms": round(statistics.median(ok) * 1000) if ok else None,
+            "p99_ms": percentile(ok, 0.99) if ok else None,
+        }
+
     return {
         "phase": name,
         "web_instances": web,
@@ -283,19 +368,16 @@ def run_phase(name: str, args, var_root: Path) -> dict:
             "statuses": dict(statuses),
             "retried": sum(1 for *_rest, attempts in results if attempts > 1),
         },
-        "dashboard": {
-            "reads": len(reads),
-            "per_second": round(len(reads) / elapsed, 1),
-            "statuses": dict(Counter(status for status, _latency in reads)),
-            "p50_ms": round(statistics.median(read_latencies) * 1000) if read_latencies else None,
-            "p99_ms": percentile(read_latencies, 0.99) if read_latencies else None,
-        },
+        "district": district.slug if district is not None else None,
+        "city": city.slug if city is not None else None,
+        "pages": {page: page_figures(page) for page, _address in pages},
         "load_average": [load_before, load_after],
         "faults": faults,
         "recorded": {
             "present": present,
             "duty_records": duty["rows"],
             "check_in_duplicates": duty["rows"] - duty["members"],
+            "outside_the_district": elsewhere,
         },
         "notifications": {
             "queued": len(notification_ids),
@@ -307,48 +389,78 @@ def run_phase(name: str, args, var_root: Path) -> dict:
             "not_emailed": sum(1 for i in notification_ids if mails[i] == 0),
             "all_sent_after_s": delivered_after,
         },
-        "every_check_in_once": present == args.size and duty["rows"] == args.size == duty["members"],
+        "every_check_in_once": present == args.size
+        and duty["rows"] == args.size == duty["members"]
+        and not elsewhere,
     }
 
 
-def markdown(results: list[dict], args, database: str) -> str:
+PHASES = {
+    "one": "one instance",
+    "two": "two instances",
+    "fault": "two, web 1 and the notifications worker killed",
+}
+
+
+def markdown(results: list[dict], args, database: str, data_set: str = "") -> str:
+    first = results[0]
+    if first.get("district"):
+        scene = (
+            f"{args.size} members of the district `{first['district']}` check in to its plenary at "
+            f"`/c/{first['district']}/api/v1/meetings/sessions/<id>/check-in/` through nginx from "
+            f"{args.threads} client threads, while {args.readers} leader(s) of the city (a seat in "
+            f"`{first['city']}` only) read the roll-up `/c/{first['city']}/dashboard/committees/` and the "
+            f"drill-down `/c/{first['city']}/dashboard/committees/{first['district']}/` in turn, in a loop"
+        )
+    else:
+        scene = (
+            f"{args.size} members check in through nginx from {args.threads} client threads while "
+            f"{args.readers} leader(s) read the dashboard in a loop"
+        )
     lines = [
         f"The stage of `bin/scale-stage` (PgBouncer in transaction mode, nginx, gunicorn instances of "
         f"{args.web_workers} workers × 4 threads, a notifications worker, a background worker, beat) on "
-        f"database `{database}`; {args.size} members check in through nginx from {args.threads} client "
-        f"threads while {args.readers} leader(s) read the dashboard in a loop and the sweep delivers "
-        f"{args.notifications} queued e-mails (asked every 3 s). `make bench` (bench/scale_burst.py).",
+        f"database `{database}`{data_set}. {scene}; the sweep delivers {args.notifications} queued "
+        f"e-mails meanwhile (asked every 3 s). `make bench` (bench/scale_burst.py).",
         "",
-        "| phase | web instances | check-ins/s | check-in p50 / p99 (ms) | dashboard reads/s | dashboard p50 / p99 (ms) "
-        "| check-ins recorded (twice) | notifications sent / e-mailed once / twice | all sent after (s) "
-        "| load avg |",
-        "|---|---:|---:|---|---:|---|---|---|---:|---|",
+        "Per page (the readers' pages are read while the burst lasts):",
+        "",
+        "| phase | web instances | page | requests | per second | p50 / p99 (ms) | answers |",
+        "|---|---:|---|---:|---:|---|---|",
     ]
-    for r in results:
-        c, d, n, rec = r["check_ins"], r["dashboard"], r["notifications"], r["recorded"]
-        label = {
-            "one": "one instance",
-            "two": "two instances",
-            "fault": "two, web 1 and the notifications worker killed",
-        }[r["phase"]]
-        lines.append(
-            f"| {label} | {r['web_instances']} | {c['per_second']} | {c['p50_ms']} / {c['p99_ms']} | "
-            f"{d['per_second']} | {d['p50_ms']} / {d['p99_ms']} | {rec['present']} / {c['requests']} "
-            f"({rec['check_in_duplicates']}) | {n['sent']} / {n['emailed_once']} / {n['emailed_twice_or_more']} "
-            f"of {n['queued']} | {n['all_sent_after_s']} | {r['load_average'][0]} → {r['load_average'][1]} |"
-        )
-    lines.append("")
 
     def answers(statuses: dict) -> str:
         return ", ".join(f"{status} ×{count}" for status, count in sorted(statuses.items()))
 
     for r in results:
-        c, d = r["check_ins"], r["dashboard"]
+        c = r["check_ins"]
+        label = PHASES[r["phase"]]
         lines.append(
-            f"- {r['phase']}: check-in answers {answers(c['statuses'])} ({c['retried']} retried by the client "
-            f"with the same Idempotency-Key); dashboard answers {answers(d['statuses'])}"
+            f"| {label} | {r['web_instances']} | check-in | {c['requests']} | {c['per_second']} | "
+            f"{c['p50_ms']} / {c['p99_ms']} | {answers(c['statuses'])} ({c['retried']} retried) |"
+        )
+        for page, d in r["pages"].items():
+            lines.append(
+                f"| {label} | {r['web_instances']} | {page} | {d['reads']} | {d['per_second']} | "
+                f"{d['p50_ms']} / {d['p99_ms']} | {answers(d['statuses'])} |"
+            )
+    lines += [
+        "",
+        "Nothing lost, nothing doubled:",
+        "",
+        "| phase | check-ins recorded (twice) | recorded outside the district | notifications sent / "
+        "e-mailed once / twice | all sent after (s) | load avg | every check-in once |",
+        "|---|---|---:|---|---:|---|---|",
+    ]
+    for r in results:
+        c, n, rec = r["check_ins"], r["notifications"], r["recorded"]
+        lines.append(
+            f"| {PHASES[r['phase']]} | {rec['present']} / {c['requests']} ({rec['check_in_duplicates']}) | "
+            f"{rec.get('outside_the_district', 0)} | {n['sent']} / {n['emailed_once']} / "
+            f"{n['emailed_twice_or_more']} of {n['queued']} | {n['all_sent_after_s']} | "
+            f"{r['load_average'][0]} → {r['load_average'][1]} | {'yes' if r['every_check_in_once'] else 'NO'}"
             + (f"; killed: {', '.join(f for f in r['faults'] if f != 'restarted')}" if r["faults"] else "")
-            + f"; every check-in recorded once: {'yes' if r['every_check_in_once'] else 'NO'}."
+            + " |"
         )
     return "\n".join(lines) + "\n"
 
@@ -362,6 +474,14 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers per instance")
     parser.add_argument("--phases", default="one,two,fault")
     parser.add_argument("--deliver-timeout", type=int, default=300)
+    parser.add_argument(
+        "--district",
+        default=os.environ.get("BENCH_SCALE_DISTRICT", "xicheng"),
+        help="the district whose plenary it is ('': one installation's single committee)",
+    )
+    parser.add_argument(
+        "--data-set", default="", help="what the database holds and how it was built (for --markdown)"
+    )
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     import django
@@ -375,7 +495,7 @@ def main() -> None:
         print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)
     database = os.environ["DATABASE_URL"].rsplit("/", 1)[-1]
     print(
-        markdown(results, args, database)
+        markdown(results, args, database, args.data_set)
         if args.markdown
         else json.dumps(results, ensure_ascii=False, indent=2)
     )

@@ -87,6 +87,31 @@ def _refuse_twice(found: Forwarding | None) -> None:
         )
 
 
+def _refuse_loop(target: Committee, received: dict) -> None:
+    """A matter never goes back to a committee it came from (A → city → A would be a new matter in A
+    that A already has). ``received`` is the Forwarding filter of the row's arrival
+    (``{"target_proposal": row}``); the chain is followed back to where the matter began."""
+    field = next(iter(received))
+    source_field = field.replace("target_", "source_")
+    arrival = Forwarding.objects.filter(**received).select_related("source_committee").first()
+    seen: set[int] = set()
+    while arrival is not None and arrival.pk not in seen:
+        seen.add(arrival.pk)
+        if arrival.source_committee_id == target.pk:
+            raise DomainError(
+                _(
+                    "This matter came from %(committee)s (their %(reference)s); it cannot be forwarded "
+                    "back to it. Nothing was forwarded."
+                )
+                % {"committee": target, "reference": arrival.source_reference},
+                code="forwarding_loop",
+            )
+        earlier = getattr(arrival, f"{source_field}_id")
+        arrival = (
+            Forwarding.objects.filter(**{f"{field}_id": earlier}).select_related("source_committee").first()
+        )
+
+
 def _category_in(target: Committee, category: ProposalCategory) -> ProposalCategory:
     """The receiver's category of the same name, else its first active one (categories are each
     committee's): called inside ``working_for(target)``, whose scope reads the receiver's."""
@@ -121,6 +146,7 @@ def proposal_forward(*, proposal: Proposal, actor, to: Committee | None = None, 
             code="not_forwardable",
         )
     target, direction = _target(source, to)
+    _refuse_loop(target, {"target_proposal": proposal})
     reference = proposal.number or proposal.title
     with committees.working_for(target):
         copy = Proposal.objects.create(
@@ -213,6 +239,7 @@ def report_forward(
             code="not_forwardable",
         )
     target, direction = _target(source, to)
+    _refuse_loop(target, {"target_report": report})
     with committees.working_for(target):
         copy = OpinionReport.objects.create(
             tenant=target,

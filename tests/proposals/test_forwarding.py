@@ -322,3 +322,36 @@ def test_a_draft_proposal_is_not_forwarded(levels):
         forward_up(a, draft)
     assert refused.value.code == "not_forwardable"
     _nothing_changed(before)
+
+
+def test_a_proposal_the_district_sent_up_is_not_sent_back_down_to_it_as_a_new_matter(levels):
+    a, city = levels.a, levels.city
+    sent = a.proposal("关于西城背街小巷整治的建议")
+    received = forward_up(a, sent).target_proposal
+    before = _counts()
+    with (
+        translation.override("zh-hans"),
+        committees.working_for(city.committee),
+        pytest.raises(DomainError) as refused,
+    ):
+        services.proposal_forward(proposal=received, actor=city.staff, to=a.committee)
+    assert refused.value.code == "forwarding_loop"
+    assert "不能再转回" in refused.value.message and str(a.committee) in refused.value.message
+    _nothing_changed(before)
+    assert [e.action for e in received.events.all()] == ["receive"]
+    # Another district may still be given it to handle.
+    with committees.working_for(city.committee):
+        onward = services.proposal_forward(proposal=received, actor=city.staff, to=levels.b.committee)
+    assert onward.target_committee == levels.b.committee
+
+
+def test_a_report_the_district_sent_up_is_not_sent_back_down_to_it(levels):
+    a, city = levels.a, levels.city
+    report = a.report("西城区早餐网点不足的社情民意")
+    with committees.working_for(a.committee):
+        received = services.report_forward(report=report, actor=a.staff).target_report
+    before = _counts()
+    with committees.working_for(city.committee), pytest.raises(DomainError) as refused:
+        services.report_forward(report=received, actor=city.staff, to=a.committee)
+    assert refused.value.code == "forwarding_loop"
+    _nothing_changed(before)
