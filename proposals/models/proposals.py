@@ -1,4 +1,4 @@
-"""Proposals (提案) and their handling by units; social-conditions reports (社情民意) and bulletins."""
+"""Proposals (提案) and their handling by units: co-signing, assignment, replies, ratings, attachments, events."""
 
 from django.conf import settings
 from django.db import models
@@ -7,20 +7,16 @@ from django.utils.translation import pgettext_lazy
 from cppcc_portal.core.committees import CommitteeOwned, scoped_manager, tenant_field, unique_per_committee
 from cppcc_portal.core.models import TransitionEvent
 from proposals.choices import (
-    AdoptionLevel,
     AssignmentRole,
-    BulletinState,
     ConversionKind,
     CosignState,
     ExcellentState,
-    ForwardDirection,
     ProposalState,
     ProposerKind,
     ReplyCategory,
-    ReportAuthorKind,
-    ReportState,
     Satisfaction,
 )
+from proposals.models.reports import OpinionReport
 
 USER = settings.AUTH_USER_MODEL
 
@@ -123,101 +119,6 @@ class ProposalCounter(CommitteeOwned, models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
-
-
-class OpinionReport(models.Model):
-    """社情民意信息: a short report of one matter of public opinion, edited and maybe adopted."""
-
-    tenant = tenant_field()
-    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"), db_index=True)
-    title = models.CharField(pgettext_lazy("proposals", "title"), max_length=200)
-    situation = models.TextField(pgettext_lazy("proposals", "situation"))
-    analysis = models.TextField(pgettext_lazy("proposals", "analysis"), blank=True)
-    suggestion = models.TextField(pgettext_lazy("proposals", "suggestion"), blank=True)
-    author_kind = models.CharField(
-        pgettext_lazy("proposals", "author kind"),
-        max_length=16,
-        choices=ReportAuthorKind.choices,
-        default=ReportAuthorKind.MEMBER,
-    )
-    author_member = models.ForeignKey(
-        "members.Member",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="opinion_reports",
-        verbose_name=pgettext_lazy("proposals", "author (member)"),
-    )
-    party = models.ForeignKey(
-        "members.Party",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=pgettext_lazy("proposals", "party"),
-    )
-    sector = models.ForeignKey(
-        "members.Sector",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=pgettext_lazy("proposals", "sector"),
-    )
-    submitted_by = models.ForeignKey(
-        USER,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=pgettext_lazy("proposals", "submitted by"),
-    )
-    state = models.CharField(
-        pgettext_lazy("proposals", "state"),
-        max_length=16,
-        choices=ReportState.choices,
-        default=ReportState.SUBMITTED,
-        db_index=True,
-    )
-    submitted_at = models.DateTimeField(pgettext_lazy("proposals", "submitted at"), auto_now_add=True)
-    adoption_level = models.CharField(
-        pgettext_lazy("proposals", "adoption level"), max_length=16, choices=AdoptionLevel.choices, blank=True
-    )
-    adopted_on = models.DateField(pgettext_lazy("proposals", "adopted on"), null=True, blank=True)
-    editor_note = models.TextField(pgettext_lazy("proposals", "editor's note"), blank=True)
-    bulletin = models.ForeignKey(
-        "BulletinIssue",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reports",
-        verbose_name=pgettext_lazy("proposals", "bulletin issue"),
-    )
-    items = models.ManyToManyField(
-        "workplan.Item",
-        blank=True,
-        related_name="opinion_reports",
-        verbose_name=pgettext_lazy("proposals", "work-plan items served"),
-    )
-
-    objects = scoped_manager()
-
-    class Meta:
-        verbose_name = pgettext_lazy("proposals", "social-conditions report")
-        verbose_name_plural = pgettext_lazy("proposals", "social-conditions reports")
-        ordering = ["-submitted_at", "-pk"]
-        indexes = [
-            models.Index(fields=["year", "state"], name="report_year_state_idx"),
-            # The admin list and the report pages read the newest first.
-            models.Index(fields=["-submitted_at", "-id"], name="report_submitted_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def text_length(self) -> int:
-        return len(self.situation) + len(self.analysis) + len(self.suggestion)
 
 
 class Proposal(CommitteeOwned, models.Model):
@@ -646,83 +547,6 @@ class ProposalEvent(TransitionEvent):
         return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
 
 
-class BulletinIssue(CommitteeOwned, models.Model):
-    """《社情民意》第 N 期: a bulletin issue grouping adopted reports."""
-
-    tenant = tenant_field()
-    year = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "year"))
-    number = models.PositiveSmallIntegerField(pgettext_lazy("proposals", "issue number"))
-    title = models.CharField(pgettext_lazy("proposals", "title"), max_length=200, blank=True)
-    state = models.CharField(
-        pgettext_lazy("proposals", "state"),
-        max_length=16,
-        choices=BulletinState.choices,
-        default=BulletinState.DRAFT,
-    )
-    published_on = models.DateField(pgettext_lazy("proposals", "published on"), null=True, blank=True)
-    editor = models.CharField(pgettext_lazy("proposals", "editor"), max_length=64, blank=True)
-
-    objects = scoped_manager()
-
-    class Meta:
-        verbose_name = pgettext_lazy("proposals", "bulletin issue")
-        verbose_name_plural = pgettext_lazy("proposals", "bulletin issues")
-        ordering = ["-year", "-number"]
-        constraints = [unique_per_committee("year", "number", name="bulletin_number_unique")]
-
-    def __str__(self) -> str:
-        return pgettext_lazy("proposals", "Social conditions, %(year)s issue %(number)s") % {
-            "year": self.year,
-            "number": self.number,
-        }
-
-
-class Instruction(models.Model):
-    """批示: a leader's written instruction on a report, fed back to its author."""
-
-    report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="instructions")
-    leader_name = models.CharField(pgettext_lazy("proposals", "leader"), max_length=64)
-    level = models.CharField(
-        pgettext_lazy("proposals", "level"), max_length=16, choices=AdoptionLevel.choices
-    )
-    text = models.TextField(pgettext_lazy("proposals", "instruction"))
-    instructed_on = models.DateField(pgettext_lazy("proposals", "instructed on"))
-    recorded_by = models.ForeignKey(
-        USER,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=pgettext_lazy("proposals", "recorded by"),
-    )
-
-    class Meta:
-        verbose_name = pgettext_lazy("proposals", "leader's instruction")
-        verbose_name_plural = pgettext_lazy("proposals", "leaders' instructions")
-        ordering = ["instructed_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.leader_name}: {self.text[:30]}"
-
-
-class ReportEvent(TransitionEvent):
-    """One step of a report's history (actor, from, to, note, time)."""
-
-    report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(pgettext_lazy("proposals", "action"), max_length=32)
-    from_state = models.CharField(
-        pgettext_lazy("proposals", "from"), max_length=16, choices=ReportState.choices
-    )
-    to_state = models.CharField(pgettext_lazy("proposals", "to"), max_length=16, choices=ReportState.choices)
-
-    class Meta(TransitionEvent.Meta):
-        verbose_name = pgettext_lazy("proposals", "report event")
-        verbose_name_plural = pgettext_lazy("proposals", "report events")
-
-    def __str__(self) -> str:
-        return f"{self.report_id}: {self.from_state} → {self.to_state}"
-
-
 class SimilarityEntry(models.Model):
     """The analysed terms of one proposal or report: what every process's similarity index loads."""
 
@@ -744,113 +568,3 @@ class SimilarityEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
-
-
-class Forwarding(models.Model):
-    """转报 / 交由下级办理: a proposal or report sent from one committee to its parent or a child.
-
-    The receiving committee gets a row of its own (``target_*``, its ``tenant`` the receiver) that
-    enters its normal workflow; the sending row stays where it was and keeps this link, so each side
-    reads what became of the other (proposals.selectors, "across committees"). A row is forwarded at
-    most once (one-to-one), and exactly one of the proposal pair or the report pair is set. This
-    link belongs to both committees, so it has no ``tenant`` of its own.
-    """
-
-    direction = models.CharField(
-        pgettext_lazy("proposals", "direction"), max_length=8, choices=ForwardDirection.choices
-    )
-    source_committee = models.ForeignKey(
-        "core.Committee",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=pgettext_lazy("proposals", "from committee"),
-    )
-    target_committee = models.ForeignKey(
-        "core.Committee",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=pgettext_lazy("proposals", "to committee"),
-    )
-    source_proposal = models.OneToOneField(
-        Proposal,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="forwarding_out",
-        verbose_name=pgettext_lazy("proposals", "forwarded proposal"),
-    )
-    target_proposal = models.OneToOneField(
-        Proposal,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="forwarding_in",
-        verbose_name=pgettext_lazy("proposals", "received proposal"),
-    )
-    source_report = models.OneToOneField(
-        OpinionReport,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="forwarding_out",
-        verbose_name=pgettext_lazy("proposals", "forwarded report"),
-    )
-    target_report = models.OneToOneField(
-        OpinionReport,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="forwarding_in",
-        verbose_name=pgettext_lazy("proposals", "received report"),
-    )
-    # The sending row's number (a proposal's) or title when it was forwarded, as the receiver shows it.
-    source_reference = models.CharField(pgettext_lazy("proposals", "original number"), max_length=200)
-    note = models.TextField(pgettext_lazy("proposals", "note"), blank=True)
-    forwarded_by = models.ForeignKey(
-        USER,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=pgettext_lazy("proposals", "forwarded by"),
-    )
-    forwarded_at = models.DateTimeField(pgettext_lazy("proposals", "forwarded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = pgettext_lazy("proposals", "forwarding")
-        verbose_name_plural = pgettext_lazy("proposals", "forwardings")
-        ordering = ["-forwarded_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(
-                        source_proposal__isnull=False,
-                        target_proposal__isnull=False,
-                        source_report__isnull=True,
-                        target_report__isnull=True,
-                    )
-                    | models.Q(
-                        source_proposal__isnull=True,
-                        target_proposal__isnull=True,
-                        source_report__isnull=False,
-                        target_report__isnull=False,
-                    )
-                ),
-                name="forwarding_one_pair",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(source_committee=models.F("target_committee")),
-                name="forwarding_between_two_committees",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.source_reference}: {self.source_committee_id} → {self.target_committee_id}"
-
-    @property
-    def source(self):
-        return self.source_proposal or self.source_report
-
-    @property
-    def target(self):
-        return self.target_proposal or self.target_report
