@@ -49,7 +49,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from consultations.models import ConsultationTopic  # noqa: E402
-from cppcc_portal.core import passwords, two_factor  # noqa: E402
+from cppcc_portal.core import committees, passwords, two_factor  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 
 
@@ -65,6 +65,12 @@ def signed_in(username: str) -> Client:
 
 
 def fill(path: str) -> str:
+    # The bench's pages are the installation committee's; read them the way a command does.
+    with committees.working_for(committees.default()):
+        return _fill(path)
+
+
+def _fill(path: str) -> str:
     if "{topic}" in path:
         topic = ConsultationTopic.objects.order_by("-year", "-pk").values_list("pk", flat=True).first()
         path = path.replace("{topic}", str(topic))

@@ -129,6 +129,42 @@ def _topic_with_lists(pk: int) -> ConsultationTopic | None:
     )
 
 
+def _shared_reading(user) -> str | None:
+    """The list of topics a user reads if it is everyone's of their kind: every topic (office,
+    leaders) or the published ones (members); None for a unit's account, whose list is its own."""
+    if roles.can_read_everything(user):
+        return "all"
+    if roles.has_role(user, roles.UNIT) or member_for_user(user) is None:
+        return None
+    return "published"
+
+
+def tab_lists(*, user, year: int | None) -> dict:
+    """What the consultation tab shows everyone of the user's kind: the years with topics, the year
+    shown (``year``, else the latest), its topics in plan order, the open collection windows and the
+    discussions. The same for every member (and for every reader of the office), changed only by
+    the office's work on consultations: a cached value of TOPIC_PAGES, per day (the windows open and
+    close by date), worked out live for a unit's account."""
+    today = timezone.localdate()
+
+    def work() -> dict:
+        years = topic_years()
+        shown = year or (years[0] if years else today.year)
+        everyone = roles.can_read_everything(user) or member_for_user(user) is not None
+        return {
+            "years": years,
+            "year": shown,
+            "topics": list(topic_list(user=user, year=shown).order_by("planned_month", "pk")),
+            "windows": list(open_windows(on=today)),
+            "discussions": list(discussion_list(user=user)[:20]) if everyone else [],
+        }
+
+    shared = _shared_reading(user)
+    if shared is None:
+        return work()
+    return TOPIC_PAGES.cached(f"tab:{shared}:{year or 'latest'}:{today.isoformat()}", work)
+
+
 def topic_timeline(*, topic: ConsultationTopic) -> QuerySet[TopicEvent]:
     """The topic's life from its proposal to the last feedback, oldest first."""
     return (

@@ -32,12 +32,16 @@ from cppcc_portal.core.errors import DomainError
 from members.selectors import member_for_user
 
 
+def _asked_year(request) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
 def _year(request, years: list[int] | None = None) -> int:
     """The year asked for, else the latest with topics (`years`: selectors.topic_years() when the
     page has read them already to show them)."""
-    value = request.GET.get("year", "")
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
+    if (asked := _asked_year(request)) is not None:
+        return asked
     if years is None:
         years = selectors.topic_years()
     return years[0] if years else timezone.localdate().year
@@ -51,23 +55,16 @@ def _require_reader(user) -> None:
 @login_required
 def home(request):
     """The consultation tab: the year's topics, the open collection windows, my tasks, groups and proposals."""
-    years = selectors.topic_years()
-    year = _year(request, years)
     tasks = list(selectors.member_tasks(user=request.user)[:50])
     for task in tasks:
         task.actions = services.allowed_actions(task, request.user)
     context = {
-        "year": year,
-        "years": years,
-        "topics": list(selectors.topic_list(user=request.user, year=year).order_by("planned_month", "pk")),
-        "windows": list(selectors.open_windows()),
+        # The years, the year's topics, the open windows and the discussions (shared, cached).
+        **selectors.tab_lists(user=request.user, year=_asked_year(request)),
         "proposals": list(selectors.proposal_list(user=request.user).order_by("-submitted_at")[:50]),
         "tasks": tasks,
         "groups": list(selectors.member_groups(user=request.user)[:50]),
         "speeches": selectors.member_speeches(user=request.user),
-        "discussions": list(selectors.discussion_list(user=request.user)[:20])
-        if (member_for_user(request.user) or roles.can_read_everything(request.user))
-        else [],
         "is_staff": roles.is_staff_user(request.user),
         "can_read_everything": roles.can_read_everything(request.user),
         "today": timezone.localdate(),

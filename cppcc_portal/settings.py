@@ -99,11 +99,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and one live session per account (core.sessions).
     "cppcc_portal.core.sessions.SessionControlMiddleware",
-    # Two-factor login first (core.two_factor), then a password change if one is due.
-    "cppcc_portal.core.middleware.TwoFactorRequiredMiddleware",
-    "cppcc_portal.core.middleware.PasswordChangeRequiredMiddleware",
-    # 三员分立: the separated administrators reach the admin and their account pages only.
-    "cppcc_portal.core.middleware.AdministratorScopeMiddleware",
+    # Two-factor login first (core.two_factor), then a password change if one is due, then 三员分立
+    # (the separated administrators reach the admin and their account pages only).
+    "cppcc_portal.core.middleware.AccessGatesMiddleware",
     # A double submit or a client's retry runs once (Idempotency-Key, one-time form tokens).
     "cppcc_portal.core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

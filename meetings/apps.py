@@ -15,3 +15,26 @@ class MeetingsConfig(AppConfig):
         from meetings import demo
 
         register_seeder(demo.seed)
+        self._watch_console()
+
+    def _watch_console(self) -> None:
+        """The console's cached meeting (selectors.CONSOLE) moves on with every write to what it
+        holds: the meeting, its sessions (their state, the item shown, set by a motion opened), agenda,
+        plan items, documents and resolutions, and the rows they name."""
+        from meetings.selectors import CONSOLE
+
+        Meeting, MeetingSession = self.get_model("Meeting"), self.get_model("MeetingSession")
+        CONSOLE.watch(
+            Meeting,
+            Meeting.items.through,
+            MeetingSession,
+            self.get_model("AgendaItem"),
+            self.get_model("Motion"),
+            self.get_model("MeetingDocument"),
+            self.get_model("DocumentVersion"),
+            self.get_model("Resolution"),
+            # The rows they name: the sessions' activities, the plan items, the committee.
+            MeetingSession.activity.field.related_model,
+            Meeting.items.field.related_model,
+            Meeting.committee.field.related_model,
+        )

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.caching import CachedValues
 from meetings.choices import Basis, Body, MeetingStatus, MotionState, SessionStatus, VoteChoice
 from meetings.models import (
     AgendaItem,
@@ -277,7 +278,7 @@ def voted(member: Member | None, motion: Motion) -> bool:
     return member is not None and motion.receipts.filter(member=member).exists()
 
 
-def meeting_detail(meeting_id: int, *, user) -> Meeting | None:
+def _with_sessions(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     agenda = Prefetch("agenda", queryset=AgendaItem.objects.order_by("order"))
     sessions = Prefetch(
         "sessions",
@@ -285,7 +286,33 @@ def meeting_detail(meeting_id: int, *, user) -> Meeting | None:
         .prefetch_related(agenda)
         .order_by("date", "order"),
     )
-    return meeting_list(user=user).prefetch_related(sessions, "items").filter(pk=meeting_id).first()
+    return meetings.prefetch_related(sessions, "items")
+
+
+def meeting_detail(meeting_id: int, *, user) -> Meeting | None:
+    return _with_sessions(meeting_list(user=user)).filter(pk=meeting_id).first()
+
+
+# The office's console read the meeting, its sessions, their agenda, the plan items, the document
+# pack and the resolutions (six queries, most of the page's time) on every view, though they change
+# only when the office edits the meeting; the live parts (motions and votes, speeches, places, leave
+# requests) are read on every view. Moved on by every write to what it holds (meetings.apps).
+CONSOLE = CachedValues("meeting-console", ttl=600, per_committee=True)
+
+
+def console_meeting(meeting_id: int) -> Meeting | None:
+    """A meeting as the console shows it to those who read every meeting (staff and leaders: the
+    caller checks), with its sessions, agenda, plan items, documents and resolutions prefetched."""
+    documents = Prefetch("documents", queryset=MeetingDocument.objects.prefetch_related("versions"))
+    return CONSOLE.cached(
+        str(meeting_id),
+        lambda: (
+            _with_sessions(Meeting.objects.select_related("committee"))
+            .prefetch_related(documents, "resolutions")
+            .filter(pk=meeting_id)
+            .first()
+        ),
+    )
 
 
 # --- the attendance report ----------------------------------------------------------------------

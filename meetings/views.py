@@ -111,7 +111,9 @@ def meeting_create(request):
 
 @readers_required
 def console(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = selectors.console_meeting(pk)  # readers_required: every meeting is theirs to read
+    if meeting is None:
+        raise Http404
     user = request.user
     sessions = list(meeting.sessions.all())
     places = selectors.places_of_user(sessions=sessions, user=user)
@@ -134,7 +136,7 @@ def console(request, pk):
             "sessions": [(s, motions.get(s.pk, [])) for s in sessions],
             "leave_requests": selectors.leave_requests(meeting=meeting),
             "speeches": speeches,
-            "documents": selectors.documents_for(user=request.user, meeting=meeting),
+            "documents": meeting.documents.all(),
             "resolutions": meeting.resolutions.all(),
             "groups": meeting.groups.all(),
             "can_run": roles.is_staff_user(request.user),

@@ -100,40 +100,35 @@ class RequestContextMiddleware:
             reset_current_ip(token)
 
 
-class PasswordChangeRequiredMiddleware:
-    """A user who must set a new password (first sign-in, or too old) sees nothing else until then.
+class AccessGatesMiddleware:
+    """What a signed-in user may reach before anything else, three gates in this order (one
+    middleware, not three: every request passes all of them):
 
-    Whether they must is decided once at sign-in (core.passwords) and kept in the session.
+    1. Two-factor login (core.two_factor): after the password, a user who owes a second factor sees
+       only its pages. Enrolled users give a code; staff, leaders and administrators without a
+       device set one up. What is owed is decided once at sign-in and kept in the session.
+    2. A password change (core.passwords): a user who must set a new password (first sign-in, or
+       too old) sees nothing else until then; decided at sign-in and kept in the session.
+    3. 三员分立: the system administrator, security administrator and auditor reach the admin (where
+       their permissions decide what they see) and their own account pages, never the business
+       pages or the API, so none of them reads business data through a page that a role check
+       would allow to any signed-in user (the work plan, the inbox …).
     """
 
-    ALLOWED = ("/accounts/", "/static/", "/language/", "/favicon.ico", "/healthz", "/readyz")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.session.get(PASSWORD_FLAG) and not request.path.startswith(self.ALLOWED):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"code": "password_change_required", "detail": _("Change your password first.")},
-                    status=403,
-                )
-            messages.info(request, _("Please set a new password of your own before you go on."))
-            return redirect_to_login(request.get_full_path(), reverse("password_change"), "next")
-        return self.get_response(request)
-
-
-class TwoFactorRequiredMiddleware:
-    """After the password, a user who owes a second factor (core.two_factor) sees only its pages.
-
-    Enrolled users give a code; staff, leaders and administrators without a device set one up.
-    What is owed is decided once at sign-in and kept in the session.
-    """
-
-    ALLOWED = (
+    TWO_FACTOR_ALLOWED = (
         "/accounts/two-factor/",
         "/accounts/login/",
         "/accounts/logout/",
+        "/static/",
+        "/language/",
+        "/favicon.ico",
+        "/healthz",
+        "/readyz",
+    )
+    PASSWORD_ALLOWED = ("/accounts/", "/static/", "/language/", "/favicon.ico", "/healthz", "/readyz")
+    ADMINISTRATOR_ALLOWED = (
+        "/admin/",
+        "/accounts/",
         "/static/",
         "/language/",
         "/favicon.ico",
@@ -145,45 +140,52 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return (
+            self._two_factor_owed(request)
+            or self._password_change_owed(request)
+            or self._administrator_scope(request)
+            or self.get_response(request)
+        )
+
+    def _two_factor_owed(self, request):
         step = request.session.get(TWO_FACTOR_FLAG)
-        if step and not request.path.startswith(self.ALLOWED):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"code": "two_factor_required", "detail": _("Complete the two-factor login first.")},
-                    status=403,
-                )
-            page = "two_factor_setup" if step == ENROL else "two_factor_verify"
-            return redirect_to_login(request.get_full_path(), reverse(page), "next")
-        return self.get_response(request)
+        if not step or request.path.startswith(self.TWO_FACTOR_ALLOWED):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"code": "two_factor_required", "detail": _("Complete the two-factor login first.")},
+                status=403,
+            )
+        page = "two_factor_setup" if step == ENROL else "two_factor_verify"
+        return redirect_to_login(request.get_full_path(), reverse(page), "next")
 
+    def _password_change_owed(self, request):
+        if not request.session.get(PASSWORD_FLAG) or request.path.startswith(self.PASSWORD_ALLOWED):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"code": "password_change_required", "detail": _("Change your password first.")},
+                status=403,
+            )
+        messages.info(request, _("Please set a new password of your own before you go on."))
+        return redirect_to_login(request.get_full_path(), reverse("password_change"), "next")
 
-class AdministratorScopeMiddleware:
-    """三员分立: the system administrator, security administrator and auditor reach the admin (where
-    their permissions decide what they see) and their own account pages, never the business pages
-    or the API, so none of them reads business data through a page that a role check would allow
-    to any signed-in user (the work plan, the inbox …)."""
-
-    ALLOWED = ("/admin/", "/accounts/", "/static/", "/language/", "/favicon.ico", "/healthz", "/readyz")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def _administrator_scope(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and request.path != "/"
-            and not request.path.startswith(self.ALLOWED)
-            and is_administrator_only(user)
+            user is None
+            or not user.is_authenticated
+            or request.path == "/"
+            or request.path.startswith(self.ADMINISTRATOR_ALLOWED)
+            or not is_administrator_only(user)
         ):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"code": "permission_denied", "detail": _("Administrators do not use the API.")},
-                    status=403,
-                )
-            raise PermissionDenied
-        return self.get_response(request)
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"code": "permission_denied", "detail": _("Administrators do not use the API.")},
+                status=403,
+            )
+        raise PermissionDenied
 
 
 class ApiRepeatedQueryMiddleware:

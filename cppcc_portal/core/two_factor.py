@@ -7,7 +7,7 @@ members and units may. The embedded demo's accounts are exempt, like from the pa
 
 What a signed-in user still owes is decided once at sign-in and kept in the session
 (SESSION_FLAG: "verify" or "enrol"), so no page pays a query for it; the middleware
-(core.middleware.TwoFactorRequiredMiddleware) lets such a user reach only these pages.
+(core.middleware.AccessGatesMiddleware) lets such a user reach only these pages.
 """
 
 from __future__ import annotations

@@ -140,7 +140,10 @@ class ParticipationSerializer(PortalModelSerializer):
         if request is None:
             return []
         # Only the member's own row has answers; other rows are not read further (no query per row).
-        member = member_for_user(request.user)
+        # The requesting member is looked up once per list, not once per row (the context is the list's).
+        if "requesting_member" not in self.context:
+            self.context["requesting_member"] = member_for_user(request.user)
+        member = self.context["requesting_member"]
         if member is None or member.pk != obj.member_id:
             return []
         return participation_actions(obj, request.user)

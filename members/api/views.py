@@ -218,8 +218,13 @@ class ParticipationViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = LargeTablePagination
 
     def get_queryset(self):
-        return selectors.participation_list(user=self.request.user).order_by(
-            "-activity__starts_at", "member_id"
+        # The rows show the member's name and the activity's title: the member's sector, which the
+        # selector joins for the portal's pages, is not read here.
+        return (
+            selectors.participation_list(user=self.request.user)
+            .select_related(None)
+            .select_related("activity", "member")
+            .order_by("-activity__starts_at", "member_id")
         )
 
 

@@ -73,12 +73,14 @@ def test_the_consultation_tab_reads_the_years_once(
 ):
     login(client, member_user)
     client.get(reverse("consultations:home"))
-    with django_assert_num_queries(12) as captured:
+    # The years, the year's topics with their units and items, the open windows and the
+    # discussions are the same for every member: cached (six queries fewer on a repeat view).
+    with django_assert_num_queries(6) as captured:
         page = client.get(reverse("consultations:home"))
     years = [
         q["sql"]
         for q in captured.captured_queries
         if 'DISTINCT "consultations_consultationtopic"."year"' in q["sql"]
     ]
-    assert len(years) == 1
+    assert len(years) <= 1
     assert "非首都功能疏解" in page.content.decode()

@@ -54,3 +54,38 @@ def test_a_withdrawn_topic_leaves_the_members_view_at_once(
         services.topic_withdraw(topic=adopted_topic, reason="情况变化", actor=staff_user)
 
     assert _page(client, adopted_topic).status_code == 404
+
+
+def _tab(client) -> str:
+    return client.get(reverse("consultations:home")).content.decode()
+
+
+def test_the_offices_cached_tab_does_not_show_a_draft_topic_to_a_member(
+    client, staff_user, member_user, adopted_topic
+):
+    TopicFactory(title="草拟中的议题", state=TopicState.DRAFT)
+    assert "草拟中的议题" in _tab(login(client, staff_user))  # the office's tab fills its cache
+
+    page = _tab(login(client, member_user))
+
+    assert "非首都功能疏解" in page and "草拟中的议题" not in page
+
+
+def test_a_withdrawn_topic_leaves_the_members_tab_on_the_next_page(
+    client, member_user, staff_user, adopted_topic, django_capture_on_commit_callbacks
+):
+    login(client, member_user)
+    assert "非首都功能疏解" in _tab(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.topic_withdraw(topic=adopted_topic, reason="情况变化", actor=staff_user)
+
+    assert "非首都功能疏解" not in _tab(client)
+
+
+def test_a_units_tab_lists_the_topics_that_concern_it_and_no_other(client, unit_user, adopted_topic):
+    TopicFactory(title="与本单位无关的议题", state=TopicState.ADOPTED)
+
+    page = _tab(login(client, unit_user))
+
+    assert "非首都功能疏解" in page and "与本单位无关的议题" not in page

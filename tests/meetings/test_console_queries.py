@@ -31,19 +31,20 @@ def test_the_console_costs_the_same_queries_with_more_sessions_and_agenda(
     client, sc_meeting, sc_session, staff_user, django_assert_num_queries
 ):
     login(client, staff_user)
-    _console(client, sc_meeting)  # the session and the user row go to the cache
-    # The meeting, its sessions, their agenda, its work-plan items, the participations behind the
-    # sessions, the motions, the speeches, the leave requests, documents, resolutions, the unread
-    # notifications: no query for the forms' choices.
-    with django_assert_num_queries(11):
+    _console(client, sc_meeting)  # the session, the user row and the meeting go to the cache
+    # The meeting with its sessions, agenda, work-plan items, documents and resolutions is a cached
+    # value; read on every view: the participations behind the sessions, the motions, the speeches,
+    # the leave requests, the unread notifications. No query for the forms' choices.
+    with django_assert_num_queries(5):
         _console(client, sc_meeting)
     afternoon = services.session_add(
         meeting=sc_meeting, date=sc_session.date, half_day="afternoon", place="二层会议室", actor=staff_user
     )
     for title in ("听取工作报告", "协商讨论"):
         services.agenda_item_add(session=afternoon, kind=AgendaKind.REPORT, title=title, actor=staff_user)
-    with django_assert_num_queries(11):
-        page = _console(client, sc_meeting)
+    page = _console(client, sc_meeting)  # the writes moved the cached meeting on: read afresh
+    with django_assert_num_queries(5):
+        _console(client, sc_meeting)
     html = page.content.decode()
     assert _options(html, "session") == ["", str(sc_session.pk), str(afternoon.pk)]
     agenda = AgendaItem.objects.filter(
@@ -80,3 +81,25 @@ def test_an_agenda_item_for_another_meetings_session_is_refused(client, sc_meeti
     )
     assert not AgendaItem.objects.filter(title="不该加上").exists()
     assert "会话" in page.content.decode()  # the message names the field
+
+
+def test_a_session_opened_by_the_office_shows_open_on_the_next_console_view(
+    client, sc_session, staff_user, django_capture_on_commit_callbacks
+):
+    login(client, staff_user)
+    assert 'name="open-session"' in _console(client, sc_session.meeting).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_open(session=sc_session, actor=staff_user)
+
+    html = _console(client, sc_session.meeting).content.decode()
+    assert 'name="open-session"' not in html
+    assert reverse("meetings:session_close", args=[sc_session.pk]) in html
+
+
+def test_the_console_stays_closed_to_a_member_after_the_office_filled_its_cache(
+    client, sc_meeting, staff_user, member_user
+):
+    assert _console(login(client, staff_user), sc_meeting).status_code == 200
+
+    assert _console(login(client, member_user), sc_meeting).status_code == 403
