@@ -1,12 +1,13 @@
 """The roles of the portal, as auth groups, and what each may do.
 
-A user's role is the group they are in. Staff get every permission of the portal's apps and the
-admin; leaders read everything (view permissions, admin read-only); members and handling units
+A user's role is the group they are in, or, for a person seated in several committees, the roles
+their seat in the committee in hand carries (``groups_in_hand``; docs/architecture.md, Committees).
+Staff get every permission of the portal's apps and the admin; leaders read everything (view permissions, admin read-only); members and handling units
 get no model permissions: what they see is scoped in the selectors, not granted here.
 
 The three separated administrators (三员分立, 等保 2.0) each get the admin for their own job and
 nothing of the business data: the system administrator manages accounts and scheduled settings, the
-security administrator roles, two-factor resets and lock-outs, the auditor reads and exports the
+security administrator roles (a committee seat's too), two-factor resets and lock-outs, the auditor reads and exports the
 audit trail. None of them may change the audit trail (nobody can: core.models.AuditEvent).
 """
 
