@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.choices import FeedbackState, TaskState
 from consultations.models import CollectionWindow, ImplementationFeedback, PreparationTask
+from cppcc_portal.core import committees
 from cppcc_portal.core.committees import owned
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications.kinds import register_kind
@@ -62,7 +63,11 @@ class CollectionWindowNotices(rules.Rule):
             return
         members = list(
             get_user_model()
-            .objects.filter(is_active=True, member__status=MemberStatus.IN_OFFICE)
+            # The rule plans for each committee in turn: its own roster (one login may be on several).
+            .objects.filter(
+                is_active=True, member__status=MemberStatus.IN_OFFICE, member__tenant=committees.current()
+            )
+            .distinct()
             .only("pk", "username")
         )
         link = rules.link_to("consultations:propose", fallback="/portal/")

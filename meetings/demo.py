@@ -396,6 +396,7 @@ def _upcoming(context, staff) -> int:
     )
     services.agenda_item_add(session=session, kind=AgendaKind.VOTE, title="表决有关人事事项", actor=staff)
     demo_user = context.users.get("member")
-    attendees = [demo_user.member] if demo_user is not None and hasattr(demo_user, "member") else []
+    own = Member.objects.filter(user=demo_user).first() if demo_user is not None else None
+    attendees = [own] if own is not None else []
     services.meeting_call(meeting=meeting, actor=staff, attendees=attendees)
     return 1

@@ -121,13 +121,16 @@ class Member(CommitteeOwned, models.Model):
     """委员: a member of the committee, with a stable member number for imports."""
 
     tenant = tenant_field()
-    user = models.OneToOneField(
+    # One login may be on the roster of several committees (a city member who is also a district
+    # member), once in each: members.selectors.member_for_user reads the committee in hand's record.
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="member",
+        related_name="member_records",
+        related_query_name="member",
     )
     member_number = models.CharField(_("member number"), max_length=32)
     name = models.CharField(_("name"), max_length=64, db_index=True)
@@ -166,7 +169,10 @@ class Member(CommitteeOwned, models.Model):
         verbose_name_plural = _("members")
         ordering = ["member_number"]
         indexes = [models.Index(fields=["sector", "status"], name="member_sector_status_idx")]
-        constraints = [unique_per_committee("member_number", name="member_unique_number")]
+        constraints = [
+            unique_per_committee("member_number", name="member_unique_number"),
+            unique_per_committee("user", name="member_unique_user"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.caching import CachedValues
-from cppcc_portal.core.committees import owned
+from cppcc_portal.core.committees import in_hand_id, owned
 from members import scoring
 from members.choices import (
     MINIMUM_EVENT_KINDS,
@@ -67,14 +67,19 @@ DEFAULT_MINIMUMS = {MinimumMetric.ACTIVITIES: 3, MinimumMetric.PROPOSALS: 1, Min
 
 
 def member_for_user(user) -> Member | None:
-    """The member record of a logged-in user, or None (staff, units, anonymous)."""
+    """The member record of a logged-in user in the committee in hand, or None (staff, units, anonymous).
+
+    One login may be on the roster of several committees (a city member who is also a district
+    member): the scope reads the committee in hand's record, kept on the user object per committee.
+    """
     if user is None or isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
         return None
-    cached = getattr(user, "_portal_member", False)
-    if cached is not False:
-        return cached
+    here = in_hand_id()
+    known = getattr(user, "_portal_member", None)
+    if known is not None and known[0] == here:
+        return known[1]
     member = Member.objects.select_related("sector", "party", "term").filter(user=user).first()
-    user._portal_member = member
+    user._portal_member = (here, member)
     return member
 
 

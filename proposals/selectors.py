@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
+from cppcc_portal.core.committees import in_hand_id, owned
 from members.selectors import member_for_user
 from proposals.choices import (
     ACCEPTED_STATES,
@@ -176,10 +176,12 @@ def _my_current_assignments(user) -> QuerySet[Assignment]:
     # The user's unit ids as values, read once per request (no join through the accounts table,
     # so no DISTINCT): with a known unit the planner walks the (unit, assigned_on) index in order
     # and stops after a page, however long the unit's history.
-    units = getattr(user, "_workspace_unit_ids", None)
-    if units is None:
-        units = user._workspace_unit_ids = unit_ids_for(user)
-    return Assignment.objects.filter(is_current=True, unit_id__in=units)
+    # Per committee in hand: one account may answer for a unit of the city and one of a district.
+    here = in_hand_id()
+    known = getattr(user, "_workspace_unit_ids", None)
+    if known is None or known[0] != here:
+        known = user._workspace_unit_ids = (here, unit_ids_for(user))
+    return Assignment.objects.filter(is_current=True, unit_id__in=known[1])
 
 
 def _workspace_rows(qs: QuerySet[Assignment]) -> QuerySet:

@@ -2,7 +2,8 @@
 
 Django reads a user's permissions with two queries and the portal reads their roles (groups) with
 one, on every page that checks them: every admin page, every portal page. Both change only when
-someone's groups, group permissions or own permissions are edited, or their superuser flag. So
+someone's groups, group permissions or own permissions are edited, or their superuser flag, or
+a seat in a committee or its roles (core.models.CommitteeSeat). So
 they are kept in the cache per user in the ``access`` family of cached values (core.caching), which
 every such write moves on (the signals below, connected by core.apps). A write that sends no
 signal (a queryset ``update()`` of these tables) shows within ``ACCESS_TTL`` seconds.
@@ -24,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from cppcc_portal.core.caching import CachedValues
+from cppcc_portal.core.models import CommitteeSeat
 
 ACCESS_TTL = 300
 ACCESS = CachedValues("access", ttl=ACCESS_TTL)
@@ -49,4 +51,7 @@ def connect_signals() -> None:
         user_model.groups.through,
         user_model.user_permissions.through,
         Group.permissions.through,
+        # A person's roles per committee are their seats' roles (core.roles.groups_in_hand).
+        CommitteeSeat,
+        CommitteeSeat.roles.through,
     )

@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -105,23 +106,97 @@ class CommitteeAdmin(admin.ModelAdmin):
         return False
 
 
+# The roles a seat may carry: every business role; the separated administrators are installation-wide.
+SEAT_ROLES = [role for role in roles.ROLES if role not in roles.ADMINISTRATORS]
+
+
+def may_give_roles(user) -> bool:
+    """三员分立: roles are the security administrator's, per committee as on the account."""
+    return user.is_superuser or roles.has_role(user, roles.SECURITY_ADMIN)
+
+
+class CommitteeSeatForm(forms.ModelForm):
+    role_codes = forms.MultipleChoiceField(
+        label=_("roles in this committee"),
+        choices=[(role, roles.GROUP_NAMES[role]) for role in SEAT_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: the person's own roles (their groups) apply in this committee."),
+    )
+
+    class Meta:
+        model = CommitteeSeat
+        fields = ["user", "committee"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["role_codes"] = sorted(roles.role_codes(self.instance.roles.all()))
+
+
 @admin.register(CommitteeSeat)
 class CommitteeSeatAdmin(admin.ModelAdmin):
-    """Who works in which committees: one login seated in the city and a district (core.committees)."""
+    """Who works in which committees, and as what: one login in the city and a district (core.committees).
 
-    list_display = ["user", "committee"]
+    The office seats people in its own committee; the security administrator gives the roles a
+    seat carries (and seats people in any committee).
+    """
+
+    form = CommitteeSeatForm
+    list_display = ["user", "committee", "roles_shown"]
     list_select_related = ["user", "committee"]
     list_filter = ["committee"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     raw_id_fields = ["user"]
 
+    @admin.display(description=_("roles in this committee"))
+    def roles_shown(self, obj):
+        names = [group.name for group in obj.roles.all()]
+        return "、".join(sorted(names)) if names else _("their own roles")
+
+    def get_queryset(self, request):
+        seats = super().get_queryset(request).prefetch_related("roles")
+        if may_give_roles(request.user):
+            return seats
+        return seats.filter(committee=committees.current())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "committee" and not may_give_roles(request.user):
+            kwargs["queryset"] = Committee.objects.filter(pk=committees.current_id())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = ["user", "committee"]
+        if may_give_roles(request.user):
+            fields.append("role_codes")
+        elif obj is not None:
+            fields.append("roles_shown")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # A seat is given or taken away, never moved; only its roles change.
+        return ["user", "committee", "roles_shown"] if obj is not None else []
+
     def has_change_permission(self, request, obj=None):
-        # A seat is given or taken away, never moved.
-        return obj is None and super().has_change_permission(request, obj)
+        if obj is not None and not may_give_roles(request.user):
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        seat = committees.seat_add(actor=request.user, user=obj.user, committee=obj.committee)
-        obj.pk = seat.pk
+        codes = form.cleaned_data.get("role_codes", [])
+        try:
+            if change:
+                committees.seat_set_roles(actor=request.user, seat=obj, roles_in_committee=codes)
+            else:
+                seat = committees.seat_add(
+                    actor=request.user, user=obj.user, committee=obj.committee, roles_in_committee=codes
+                )
+                obj.pk = seat.pk
+        except DomainError as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the roles were set by the service above (audited), not by the form
 
     def delete_model(self, request, obj):
         committees.seat_remove(actor=request.user, seat=obj)

@@ -24,6 +24,10 @@ class PortalAdminSite(admin.AdminSite):
         super().__init__(*args, **kwargs)
         self._app_lists: OrderedDict = OrderedDict()
 
+    def has_permission(self, request):
+        """Django's rule, per committee: a district's office is only a member in the city (core.roles)."""
+        return _roles().may_use_admin(request.user)
+
     def each_context(self, request):
         """Adds the key the sidebar's rendered HTML is cached under (templates/admin/nav_sidebar.html).
 
@@ -40,9 +44,11 @@ class PortalAdminSite(admin.AdminSite):
         # Asked twice a page (app list, sidebar); the user object lives for one request.
         language = get_language()
         known = getattr(user, "_admin_permission_key", None)
-        if known is None or known[0] != language:
+        # The permissions follow the committee in hand (core.auth_backends): part of the key.
+        if known is None or known[:2] != (language, _roles().groups_in_hand(user)):
             known = user._admin_permission_key = (
                 language,
+                _roles().groups_in_hand(user),
                 user.is_active,
                 user.is_staff,
                 user.is_superuser,
@@ -75,6 +81,13 @@ class PortalAdminSite(admin.AdminSite):
                 self._app_lists.popitem(last=False)
         # A copy the caller may change.
         return [{**app, "models": [dict(model) for model in app["models"]]} for app in cached]
+
+
+def _roles():
+    # Not at import: this module is the admin's AppConfig's, loaded before the auth models exist.
+    from cppcc_portal.core import roles
+
+    return roles
 
 
 def _translated(app: dict) -> dict:

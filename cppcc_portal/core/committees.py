@@ -37,7 +37,7 @@ from django_scopes import ScopedManager, ScopeError, scope, scopes_disabled
 from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.caching import CachedValues
-from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from cppcc_portal.core.models import Committee, CommitteeSeat
 
 COMMITTEES = CachedValues("committees", ttl=3600)
@@ -429,29 +429,109 @@ def committee_save(
     return committee
 
 
-def seat_add(*, actor, user, committee: Committee) -> CommitteeSeat:
-    """Give a person a seat in a committee (the office), with an audit row; a second time changes nothing."""
-    roles.require_staff(actor, system_may=True, message=_("Only the office may change a committee."))
+def _may_seat_anywhere(actor) -> bool:
+    """The system (None), a superuser and the security administrator seat people in any committee."""
+    return actor is None or actor.is_superuser or roles.has_role(actor, roles.SECURITY_ADMIN)
+
+
+def _check_seat_rights(actor, committee: Committee) -> None:
+    """The office seats people in its own committee (the one in hand); roles are another matter."""
+    if _may_seat_anywhere(actor):
+        return
+    roles.require_staff(actor, message=_("Only the office may change a committee."))
+    if committee.pk != current_id():
+        raise PermissionDeniedError(_("The office gives seats in its own committee only."))
+
+
+def _role_groups(codes) -> list:
+    """The auth groups of these role codes; the separated administrators' roles are not per committee."""
+    codes = set(codes or ())
+    unknown = codes - set(roles.ROLES)
+    if unknown:
+        raise DomainError(_("Unknown role."), code="bad_role", field="roles")
+    if codes & set(roles.ADMINISTRATORS):
+        raise DomainError(
+            _("The separated administrators' roles are the whole installation's, not a committee's."),
+            code="administrator_role_per_committee",
+            field="roles",
+        )
+    groups = roles.ensure_groups()
+    return [groups[code] for code in sorted(codes)]
+
+
+def _role_names(groups) -> list[str]:
+    return sorted(group.name for group in groups)
+
+
+def _admin_flag(user, groups) -> None:
+    # Django's is_staff lets a person into the admin at all; where, the roles of each committee decide
+    # (core.roles.may_use_admin). A seat as office or leader needs it.
+    names = {roles.GROUP_NAMES[role] for role in (roles.STAFF, roles.LEADER)}
+    if not user.is_staff and any(group.name in names for group in groups):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+def _check_role_rights(actor) -> None:
+    if actor is not None and not actor.is_superuser and not roles.has_role(actor, roles.SECURITY_ADMIN):
+        raise PermissionDeniedError(_("Only the security administrator may change roles."))
+
+
+def seat_add(*, actor, user, committee: Committee, roles_in_committee=()) -> CommitteeSeat:
+    """Give a person a seat in a committee, with their roles there (none: their own groups apply).
+
+    The office seats people in its own committee; roles are given by the security administrator
+    (三员分立), who seats people anywhere. Audited; a second time changes nothing.
+    """
+    _check_seat_rights(actor, committee)
+    groups = _role_groups(roles_in_committee)
+    if groups:
+        _check_role_rights(actor)
     with transaction.atomic():
         seat, created = CommitteeSeat.objects.get_or_create(user=user, committee=committee)
         if created:
+            if groups:
+                seat.roles.set(groups)
+                _admin_flag(user, groups)
             record_event(
                 actor=actor,
                 action="committee_seat.create",
                 obj=seat,
-                changes={"committee": [None, str(committee)]},
+                changes={"committee": [None, str(committee)], "roles": [None, _role_names(groups)]},
             )
+    return seat
+
+
+def seat_set_roles(*, actor, seat: CommitteeSeat, roles_in_committee) -> CommitteeSeat:
+    """Change a person's roles in one committee (the security administrator), with an audit row.
+
+    An empty set gives the seat back the person's own groups. The access cache follows at once
+    (core.access_cache watches the seats' roles).
+    """
+    _check_role_rights(actor)
+    groups = _role_groups(roles_in_committee)
+    before = _role_names(seat.roles.all())
+    after = _role_names(groups)
+    if before == after:
+        return seat
+    with transaction.atomic():
+        seat.roles.set(groups)
+        _admin_flag(seat.user, groups)
+        record_event(actor=actor, action="committee_seat.roles", obj=seat, changes={"roles": [before, after]})
     return seat
 
 
 def seat_remove(*, actor, seat: CommitteeSeat) -> None:
     """Take a person's seat in a committee away, with an audit row."""
-    roles.require_staff(actor, system_may=True, message=_("Only the office may change a committee."))
+    _check_seat_rights(actor, seat.committee)
     with transaction.atomic():
         record_event(
             actor=actor,
             action="committee_seat.delete",
             obj=seat,
-            changes={"committee": [str(seat.committee), None]},
+            changes={
+                "committee": [str(seat.committee), None],
+                "roles": [_role_names(seat.roles.all()), None],
+            },
         )
         seat.delete()

@@ -25,6 +25,8 @@ def portal(request):
         "is_leader": roles.LEADER in user_roles,
         "is_member": roles.MEMBER in user_roles,
         "is_unit": roles.UNIT in user_roles,
+        # Whether the admin lets this person in here (per committee: core.roles.may_use_admin).
+        "may_use_admin": user is not None and roles.may_use_admin(user),
         "portal_debug": settings.DEBUG,
         # The committee in hand (core.committees), resolved once per request by CommitteeMiddleware.
         "portal_committee": _committee(request),

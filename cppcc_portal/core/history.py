@@ -71,7 +71,7 @@ def history(request, app_label: str, model: str, pk: str):
     if subject is None and not events:
         raise Http404
     admin_url = None
-    if subject is not None and request.user.is_staff:
+    if subject is not None and roles.may_use_admin(request.user):
         from django.urls import NoReverseMatch, reverse
 
         try:

@@ -58,8 +58,10 @@ class CommitteeSeat(models.Model):
     """A person's seat in a committee: one login works in every committee it has a seat in.
 
     A person with no seat works in the installation's own committee; one with seats in the city and
-    a district chooses which to work in (core.committees). What they may do there is still decided
-    by their roles (core.roles), the same in every committee.
+    a district chooses which to work in (core.committees). ``roles`` are the person's roles in this
+    committee (the role groups of core.roles: a district's office, a member of the city); a seat
+    without roles keeps the person's own groups. The separated administrators' roles are always the
+    person's own (installation-wide). See core.roles.user_roles.
     """
 
     user = models.ForeignKey(
@@ -73,6 +75,13 @@ class CommitteeSeat(models.Model):
         verbose_name=pgettext_lazy("CPPCC body", "committee"),
         on_delete=models.CASCADE,
         related_name="seats",
+    )
+    roles = models.ManyToManyField(
+        "auth.Group",
+        verbose_name=_("roles in this committee"),
+        blank=True,
+        related_name="committee_seats",
+        help_text=_("Empty: the person's own roles (their groups) apply in this committee."),
     )
 
     class Meta:

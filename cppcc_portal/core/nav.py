@@ -44,6 +44,6 @@ def main_nav(user, user_roles: set[str], urls: dict[str, str]) -> list[dict]:
         (urls["units"], _("Unit workspace"), "", roles.UNIT in user_roles),
         (urls["dashboard"], _("Dashboard"), "", office),
         (urls["meetings"], _("Meetings"), "", office),
-        (urls["admin"], _("Administration"), "nav-extra", user.is_staff),
+        (urls["admin"], _("Administration"), "nav-extra", roles.may_use_admin(user)),
     ]
     return [{"url": url, "label": label, "class": css} for url, label, css, shown in links if shown and url]

@@ -1,12 +1,13 @@
 """The roles of the portal, as auth groups, and what each may do.
 
-A user's role is the group they are in. Staff get every permission of the portal's apps and the
-admin; leaders read everything (view permissions, admin read-only); members and handling units
+A user's role is the group they are in, or, for a person seated in several committees, the roles
+their seat in the committee in hand carries (``groups_in_hand``; docs/architecture.md, Committees).
+Staff get every permission of the portal's apps and the admin; leaders read everything (view permissions, admin read-only); members and handling units
 get no model permissions: what they see is scoped in the selectors, not granted here.
 
 The three separated administrators (三员分立, 等保 2.0) each get the admin for their own job and
 nothing of the business data: the system administrator manages accounts and scheduled settings, the
-security administrator roles, two-factor resets and lock-outs, the auditor reads and exports the
+security administrator roles (a committee seat's too), two-factor resets and lock-outs, the auditor reads and exports the
 audit trail. None of them may change the audit trail (nobody can: core.models.AuditEvent).
 """
 
@@ -66,12 +67,25 @@ ADMINISTRATOR_PERMISSIONS = {
         ("django_celery_beat", "*"),
     ],
     # Roles (groups and who is in them), lock-outs (django-axes) and two-factor resets (core.two_factor).
-    SECURITY_ADMIN: [("auth", "view_user"), ("auth", "change_user"), ("auth", "*group"), ("axes", "*")],
+    # Roles in each committee too: the roles a committee seat carries (core.models.CommitteeSeat).
+    SECURITY_ADMIN: [
+        ("auth", "view_user"),
+        ("auth", "change_user"),
+        ("auth", "*group"),
+        ("axes", "*"),
+        ("core", "*committeeseat"),
+    ],
     # The audit trail, read and exported; nothing else.
     AUDITOR: [("core", "view_auditevent"), ("core", "export_auditevent")],
 }
 # Kept from staff, who otherwise get every permission of the portal's apps.
 AUDITOR_ONLY = ("export_auditevent",)
+
+
+def role_codes(groups) -> set[str]:
+    """The role codes of these auth groups (other groups are not roles)."""
+    codes = {name: role for role, name in GROUP_NAMES.items()}
+    return {codes[group.name] for group in groups if group.name in codes}
 
 
 def ensure_groups() -> dict[str, Group]:
@@ -105,24 +119,85 @@ def _sync_role_permissions() -> None:
         groups[role].permissions.set(query)
 
 
+def _load_role_data(user) -> tuple[frozenset[str], dict[int, frozenset[str]]]:
+    """(the person's own roles, {committee id: the roles of their seat there}), in one query.
+
+    The own roles are their groups; a seat's are the seat's ``roles`` (empty for a seat without
+    roles). One query, as before committees had seats: a UNION of the two.
+    """
+    from django.db.models import IntegerField, Value
+
+    from cppcc_portal.core.models import CommitteeSeat
+
+    codes = {name: role for role, name in GROUP_NAMES.items()}
+    own_rows = Group.objects.filter(user=user).values_list("name", Value(None, output_field=IntegerField()))
+    seat_rows = CommitteeSeat.objects.filter(user=user).values_list("roles__name", "committee_id")
+    own: set[str] = set()
+    seats: dict[int, set[str]] = {}
+    for name, committee_id in own_rows.union(seat_rows, all=True):
+        if committee_id is None:
+            if name in codes:
+                own.add(codes[name])
+        else:
+            seats.setdefault(committee_id, set())
+            if name in codes:
+                seats[committee_id].add(codes[name])
+    return frozenset(own), {pk: frozenset(found) for pk, found in seats.items()}
+
+
+def role_data(user) -> tuple[frozenset[str], dict[int, frozenset[str]]]:
+    # Independent of the committee in hand, so the user row of a session carries it (auth_backends).
+    data = getattr(user, "_portal_role_data", None)
+    if data is None:
+        data = user._portal_role_data = access_cache.for_user(user, "roles", lambda: _load_role_data(user))
+    return data
+
+
+def _committee_in_hand_id() -> int:
+    from cppcc_portal.core.committees import current_id
+
+    return current_id()
+
+
+def groups_in_hand(user) -> frozenset[str] | None:
+    """The roles that apply to a person in the committee in hand; None: their own groups, all of them.
+
+    A person without seats, or with a seat here that names no roles, has their own groups (a
+    single-committee installation works as it always did). A seat with roles gives exactly those
+    here. A person seated elsewhere but not here keeps only the separated administrators' roles,
+    which are installation-wide (三员分立) wherever a person works.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    own, seats = role_data(user)
+    if not seats:
+        return None
+    seat = seats.get(_committee_in_hand_id())
+    if seat is None:
+        return own & frozenset(ADMINISTRATORS)
+    if not seat:
+        return None
+    return seat | (own & frozenset(ADMINISTRATORS))
+
+
 def user_roles(user) -> set[str]:
-    """The role codes of a user: from the access cache, then on the user object for the request."""
+    """The role codes of a user in the committee in hand (``groups_in_hand``), read once per request.
+
+    The roles come from the access cache and travel with the user row of a session; what applies
+    in each committee is worked out once per user object and committee.
+    """
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_portal_roles", None)
-    if cached is None:
-        names = {name: role for role, name in GROUP_NAMES.items()}
-        cached = set(
-            access_cache.for_user(
-                user,
-                "roles",
-                lambda: {names[n] for n in user.groups.values_list("name", flat=True) if n in names},
-            )
-        )
+    own, seats = role_data(user)
+    committee_id = _committee_in_hand_id() if seats else None
+    known = getattr(user, "_portal_roles", None)
+    if known is None or known[0] != committee_id:
+        applying = groups_in_hand(user)
+        found = set(own if applying is None else applying)
         if user.is_superuser:
-            cached.add(STAFF)
-        user._portal_roles = cached
-    return cached
+            found.add(STAFF)
+        known = user._portal_roles = (committee_id, found)
+    return known[1]
 
 
 def has_role(user, *roles: str) -> bool:
@@ -158,15 +233,42 @@ def staff_required(view):
 
 
 def active_users_with_role(role: str):
-    """Active accounts in a role's group: the one query for "the office staff" or "the leaders"."""
+    """Active accounts with a role in the committee in hand: the one query for "the office staff" or
+    "the leaders" (``groups_in_hand``: their own group, or their seat's roles here)."""
     from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef, Q
 
-    return (
-        get_user_model()
-        .objects.filter(groups__name=GROUP_NAMES[role], is_active=True)
-        .select_related("preference")
-        .distinct()
-    )
+    from cppcc_portal.core.models import CommitteeSeat
+
+    User = get_user_model()
+    name = GROUP_NAMES[role]
+    in_group = Q(groups__name=name)
+    if role not in ADMINISTRATORS:
+        here = _committee_in_hand_id()
+        seats = CommitteeSeat.objects.filter(user=OuterRef("pk"))
+        seat_here = seats.filter(committee_id=here)
+        in_group = (
+            (in_group & ~Exists(seats))
+            | Exists(seat_here.filter(roles__name=name))
+            | (in_group & Exists(seat_here.filter(roles__isnull=True)))
+        )
+    return User.objects.filter(in_group, is_active=True).select_related("preference").distinct()
+
+
+ADMIN_USERS = (STAFF, LEADER, *ADMINISTRATORS)
+
+
+def may_use_admin(user) -> bool:
+    """Whether the admin lets this person in, in the committee in hand (the admin site asks this).
+
+    Django's rule (an active account with ``is_staff``), and, where a seat decides the person's roles,
+    a role that uses the admin there: the office of a district is a member only in the city.
+    """
+    if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
+        return False
+    if user.is_superuser or groups_in_hand(user) is None:
+        return True
+    return bool(user_roles(user) & set(ADMIN_USERS))
 
 
 def is_leader(user) -> bool:

@@ -110,3 +110,43 @@ def test_a_district_forwards_a_proposal_to_the_city_and_each_committee_sees_only
     # (西城's office and leader were shown a 404 on purpose, which the console reports.)
     for visit in (offices["b"], offices["city"], city_leader):
         visit.assert_clean()
+
+
+def test_a_person_with_two_seats_switches_committee_in_the_header_and_sees_that_roles_navigation(
+    open_browser,
+):
+    from cppcc_portal.core import committees, roles
+    from tests.factories import MemberFactory, UserFactory
+
+    levels = build_levels()
+    person = UserFactory(username="two-levels", role=roles.MEMBER)
+    committees.seat_add(
+        actor=None, user=person, committee=levels.city.committee, roles_in_committee=[roles.MEMBER]
+    )
+    committees.seat_add(
+        actor=None, user=person, committee=levels.a.committee, roles_in_committee=[roles.STAFF]
+    )
+    with committees.working_for(levels.city.committee):
+        MemberFactory(user=person, name="两级委员")
+
+    visit = open_browser(user=person)
+    visit.go("/")  # two seats: asked where to work first
+    with visit.page.expect_navigation():
+        visit.page.click(f"form:has(input[value='{levels.a.committee.slug}']) button")
+    visit.go("/")
+    assert "西城区政协" in visit.page.locator(".site-committee").inner_text()
+    nav = visit.page.locator(".site-nav")
+    assert nav.locator("a[href$='/admin/']").count() == 1  # 西城's office
+    assert nav.locator("a[href$='/portal/']").count() == 0
+
+    # The header names the committee in hand and leads to the chooser; in the city they are a member.
+    with visit.page.expect_navigation():
+        visit.page.click(".site-committee")
+    with visit.page.expect_navigation():
+        visit.page.click(f"form:has(input[value='{levels.city.committee.slug}']) button")
+    visit.go("/")
+    assert "两级委员" in visit.page.content()  # their own city roster entry's portal
+    nav = visit.page.locator(".site-nav")
+    assert "我的履职" in nav.inner_text()
+    assert nav.locator("a[href$='/admin/']").count() == 0
+    visit.assert_clean()

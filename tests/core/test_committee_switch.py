@@ -68,26 +68,37 @@ def test_a_seat_taken_away_sends_the_person_back_to_the_committee_they_still_sit
     login(client, seated_staff)
     client.post(reverse("committee_choose"), {"committee": district.slug})
     seat = CommitteeSeat.objects.get(user=seated_staff, committee=district)
-    committees.seat_remove(actor=staff_user, seat=seat)
+    with committees.working_for(district):  # the office takes seats away in its own committee
+        committees.seat_remove(actor=staff_user, seat=seat)
     page = client.get(reverse("committee_choose"))
     assert footer(page) == "中国人民政治协商会议北京市东城区委员会"
     assert client.get(reverse("workplan:current")).status_code == 404
     assert AuditEvent.objects.filter(action="committee_seat.delete").exists()
 
 
-def test_the_office_gives_a_seat_in_the_admin_and_a_member_may_not(client, staff_user, member_user, district):
+def test_the_office_gives_a_seat_in_its_own_committee_in_the_admin_and_a_member_may_not(
+    client, staff_user, member_user, district
+):
     from cppcc_portal.core.errors import PermissionDeniedError
 
     login(client, staff_user)
+    own = committees.default()
     response = client.post(
-        reverse("admin:core_committeeseat_add"), {"user": member_user.pk, "committee": district.pk}
+        reverse("admin:core_committeeseat_add"), {"user": member_user.pk, "committee": own.pk}
     )
     assert response.status_code == 302
-    assert CommitteeSeat.objects.filter(user=member_user, committee=district).exists()
+    assert CommitteeSeat.objects.filter(user=member_user, committee=own).exists()
     assert AuditEvent.objects.filter(action="committee_seat.create", actor=staff_user).exists()
+    # Another committee's seats are that committee's office's (or the security administrator's).
+    refused = client.post(
+        reverse("admin:core_committeeseat_add"), {"user": member_user.pk, "committee": district.pk}
+    )
+    assert refused.status_code == 200 and "errorlist" in refused.content.decode()
     with pytest.raises(PermissionDeniedError):
-        committees.seat_add(actor=member_user, user=member_user, committee=committees.default())
-    assert not CommitteeSeat.objects.filter(user=member_user, committee=committees.default()).exists()
+        committees.seat_add(actor=staff_user, user=member_user, committee=district)
+    assert not CommitteeSeat.objects.filter(user=member_user, committee=district).exists()
+    with pytest.raises(PermissionDeniedError):
+        committees.seat_add(actor=member_user, user=member_user, committee=own)
 
 
 def header(response) -> str:
