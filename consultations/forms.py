@@ -121,7 +121,9 @@ class DiscussionForm(forms.Form):
 
 
 class SummaryForm(forms.Form):
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, max_length=20000)
+    summary = forms.CharField(
+        label=pgettext_lazy("consultations", "Summary"), widget=forms.Textarea, max_length=20000
+    )
 
 
 class PostForm(forms.Form):

@@ -138,7 +138,10 @@ class GroupActivity(models.Model):
     """Links a members.Activity (inspection, hearing, survey) to the group and topic it served."""
 
     group = models.ForeignKey(
-        SupervisionGroup, on_delete=models.CASCADE, related_name="group_activities", verbose_name=_("group")
+        SupervisionGroup,
+        on_delete=models.CASCADE,
+        related_name="group_activities",
+        verbose_name=pgettext_lazy("supervision", "group"),
     )
     topic = models.ForeignKey(
         SupervisionTopic,
@@ -241,7 +244,10 @@ class Recommendation(models.Model):
     """监督意见: what a group sends a department on a topic, followed until it is rectified."""
 
     group = models.ForeignKey(
-        SupervisionGroup, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("group")
+        SupervisionGroup,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=pgettext_lazy("supervision", "group"),
     )
     topic = models.ForeignKey(
         SupervisionTopic, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("topic")

@@ -79,4 +79,5 @@ def test_an_agenda_item_for_another_meetings_session_is_refused(client, sc_meeti
         follow=True,
     )
     assert not AgendaItem.objects.filter(title="不该加上").exists()
-    assert "会话" in page.content.decode()  # the message names the field
+    # The message names the field: the meeting's sitting (会次), not a login session (会话).
+    assert "会次" in page.content.decode()
