@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.choices import ActivityKind
 
@@ -75,7 +76,7 @@ class ProposalState(models.TextChoices):
 
 
 class TaskState(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("consultation task state", "open")
     DONE = "done", _("done")
 
 
@@ -111,4 +112,4 @@ ADOPTED_DECISIONS = (Adoption.ADOPTED, Adoption.PARTLY)
 
 class FeedbackState(models.TextChoices):
     REQUESTED = "requested", _("requested")
-    ANSWERED = "answered", _("answered")
+    ANSWERED = "answered", pgettext_lazy("feedback state", "answered")

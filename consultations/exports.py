@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -22,7 +23,7 @@ def year_workbook(year: int) -> bytes:
     """Two sheets: the topics of the year, and every recommendation of its outcomes with adoption and feedback."""
     wb = Workbook()
     ws = wb.active
-    ws.title = _("Topics")
+    ws.title = pgettext("consultations", "Topics")
     _header(
         ws,
         [
@@ -64,16 +65,16 @@ def year_workbook(year: int) -> bytes:
         ws,
         [
             _("Topic"),
-            _("Outcome"),
+            pgettext("consultations", "Outcome"),
             _("Kind"),
             _("State"),
             _("Submitted on"),
             _("Document number"),
             _("Instructions"),
-            _("Number"),
+            pgettext("consultations", "Number"),
             _("Recommendation"),
             _("Adoption"),
-            _("Reason"),
+            pgettext("consultations", "Reason"),
             _("Feedback"),
         ],
     )

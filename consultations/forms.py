@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consultations.choices import Adoption, ConsultationForm, InstructionLevel, OutcomeKind, ProposerKind
 from cppcc_portal.core.scoped_forms import (
@@ -19,7 +20,9 @@ class ProposeForm(forms.Form):
     """A topic proposed in the collection window (a member for themselves or their sector, a unit for itself)."""
 
     title = forms.CharField(label=_("Proposed topic"), max_length=200)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=5000)
+    reason = forms.CharField(
+        label=pgettext_lazy("consultations", "Reason"), widget=forms.Textarea, max_length=5000
+    )
     proposer_kind = forms.ChoiceField(
         label=_("Proposed by"),
         choices=[
@@ -47,7 +50,12 @@ class ScreenForm(forms.Form):
 
 class HeldForm(forms.Form):
     held_on = _date(_("Held on"))
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea, required=False, max_length=20000)
+    minutes = forms.CharField(
+        label=pgettext_lazy("consultations", "Minutes"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=20000,
+    )
 
 
 class OutcomeForm(forms.Form):
@@ -81,7 +89,7 @@ class AdoptionForm(forms.Form):
         label=_("Adoption"),
         choices=[(a, Adoption(a).label) for a in Adoption.values if a != Adoption.PENDING],
     )
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+    reason = forms.CharField(label=pgettext_lazy("consultations", "Reason"), required=False, max_length=2000)
 
 
 class FeedbackRequestForm(forms.Form):
@@ -101,7 +109,9 @@ class FeedbackRequestForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea, max_length=20000)
+    findings = forms.CharField(
+        label=pgettext_lazy("consultations", "Findings"), widget=forms.Textarea, max_length=20000
+    )
     reviewed_on = _date(_("Reviewed on"))
 
 
@@ -111,7 +121,9 @@ class DiscussionForm(forms.Form):
 
 
 class SummaryForm(forms.Form):
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, max_length=20000)
+    summary = forms.CharField(
+        label=pgettext_lazy("consultations", "Summary"), widget=forms.Textarea, max_length=20000
+    )
 
 
 class PostForm(forms.Form):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consultations.choices import (
     Adoption,
@@ -270,7 +271,7 @@ class WorkingPlan(models.Model):
     topic = models.OneToOneField(
         ConsultationTopic, on_delete=models.CASCADE, related_name="working_plan", verbose_name=_("topic")
     )
-    text = models.TextField(_("work plan"))
+    text = models.TextField(pgettext_lazy("consultations", "work plan"))
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -319,7 +320,7 @@ class ResearchReport(models.Model):
         ResearchGroup, on_delete=models.CASCADE, related_name="reports", verbose_name=_("research group")
     )
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("report"))
+    text = models.TextField(pgettext_lazy("consultations", "report"))
     filed_on = models.DateField(_("filed on"))
     filed_by = _user_fk(_("filed by"))
 
@@ -437,7 +438,10 @@ class Instruction(models.Model):
     """批示: a leader's written instruction on an outcome."""
 
     outcome = models.ForeignKey(
-        Outcome, on_delete=models.CASCADE, related_name="instructions", verbose_name=_("outcome")
+        Outcome,
+        on_delete=models.CASCADE,
+        related_name="instructions",
+        verbose_name=pgettext_lazy("consultations", "outcome"),
     )
     leader_name = models.CharField(_("leader"), max_length=100)
     level = models.CharField(_("level"), max_length=32, choices=InstructionLevel.choices)
@@ -457,7 +461,10 @@ class OutcomeRecommendation(models.Model):
     """One numbered recommendation of an outcome, with the decision on it (采纳 / 部分采纳 / 未采纳)."""
 
     outcome = models.ForeignKey(
-        Outcome, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("outcome")
+        Outcome,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=pgettext_lazy("consultations", "outcome"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("recommendation"))
@@ -508,7 +515,7 @@ class ImplementationFeedback(models.Model):
         db_index=True,
     )
     text = models.TextField(_("feedback"), blank=True)
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_on = models.DateField(pgettext_lazy("consultations", "answered on"), null=True, blank=True)
     answered_by = _user_fk(_("answered by"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 

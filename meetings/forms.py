@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cppcc_portal.core.scoped_forms import (
     ScopedModelChoiceField,
@@ -114,7 +115,9 @@ NewSessionFormSet = forms.formset_factory(
 
 
 class AgendaItemForm(_TextErrors, forms.Form):
-    session = forms.ModelChoiceField(label=_("session"), queryset=MeetingSession.objects.none())
+    session = forms.ModelChoiceField(
+        label=pgettext_lazy("meetings", "session"), queryset=MeetingSession.objects.none()
+    )
     kind = forms.ChoiceField(label=_("kind"), choices=AgendaKind.choices)
     title = forms.CharField(label=_("title"), max_length=300)
     presenter = forms.CharField(label=_("presented by"), max_length=200, required=False)

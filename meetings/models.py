@@ -168,8 +168,8 @@ class MeetingSession(models.Model):
     closed_at = models.DateTimeField(pgettext_lazy("meetings", "closed at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("meetings", "session")
+        verbose_name_plural = pgettext_lazy("meetings", "sessions")
         ordering = ["meeting", "date", "order"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "date", "half_day"], name="session_unique_half_day"),
@@ -189,7 +189,10 @@ class AgendaItem(models.Model):
     """议程: one item of a session's agenda."""
 
     session = models.ForeignKey(
-        MeetingSession, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("session")
+        MeetingSession,
+        on_delete=models.CASCADE,
+        related_name="agenda",
+        verbose_name=pgettext_lazy("meetings", "session"),
     )
     order = models.PositiveSmallIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=16, choices=AgendaKind.choices)
@@ -247,7 +250,10 @@ class GroupAssignment(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="group_assignments")
     group = models.ForeignKey(
-        DiscussionGroup, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("group")
+        DiscussionGroup,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=pgettext_lazy("meetings", "group"),
     )
     member = models.ForeignKey(
         "members.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("member")

@@ -602,7 +602,7 @@ def motion_close(*, motion: Motion, actor) -> Motion:
         obj=motion,
         changes={"state": ["open", "closed"]},
         note=f"{motion.votes_for}/{motion.votes_against}/{motion.votes_abstain}; "
-        + (pgettext("meetings", "adopted") if motion.adopted else _("not adopted")),
+        + (pgettext("meetings", "adopted") if motion.adopted else pgettext("meetings", "not adopted")),
     )
     return motion
 

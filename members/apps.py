@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MembersConfig(AppConfig):
@@ -9,7 +10,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from cppcc_portal.core.workspace import register_portal_tab
 
-        register_portal_tab(_("My portal"), "members:portal_home", 10)
+        register_portal_tab(pgettext_lazy("members", "My portal"), "members:portal_home", 10)
         register_portal_tab(_("My duty records"), "members:records", 20)
         register_portal_tab(_("My score"), "members:score", 30)
         register_portal_tab(_("Duty file"), "members:duty_file", 40)

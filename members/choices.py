@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
@@ -116,7 +117,7 @@ class Attendance(models.TextChoices):
 
 
 class DutyRecordStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")
+    SUBMITTED = "submitted", pgettext_lazy("duty record state", "submitted")
     VERIFIED = "verified", _("verified")
     REJECTED = "rejected", _("rejected")
 

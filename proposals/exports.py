@@ -29,7 +29,7 @@ def stats_workbook(stats: dict, reports: dict) -> bytes:
     """The figures of proposal_stats and report_stats as an .xlsx file."""
     workbook = Workbook()
     summary = workbook.active
-    summary.title = _("Summary")[:31]
+    summary.title = pgettext("proposals", "Summary")[:31]
     rows = [
         (_("Year"), stats["year"]),
         (_("Proposals submitted"), stats["submitted"]),

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.choices import ActivityKind
 
@@ -49,7 +50,7 @@ class RecommendationState(models.TextChoices):
     RECTIFYING = "rectifying", _("rectifying")
     UNDER_REVIEW = "under_review", _("under follow-up review")
     RETURNED = "returned", _("returned for more rectification")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("recommendation state", "closed")
 
 
 # States in which the department still owes work; "open" on the status pages.
@@ -69,7 +70,7 @@ RECTIFICATION_STATES = (
 
 
 class ItemStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("rectification item state", "open")
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
     NOT_FEASIBLE = "not_feasible", _("accepted as not feasible")

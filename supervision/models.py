@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cppcc_portal.core.committees import CommitteeOwned, scoped_manager, tenant_field, unique_per_committee
 from cppcc_portal.core.models import TransitionEvent
@@ -103,7 +104,10 @@ class SupervisionGroup(CommitteeOwned, models.Model):
         verbose_name=_("group leader"),
     )
     members = models.ManyToManyField(
-        "members.Member", blank=True, related_name="supervision_groups", verbose_name=_("members")
+        "members.Member",
+        blank=True,
+        related_name="supervision_groups",
+        verbose_name=pgettext_lazy("supervision group", "members"),
     )
     units = models.ManyToManyField(
         "members.HandlingUnit",
@@ -134,7 +138,10 @@ class GroupActivity(models.Model):
     """Links a members.Activity (inspection, hearing, survey) to the group and topic it served."""
 
     group = models.ForeignKey(
-        SupervisionGroup, on_delete=models.CASCADE, related_name="group_activities", verbose_name=_("group")
+        SupervisionGroup,
+        on_delete=models.CASCADE,
+        related_name="group_activities",
+        verbose_name=pgettext_lazy("supervision", "group"),
     )
     topic = models.ForeignKey(
         SupervisionTopic,
@@ -237,7 +244,10 @@ class Recommendation(models.Model):
     """监督意见: what a group sends a department on a topic, followed until it is rectified."""
 
     group = models.ForeignKey(
-        SupervisionGroup, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("group")
+        SupervisionGroup,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=pgettext_lazy("supervision", "group"),
     )
     topic = models.ForeignKey(
         SupervisionTopic, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("topic")
@@ -249,7 +259,7 @@ class Recommendation(models.Model):
         verbose_name=_("department"),
     )
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("recommendation"))
+    text = models.TextField(pgettext_lazy("supervision", "recommendation"))
     due_on = models.DateField(_("answer due on"), db_index=True)
     state = models.CharField(
         _("state"),
@@ -290,7 +300,10 @@ class RecommendationEvent(TransitionEvent):
     """One step of a recommendation's workflow: who moved it from which state to which, and why."""
 
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="events", verbose_name=_("recommendation")
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=pgettext_lazy("supervision", "recommendation"),
     )
     from_state = models.CharField(_("from"), max_length=16, choices=RecommendationState.choices)
     to_state = models.CharField(_("to"), max_length=16, choices=RecommendationState.choices)
@@ -304,7 +317,10 @@ class RectificationItem(models.Model):
     """整改事项: one thing the department undertakes to fix, with an owner, a due date and progress."""
 
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="items", verbose_name=_("recommendation")
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=pgettext_lazy("supervision", "recommendation"),
     )
     description = models.CharField(_("what will be rectified"), max_length=300)
     owner = models.CharField(_("responsible person"), max_length=64)
@@ -376,11 +392,14 @@ class FollowUpReview(models.Model):
     """回头看: the group's follow-up check of a department's rectification, with a verdict."""
 
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("recommendation")
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=pgettext_lazy("supervision", "recommendation"),
     )
     verdict = models.CharField(_("verdict"), max_length=16, choices=ReviewVerdict.choices)
     note = models.TextField(_("findings"), blank=True)
-    reviewed_on = models.DateField(_("reviewed on"))
+    reviewed_on = models.DateField(pgettext_lazy("supervision", "reviewed on"))
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

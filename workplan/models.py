@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cppcc_portal.core.committees import CommitteeOwned, scoped_manager, tenant_field, unique_per_committee
 from workplan.choices import ItemStatus, TaskStatus, UpdateKind
@@ -218,7 +219,7 @@ class ProgressUpdate(models.Model):
         null=True,
         blank=True,
         related_name="workplan_updates",
-        verbose_name=_("author"),
+        verbose_name=pgettext_lazy("workplan", "author"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

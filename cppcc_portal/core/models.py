@@ -241,7 +241,7 @@ class NotificationState(models.TextChoices):
     PENDING = "pending", _("pending")
     SENDING = "sending", _("sending")
     SENT = "sent", _("sent")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("notification state", "failed")
     CANCELLED = "cancelled", _("cancelled")
 
 
@@ -363,7 +363,7 @@ class AccountSession(models.Model):
     the previous one, whose key is remembered (as a digest) so its device can be told why."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    session_key = models.CharField(_("session"), max_length=40, blank=True)
+    session_key = models.CharField(pgettext_lazy("login session", "session"), max_length=40, blank=True)
     started_at = models.DateTimeField(_("signed in at"), default=timezone.now)
     ended_key_digest = models.CharField(max_length=64, blank=True, db_index=True)
     ended_at = models.DateTimeField(_("previous session ended at"), null=True, blank=True)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ExportKind(models.TextChoices):
@@ -8,6 +9,6 @@ class ExportKind(models.TextChoices):
 
 class ExportState(models.TextChoices):
     QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
+    RUNNING = "running", pgettext_lazy("export state", "running")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cppcc_portal.core.url_templates import pk_url_template
 from cppcc_portal.dashboard.charts import (
@@ -310,7 +311,7 @@ def participation_view(figures: dict, previous: dict, year: int) -> dict[str, An
                 "score_chart": figure_with_table(
                     _("Average duty score"),
                     hbar_chart(score_marks, label=title, color="#2e7d32"),
-                    [_("Members"), _("Average"), _("Lowest"), _("Highest")],
+                    [pgettext("dashboard", "Members"), _("Average"), _("Lowest"), _("Highest")],
                     [
                         (
                             row.get("name", ""),

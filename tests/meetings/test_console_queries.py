@@ -80,7 +80,8 @@ def test_an_agenda_item_for_another_meetings_session_is_refused(client, sc_meeti
         follow=True,
     )
     assert not AgendaItem.objects.filter(title="不该加上").exists()
-    assert "会话" in page.content.decode()  # the message names the field
+    # The message names the field: the meeting's sitting (会次), not a login session (会话).
+    assert "会次" in page.content.decode()
 
 
 def test_a_session_opened_by_the_office_shows_open_on_the_next_console_view(
