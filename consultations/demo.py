@@ -21,7 +21,6 @@ from consultations.choices import (
     TopicSource,
 )
 from consultations.models import CollectionWindow, ConsultationPlan, ConsultationTopic
-from cppcc_portal.core.committees import owned
 from members.choices import ActivityKind, MemberStatus
 from members.models import Activity, HandlingUnit, Member
 from workplan.models import Item
@@ -88,10 +87,7 @@ def seed(context) -> None:
     demo_member = Member.objects.filter(user=context.users.get("member")).first() or roster[0]
     with transaction.atomic():
         plan = ConsultationPlan.objects.create(year=year, title=f"{year}年度政治协商计划")
-        items = {
-            i.number: i
-            for i in owned(Item.objects, through="plan__tenant").filter(plan__year=year, number__in=[8, 12])
-        }
+        items = {i.number: i for i in Item.objects.filter(plan__year=year, number__in=[8, 12])}
         units = {u.name: u for u in HandlingUnit.objects.all()}
         window = services.window_save(
             window=CollectionWindow(

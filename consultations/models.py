@@ -227,6 +227,8 @@ class TopicProposal(models.Model):
     submitted_by = _user_fk(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
+    objects = scoped_manager(through="window__tenant")
+
     class Meta:
         verbose_name = _("proposed topic")
         verbose_name_plural = _("proposed topics")
@@ -255,6 +257,8 @@ class TopicEvent(models.Model):
     actor = _user_fk(_("by"))
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    objects = scoped_manager(through="topic__tenant")
+
     class Meta:
         verbose_name = _("topic event")
         verbose_name_plural = _("topic events")
@@ -274,6 +278,8 @@ class WorkingPlan(models.Model):
     text = models.TextField(pgettext_lazy("consultations", "work plan"))
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = scoped_manager(through="topic__tenant")
 
     class Meta:
         verbose_name = _("work plan (方案)")
@@ -303,6 +309,8 @@ class ResearchGroup(models.Model):
         "members.Activity", blank=True, related_name="research_groups", verbose_name=_("research activities")
     )
 
+    objects = scoped_manager(through="topic__tenant")
+
     class Meta:
         verbose_name = _("research group")
         verbose_name_plural = _("research groups")
@@ -324,6 +332,8 @@ class ResearchReport(models.Model):
     filed_on = models.DateField(_("filed on"))
     filed_by = _user_fk(_("filed by"))
 
+    objects = scoped_manager(through="group__topic__tenant")
+
     class Meta:
         verbose_name = _("research report")
         verbose_name_plural = _("research reports")
@@ -343,6 +353,8 @@ class ResearchReportFile(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = scoped_manager(through="report__group__topic__tenant")
 
     class Meta:
         verbose_name = _("research report file")
@@ -374,6 +386,8 @@ class PreparationTask(models.Model):
     due_on = models.DateField(_("due on"), db_index=True)
     state = models.CharField(_("state"), max_length=16, choices=TaskState.choices, default=TaskState.OPEN)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = scoped_manager(through="topic__tenant")
 
     class Meta:
         verbose_name = _("preparation task")
@@ -418,6 +432,8 @@ class Outcome(models.Model):
     follow_up_findings = models.TextField(_("findings of the review a year later"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = scoped_manager(through="topic__tenant")
+
     class Meta:
         verbose_name = _("consultation outcome")
         verbose_name_plural = _("consultation outcomes")
@@ -448,6 +464,8 @@ class Instruction(models.Model):
     text = models.TextField(_("instruction"))
     given_on = models.DateField(_("given on"))
 
+    objects = scoped_manager(through="outcome__topic__tenant")
+
     class Meta:
         verbose_name = _("leader's instruction")
         verbose_name_plural = _("leaders' instructions")
@@ -473,6 +491,8 @@ class OutcomeRecommendation(models.Model):
     )
     adoption_reason = models.TextField(_("reason"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    objects = scoped_manager(through="outcome__topic__tenant")
 
     class Meta:
         verbose_name = _("outcome recommendation")
@@ -519,6 +539,8 @@ class ImplementationFeedback(models.Model):
     answered_by = _user_fk(_("answered by"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
+    objects = scoped_manager(through="recommendation__outcome__topic__tenant")
+
     class Meta:
         verbose_name = _("implementation feedback")
         verbose_name_plural = _("implementation feedback")
@@ -545,6 +567,8 @@ class Discussion(models.Model):
     prompt = models.TextField(_("question put to members"))
     closes_on = models.DateField(_("closes on"))
     summary = models.TextField(_("summary (taken into the outcome)"), blank=True)
+
+    objects = scoped_manager(through="topic__tenant")
 
     class Meta:
         verbose_name = _("online deliberation")
@@ -582,6 +606,8 @@ class Post(models.Model):
     hidden_reason = models.CharField(_("why it was hidden"), max_length=300, blank=True)
     hidden_by = _user_fk(_("hidden by"))
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    objects = scoped_manager(through="discussion__topic__tenant")
 
     class Meta:
         verbose_name = _("discussion post")

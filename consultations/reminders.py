@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from consultations.choices import FeedbackState, TaskState
 from consultations.models import CollectionWindow, ImplementationFeedback, PreparationTask
 from cppcc_portal.core import committees
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications.kinds import register_kind
 from members.choices import MemberStatus
@@ -134,20 +133,15 @@ class ConsultationDeadlines(rules.Rule):
     def plan(self, now: dt.datetime) -> Iterator[rules.Reminder]:
         today = timezone.localtime(now).date()
         office = rules.office_staff()
-        tasks = (
-            owned(PreparationTask.objects, through="topic__tenant")
-            .filter(
-                state=TaskState.OPEN,
-                due_on__lte=today + dt.timedelta(days=max(TASK_DAYS_BEFORE)),
-                assignee__isnull=False,
-            )
-            .select_related("assignee__user", "topic")
-        )
+        tasks = PreparationTask.objects.filter(
+            state=TaskState.OPEN,
+            due_on__lte=today + dt.timedelta(days=max(TASK_DAYS_BEFORE)),
+            assignee__isnull=False,
+        ).select_related("assignee__user", "topic")
         for task in tasks:
             yield from self._task(task, now, office)
         feedback = (
-            owned(ImplementationFeedback.objects, through="unit__tenant")
-            .filter(
+            ImplementationFeedback.objects.filter(
                 state=FeedbackState.REQUESTED,
                 due_on__lte=today + dt.timedelta(days=max(FEEDBACK_DAYS_BEFORE)),
             )

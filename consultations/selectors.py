@@ -42,7 +42,6 @@ from consultations.models import (
 )
 from cppcc_portal.core import roles
 from cppcc_portal.core.caching import CachedValues
-from cppcc_portal.core.committees import owned
 from members.selectors import member_for_user, units_for_user
 
 T = TopicState
@@ -192,9 +191,7 @@ def window_list() -> QuerySet[CollectionWindow]:
 
 def proposal_list(*, user) -> QuerySet[TopicProposal]:
     """Proposed topics: staff and leaders all; everyone else those they submitted."""
-    qs = owned(TopicProposal.objects, through="window__tenant").select_related(
-        "window", "topic", "member", "sector", "unit", "committee"
-    )
+    qs = TopicProposal.objects.select_related("window", "topic", "member", "sector", "unit", "committee")
     if roles.can_read_everything(user):
         return qs
     if not getattr(user, "is_authenticated", False):

@@ -167,6 +167,8 @@ class MeetingSession(models.Model):
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(pgettext_lazy("meetings", "closed at"), null=True, blank=True)
 
+    objects = scoped_manager(through="meeting__tenant")
+
     class Meta:
         verbose_name = pgettext_lazy("meetings", "session")
         verbose_name_plural = pgettext_lazy("meetings", "sessions")
@@ -208,6 +210,8 @@ class AgendaItem(models.Model):
         verbose_name=_("work-plan item"),
     )
 
+    objects = scoped_manager(through="session__meeting__tenant")
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
@@ -235,6 +239,8 @@ class DiscussionGroup(models.Model):
         verbose_name=_("convenor"),
     )
 
+    objects = scoped_manager(through="meeting__tenant")
+
     class Meta:
         verbose_name = _("discussion group")
         verbose_name_plural = _("discussion groups")
@@ -259,6 +265,8 @@ class GroupAssignment(models.Model):
         "members.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
     )
 
+    objects = scoped_manager(through="meeting__tenant")
+
     class Meta:
         verbose_name = _("group assignment")
         verbose_name_plural = _("group assignments")
@@ -279,6 +287,8 @@ class MeetingDocument(models.Model):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    objects = scoped_manager(through="meeting__tenant")
 
     class Meta:
         verbose_name = _("meeting document")
@@ -304,6 +314,8 @@ class DocumentVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = scoped_manager(through="document__meeting__tenant")
 
     class Meta:
         verbose_name = _("document version")
@@ -345,6 +357,8 @@ class Speech(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = scoped_manager(through="meeting__tenant")
 
     class Meta:
         verbose_name = _("speech")
@@ -396,6 +410,8 @@ class Motion(models.Model):
     # once the vote is closed, never while it runs. The property and its filter say the same.
     RESULTS_VISIBLE = Q(state=MotionState.CLOSED)
 
+    objects = scoped_manager(through="agenda_item__session__meeting__tenant")
+
     class Meta:
         verbose_name = _("motion")
         verbose_name_plural = _("motions")
@@ -429,6 +445,8 @@ class Ballot(models.Model):
         verbose_name=_("voter (named ballots only)"),
     )
 
+    objects = scoped_manager(through="motion__agenda_item__session__meeting__tenant")
+
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
@@ -447,6 +465,8 @@ class VoteReceipt(models.Model):
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="receipts")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+
+    objects = scoped_manager(through="motion__agenda_item__session__meeting__tenant")
 
     class Meta:
         verbose_name = _("vote receipt")
@@ -471,6 +491,8 @@ class Resolution(models.Model):
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"), blank=True)
     adopted_on = models.DateField(pgettext_lazy("meetings", "adopted on"))
+
+    objects = scoped_manager(through="meeting__tenant")
 
     class Meta:
         verbose_name = _("resolution")

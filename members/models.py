@@ -187,6 +187,8 @@ class CommitteeMembership(models.Model):
         _("role"), max_length=16, choices=CommitteeRole.choices, default=CommitteeRole.MEMBER
     )
 
+    objects = scoped_manager(through="member__tenant")
+
     class Meta:
         verbose_name = _("committee membership")
         verbose_name_plural = _("committee memberships")
@@ -204,6 +206,8 @@ class StreetGroupMembership(models.Model):
     group = models.ForeignKey(StreetGroup, on_delete=models.CASCADE, related_name="memberships")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="group_memberships")
     role = models.CharField(_("role"), max_length=16, choices=GroupRole.choices, default=GroupRole.MEMBER)
+
+    objects = scoped_manager(through="member__tenant")
 
     class Meta:
         verbose_name = _("street group membership")
@@ -340,6 +344,8 @@ class ActivityAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    objects = scoped_manager(through="activity__tenant")
+
     class Meta:
         verbose_name = _("activity attachment")
         verbose_name_plural = _("activity attachments")
@@ -381,6 +387,8 @@ class Participation(models.Model):
     recorded_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = scoped_manager(through="activity__tenant")
 
     class Meta:
         verbose_name = _("participation")
@@ -457,6 +465,8 @@ class DutyRecord(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = scoped_manager(through="member__tenant")
+
     class Meta:
         verbose_name = _("duty record")
         verbose_name_plural = _("duty records")
@@ -488,6 +498,8 @@ class DutyRecordEvent(TransitionEvent):
     from_state = models.CharField(_("from"), max_length=16, blank=True, choices=DutyRecordStatus.choices)
     to_state = models.CharField(_("to"), max_length=16, choices=DutyRecordStatus.choices)
 
+    objects = scoped_manager(through="record__member__tenant")
+
     class Meta(TransitionEvent.Meta):
         verbose_name = _("duty record event")
         verbose_name_plural = _("duty record events")
@@ -511,6 +523,8 @@ class DutyEvidence(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = scoped_manager(through="record__member__tenant")
 
     class Meta:
         verbose_name = _("evidence file")

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.spreadsheets import SpreadsheetSafeResource
 from members import attendance_import, services
@@ -335,7 +334,7 @@ class AttendanceResource(ProgressMixin, SpreadsheetSafeResource):
         use_bulk = True
 
     def get_queryset(self):
-        return owned(Participation.objects, through="member__tenant").select_related("activity", "member")
+        return Participation.objects.select_related("activity", "member")
 
     def before_import(self, dataset, **kwargs):
         self._seen = Counter()

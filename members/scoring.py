@@ -16,7 +16,6 @@ from typing import Any
 from django.db.models import F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Least
 
-from cppcc_portal.core.committees import owned
 from members.choices import DutyRecordStatus
 from members.models import DutyRecord, ScoringRule
 
@@ -49,7 +48,7 @@ def record_points_sql() -> Any:
 def refresh_record_points(**filters) -> int:
     """Store `record_points` on the committee in hand's records matching `filters` (every one when
     none), in two UPDATEs; returns how many verified records were rewritten."""
-    records = owned(DutyRecord.objects, through="member__tenant").filter(**filters)
+    records = DutyRecord.objects.filter(**filters)
     written = records.filter(status=DutyRecordStatus.VERIFIED).update(points=record_points_sql())
     records.exclude(status=DutyRecordStatus.VERIFIED).filter(points__isnull=False).update(points=None)
     return written

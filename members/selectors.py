@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.caching import CachedValues
-from cppcc_portal.core.committees import in_hand_id, owned
+from cppcc_portal.core.committees import in_hand_id
 from members import scoring
 from members.choices import (
     MINIMUM_EVENT_KINDS,
@@ -502,8 +502,7 @@ def _warnings(
 def _attendance_by(field: str, year: int) -> list[dict]:
     recorded = Q(activity__starts_at__year=year) & ~Q(attendance=Attendance.UNRECORDED)
     rows = (
-        owned(Participation.objects, through="activity__tenant")
-        .filter(recorded)
+        Participation.objects.filter(recorded)
         .values(name=F(field))
         .annotate(
             recorded=Count("id"),
@@ -551,8 +550,7 @@ def participation_stats(*, year: int) -> dict:
     activities_by_kind ({kind: count}), activities_by_month ({1..12: count}).
     """
     overall = (
-        owned(Participation.objects, through="activity__tenant")
-        .filter(activity__starts_at__year=year)
+        Participation.objects.filter(activity__starts_at__year=year)
         .exclude(attendance=Attendance.UNRECORDED)
         .aggregate(recorded=Count("id"), present=Count("id", filter=Q(attendance=Attendance.PRESENT)))
     )

@@ -8,7 +8,6 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from cppcc_portal.core.committees import owned
 from members.models import HandlingUnit, Member
 from members.selectors import member_for_user
 from proposals import services
@@ -377,10 +376,7 @@ def _link_items(year: int) -> None:
         from workplan.models import Item
     except ImportError:
         return
-    items = {
-        i.number: i
-        for i in owned(Item.objects, through="plan__tenant").filter(plan__year=year, number__in=[11, 13])
-    }
+    items = {i.number: i for i in Item.objects.filter(plan__year=year, number__in=[11, 13])}
     if 11 in items:
         items[11].proposals.add(*Proposal.objects.filter(year=year).exclude(state=S.DRAFT))
     if 13 in items:

@@ -13,7 +13,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications.kinds import register_kind
 from proposals import services
@@ -93,11 +92,9 @@ class CosignDeadline(rules.Rule):
 
 
 def _current_assignments(proposal: Proposal | None = None):
-    rows = (
-        owned(Assignment.objects, through="proposal__tenant")
-        .filter(is_current=True, returned_on__isnull=True, proposal__state__in=HANDLING_STATES)
-        .select_related("proposal", "unit")
-    )
+    rows = Assignment.objects.filter(
+        is_current=True, returned_on__isnull=True, proposal__state__in=HANDLING_STATES
+    ).select_related("proposal", "unit")
     return rows.filter(proposal=proposal) if proposal is not None else rows
 
 

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import in_hand_id, owned
+from cppcc_portal.core.committees import in_hand_id
 from members.selectors import member_for_user
 from proposals.choices import (
     ACCEPTED_STATES,
@@ -329,7 +329,7 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
     submitted_qs = submitted_proposals(year=year)
     accepted_qs = year_qs.filter(state__in=ACCEPTED_STATES)
 
-    assignments = owned(Assignment.objects, through="proposal__tenant")
+    assignments = Assignment.objects
     lead = assignments.filter(proposal__year=year, is_current=True, role=AssignmentRole.LEAD)
     timing = lead.aggregate(
         replied=Count("pk", filter=Q(proposal__first_replied_on__isnull=False)),
@@ -340,15 +340,11 @@ def proposal_stats(*, year: int, today: dt.date | None = None) -> dict:
     )
     owed = timing["replied"] + timing["due_passed_unreplied"]
 
-    ratings = (
-        owned(Feedback.objects, through="proposal__tenant")
-        .filter(proposal__year=year)
-        .aggregate(
-            total=Count("pk"),
-            satisfied=Count("pk", filter=Q(rating=Satisfaction.SATISFIED)),
-            basically=Count("pk", filter=Q(rating=Satisfaction.BASICALLY)),
-            unsatisfied=Count("pk", filter=Q(rating=Satisfaction.UNSATISFIED)),
-        )
+    ratings = Feedback.objects.filter(proposal__year=year).aggregate(
+        total=Count("pk"),
+        satisfied=Count("pk", filter=Q(rating=Satisfaction.SATISFIED)),
+        basically=Count("pk", filter=Q(rating=Satisfaction.BASICALLY)),
+        unsatisfied=Count("pk", filter=Q(rating=Satisfaction.UNSATISFIED)),
     )
 
     latest_category = Subquery(

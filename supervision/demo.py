@@ -8,7 +8,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cppcc_portal.core.committees import owned
 from members.choices import ActivityKind, Attendance, MemberStatus
 from members.models import HandlingUnit, Member
 from supervision import services
@@ -214,7 +213,7 @@ def seed(context) -> None:
 
 
 def _topics(year: int, staff) -> dict[str, SupervisionTopic]:
-    item = owned(Item.objects, through="plan__tenant").filter(plan__year=year, number=9).first()
+    item = Item.objects.filter(plan__year=year, number=9).first()
     topics = {}
     for index, (title, kind, source, link) in enumerate(TOPICS):
         topic = SupervisionTopic.objects.filter(year=year, title=title).first()

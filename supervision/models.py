@@ -78,6 +78,8 @@ class TopicSourceLink(models.Model):
     reference = models.CharField(_("reference"), max_length=64, blank=True, help_text=_("e.g. 2017-015"))
     title = models.CharField(_("title"), max_length=200)
 
+    objects = scoped_manager(through="topic__tenant")
+
     class Meta:
         verbose_name = _("topic source")
         verbose_name_plural = _("topic sources")
@@ -158,6 +160,8 @@ class GroupActivity(models.Model):
         verbose_name=_("activity"),
     )
 
+    objects = scoped_manager(through="group__tenant")
+
     class Meta:
         verbose_name = _("supervision activity")
         verbose_name_plural = _("supervision activities")
@@ -231,6 +235,8 @@ class SupervisorReport(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
 
+    objects = scoped_manager(through="appointment__tenant")
+
     class Meta:
         verbose_name = _("supervisor report")
         verbose_name_plural = _("supervisor reports")
@@ -282,6 +288,8 @@ class Recommendation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = scoped_manager(through="topic__tenant")
+
     class Meta:
         verbose_name = _("supervision recommendation")
         verbose_name_plural = _("supervision recommendations")
@@ -308,6 +316,8 @@ class RecommendationEvent(TransitionEvent):
     from_state = models.CharField(_("from"), max_length=16, choices=RecommendationState.choices)
     to_state = models.CharField(_("to"), max_length=16, choices=RecommendationState.choices)
 
+    objects = scoped_manager(through="recommendation__topic__tenant")
+
     class Meta(TransitionEvent.Meta):
         verbose_name = _("recommendation event")
         verbose_name_plural = _("recommendation events")
@@ -331,6 +341,8 @@ class RectificationItem(models.Model):
     )
     not_feasible_reason = models.TextField(_("why it is not feasible"), blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    objects = scoped_manager(through="recommendation__topic__tenant")
 
     class Meta:
         verbose_name = _("rectification item")
@@ -379,6 +391,8 @@ class ProgressNote(models.Model):
     )
     reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
 
+    objects = scoped_manager(through="item__recommendation__topic__tenant")
+
     class Meta:
         verbose_name = _("progress note")
         verbose_name_plural = _("progress notes")
@@ -408,6 +422,8 @@ class FollowUpReview(models.Model):
         related_name="+",
         verbose_name=_("reviewed by"),
     )
+
+    objects = scoped_manager(through="recommendation__topic__tenant")
 
     class Meta:
         verbose_name = _("follow-up review")

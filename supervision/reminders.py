@@ -13,7 +13,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.notifications import rules
 from cppcc_portal.core.notifications.kinds import register_kind
 from supervision.choices import FINISHED_ITEM_STATUSES, RECTIFICATION_STATES, RecommendationState
@@ -84,8 +83,7 @@ class RecommendationDeadlines(rules.Rule):
         horizon = timezone.localtime(now).date() + dt.timedelta(days=max(DAYS_BEFORE))
         office = rules.office_staff()
         recommendations = (
-            owned(Recommendation.objects, through="topic__tenant")
-            .filter(state__in=[RecommendationState.SENT, *RECTIFICATION_STATES])
+            Recommendation.objects.filter(state__in=[RecommendationState.SENT, *RECTIFICATION_STATES])
             .select_related("unit")
             .prefetch_related("unit__accounts")
         )

@@ -18,7 +18,6 @@ from django.db.models import (
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
 from members.choices import Attendance
 from members.models import Activity
 from members.selectors import member_for_user, units_for_user
@@ -177,19 +176,11 @@ def active_appointments(*, on: dt.date) -> QuerySet[SupervisorAppointment]:
 
 
 def _recommendation_base() -> QuerySet[Recommendation]:
-    return (
-        owned(Recommendation.objects, through="group__tenant")
-        .select_related("group", "topic", "unit")
-        .annotate(
-            item_count=Count("items", distinct=True),
-            open_item_count=Count(
-                "items", filter=~Q(items__status__in=FINISHED_ITEM_STATUSES), distinct=True
-            ),
-            # The pages mark an overdue answer by this, not by a rule of their own (answer_overdue_q).
-            answer_overdue=ExpressionWrapper(
-                answer_overdue_q(timezone.localdate()), output_field=BooleanField()
-            ),
-        )
+    return Recommendation.objects.select_related("group", "topic", "unit").annotate(
+        item_count=Count("items", distinct=True),
+        open_item_count=Count("items", filter=~Q(items__status__in=FINISHED_ITEM_STATUSES), distinct=True),
+        # The pages mark an overdue answer by this, not by a rule of their own (answer_overdue_q).
+        answer_overdue=ExpressionWrapper(answer_overdue_q(timezone.localdate()), output_field=BooleanField()),
     )
 
 
@@ -316,11 +307,7 @@ def supervision_stats(*, year: int, on: dt.date | None = None) -> dict:
     """
     on = on or timezone.localdate()
     soon = on + dt.timedelta(days=DUE_SOON_DAYS)
-    base = (
-        owned(Recommendation.objects, through="topic__tenant")
-        .filter(topic__year=year)
-        .annotate(has_overdue_item=_overdue_item_exists(on))
-    )
+    base = Recommendation.objects.filter(topic__year=year).annotate(has_overdue_item=_overdue_item_exists(on))
     counts = _counts(on, soon)
     totals = base.aggregate(**counts)
     by_unit = list(

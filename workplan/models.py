@@ -58,6 +58,8 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=300)
     progress = models.DecimalField(_("progress (%)"), max_digits=5, decimal_places=2, default=0)
 
+    objects = scoped_manager(through="plan__tenant")
+
     class Meta:
         verbose_name = _("section")
         verbose_name_plural = _("sections")
@@ -102,6 +104,8 @@ class Item(models.Model):
         _("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED
     )
     progress = models.DecimalField(_("progress (%)"), max_digits=5, decimal_places=2, default=0)
+
+    objects = scoped_manager(through="plan__tenant")
 
     class Meta:
         verbose_name = _("item")
@@ -160,7 +164,7 @@ class Task(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = TaskQuerySet.as_manager()
+    objects = scoped_manager(models.Manager.from_queryset(TaskQuerySet), through="item__plan__tenant")
 
     class Meta:
         verbose_name = _("task")
@@ -223,6 +227,8 @@ class ProgressUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = scoped_manager(through="item__plan__tenant")
+
     class Meta:
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
@@ -259,6 +265,8 @@ class ProgressAttachment(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     checksum = models.CharField(_("SHA-256"), max_length=64)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = scoped_manager(through="update__item__plan__tenant")
 
     class Meta:
         verbose_name = _("attachment")

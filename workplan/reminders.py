@@ -13,7 +13,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.notifications import rules
 from workplan.choices import TaskStatus
 from workplan.models import Task, WorkPlan, overdue_q
@@ -27,10 +26,8 @@ TASK_DAYS_BEFORE = (7, 1)
 
 def _open_tasks():
     # Tasks belong to a committee through their plan: the committee in hand's only.
-    return (
-        owned(Task.objects, through="item__plan__tenant")
-        .exclude(status__in=[TaskStatus.DONE, TaskStatus.SUSPENDED])
-        .filter(owner__isnull=False, owner__is_active=True, due_date__isnull=False)
+    return Task.objects.exclude(status__in=[TaskStatus.DONE, TaskStatus.SUSPENDED]).filter(
+        owner__isnull=False, owner__is_active=True, due_date__isnull=False
     )
 
 

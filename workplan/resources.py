@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from import_export import fields, instance_loaders, widgets
 
 from cppcc_portal.core.audit import diff, record_event, snapshot
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.spreadsheets import SpreadsheetSafeResource
 from workplan import selectors
 from workplan.choices import TaskStatus
@@ -100,12 +99,7 @@ class ItemWidget(widgets.Widget):
             if latest is None:
                 raise ValueError(_("No work plan has been imported yet."))
             year = latest.year
-        item = (
-            owned(Item.objects, through="plan__tenant")
-            .filter(plan__year=year, number=number)
-            .select_related("plan")
-            .first()
-        )
+        item = Item.objects.filter(plan__year=year, number=number).select_related("plan").first()
         if item is None:
             raise ValueError(
                 _("The %(year)d plan has no item %(number)d.") % {"year": year, "number": number}
@@ -157,10 +151,8 @@ class TaskResource(SpreadsheetSafeResource):
         self._plan_ids: set[int] = set()
 
     def get_queryset(self):
-        return (
-            owned(Task.objects, through="item__plan__tenant")
-            .select_related("item__plan", "owner")
-            .order_by("item__plan__year", "item__number", "id")
+        return Task.objects.select_related("item__plan", "owner").order_by(
+            "item__plan__year", "item__number", "id"
         )
 
     def before_import_row(self, row, **kwargs):

@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from cppcc_portal.core.committees import owned
 from cppcc_portal.core.models import AuditEvent
 from workplan.choices import ItemStatus, TaskStatus
 from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, Task, WorkPlan, overdue_q
@@ -60,8 +59,7 @@ def item_detail(*, year: int, number: int) -> Item | None:
     )
     tasks = Prefetch("tasks", queryset=Task.objects.select_related("owner").order_by("due_date", "id"))
     return (
-        owned(Item.objects, through="plan__tenant")
-        .select_related("plan", "section")
+        Item.objects.select_related("plan", "section")
         .prefetch_related(tasks, updates)
         .filter(plan__year=year, number=number)
         .first()
@@ -75,7 +73,7 @@ def attachment_get(*, pk: int) -> ProgressAttachment | None:
 def overdue_tasks(*, year: int, today: datetime.date | None = None) -> QuerySet[Task]:
     """Tasks of the year's plan whose due date has passed and that are not done, oldest first."""
     return (
-        owned(task_queryset(), through="item__plan__tenant")
+        task_queryset()
         .filter(item__plan__year=year)
         .overdue(today)
         .order_by("due_date", "item__number", "id")

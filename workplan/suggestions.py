@@ -4,7 +4,6 @@ likely serves. Suggestions only: a person confirms each link (nothing here write
 from __future__ import annotations
 
 from cppcc_portal.core import textsim
-from cppcc_portal.core.committees import owned
 from workplan.models import Item
 
 # An item's text is a paragraph on a whole field of work and a proposal a line on one concern, so
@@ -19,16 +18,11 @@ def suggest_items(
     bag = textsim.document_terms(title or "", (body or "")[:600])
     if not textsim.is_meaningful(bag):
         return []
-    items = owned(Item.objects, through="plan__tenant").select_related("plan", "section")
+    items = Item.objects.select_related("plan", "section")
     if year is not None:
         items = items.filter(plan__year=year)
     else:
-        latest = (
-            owned(Item.objects, through="plan__tenant")
-            .order_by("-plan__year")
-            .values_list("plan__year", flat=True)
-            .first()
-        )
+        latest = Item.objects.order_by("-plan__year").values_list("plan__year", flat=True).first()
         items = items.filter(plan__year=latest)
     items = list(items[:500])
     if not items:

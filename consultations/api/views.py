@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from consultations import selectors, services
 from consultations.api import serializers as s
-from consultations.models import Discussion, Post
+from consultations.models import Discussion, ImplementationFeedback, Post
 from cppcc_portal.core import roles
 
 
@@ -88,6 +88,7 @@ class FeedbackViewSet(viewsets.ReadOnlyModelViewSet):
     """Implementation feedback: all for staff and leaders, a department's own for its accounts."""
 
     serializer_class = s.ConsultationFeedbackSerializer
+    queryset = ImplementationFeedback.objects.none()  # the schema's types; get_queryset reads the rows
     ordering_fields = ["due_on"]
 
     def get_queryset(self):

@@ -8,8 +8,9 @@ the one they chose being kept in the session until addresses carry the committee
 
 The committee in hand is also the query scope (django-scopes): the default manager of every
 committee-owned model (``scoped_manager()``) adds ``tenant = <the committee in hand>`` to every
-query, and a query made while no committee is in hand raises ``django_scopes.ScopeError`` instead
-of reading every committee's rows. A forgotten filter cannot leak one district's data to another.
+query, that of a row belonging through its parent (``scoped_manager(through="plan__tenant")``)
+the same on its parent's ``tenant``, and a query made while no committee is in hand raises
+``django_scopes.ScopeError`` instead of reading every committee's rows. A forgotten filter cannot leak one district's data to another.
 ``CommitteeMiddleware`` puts the request's committee in hand (resolved lazily, at most once per
 request, from the cache: no query); a task, a command or a test block does it with
 ``working_for(committee)``, and a sweep over every committee with ``each_committee()``. The only
@@ -107,29 +108,22 @@ def current_id() -> int:
     return committee.pk if committee is not None else default_id()
 
 
-def scoped_manager(manager_class: type[models.Manager] = models.Manager) -> models.Manager:
-    """The default manager of a committee-owned model: the committee in hand's rows only.
+def scoped_manager(manager_class: type[models.Manager] = models.Manager, *, through: str = "tenant"):
+    """The default manager of a committee's model: the committee in hand's rows only.
 
-    Every query through it is filtered on ``tenant`` by the scope that ``working_for`` and the
-    middleware enter; outside any scope it raises ``ScopeError``. ``manager_class`` keeps a model's
-    own manager (``SomeQuerySet.as_manager().__class__`` or ``Manager.from_queryset(...)``).
-    Related objects reached by a foreign key (``proposal.submitter``) go through the plain base
-    manager, so a row already in hand always reaches its parents.
+    Every query through it is filtered on the committee by the scope that ``working_for`` and the
+    middleware enter; outside any scope it raises ``ScopeError``. A model with its own ``tenant``
+    (``tenant_field()``) is filtered on it; a model that belongs to a committee through its parent
+    names the path to the parent's ``tenant`` (``through="item__plan__tenant"``: a join per step,
+    along non-null foreign keys only, so a row is never lost or doubled). ``manager_class`` keeps
+    a model's own manager (``SomeQuerySet.as_manager().__class__`` or ``Manager.from_queryset(...)``).
+    Reverse relations and prefetches (``proposal.cosignatures``) are made from this class, so they
+    are scoped too; related objects reached by a foreign key (``proposal.submitter``) go through
+    the plain base manager, so a row already in hand always reaches its parents.
     """
-    return ScopedManager(_manager_class=manager_class, tenant="tenant")
-
-
-def owned(queryset: models.QuerySet, *, through: str):
-    """Only the committee in hand's rows of a model that belongs to one through its parent.
-
-    ``through`` is the path to the owner (``"proposal__tenant"``). A committee-owned model's own
-    queries need no call: its scoped manager filters them. Building the queryset reads nothing:
-    the scope's committee is read when the query runs, and none in hand raises ``ScopeError``.
-    """
-    committee = _in_hand.get()
-    if committee is None:
-        raise ScopeError(f"A committee must be in hand to read {queryset.model._meta.label} rows.")
-    return queryset.filter(**{through: committee})
+    manager = ScopedManager(_manager_class=manager_class, tenant=through)
+    manager.committee_path = through  # read by tests/core/test_committee_scope.py
+    return manager
 
 
 @contextlib.contextmanager

@@ -12,13 +12,14 @@ from rest_framework.response import Response
 from cppcc_portal.core import roles
 from meetings import selectors, services
 from meetings.api import serializers as s
-from meetings.models import AgendaItem, MeetingSession, Motion, Speech
+from meetings.models import AgendaItem, Meeting, MeetingSession, Motion, Speech
 
 
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     """Meetings: all for staff and leaders, those a member is called to otherwise."""
 
     serializer_class = s.MeetingSerializer
+    queryset = Meeting.objects.none()  # the schema's types; get_queryset reads the rows
     ordering_fields = ["created_at", "title"]
 
     def get_queryset(self):
@@ -37,6 +38,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     """Sessions of the meetings the user sees; check-in, registration and leave are POST actions."""
 
     serializer_class = s.SessionSerializer
+    queryset = MeetingSession.objects.none()  # the schema's types; get_queryset reads the rows
 
     def get_queryset(self):
         sessions = selectors.session_list(user=self.request.user).order_by("date", "order", "pk")
@@ -111,6 +113,7 @@ class MotionViewSet(viewsets.ReadOnlyModelViewSet):
     """Motions of the meetings the user sees; results once closed. Ballots are cast with POST."""
 
     serializer_class = s.MotionSerializer
+    queryset = Motion.objects.none()  # the schema's types; get_queryset reads the rows
 
     def get_queryset(self):
         return (

@@ -296,6 +296,8 @@ class Cosignature(models.Model):
     invited_at = models.DateTimeField(pgettext_lazy("proposals", "invited at"), auto_now_add=True)
     responded_at = models.DateTimeField(pgettext_lazy("proposals", "responded at"), null=True, blank=True)
 
+    objects = scoped_manager(through="proposal__tenant")
+
     class Meta:
         verbose_name = pgettext_lazy("proposals", "co-signature")
         verbose_name_plural = pgettext_lazy("proposals", "co-signatures")
@@ -333,6 +335,8 @@ class Assignment(models.Model):
         related_name="+",
         verbose_name=pgettext_lazy("proposals", "assigned by"),
     )
+
+    objects = scoped_manager(through="proposal__tenant")
 
     class Meta:
         verbose_name = pgettext_lazy("proposals", "assignment")
@@ -411,6 +415,8 @@ class Reply(models.Model):
     review_note = models.TextField(pgettext_lazy("proposals", "review note"), blank=True)
     published_at = models.DateTimeField(pgettext_lazy("proposals", "published at"), null=True, blank=True)
 
+    objects = scoped_manager(through="proposal__tenant")
+
     class Meta:
         verbose_name = pgettext_lazy("proposals", "reply")
         verbose_name_plural = pgettext_lazy("proposals", "replies")
@@ -441,6 +447,8 @@ class Countersignature(models.Model):
         verbose_name=pgettext_lazy("proposals", "signed by"),
     )
     signed_at = models.DateTimeField(pgettext_lazy("proposals", "signed at"), auto_now_add=True)
+
+    objects = scoped_manager(through="reply__proposal__tenant")
 
     class Meta:
         verbose_name = pgettext_lazy("proposals", "countersignature")
@@ -475,6 +483,8 @@ class Feedback(models.Model):
         verbose_name=pgettext_lazy("proposals", "recorded by"),
     )
     created_at = models.DateTimeField(pgettext_lazy("proposals", "rated at"), auto_now_add=True)
+
+    objects = scoped_manager(through="proposal__tenant")
 
     class Meta:
         verbose_name = pgettext_lazy("proposals", "feedback")
@@ -516,6 +526,8 @@ class ProposalAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(pgettext_lazy("proposals", "uploaded at"), auto_now_add=True)
 
+    objects = scoped_manager(through="proposal__tenant")
+
     class Meta:
         verbose_name = pgettext_lazy("proposals", "attachment")
         verbose_name_plural = pgettext_lazy("proposals", "attachments")
@@ -538,6 +550,8 @@ class ProposalEvent(TransitionEvent):
     )
     # The timelines of many proposals are read by time.
     created_at = models.DateTimeField(pgettext_lazy("proposals", "time"), auto_now_add=True, db_index=True)
+
+    objects = scoped_manager(through="proposal__tenant")
 
     class Meta(TransitionEvent.Meta):
         verbose_name = pgettext_lazy("proposals", "proposal event")

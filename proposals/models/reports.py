@@ -161,6 +161,8 @@ class Instruction(models.Model):
         verbose_name=pgettext_lazy("proposals", "recorded by"),
     )
 
+    objects = scoped_manager(through="report__tenant")
+
     class Meta:
         verbose_name = pgettext_lazy("proposals", "leader's instruction")
         verbose_name_plural = pgettext_lazy("proposals", "leaders' instructions")
@@ -179,6 +181,8 @@ class ReportEvent(TransitionEvent):
         pgettext_lazy("proposals", "from"), max_length=16, choices=ReportState.choices
     )
     to_state = models.CharField(pgettext_lazy("proposals", "to"), max_length=16, choices=ReportState.choices)
+
+    objects = scoped_manager(through="report__tenant")
 
     class Meta(TransitionEvent.Meta):
         verbose_name = pgettext_lazy("proposals", "report event")

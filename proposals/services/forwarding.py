@@ -148,6 +148,8 @@ def proposal_forward(*, proposal: Proposal, actor, to: Committee | None = None, 
     target, direction = _target(source, to)
     _refuse_loop(target, {"target_proposal": proposal})
     reference = proposal.number or proposal.title
+    # Read in the sender's scope: inside the receiver's, the sender's attachments are not in hand.
+    attachments = list(proposal.attachments.filter(reply__isnull=True))
     with committees.working_for(target):
         copy = Proposal.objects.create(
             tenant=target,
@@ -166,7 +168,7 @@ def proposal_forward(*, proposal: Proposal, actor, to: Committee | None = None, 
             submitted_at=timezone.now(),
             created_by=actor,
         )
-        for attachment in proposal.attachments.filter(reply__isnull=True):
+        for attachment in attachments:
             ProposalAttachment.objects.create(
                 proposal=copy,
                 file=attachment.file.name,

@@ -25,6 +25,7 @@ from proposals import similarity
 from proposals import tasks as proposal_tasks
 from tests.conftest import login
 from tests.factories import (
+    ActivityFactory,
     CommitteeFactory,
     MemberFactory,
     SpecialCommitteeFactory,
@@ -177,3 +178,92 @@ def test_a_command_names_the_committee_it_works_for(district):
     with pytest.raises(CommandError, match="nowhere"):
         with committees.working_for_command("nowhere"):
             pass
+
+
+# Models of ours that are not one committee's rows, each with the reason. Every other model is
+# scoped, by its own `tenant` or through a parent's. Django's own many-to-many link tables
+# (`Proposal.items.through`) are not listed: they are read through the scoped managers of their ends.
+NOT_A_COMMITTEES_ROWS = {
+    "core.Committee": "the committees themselves: the scope's values",
+    "core.CommitteeSeat": "a person's seats in every committee: read to find the committees they work in",
+    "core.AuditEvent": "the installation's one audit trail, sealed in a single chain",
+    "core.AuditSeal": "the seals of that one chain",
+    "core.UserPreference": "a person's own settings, the same in every committee",
+    "core.Notification": "a person's inbox across their committees (each notice names its committee)",
+    "core.NotificationDelivery": "the delivery attempts of a notice in that inbox",
+    "core.PasswordState": "a login's password age: one login for every committee",
+    "core.AccountSession": "a login's live session: one login for every committee",
+    "core.IdempotencyKey": "a person's retried API writes, before any committee's row is read",
+    "members.Party": "the national list of parties, shared by every committee",
+    "members.Sector": "the national list of sectors (界别), shared by every committee",
+    "proposals.Forwarding": "a link between two committees' rows: read across committees on purpose",
+    "proposals.SimilarityEntry": "the similarity index of every committee's texts, read across committees",
+    "dashboard.ExportJob": "a person's own export request; the export reads the committee it was queued in",
+}
+OUR_APPS = (
+    "core",
+    "workplan",
+    "members",
+    "meetings",
+    "proposals",
+    "supervision",
+    "consultations",
+    "dashboard",
+)
+
+
+def _committee_path_is_sound(model, path: str) -> bool:
+    """Each step a non-null foreign key forward (no row lost, none doubled), ending on ``tenant``."""
+    from cppcc_portal.core.models import Committee
+
+    *steps, last = path.split("__")
+    for step in steps:
+        field = model._meta.get_field(step)
+        if not (field.many_to_one or field.one_to_one) or not field.concrete or field.null:
+            return False
+        model = field.related_model
+    field = model._meta.get_field(last)
+    return last == "tenant" and field.related_model is Committee and not field.null
+
+
+def test_every_model_is_scoped_to_the_committee_in_hand_or_listed_with_a_reason():
+    from django.apps import apps
+
+    ours = [m for m in apps.get_models() if m._meta.app_label in OUR_APPS]
+    unscoped, unsound = [], []
+    for model in ours:
+        label = model._meta.label
+        path = getattr(model._default_manager, "committee_path", None)
+        if label in NOT_A_COMMITTEES_ROWS:
+            assert path is None, f"{label} is scoped: take it off the list"
+        elif path is None:
+            unscoped.append(label)
+        elif not _committee_path_is_sound(model, path):
+            unsound.append(f"{label}: {path}")
+        else:
+            # With no committee in hand its queries fail instead of reading every committee's rows.
+            with pytest.raises(ScopeError):
+                model._default_manager.with_scope().count()
+    assert unscoped == [], "scope these (committees.scoped_manager) or list them with a reason"
+    assert unsound == []
+    assert set(NOT_A_COMMITTEES_ROWS) <= {m._meta.label for m in ours}
+    assert len(ours) - len(NOT_A_COMMITTEES_ROWS) >= 75
+
+
+def test_a_child_row_of_another_committee_is_not_read_even_through_a_join_or_a_prefetch(district):
+    from members.models import Activity, Participation
+
+    mine = ActivityFactory(title="本会视察")
+    Participation.objects.create(activity=mine, member=MemberFactory(name="本会委员"))
+    with committees.working_for(district):
+        theirs = ActivityFactory(title="西城视察")
+        Participation.objects.create(activity=theirs, member=MemberFactory(term=TermFactory(number=15)))
+        assert list(Participation.objects.values_list("activity__title", flat=True)) == ["西城视察"]
+    # A forgotten filter reads committee one's participations only.
+    assert list(Participation.objects.values_list("activity__title", flat=True)) == ["本会视察"]
+    # Related access and prefetches of its own rows still work inside its scope.
+    activity = Activity.objects.prefetch_related("participations__member").get(pk=mine.pk)
+    assert [p.member.name for p in activity.participations.all()] == ["本会委员"]
+    assert mine.participations.count() == 1
+    with pytest.raises(ScopeError):
+        outside_any_committee(lambda: Participation.objects.count())

@@ -27,7 +27,7 @@ def thirty_rows():
     for member in MemberFactory.create_batch(30):
         ParticipationFactory(activity=activity, member=member)
     with connection.cursor() as cursor:  # the planner's statistics, as autovacuum keeps them
-        cursor.execute("ANALYZE members_participation")
+        cursor.execute("ANALYZE members_participation, members_activity")
     return Participation.objects.order_by("id")
 
 

@@ -52,8 +52,11 @@ def test_a_districts_office_forwards_a_proposal_and_the_city_gets_its_own_row_aw
     assert received.category == city.category
     sent.refresh_from_db()
     assert sent.state == ProposalState.AWAITING_REVIEW
-    assert [e.action for e in sent.events.all()][-1] == "forward"
-    assert "涉及全市停车规划" in received.events.get(action="receive").note
+    # Each row's timeline is read in its own committee (events are scoped through their proposal).
+    with committees.working_for(a.committee):
+        assert [e.action for e in sent.events.all()][-1] == "forward"
+    with committees.working_for(city.committee):
+        assert "涉及全市停车规划" in received.events.get(action="receive").note
     assert AuditEvent.objects.filter(action="forwarding.up", object_id=str(forwarding.pk)).exists()
 
     # The city's office lists it; neither district's does.
@@ -83,11 +86,13 @@ def test_the_city_accepting_a_received_proposal_gives_the_districts_member_no_se
     sent = a.proposal("关于西城背街小巷整治的建议")
     with committees.working_for(a.committee):
         services.proposal_accept(proposal=sent, actor=a.staff)
-    before = DutyRecord.objects.filter(member=a.member).count()
+        before = DutyRecord.objects.filter(member=a.member).count()
     forwarding = forward_up(a, sent)
     with committees.working_for(city.committee):
         services.proposal_accept(proposal=forwarding.target_proposal, actor=city.staff)
-    assert DutyRecord.objects.filter(member=a.member).count() == before == 1
+    # The member's duty records are the district's (scoped through the member): none added there.
+    with committees.working_for(a.committee):
+        assert DutyRecord.objects.filter(member=a.member).count() == before == 1
 
 
 def test_a_social_conditions_report_is_forwarded_up_the_same_way(levels):
@@ -100,7 +105,8 @@ def test_a_social_conditions_report_is_forwarded_up_the_same_way(levels):
     assert received.state == ReportState.SUBMITTED
     assert received.author_member == a.member
     assert selectors.forwardings_of(report)["sent"].target == received
-    assert list(report.events.values_list("action", flat=True)) == ["submit", "forward"]
+    with committees.working_for(a.committee):
+        assert list(report.events.values_list("action", flat=True)) == ["submit", "forward"]
 
 
 def test_the_city_forwards_a_proposal_down_to_a_district_for_handling(levels):

@@ -66,7 +66,7 @@ class TaskSerializer(PortalModelSerializer):
     owner = api_fields.SlugRelatedField(
         slug_field="username", queryset=get_user_model().objects.all(), required=False, allow_null=True
     )
-    item = api_fields.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    item = api_fields.PrimaryKeyRelatedField(queryset=Item.objects)
     item_number = api_fields.IntegerField(source="item.number", read_only=True)
     status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
     overdue = api_fields.BooleanField(source="is_overdue", read_only=True)
@@ -95,8 +95,8 @@ class AttachmentSerializer(PortalModelSerializer):
 
 
 class ProgressUpdateSerializer(PortalModelSerializer):
-    item = api_fields.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    task = api_fields.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False, allow_null=True)
+    item = api_fields.PrimaryKeyRelatedField(queryset=Item.objects)
+    task = api_fields.PrimaryKeyRelatedField(queryset=Task.objects, required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=UpdateKind.choices, required=False)
     author = api_fields.SlugRelatedField(slug_field="username", read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -127,7 +127,7 @@ class ProgressUpdateJsonSerializer(ProgressUpdateSerializer):
 class ProgressUpdateUploadSerializer(ProgressUpdateSerializer):
     """The multipart body of a progress update: a form has no null, a missing task is none."""
 
-    task = api_fields.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False)
+    task = api_fields.PrimaryKeyRelatedField(queryset=Task.objects, required=False)
 
 
 class ItemSuggestQuerySerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from cppcc_portal.core import roles
 from workplan import filters, selectors, services
 from workplan.api import serializers as s
-from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, WorkPlan
+from workplan.models import Item, ProgressAttachment, ProgressUpdate, Section, Task, WorkPlan
 from workplan.suggestions import suggest_items
 
 
@@ -37,6 +37,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
 class SectionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.SectionSerializer
+    queryset = Section.objects.none()  # the schema's types; get_queryset reads the rows
     filterset_class = filters.SectionFilter
 
     def get_queryset(self):
@@ -73,6 +74,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
 
 class TaskViewSet(viewsets.ModelViewSet):
     serializer_class = s.TaskSerializer
+    queryset = Task.objects.none()  # the schema's types; get_queryset reads the rows
     filterset_class = filters.TaskFilter
     permission_classes = [StaffWritesOthersRead]
 
@@ -99,6 +101,7 @@ class TaskViewSet(viewsets.ModelViewSet):
 
 class ProgressUpdateViewSet(viewsets.ModelViewSet):
     serializer_class = s.ProgressUpdateSerializer
+    queryset = ProgressUpdate.objects.none()  # the schema's types; get_queryset reads the rows
     filterset_class = filters.ProgressUpdateFilter
     permission_classes = [StaffWritesOthersRead]
     http_method_names = ["get", "post", "head", "options"]

@@ -103,7 +103,7 @@ def test_a_run_queued_before_the_upgrade_plans_for_every_committee_and_a_deleted
 
 def test_no_rule_plans_another_committees_reminders():
     # The demo year is committee one's; a new committee has no rows, so any reminder a rule plans
-    # for it came from another committee's rows (a child table read without `owned`).
+    # for it came from another committee's rows (a child table read across committees).
     call_command("seed_demo", "--force", "-v0")
     empty = CommitteeFactory(slug="empty")
     planned_in_one = 0
