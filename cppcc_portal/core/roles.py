@@ -43,6 +43,8 @@ GROUP_NAMES = {
     AUDITOR: "安全审计员",
 }
 ROLES = tuple(GROUP_NAMES)
+# The role a group stands for, by the group's name (groups of other names are not roles).
+ROLE_OF_GROUP = {name: role for role, name in GROUP_NAMES.items()}
 
 PORTAL_APPS = (
     "core",
@@ -84,8 +86,7 @@ AUDITOR_ONLY = ("export_auditevent",)
 
 def role_codes(groups) -> set[str]:
     """The role codes of these auth groups (other groups are not roles)."""
-    codes = {name: role for role, name in GROUP_NAMES.items()}
-    return {codes[group.name] for group in groups if group.name in codes}
+    return {ROLE_OF_GROUP[group.name] for group in groups if group.name in ROLE_OF_GROUP}
 
 
 def ensure_groups() -> dict[str, Group]:
@@ -129,19 +130,18 @@ def _load_role_data(user) -> tuple[frozenset[str], dict[int, frozenset[str]]]:
 
     from cppcc_portal.core.models import CommitteeSeat
 
-    codes = {name: role for role, name in GROUP_NAMES.items()}
     own_rows = Group.objects.filter(user=user).values_list("name", Value(None, output_field=IntegerField()))
     seat_rows = CommitteeSeat.objects.filter(user=user).values_list("roles__name", "committee_id")
     own: set[str] = set()
     seats: dict[int, set[str]] = {}
     for name, committee_id in own_rows.union(seat_rows, all=True):
         if committee_id is None:
-            if name in codes:
-                own.add(codes[name])
+            if name in ROLE_OF_GROUP:
+                own.add(ROLE_OF_GROUP[name])
         else:
             seats.setdefault(committee_id, set())
-            if name in codes:
-                seats[committee_id].add(codes[name])
+            if name in ROLE_OF_GROUP:
+                seats[committee_id].add(ROLE_OF_GROUP[name])
     return frozenset(own), {pk: frozenset(found) for pk, found in seats.items()}
 
 

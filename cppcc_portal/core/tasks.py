@@ -12,7 +12,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from cppcc_portal.core import audit_chain, backup_service, committees
+from cppcc_portal.core import audit_chain, backup_service
 from cppcc_portal.core.models import Committee
 from cppcc_portal.core.notifications import delivery, rules
 
@@ -58,8 +58,7 @@ def run_reminder_rule(rule_name: str, committee_id: int | None = None) -> int:
             "reminder rule %s: committee %s no longer exists; nothing to plan", rule_name, committee_id
         )
         return 0
-    with committees.working_for(committee):
-        return rules.run_rule(rule_name, committee=committee)
+    return rules.run_rule(rule_name, committee=committee)
 
 
 @shared_task(acks_late=True, time_limit=SWEEP_TIME_LIMIT, soft_time_limit=SWEEP_TIME_LIMIT - 30)
