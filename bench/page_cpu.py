@@ -17,7 +17,10 @@ meeting that is not one of the burst's). Environment: DATABASE_URL (default cppc
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -114,6 +117,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=25)
     parser.add_argument("--warmups", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=1, help="measure each page this many times, print each")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after measuring, print the N functions of most own time (cProfile) over --requests requests",
+    )
     args = parser.parse_args()
     client = signed_in(args.user)
     for raw in args.paths:
@@ -121,6 +131,21 @@ def main() -> None:
         for _ in range(args.rounds):
             ms, queries, size = measure(client, path, args.requests, args.warmups)
             print(f"{ms:7.2f} ms CPU  {queries:3d} queries  {size / 1024:6.1f} KB  {path}", flush=True)
+        if args.profile:
+            profile(client, path, args.requests, args.profile)
+
+
+def profile(client: Client, path: str, requests: int, top: int) -> None:
+    """Where one page's time goes: own time and cumulative time of its busiest functions."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(path)
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        stream = io.StringIO()
+        pstats.Stats(profiler, stream=stream).strip_dirs().sort_stats(order).print_stats(top)
+        print(stream.getvalue(), flush=True)
 
 
 if __name__ == "__main__":
