@@ -21,6 +21,7 @@ class CoreConfig(AppConfig):
             tokens,
             two_factor,
         )
+        from cppcc_portal.core.notifications import selectors as notification_selectors
 
         access_cache.connect_signals()
         auth_events.connect()
@@ -30,6 +31,7 @@ class CoreConfig(AppConfig):
         sessions.connect()
         permission_audit.connect()
         tokens.connect_signals()
+        notification_selectors.connect_signals()
 
         # Permissions exist only after post_migrate, so role grants are synced then, every time.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")

@@ -42,21 +42,12 @@ def portal(request):
     }
 
 
-UNREAD_BADGE_LIMIT = 100
-
-
 def unread_notifications(request):
-    """The unread count in the header: at most one count per page, on a partial index of unread rows."""
+    """The unread count in the header (cached per person: notifications.selectors.unread_badge)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from cppcc_portal.core.notifications.selectors import unread_rows
+    from cppcc_portal.core.notifications.selectors import unread_badge
 
-    def badge():
-        # Counts at most UNREAD_BADGE_LIMIT rows: a backlog of thousands costs what a hundred does.
-        unread = unread_rows(user=user)
-        count = unread[:UNREAD_BADGE_LIMIT].count()
-        return count if count < UNREAD_BADGE_LIMIT else f"{UNREAD_BADGE_LIMIT - 1}+"
-
-    # Lazy and evaluated once: pages that never show the header pay nothing, others one query.
-    return {"unread_notifications": SimpleLazyObject(badge)}
+    # Lazy: pages that never show the header read nothing.
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_badge(user=user))}

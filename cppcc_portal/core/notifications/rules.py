@@ -23,6 +23,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from cppcc_portal.core import committees
 from cppcc_portal.core.notifications.kinds import register_kind
+from cppcc_portal.core.notifications.selectors import UNREAD_BADGE
 from cppcc_portal.core.notifications.services import Text, cancel_pending, notify, released_key
 
 logger = logging.getLogger(__name__)
@@ -155,10 +156,14 @@ def withdraw_unplanned(rule: Rule, planned_keys: set[str], committee) -> int:
         # Rows staff sent again by hand after a cancellation are theirs to keep.
         .exclude(dedupe_key__startswith="cancelled:")
     )
-    return stale.update(
+    withdrawn = stale.update(
         state=NotificationState.CANCELLED,
         dedupe_key=released_key(),
     )
+    if withdrawn:
+        # An UPDATE sends no signal: the header's unread counts are counted again.
+        UNREAD_BADGE.changed()
+    return withdrawn
 
 
 def replan(rule_name: str, obj: models.Model, *, kind_prefix: str, now: datetime | None = None) -> int:

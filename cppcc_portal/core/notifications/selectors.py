@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
+from cppcc_portal.core.caching import CachedValues
 from cppcc_portal.core.models import Notification, NotificationState, UserPreference
+
+# The header's unread count is on every page a signed-in person sees; counting it was a query a
+# page, about a third of the plan page's time (docs/benchmarks.md). It is kept per person in this
+# family, moved on by every save or delete of a notification (signals, connect_signals) and by the
+# services whose UPDATEs send none (marking read, cancelling, withdrawing).
+UNREAD_BADGE = CachedValues("inbox-badge", ttl=300)
+# Past this many the header says "99+".
+UNREAD_BADGE_LIMIT = 100
 
 
 def inbox_rows(*, user) -> QuerySet[Notification]:
@@ -30,6 +39,37 @@ def unread_rows(*, user) -> QuerySet[Notification]:
 
 def unread_count(*, user) -> int:
     return unread_rows(user=user).count()
+
+
+def unread_badge(*, user) -> int | str:
+    """What the header's badge says: the unread count, "99+" past a hundred.
+
+    A planned notification enters the inbox at its inbox_at without any write, so the cached count
+    carries the time the next planned row comes in; from then on it is counted live until a write
+    or the TTL makes the family count it again.
+    """
+    now = timezone.now()
+    count, next_in = UNREAD_BADGE.cached(str(user.pk), lambda: _unread_badge(user, now))
+    if next_in is not None and next_in <= now:
+        count, _next_in = _unread_badge(user, now)
+    return count if count < UNREAD_BADGE_LIMIT else f"{UNREAD_BADGE_LIMIT - 1}+"
+
+
+def _unread_badge(user, now) -> tuple[int, object]:
+    """(unread rows in the inbox now, when the next planned unread row comes in), in one query."""
+    found = (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .exclude(state=NotificationState.CANCELLED)
+        .aggregate(
+            count=Count("pk", filter=Q(inbox_at__lte=now)),
+            next_in=Min("inbox_at", filter=Q(inbox_at__gt=now)),
+        )
+    )
+    return found["count"], found["next_in"]
+
+
+def connect_signals() -> None:
+    UNREAD_BADGE.watch(Notification)
 
 
 def preference_for(*, user) -> UserPreference | None:

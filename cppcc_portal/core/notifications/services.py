@@ -95,7 +95,9 @@ def cancel_pending(*, about: models.Model, kind_prefix: str = "", release_keys: 
     changes: dict = {"state": NotificationState.CANCELLED}
     if release_keys:
         changes["dedupe_key"] = released_key()
-    return pending.update(**changes)
+    cancelled = pending.update(**changes)
+    selectors.UNREAD_BADGE.changed()
+    return cancelled
 
 
 def released_key() -> Left:
@@ -168,6 +170,7 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
     # One conditional UPDATE, no row lock: it needs no transaction around it (views run in
     # autocommit), and two clicks at once leave the first read time.
     selectors.unread_rows(user=user).filter(pk=notification_id).update(read_at=timezone.now())
+    selectors.UNREAD_BADGE.changed()
     notification = selectors.inbox_rows(user=user).filter(pk=notification_id).first()
     if notification is None:
         raise Notification.DoesNotExist
@@ -176,7 +179,9 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
 
 def notifications_mark_all_read(*, user) -> int:
     """A person marks everything in their inbox as read."""
-    return selectors.unread_rows(user=user).update(read_at=timezone.now())
+    marked = selectors.unread_rows(user=user).update(read_at=timezone.now())
+    selectors.UNREAD_BADGE.changed()
+    return marked
 
 
 def preference_set_email_kinds(*, user, email_kinds: Iterable[str]) -> UserPreference:

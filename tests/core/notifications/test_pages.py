@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from cppcc_portal.core.models import AuditEvent, Notification, NotificationState, UserPreference
-from cppcc_portal.core.notifications import delivery, rules
+from cppcc_portal.core.notifications import delivery, rules, selectors
 from cppcc_portal.core.notifications.services import notify
 from members.reminders import ACTIVITY_KIND
 from tests.factories import UserFactory
@@ -261,9 +261,7 @@ def test_the_admin_list_query_count_does_not_grow_with_notifications(
 
 
 def test_a_long_backlog_shows_as_99_plus(client, member_user):
-    from cppcc_portal.core import context_processors
-
-    for n in range(context_processors.UNREAD_BADGE_LIMIT + 2):
+    for n in range(selectors.UNREAD_BADGE_LIMIT + 2):
         delivered(member_user, n)
     client.force_login(member_user)
     page = client.get(reverse("notifications:inbox")).content.decode()
