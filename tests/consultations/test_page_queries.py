@@ -35,15 +35,16 @@ def test_a_member_reads_a_topic_page_in_a_fixed_number_of_queries(
     client, member_user, full_topic, django_assert_num_queries
 ):
     login(client, member_user)
-    client.get(reverse("consultations:home"))  # the session and the user row go to the cache
+    # The session, the user row and the unread count go to the cache.
+    client.get(reverse("consultations:home"))
     # The first reader of the day: the member row, whether the member may read the topic, the topic
     # with its plan, meeting, work plan and deliberation in one and one query per list (departments,
     # items, origins, groups and their members, activities, reports (no files without one), tasks,
-    # outcomes, instructions, recommendations, feedback), then cached; the unread notifications.
-    with django_assert_num_queries(16):
+    # outcomes, instructions, recommendations, feedback), then cached.
+    with django_assert_num_queries(15):
         client.get(_topic_url(full_topic))
-    # Every next reader: the member row, whether they may read it, the unread notifications.
-    with django_assert_num_queries(3):
+    # Every next reader: the member row, whether they may read it.
+    with django_assert_num_queries(2):
         page = client.get(_topic_url(full_topic))
     html = page.content.decode()
     assert "关于推进非首都功能疏解的建议案" in html and "协商报告" in html
@@ -59,7 +60,7 @@ def test_the_office_reads_the_same_topic_with_its_forms_in_a_fixed_number_of_que
     login(client, staff_user)
     client.get(_topic_url(full_topic))
     # The member's page plus the meetings the topic could be linked to (it has none yet).
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         page = client.get(_topic_url(full_topic))
     html = page.content.decode()
     for step in ("adoption", "feedback", "follow_up", "instruction"):
@@ -75,7 +76,7 @@ def test_the_consultation_tab_reads_the_years_once(
     client.get(reverse("consultations:home"))
     # The years, the year's topics with their units and items, the open windows and the
     # discussions are the same for every member: cached (six queries fewer on a repeat view).
-    with django_assert_num_queries(6) as captured:
+    with django_assert_num_queries(5) as captured:
         page = client.get(reverse("consultations:home"))
     years = [
         q["sql"]

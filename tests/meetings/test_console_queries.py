@@ -34,8 +34,8 @@ def test_the_console_costs_the_same_queries_with_more_sessions_and_agenda(
     _console(client, sc_meeting)  # the session, the user row and the meeting go to the cache
     # The meeting with its sessions, agenda, work-plan items, documents and resolutions is a cached
     # value; read on every view: the participations behind the sessions, the motions, the speeches,
-    # the leave requests, the unread notifications. No query for the forms' choices.
-    with django_assert_num_queries(5):
+    # the leave requests (the unread count is cached per person). No query for the forms' choices.
+    with django_assert_num_queries(4):
         _console(client, sc_meeting)
     afternoon = services.session_add(
         meeting=sc_meeting, date=sc_session.date, half_day="afternoon", place="二层会议室", actor=staff_user
@@ -43,7 +43,7 @@ def test_the_console_costs_the_same_queries_with_more_sessions_and_agenda(
     for title in ("听取工作报告", "协商讨论"):
         services.agenda_item_add(session=afternoon, kind=AgendaKind.REPORT, title=title, actor=staff_user)
     page = _console(client, sc_meeting)  # the writes moved the cached meeting on: read afresh
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         _console(client, sc_meeting)
     html = page.content.decode()
     assert _options(html, "session") == ["", str(sc_session.pk), str(afternoon.pk)]
