@@ -57,6 +57,12 @@ def proposal_assign(
     _locked(proposal)
     check_proposal_transition(proposal, S.ASSIGNED, "assign")
     assisting = [u for u in assisting_units if u.pk != lead_unit.pk]
+    if any(unit.tenant_id != proposal.tenant_id for unit in [lead_unit, *assisting]):
+        raise DomainError(
+            _("A proposal is assigned only to handling units of its own committee."),
+            code="invalid",
+            field="lead_unit",
+        )
     rules = year_settings(proposal.year)
     today = _today()
     due = add_months(today, rules.reply_months)

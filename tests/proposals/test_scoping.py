@@ -134,3 +134,22 @@ def test_the_statistics_page_is_for_staff_and_leaders(client, world, leader_user
     assert client.get(reverse("proposals:stats")).status_code == 403
     login(client, leader_user)
     assert client.get(reverse("proposals:stats")).status_code == 200
+
+
+def test_a_proposal_is_never_assigned_to_another_committees_unit(world):
+    import pytest
+
+    from cppcc_portal.core.committees import working_for
+    from cppcc_portal.core.errors import DomainError
+    from proposals import services
+    from tests.factories import CommitteeFactory, HandlingUnitFactory
+
+    proposal = world.reach(S.ACCEPTED, title="关于背街小巷整治的建议")
+    district = CommitteeFactory()
+    with working_for(district):
+        districts_unit = HandlingUnitFactory(name="区城管委")
+    with pytest.raises(DomainError, match="本委员会的承办单位"):
+        services.proposal_assign(proposal=proposal, actor=world.staff, lead_unit=districts_unit)
+    proposal.refresh_from_db()
+    assert proposal.state == S.ACCEPTED
+    assert not proposal.assignments.exists()
