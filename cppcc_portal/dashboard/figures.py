@@ -95,16 +95,29 @@ def year_figures(year: int) -> tuple[dict[str, Any], dt.datetime]:
     return row.figures, row.computed_at
 
 
-def figures_for_years(years: list[int]) -> dict[int, tuple[dict[str, Any], dt.datetime]]:
-    """The figures of several years in one read (this year and the previous one, for deltas)."""
-    rows = {row.year: row for row in YearFigures.objects.filter(year__in=years)}
+def computed_times(years: list[int]) -> dict[int, dt.datetime]:
+    """When the stored figures of several years were computed, refreshing those that need it.
+
+    The page's rendered sections are cached under these times (dashboard.views), so a view whose
+    sections are cached reads two timestamps, not the two rows' 25 KB of figures each.
+    """
+    rows = {
+        row.year: row
+        for row in YearFigures.objects.filter(year__in=years).only("year", "computed_at", "stale")
+    }
     result = {}
     for year in years:
         row = rows.get(year)
         if _needs_refresh(row):
             row = refresh_year_figures(year)
-        result[year] = (row.figures, row.computed_at)
+        result[year] = row.computed_at
     return result
+
+
+def stored_figures(years: list[int]) -> dict[int, dict[str, Any]]:
+    """The stored figures of several years in one read (after computed_times made sure they exist)."""
+    found = dict(YearFigures.objects.filter(year__in=years).values_list("year", "figures"))
+    return {year: found[year] if year in found else year_figures(year)[0] for year in years}
 
 
 def figures_of_committees(among: list, year: int) -> dict[int, dict[str, Any]]:

@@ -57,26 +57,23 @@ def _dashboard_context(request) -> dict:
     """The dashboard of the committee in hand: its years, its stored figures, its rendered sections."""
     years, default = year_choices()
     year = _year(request, default)
-    found = year_figures.figures_for_years([year, year - 1])
-    figures, computed_at = found[year]
-    previous, previous_at = found[year - 1]
+    computed = year_figures.computed_times([year, year - 1])
     return {
-        "sections": _sections(year, (figures, computed_at), (previous, previous_at)),
+        "sections": _sections(year, computed[year], computed[year - 1]),
         "year": year,
         "previous_year": year - 1,
         "years": sorted(set(years) | {year}, reverse=True),
-        "computed_at": computed_at,
+        "computed_at": computed[year],
     }
 
 
-def _sections(year: int, this: tuple[dict, dt.datetime], last: tuple[dict, dt.datetime]) -> str:
+def _sections(year: int, computed_at: dt.datetime, previous_at: dt.datetime) -> str:
     """The year's figures, charts and tables as HTML: the same for every reader, so rendered once
     per stored figures, language, day (the overdue links count from today) and committee, not on
     every view (200 KB of charts and tables). A refresh of any year's figures moves the
     `dashboard-page` family on (the trends show ten years); the two rows' times are in the key too,
     so a page that read its rows just before another process refreshed them caches under their
-    old time, which no later reader asks for."""
-    (figures, computed_at), (previous, previous_at) = this, last
+    old time, which no later reader asks for. The figures themselves are read only to render."""
     today = timezone.localdate()
     key = (
         f"sections:{year}:{translation.get_language()}:{today.isoformat()}:"
@@ -84,7 +81,8 @@ def _sections(year: int, this: tuple[dict, dt.datetime], last: tuple[dict, dt.da
     )
 
     def render_sections() -> str:
-        context = dashboard_context(figures, previous, year)
+        found = year_figures.stored_figures([year, year - 1])
+        context = dashboard_context(found[year], found[year - 1], year)
         context["trends"] = trends_view(year_figures.stored_trends(last_year=year), year)
         context["year"] = year
         return str(render_to_string("dashboard/includes/sections.html", context))
