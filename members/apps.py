@@ -24,8 +24,19 @@ class MembersConfig(AppConfig):
         register_item_links(activities_for_items)
         register_seeder(demo.seed)
 
-        from members.models import ScoringRule, YearlyMinimum
-        from members.selectors import SCORING
+        from members.models import (
+            CommitteeMembership,
+            Member,
+            Party,
+            ScoringRule,
+            Sector,
+            StreetGroupMembership,
+            Term,
+            YearlyMinimum,
+        )
+        from members.selectors import ROSTER, SCORING
 
         # The cached rules and minimums of a year follow every write to them.
         SCORING.watch(ScoringRule, YearlyMinimum)
+        # The signed-in person's member row and the bodies they lead follow every roster edit.
+        ROSTER.watch(Member, Term, Party, Sector, CommitteeMembership, StreetGroupMembership)

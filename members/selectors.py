@@ -65,6 +65,13 @@ DEFAULT_MINIMUMS = {MinimumMetric.ACTIVITIES: 3, MinimumMetric.PROPOSALS: 1, Min
 
 # --- who is who ---------------------------------------------------------------------------------
 
+# Every portal page reads the signed-in person's member row (views.member_required), and the portal
+# home the bodies they lead; both change only when the roster is edited. Kept per person and
+# committee, moved on by every save or delete of a member, a term, party or sector, or a membership
+# of a special committee or street group (members.apps). A person with no member row (staff, units)
+# is read each time: None is never cached.
+ROSTER = CachedValues("member-of-user", ttl=600, per_committee=True)
+
 
 def member_for_user(user) -> Member | None:
     """The member record of a logged-in user in the committee in hand, or None (staff, units, anonymous).
@@ -78,7 +85,10 @@ def member_for_user(user) -> Member | None:
     known = getattr(user, "_portal_member", None)
     if known is not None and known[0] == here:
         return known[1]
-    member = Member.objects.select_related("sector", "party", "term").filter(user=user).first()
+    member = ROSTER.cached(
+        f"user-{user.pk}",
+        lambda: Member.objects.select_related("sector", "party", "term").filter(user=user).first(),
+    )
     user._portal_member = (here, member)
     return member
 
@@ -91,9 +101,13 @@ def units_for_user(user) -> QuerySet[HandlingUnit]:
 
 
 def led_body_ids(member: Member | None) -> tuple[list[int], list[int]]:
-    """(committee ids, street group ids) a member leads, in one query."""
+    """(committee ids, street group ids) a member leads, in one query (kept in ROSTER)."""
     if member is None:
         return [], []
+    return ROSTER.cached(f"led-{member.pk}", lambda: _led_body_ids(member))
+
+
+def _led_body_ids(member: Member) -> tuple[list[int], list[int]]:
     committees = (
         CommitteeMembership.objects.filter(member=member, role__in=LEADING_COMMITTEE_ROLES)
         .annotate(body=Value("committee"))

@@ -35,16 +35,16 @@ def test_a_member_reads_a_topic_page_in_a_fixed_number_of_queries(
     client, member_user, full_topic, django_assert_num_queries
 ):
     login(client, member_user)
-    # The session, the user row and the unread count go to the cache.
+    # The session, the user row, the member row and the unread count go to the cache.
     client.get(reverse("consultations:home"))
-    # The first reader of the day: the member row, whether the member may read the topic, the topic
+    # The first reader of the day: whether the member may read the topic, the topic
     # with its plan, meeting, work plan and deliberation in one and one query per list (departments,
     # items, origins, groups and their members, activities, reports (no files without one), tasks,
     # outcomes, instructions, recommendations, feedback), then cached.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         client.get(_topic_url(full_topic))
-    # Every next reader: the member row, whether they may read it.
-    with django_assert_num_queries(2):
+    # Every next reader: whether they may read it.
+    with django_assert_num_queries(1):
         page = client.get(_topic_url(full_topic))
     html = page.content.decode()
     assert "关于推进非首都功能疏解的建议案" in html and "协商报告" in html
@@ -76,7 +76,7 @@ def test_the_consultation_tab_reads_the_years_once(
     client.get(reverse("consultations:home"))
     # The years, the year's topics with their units and items, the open windows and the
     # discussions are the same for every member: cached (six queries fewer on a repeat view).
-    with django_assert_num_queries(5) as captured:
+    with django_assert_num_queries(4) as captured:
         page = client.get(reverse("consultations:home"))
     years = [
         q["sql"]

@@ -66,9 +66,9 @@ def test_the_portal_home_costs_the_same_queries_and_no_reverse_per_row(
         return real_reverse(*args, **kwargs)
 
     monkeypatch.setattr(url_templates, "reverse", counted)
-    # The member, their upcoming places, the open trainings, the year's records, the bodies they
-    # lead (the year's scoring rules and minimums and the unread count come from the cache).
-    with django_assert_num_queries(5):
+    # Their upcoming places, the open trainings, the year's records (the member row, the bodies they
+    # lead, the year's scoring rules and minimums and the unread count come from the cache).
+    with django_assert_num_queries(3):
         html = _home(client)
     assert calls == []
     assert html.count('class="mem-entry"') == 2 * n
