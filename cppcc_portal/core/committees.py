@@ -232,6 +232,15 @@ def for_user(user) -> list[Committee]:
     return seated or [committee]
 
 
+def of_request(request) -> list[Committee]:
+    """for_user() of the request's person, read once per request (the committee in hand and the
+    header's committee chooser both ask)."""
+    found = getattr(request, "_portal_committees", None)
+    if found is None:
+        found = request._portal_committees = for_user(request.user)
+    return found
+
+
 def children(committee: Committee) -> list[Committee]:
     """The active committees directly under ``committee`` (where the city sends a matter down)."""
     return COMMITTEES.cached(
@@ -258,7 +267,7 @@ def for_request(request) -> Committee:
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return default()
-    allowed = for_user(user)
+    allowed = of_request(request)
     chosen = request.session.get(SESSION_KEY)
     for committee in allowed:
         if committee.pk == chosen:
@@ -315,7 +324,7 @@ def named_in_address(request, slug: str) -> Committee:
     name only, on the login page; every page with data asks for a login first.
     """
     if getattr(request.user, "is_authenticated", False):
-        found = next((c for c in for_user(request.user) if c.slug == slug), None)
+        found = next((c for c in of_request(request) if c.slug == slug), None)
     else:
         found = Committee.objects.filter(slug=slug).first()
     if found is None:

@@ -31,7 +31,7 @@ def portal(request):
         # The committee in hand (core.committees), resolved once per request by CommitteeMiddleware.
         "portal_committee": _committee(request),
         # Whether the header links to the committee chooser: the person has seats in several.
-        "portal_committee_choice": SimpleLazyObject(lambda: len(committees.for_user(user)) > 1),
+        "portal_committee_choice": SimpleLazyObject(lambda: len(committees.of_request(request)) > 1),
         # For the idle-timeout warning (core.sessions, core/js/idle_timeout.js).
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
         "session_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,

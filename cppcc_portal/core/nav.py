@@ -7,10 +7,14 @@ URLconf and script prefix; reversing them on each page cost a few dozen reverse(
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
+
 from django.utils.translation import gettext_lazy as _
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.url_templates import fixed_url
+from cppcc_portal.core.url_templates import fixed_url, resolver_key
 
 # The header's links: name in the templates (site_urls.<name>) → URL name.
 SITE_URLS = {
@@ -31,11 +35,17 @@ SITE_URLS = {
 }
 
 
-def site_urls() -> dict[str, str]:
-    return {key: fixed_url(name) for key, name in SITE_URLS.items()}
+def site_urls() -> Mapping[str, str]:
+    """The header's links, one read-only mapping per URLconf and script prefix (built once)."""
+    return _site_urls(*resolver_key())
 
 
-def main_nav(user, user_roles: set[str], urls: dict[str, str]) -> list[dict]:
+@lru_cache(maxsize=1024)  # one per committee's address prefix (core.committees)
+def _site_urls(urlconf: str, prefix: str) -> Mapping[str, str]:
+    return MappingProxyType({key: fixed_url(name) for key, name in SITE_URLS.items()})
+
+
+def main_nav(user, user_roles: set[str], urls: Mapping[str, str]) -> list[dict]:
     """The header's links for this user: (url, label, class), in the order they are shown."""
     office = roles.STAFF in user_roles or roles.LEADER in user_roles
     links = [

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
-def _resolver_key() -> tuple[str, str]:
+def resolver_key() -> tuple[str, str]:
+    """What every URL resolved here depends on: the URLconf and the script prefix (a key part)."""
     return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
 
 
@@ -32,9 +33,9 @@ def _template(viewname: str, current_app: str | None, urlconf: str, prefix: str)
 
 def fixed_url(name: str) -> str:
     """reverse(name) for a URL without arguments ("" if there is none): the header's links and tabs."""
-    return _fixed(name, *_resolver_key())
+    return _fixed(name, *resolver_key())
 
 
 def pk_url_template(viewname: str, *, current_app: str | None = None) -> str:
     """The URL of a view that takes one id, with "{}" where the id goes: format() it per row."""
-    return _template(viewname, current_app, *_resolver_key())
+    return _template(viewname, current_app, *resolver_key())

@@ -7,8 +7,9 @@ and the shared navigation reads the registry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from cppcc_portal.core.url_templates import fixed_url
+from cppcc_portal.core.url_templates import fixed_url, resolver_key
 
 
 @dataclass(frozen=True)
@@ -25,23 +26,37 @@ _UNIT_TABS: list[Tab] = []
 def register_portal_tab(label, url_name: str, order: int = 100) -> None:
     if all(t.url_name != url_name for t in _PORTAL_TABS):
         _PORTAL_TABS.append(Tab(label, url_name, order))
+        _portal_tabs.cache_clear()
 
 
 def register_unit_tab(label, url_name: str, order: int = 100) -> None:
     if all(t.url_name != url_name for t in _UNIT_TABS):
         _UNIT_TABS.append(Tab(label, url_name, order))
+        _unit_tabs.cache_clear()
 
 
-def _resolved(tabs: list[Tab]) -> list[dict]:
+def _resolved(tabs: list[Tab]) -> tuple[dict, ...]:
     links = (
         {"label": tab.label, "url": fixed_url(tab.url_name)} for tab in sorted(tabs, key=lambda t: t.order)
     )
-    return [link for link in links if link["url"]]
+    return tuple(link for link in links if link["url"])
 
 
-def portal_tabs() -> list[dict]:
+# The tabs are registered when the apps are ready, before any page: resolved once per URLconf and
+# script prefix (labels stay lazy, translated when a page shows them).
+@lru_cache(maxsize=1024)
+def _portal_tabs(urlconf: str, prefix: str) -> tuple[dict, ...]:
     return _resolved(_PORTAL_TABS)
 
 
-def unit_tabs() -> list[dict]:
+@lru_cache(maxsize=1024)
+def _unit_tabs(urlconf: str, prefix: str) -> tuple[dict, ...]:
     return _resolved(_UNIT_TABS)
+
+
+def portal_tabs() -> tuple[dict, ...]:
+    return _portal_tabs(*resolver_key())
+
+
+def unit_tabs() -> tuple[dict, ...]:
+    return _unit_tabs(*resolver_key())
