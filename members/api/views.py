@@ -219,11 +219,12 @@ class ParticipationViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # The rows show the member's name and the activity's title: the member's sector, which the
-        # selector joins for the portal's pages, is not read here.
+        # selector joins for the portal's pages, is not read here, nor are the columns no row shows.
         return (
             selectors.participation_list(user=self.request.user)
             .select_related(None)
             .select_related("activity", "member")
+            .only(*s.PARTICIPATION_COLUMNS)
             .order_by("-activity__starts_at", "member_id")
         )
 
