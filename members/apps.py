@@ -26,6 +26,7 @@ class MembersConfig(AppConfig):
 
         from members.models import (
             CommitteeMembership,
+            HandlingUnit,
             Member,
             Party,
             ScoringRule,
@@ -38,5 +39,15 @@ class MembersConfig(AppConfig):
 
         # The cached rules and minimums of a year follow every write to them.
         SCORING.watch(ScoringRule, YearlyMinimum)
-        # The signed-in person's member row and the bodies they lead follow every roster edit.
-        ROSTER.watch(Member, Term, Party, Sector, CommitteeMembership, StreetGroupMembership)
+        # The signed-in person's member row, the bodies they lead and the units they answer for
+        # follow every roster edit.
+        ROSTER.watch(
+            Member,
+            Term,
+            Party,
+            Sector,
+            CommitteeMembership,
+            StreetGroupMembership,
+            HandlingUnit,
+            HandlingUnit.accounts.through,
+        )

@@ -65,11 +65,12 @@ DEFAULT_MINIMUMS = {MinimumMetric.ACTIVITIES: 3, MinimumMetric.PROPOSALS: 1, Min
 
 # --- who is who ---------------------------------------------------------------------------------
 
-# Every portal page reads the signed-in person's member row (views.member_required), and the portal
-# home the bodies they lead; both change only when the roster is edited. Kept per person and
-# committee, moved on by every save or delete of a member, a term, party or sector, or a membership
-# of a special committee or street group (members.apps). A person with no member row (staff, units)
-# is read each time: None is never cached.
+# Every portal page reads the signed-in person's member row (views.member_required), the portal
+# home the bodies they lead, the unit workspace the units a login answers for; all change only when
+# the roster is edited. Kept per person and committee, moved on by every save or delete of a member,
+# a term, party or sector, a membership of a special committee or street group, a handling unit or
+# its accounts (members.apps). A person with no member row (staff, units) is read each time: None is
+# never cached.
 ROSTER = CachedValues("member-of-user", ttl=600, per_committee=True)
 
 

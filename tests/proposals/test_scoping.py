@@ -153,3 +153,11 @@ def test_a_proposal_is_never_assigned_to_another_committees_unit(world):
     proposal.refresh_from_db()
     assert proposal.state == S.ACCEPTED
     assert not proposal.assignments.exists()
+
+
+def test_an_account_taken_off_a_unit_no_longer_sees_its_work_on_the_next_page(client, world):
+    proposal = world.reach(S.ASSIGNED, assisting=False, title="关于老旧小区加装电梯的建议")
+    login(client, world.unit_user)
+    assert proposal.title in client.get(reverse("proposals_units:home")).content.decode()
+    world.unit.accounts.remove(world.unit_user)
+    assert proposal.title not in client.get(reverse("proposals_units:home")).content.decode()
