@@ -282,7 +282,7 @@ def meeting_detail(meeting_id: int, *, user) -> Meeting | None:
 
 
 # The office's console read the meeting, its sessions, their agenda, the plan items, the document
-# pack, the resolutions, the motions and the speeches (eight queries, most of the page's time) on
+# pack, the resolutions, the motions and the speeches (nine queries, most of the page's time) on
 # every view, though they change only when the office edits the meeting, opens or closes a vote or
 # decides a speech (a ballot is a row of its own: a motion's result is stored when the vote closes);
 # the leave requests (answers and check-ins change them all the time) are read on every view. Moved
