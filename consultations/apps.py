@@ -17,7 +17,10 @@ class ConsultationsConfig(AppConfig):
     def _watch_topic_pages(self) -> None:
         """A topic's cached page (selectors.TOPIC_PAGES) moves on with every write to a consultation
         model, its M2M tables included, or to a row they point at (members, units, activities,
-        meetings, plan items, accounts: the names and dates the page shows)."""
+        meetings, plan items, accounts: the names and dates the page shows); and with every write to
+        a speech (the speeches at consultation meetings a member's tab lists, selectors.own_lists)."""
+        from django.apps import apps
+
         from consultations.selectors import TOPIC_PAGES
 
         models = set(self.get_models(include_auto_created=True))
@@ -25,6 +28,7 @@ class ConsultationsConfig(AppConfig):
             for field in model._meta.get_fields():
                 if (field.many_to_one or field.one_to_one or field.many_to_many) and field.concrete:
                     models.add(field.related_model)
+        models.add(apps.get_model("meetings", "Speech"))  # its meeting is a row a topic points at
         TOPIC_PAGES.watch(*sorted(models, key=lambda model: model._meta.label))
 
     def _register_plan_links(self) -> None:

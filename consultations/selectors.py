@@ -128,40 +128,70 @@ def _topic_with_lists(pk: int) -> ConsultationTopic | None:
     )
 
 
-def _shared_reading(user) -> str | None:
+def _shared_reading(user, *, on_roster: bool) -> str | None:
     """The list of topics a user reads if it is everyone's of their kind: every topic (office,
-    leaders) or the published ones (members); None for a unit's account, whose list is its own."""
+    leaders) or the published ones (members: ``on_roster``); None for a unit's account, whose list
+    is its own."""
     if roles.can_read_everything(user):
         return "all"
-    if roles.has_role(user, roles.UNIT) or member_for_user(user) is None:
+    if roles.has_role(user, roles.UNIT) or not on_roster:
         return None
     return "published"
 
 
-def tab_lists(*, user, year: int | None) -> dict:
+def tab(*, user, year: int | None) -> dict:
+    """Everything the consultation tab lists: the lists shared by everyone of the user's kind
+    (``tab_lists``) and the user's own (``own_lists``), from two cached values."""
+    own = own_lists(user=user)
+    return {**tab_lists(user=user, year=year, on_roster=own["on_roster"]), **own}
+
+
+def tab_lists(*, user, year: int | None, on_roster: bool) -> dict:
     """What the consultation tab shows everyone of the user's kind: the years with topics, the year
     shown (``year``, else the latest), its topics in plan order, the open collection windows and the
     discussions. The same for every member (and for every reader of the office), changed only by
     the office's work on consultations: a cached value of TOPIC_PAGES, per day (the windows open and
-    close by date), worked out live for a unit's account."""
+    close by date), worked out live for a unit's account. ``on_roster``: the user has a member
+    record in the committee in hand (``own_lists``)."""
     today = timezone.localdate()
 
     def work() -> dict:
         years = topic_years()
         shown = year or (years[0] if years else today.year)
-        everyone = roles.can_read_everything(user) or member_for_user(user) is not None
+        everyone = roles.can_read_everything(user) or on_roster
+        # The tab shows each topic's own fields: none of the plan, departments or items topic_list reads.
+        topics = topic_list(user=user, year=shown).select_related(None).prefetch_related(None)
         return {
             "years": years,
             "year": shown,
-            "topics": list(topic_list(user=user, year=shown).order_by("planned_month", "pk")),
+            "topics": list(topics.order_by("planned_month", "pk")),
             "windows": list(open_windows(on=today)),
             "discussions": list(discussion_list(user=user)[:20]) if everyone else [],
         }
 
-    shared = _shared_reading(user)
+    shared = _shared_reading(user, on_roster=on_roster)
     if shared is None:
         return work()
     return TOPIC_PAGES.cached(f"tab:{shared}:{year or 'latest'}:{today.isoformat()}", work)
+
+
+def own_lists(*, user) -> dict:
+    """What the consultation tab shows of the user's own, at most fifty of each: their preparation
+    tasks, research groups, speeches at consultation meetings and the topics they proposed; and
+    whether they are on the roster of the committee in hand (``on_roster``). Read from rows that
+    TOPIC_PAGES watches (the speeches too, consultations.apps), none of them by role: a cached value
+    per user (the tab shows the proposals only to those who do not read every one)."""
+
+    def work() -> dict:
+        return {
+            "on_roster": member_for_user(user) is not None,
+            "tasks": list(member_tasks(user=user)[:50]),
+            "proposals": list(proposals_submitted_by(user=user).order_by("-submitted_at")[:50]),
+            "groups": list(member_groups(user=user)[:50]),
+            "speeches": member_speeches(user=user),
+        }
+
+    return TOPIC_PAGES.cached(f"own:{user.pk}", work)
 
 
 def topic_timeline(*, topic: ConsultationTopic) -> QuerySet[TopicEvent]:
@@ -191,12 +221,20 @@ def window_list() -> QuerySet[CollectionWindow]:
 
 def proposal_list(*, user) -> QuerySet[TopicProposal]:
     """Proposed topics: staff and leaders all; everyone else those they submitted."""
-    qs = TopicProposal.objects.select_related("window", "topic", "member", "sector", "unit", "committee")
     if roles.can_read_everything(user):
-        return qs
+        return _proposals()
     if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    return qs.filter(submitted_by=user)
+        return TopicProposal.objects.none()
+    return proposals_submitted_by(user=user)
+
+
+def proposals_submitted_by(*, user) -> QuerySet[TopicProposal]:
+    """The topics a logged-in user proposed, whatever their role."""
+    return _proposals().filter(submitted_by=user)
+
+
+def _proposals() -> QuerySet[TopicProposal]:
+    return TopicProposal.objects.select_related("window", "topic", "member", "sector", "unit", "committee")
 
 
 # --- preparation ----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from consultations.models import (
 )
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError
+from cppcc_portal.core.url_templates import pk_url_template
 from members.selectors import member_for_user
 
 
@@ -52,23 +53,31 @@ def _require_reader(user) -> None:
         raise PermissionDenied(_("This page is for the office and the leaders."))
 
 
+# The links and buttons of the tab's rows: row.url formatted from a template resolved once per process.
+ROW_URLS = {"topics": "consultations:topic", "discussions": "consultations:discussion"}
+
+
 @login_required
 def home(request):
     """The consultation tab: the year's topics, the open collection windows, my tasks, groups and proposals."""
-    tasks = list(selectors.member_tasks(user=request.user)[:50])
-    for task in tasks:
+    # The years, the year's topics, the open windows and the discussions (shared), and my own lists:
+    # two cached values (selectors.tab).
+    context = selectors.tab(user=request.user, year=_asked_year(request))
+    for key, viewname in ROW_URLS.items():
+        url = pk_url_template(viewname)
+        for row in context[key]:
+            row.url = url.format(row.pk)
+    topic_url, done_url = pk_url_template("consultations:topic"), pk_url_template("consultations:task_done")
+    for group in context["groups"]:
+        group.url = topic_url.format(group.topic_id)
+    for task in context["tasks"]:
         task.actions = services.allowed_actions(task, request.user)
-    context = {
-        # The years, the year's topics, the open windows and the discussions (shared, cached).
-        **selectors.tab_lists(user=request.user, year=_asked_year(request)),
-        "proposals": list(selectors.proposal_list(user=request.user).order_by("-submitted_at")[:50]),
-        "tasks": tasks,
-        "groups": list(selectors.member_groups(user=request.user)[:50]),
-        "speeches": selectors.member_speeches(user=request.user),
-        "is_staff": roles.is_staff_user(request.user),
-        "can_read_everything": roles.can_read_everything(request.user),
-        "today": timezone.localdate(),
-    }
+        task.done_url = done_url.format(task.pk)
+    context.update(
+        is_staff=roles.is_staff_user(request.user),
+        can_read_everything=roles.can_read_everything(request.user),
+        today=timezone.localdate(),
+    )
     return render(request, "consultations/home.html", context)
 
 

@@ -20,10 +20,11 @@ class MeetingsConfig(AppConfig):
     def _watch_console(self) -> None:
         """The console's cached meeting (selectors.CONSOLE) moves on with every write to what it
         holds: the meeting, its sessions (their state, the item shown, set by a motion opened), agenda,
-        plan items, documents and resolutions, and the rows they name."""
+        motions, plan items, documents, resolutions and speeches, and the rows they name."""
         from meetings.selectors import CONSOLE
 
         Meeting, MeetingSession = self.get_model("Meeting"), self.get_model("MeetingSession")
+        Speech = self.get_model("Speech")
         CONSOLE.watch(
             Meeting,
             Meeting.items.through,
@@ -33,8 +34,11 @@ class MeetingsConfig(AppConfig):
             self.get_model("MeetingDocument"),
             self.get_model("DocumentVersion"),
             self.get_model("Resolution"),
-            # The rows they name: the sessions' activities, the plan items, the committee.
+            Speech,
+            # The rows they name: the sessions' activities, the plan items, the committee, the
+            # speakers (their names).
             MeetingSession.activity.field.related_model,
             Meeting.items.field.related_model,
             Meeting.committee.field.related_model,
+            Speech.member.field.related_model,
         )

@@ -124,7 +124,10 @@ class AgendaItemForm(_TextErrors, forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = MeetingSession.objects.filter(meeting=meeting)
+        # What is posted is checked against the meeting's sessions; the console, which shows the
+        # form unbound, lists them itself (no queryset built for nothing).
+        if self.is_bound:
+            self.fields["session"].queryset = MeetingSession.objects.filter(meeting=meeting)
 
 
 class MotionForm(_TextErrors, forms.Form):
@@ -135,9 +138,10 @@ class MotionForm(_TextErrors, forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
-            session__meeting=meeting
-        ).select_related("session")
+        if self.is_bound:  # as AgendaItemForm
+            self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
+                session__meeting=meeting
+            ).select_related("session")
 
 
 class MinutesForm(forms.Form):

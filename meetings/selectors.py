@@ -223,31 +223,19 @@ def desk_search(*, session: MeetingSession, query: str) -> QuerySet[Participatio
     return rows.order_by("member__member_number")
 
 
-def places_of_user(*, sessions: list[MeetingSession], user) -> dict[int, Participation]:
-    """The user's own place in each of the sessions, by session id, in one query (a page primes the
-    sessions' table with it through workflows.remember_participation instead of a query per session)."""
-    if not getattr(user, "is_authenticated", False):
-        return {}
-    by_activity = {
-        p.activity_id: p
-        # With its activity (same query): the participation table reads the activity's status and start.
-        for p in Participation.objects.filter(
-            activity_id__in=[s.activity_id for s in sessions], member__user=user
-        ).select_related("activity")
-    }
-    return {s.pk: by_activity.get(s.activity_id) for s in sessions}
-
-
-def leave_requests(*, meeting: Meeting) -> QuerySet[Participation]:
-    return (
-        Participation.objects.filter(
-            activity__meeting_session__meeting=meeting,
-            invitation=InvitationState.LEAVE_REQUESTED,
-        )
+def leave_requests(*, sessions: list[MeetingSession]) -> list[Participation]:
+    """Leave asked for one of these sessions and not yet granted, by start and member number; each
+    row's ``session`` is its one of ``sessions`` (their meeting read with them: no query per row)."""
+    by_activity = {session.activity_id: session for session in sessions}
+    rows = list(
+        Participation.objects.filter(activity_id__in=by_activity, invitation=InvitationState.LEAVE_REQUESTED)
         .exclude(attendance=Attendance.LEAVE)
-        .select_related("member", "activity__meeting_session")
+        .select_related("member")
         .order_by("activity__starts_at", "member__member_number")
     )
+    for row in rows:
+        row.session = by_activity[row.activity_id]
+    return rows
 
 
 # --- votes --------------------------------------------------------------------------------------
@@ -294,24 +282,36 @@ def meeting_detail(meeting_id: int, *, user) -> Meeting | None:
 
 
 # The office's console read the meeting, its sessions, their agenda, the plan items, the document
-# pack and the resolutions (six queries, most of the page's time) on every view, though they change
-# only when the office edits the meeting; the live parts (motions and votes, speeches, places, leave
-# requests) are read on every view. Moved on by every write to what it holds (meetings.apps).
+# pack, the resolutions, the motions and the speeches (nine queries, most of the page's time) on
+# every view, though they change only when the office edits the meeting, opens or closes a vote or
+# decides a speech (a ballot is a row of its own: a motion's result is stored when the vote closes);
+# the leave requests (answers and check-ins change them all the time) are read on every view. Moved
+# on by every write to what it holds (meetings.apps).
 CONSOLE = CachedValues("meeting-console", ttl=600, per_committee=True)
 
 
 def console_meeting(meeting_id: int) -> Meeting | None:
     """A meeting as the console shows it to those who read every meeting (staff and leaders: the
-    caller checks), with its sessions, agenda, plan items, documents and resolutions prefetched."""
+    caller checks), with its sessions, agenda and their motions, plan items, documents, resolutions
+    and speeches (``console_speeches``, with their member and session) prefetched."""
+    # "v2": the entries cached before the motions and speeches were part of the value are not read.
+    return CONSOLE.cached(f"v2:{meeting_id}", lambda: _console_meeting(meeting_id))
+
+
+def _console_meeting(meeting_id: int) -> Meeting | None:
+    # Built only when the cache misses: building the querysets costs as much as reading the value.
     documents = Prefetch("documents", queryset=MeetingDocument.objects.prefetch_related("versions"))
-    return CONSOLE.cached(
-        str(meeting_id),
-        lambda: (
-            _with_sessions(Meeting.objects.select_related("committee"))
-            .prefetch_related(documents, "resolutions")
-            .filter(pk=meeting_id)
-            .first()
-        ),
+    motions = Prefetch("sessions__agenda__motions", queryset=Motion.objects.order_by("pk"))
+    speeches = Prefetch(
+        "speeches",
+        queryset=Speech.objects.select_related("member", "session").order_by("state", "speaking_order"),
+        to_attr="console_speeches",
+    )
+    return (
+        _with_sessions(Meeting.objects.select_related("committee"))
+        .prefetch_related(motions, documents, "resolutions", speeches)
+        .filter(pk=meeting_id)
+        .first()
     )
 
 

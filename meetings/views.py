@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
+from cppcc_portal.core.url_templates import pk_url_template
 from meetings import checkin, exports, selectors, services
 from meetings.choices import Body, SpeechState
 from meetings.forms import (
@@ -34,7 +35,7 @@ from meetings.forms import (
     SessionForm,
 )
 from meetings.models import AgendaItem, Meeting, MeetingSession, Motion, Speech
-from meetings.workflows import allowed_actions, remember_participation
+from meetings.workflows import allowed_actions, console_actions
 from members.models import Participation
 
 
@@ -109,36 +110,66 @@ def meeting_create(request):
     return render(request, "meetings/meeting_form.html", {"form": form, "sessions": sessions})
 
 
+# The console's links and forms, formatted per row from templates resolved once per process.
+MEETING_URLS = (
+    "checkin_screen",
+    "desk",
+    "projector",
+    "call",
+    "session_add",
+    "agenda_add",
+    "motion_add",
+    "documents_publish",
+)
+SESSION_URLS = ("session_current", "session_open", "session_close", "minutes")
+MOTION_URLS = ("motion_open", "motion_close")
+
+
+def _urls(names, pk: int) -> dict[str, str]:
+    return {name: pk_url_template(f"meetings:{name}").format(pk) for name in names}
+
+
 @readers_required
 def console(request, pk):
     meeting = selectors.console_meeting(pk)  # readers_required: every meeting is theirs to read
     if meeting is None:
         raise Http404
     user = request.user
-    sessions = list(meeting.sessions.all())
-    places = selectors.places_of_user(sessions=sessions, user=user)
-    for session in sessions:
-        remember_participation(session, user, places.get(session.pk))
-        session.actions = allowed_actions(session, user)
-    motions = {}
-    for motion in Motion.objects.filter(agenda_item__session__meeting=meeting).select_related("agenda_item"):
-        motion.actions = allowed_actions(motion, user)
-        motions.setdefault(motion.agenda_item.session_id, []).append(motion)
-    speeches = list(meeting.speeches.select_related("member", "session").order_by("state", "speaking_order"))
-    for speech in speeches:
+    meeting.urls = _urls(MEETING_URLS, meeting.pk)
+    meeting.urls["admin_change"] = pk_url_template("admin:meetings_meeting_change").format(meeting.pk)
+    sessions = []
+    for session in meeting.sessions.all():
+        session.actions = console_actions(session, user)
+        session.urls = _urls(SESSION_URLS, session.pk)
+        motions = [motion for item in session.agenda.all() for motion in item.motions.all()]
+        for motion in motions:
+            motion.actions = allowed_actions(motion, user)
+            motion.urls = _urls(MOTION_URLS, motion.pk)
+        sessions.append((session, motions))
+    current_url, decide_url = (
+        pk_url_template("meetings:session_current"),
+        pk_url_template("meetings:speech_decide"),
+    )
+    for speech in meeting.console_speeches:
         speech.actions = allowed_actions(speech, user)
+        speech.decide_url = decide_url.format(speech.pk)
+        if speech.session_id is not None:  # an oral speech's session, where it is shown as delivered
+            speech.current_url = current_url.format(speech.session_id)
+    leave_requests = selectors.leave_requests(sessions=[session for session, _motions in sessions])
+    leave_url = pk_url_template("meetings:leave_decide")
+    for participation in leave_requests:
+        participation.decide_url = leave_url.format(participation.pk)
     return render(
         request,
         "meetings/console.html",
         {
             "meeting": meeting,
-            "meeting_actions": allowed_actions(meeting, user),
-            "sessions": [(s, motions.get(s.pk, [])) for s in sessions],
-            "leave_requests": selectors.leave_requests(meeting=meeting),
-            "speeches": speeches,
+            "meeting_actions": console_actions(meeting, user),
+            "sessions": sessions,
+            "leave_requests": leave_requests,
+            "speeches": meeting.console_speeches,
             "documents": meeting.documents.all(),
             "resolutions": meeting.resolutions.all(),
-            "groups": meeting.groups.all(),
             "can_run": roles.is_staff_user(request.user),
             "session_form": SessionForm(),
             "agenda_form": AgendaItemForm(meeting=meeting),

@@ -168,3 +168,18 @@ allowed_actions = Workflows(
         Speech: SPEECH_WORKFLOW,
     }
 ).allowed_actions
+
+# The office's console shows these buttons of a meeting and of its sessions; a member's own steps
+# (handing in a speech, answering the notice) are on their agenda page, so the console does not ask
+# about them (their rules read the reader's own places: a query the console has no use for).
+CONSOLE_ACTIONS = {
+    Meeting: (MEETING_WORKFLOW, ("call", "call_again", "add_session", "publish_documents")),
+    MeetingSession: (SESSION_WORKFLOW, ("open", "close", "show")),
+}
+
+
+def console_actions(obj, user) -> list[str]:
+    """The console's buttons `user` may use on a meeting or a session now, by the same table as
+    `allowed_actions` (those of its actions the console shows)."""
+    workflow, shown = CONSOLE_ACTIONS[type(obj)]
+    return [action for action in shown if workflow.may(obj, user, action)]

@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from consultations import services
 from consultations.choices import TopicState
+from meetings import services as meeting_services
+from meetings.choices import Body, MeetingKind
+from meetings.models import Meeting
 from tests.conftest import login
 from tests.consultations.factories import TopicFactory
 
@@ -89,3 +92,48 @@ def test_a_units_tab_lists_the_topics_that_concern_it_and_no_other(client, unit_
     page = _tab(login(client, unit_user))
 
     assert "非首都功能疏解" in page and "与本单位无关的议题" not in page
+
+
+def test_a_speech_handed_in_at_the_topics_meeting_shows_on_the_members_next_tab(
+    client, member, member_user, staff_user, adopted_topic, django_capture_on_commit_callbacks
+):
+    meeting = meeting_services.meeting_save(
+        meeting=Meeting(title="专题协商会议", kind=MeetingKind.STANDING_COMMITTEE, body=Body.ALL_MEMBERS),
+        actor=staff_user,
+    )
+    meeting_services.session_add(
+        meeting=meeting, date=dt.date(2017, 6, 20), half_day="morning", place="三层会议室", actor=staff_user
+    )
+    meeting_services.meeting_call(meeting=meeting, actor=staff_user)
+    meeting.refresh_from_db()
+    services.topic_link_meeting(topic=adopted_topic, meeting=meeting, actor=staff_user)
+    login(client, member_user)
+    assert "关于批发市场" not in _tab(client)  # the member's own lists go to the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.speech_submit(
+            meeting=meeting, actor=staff_user, member=member, title="关于批发市场", text="……"
+        )
+
+    assert "关于批发市场" in _tab(client)
+
+
+def test_a_task_done_leaves_the_members_tab_without_its_button(
+    client, member, member_user, staff_user, adopted_topic, django_capture_on_commit_callbacks
+):
+    task = services.task_add(
+        topic=adopted_topic,
+        description="起草建议案",
+        due_on=dt.date(2017, 5, 1),
+        assignee=member,
+        actor=staff_user,
+    )
+    done = f'"{reverse("consultations:task_done", args=[task.pk])}"'
+    login(client, member_user)
+    assert done in _tab(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_done(task=task, actor=member_user)
+
+    page = _tab(client)
+    assert "起草建议案" in page and done not in page

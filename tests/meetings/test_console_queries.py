@@ -6,12 +6,14 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services
 from meetings.choices import AgendaKind
 from meetings.models import AgendaItem, Motion
+from members.models import Participation
 from tests.conftest import login
 from tests.meetings.conftest import make_sc_meeting
 
@@ -32,10 +34,10 @@ def test_the_console_costs_the_same_queries_with_more_sessions_and_agenda(
 ):
     login(client, staff_user)
     _console(client, sc_meeting)  # the session, the user row and the meeting go to the cache
-    # The meeting with its sessions, agenda, work-plan items, documents and resolutions is a cached
-    # value; read on every view: the participations behind the sessions, the motions, the speeches,
-    # the leave requests (the unread count is cached per person). No query for the forms' choices.
-    with django_assert_num_queries(4):
+    # The meeting with its sessions, agenda, motions, work-plan items, documents, resolutions and
+    # speeches is a cached value; read on every view: the leave requests (the unread count is cached
+    # per person). No query for the forms' choices.
+    with django_assert_num_queries(1):
         _console(client, sc_meeting)
     afternoon = services.session_add(
         meeting=sc_meeting, date=sc_session.date, half_day="afternoon", place="二层会议室", actor=staff_user
@@ -43,7 +45,7 @@ def test_the_console_costs_the_same_queries_with_more_sessions_and_agenda(
     for title in ("听取工作报告", "协商讨论"):
         services.agenda_item_add(session=afternoon, kind=AgendaKind.REPORT, title=title, actor=staff_user)
     page = _console(client, sc_meeting)  # the writes moved the cached meeting on: read afresh
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         _console(client, sc_meeting)
     html = page.content.decode()
     assert _options(html, "session") == ["", str(sc_session.pk), str(afternoon.pk)]
@@ -53,6 +55,34 @@ def test_the_console_costs_the_same_queries_with_more_sessions_and_agenda(
     assert _options(html, "agenda_item") == ["", *(str(pk) for pk in agenda.values_list("pk", flat=True))]
     assert _options(html, "half_day") == ["morning", "afternoon", "evening"]
     assert '<label for="id_place">地点:</label>' in html
+
+
+def test_the_console_costs_the_same_queries_with_motions_speeches_and_leave_requests(
+    client, sc_meeting, sc_session, staff_user, standing, django_assert_num_queries
+):
+    for item in sc_session.agenda.all():
+        for title in ("表决工作要点", "表决人事事项"):
+            services.motion_create(agenda_item=item, title=title, actor=staff_user)
+    for member in standing[1:3]:
+        services.speech_submit(
+            meeting=sc_meeting, actor=member.user, title=f"{member.name}的发言", text="内容"
+        )
+    with time_machine.travel(sc_session.activity.starts_at - dt.timedelta(hours=1)):
+        for member, reason in zip(standing[3:], ("出差", "病假"), strict=True):
+            services.session_request_leave(session=sc_session, actor=member.user, reason=reason)
+    login(client, staff_user)
+    _console(client, sc_meeting)
+    # As many as with none of them: the motions and speeches come with the cached meeting, the leave
+    # requests in one query, each naming its session without a query of its own (the unread count
+    # is cached per person).
+    with django_assert_num_queries(1):
+        html = _console(client, sc_meeting).content.decode()
+    assert html.count('name="open-vote"') == 2
+    assert f"{standing[1].name}的发言" in html and f"{standing[2].name}的发言" in html
+    assert "出差" in html and "病假" in html
+    assert html.count(f"<td>{sc_session}</td>") == 2
+    for participation in Participation.objects.filter(invitation="leave_requested"):
+        assert reverse("meetings:leave_decide", args=[participation.pk]) in html
 
 
 def test_the_consoles_forms_add_an_agenda_item_and_a_secret_motion(client, sc_session, staff_user):
@@ -104,3 +134,22 @@ def test_the_console_stays_closed_to_a_member_after_the_office_filled_its_cache(
     assert _console(login(client, staff_user), sc_meeting).status_code == 200
 
     assert _console(login(client, member_user), sc_meeting).status_code == 403
+
+
+def test_a_speech_handed_in_after_the_console_was_read_shows_on_its_next_view(
+    client, sc_meeting, staff_user, member, member_user, django_capture_on_commit_callbacks
+):
+    login(client, staff_user)
+    assert "关于批发市场" not in _console(client, sc_meeting).content.decode()  # the meeting is cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        speech = services.speech_submit(
+            meeting=sc_meeting, actor=member_user, title="关于批发市场", text="……"
+        )
+
+    html = _console(client, sc_meeting).content.decode()
+    assert "关于批发市场" in html and reverse("meetings:speech_decide", args=[speech.pk]) in html
+    with django_capture_on_commit_callbacks(execute=True):
+        member.name = "王五"
+        member.save(update_fields=["name"])
+    assert "王五" in _console(client, sc_meeting).content.decode()
