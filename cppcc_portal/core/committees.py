@@ -235,10 +235,12 @@ def for_user(user) -> list[Committee]:
 def of_request(request) -> list[Committee]:
     """for_user() of the request's person, read once per request (the committee in hand and the
     header's committee chooser both ask)."""
+    user = request.user
+    # Kept with the person it was read for: a login or logout changes request.user mid-request.
     found = getattr(request, "_portal_committees", None)
-    if found is None:
-        found = request._portal_committees = for_user(request.user)
-    return found
+    if found is None or found[0] != user.pk:
+        found = request._portal_committees = (user.pk, for_user(user))
+    return found[1]
 
 
 def children(committee: Committee) -> list[Committee]:
