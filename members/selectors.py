@@ -101,6 +101,13 @@ def units_for_user(user) -> QuerySet[HandlingUnit]:
     return HandlingUnit.objects.filter(accounts=user, is_active=True)
 
 
+def unit_ids_for(user) -> list[int]:
+    """The ids of the handling units a login answers for in the committee in hand (kept in ROSTER)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return ROSTER.cached(f"units-{user.pk}", lambda: list(user.handling_units.values_list("pk", flat=True)))
+
+
 def led_body_ids(member: Member | None) -> tuple[list[int], list[int]]:
     """(committee ids, street group ids) a member leads, in one query (kept in ROSTER)."""
     if member is None:

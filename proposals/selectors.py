@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.committees import in_hand_id
-from members.selectors import ROSTER, member_for_user
+from members.selectors import member_for_user, unit_ids_for
 from proposals.choices import (
     ACCEPTED_STATES,
     HANDLING_STATES,
@@ -164,13 +164,6 @@ def proposal_raters(*, proposal: Proposal) -> list:
 
 
 # ---------------------------------------------------------------- handling units
-
-
-def unit_ids_for(user) -> list[int]:
-    """The handling units a login answers for in the committee in hand (kept with the roster: ROSTER)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return ROSTER.cached(f"units-{user.pk}", lambda: list(user.handling_units.values_list("pk", flat=True)))
 
 
 def _my_current_assignments(user) -> QuerySet[Assignment]:

@@ -23,9 +23,12 @@ def inbox_rows(*, user) -> QuerySet[Notification]:
     A row is in the inbox from its planned time until it is cancelled, whatever its e-mail is
     doing: pending, retrying, failed or sent by e-mail, it is there exactly once.
     """
-    return Notification.objects.filter(recipient=user, inbox_at__lte=timezone.now()).exclude(
-        state=NotificationState.CANCELLED
-    )
+    return _not_cancelled(user=user).filter(inbox_at__lte=timezone.now())
+
+
+def _not_cancelled(*, user) -> QuerySet[Notification]:
+    """This person's notifications but the cancelled ones: the inbox, whenever each comes in."""
+    return Notification.objects.filter(recipient=user).exclude(state=NotificationState.CANCELLED)
 
 
 def inbox_list(*, user) -> QuerySet[Notification]:
@@ -35,10 +38,6 @@ def inbox_list(*, user) -> QuerySet[Notification]:
 
 def unread_rows(*, user) -> QuerySet[Notification]:
     return inbox_rows(user=user).filter(read_at__isnull=True)
-
-
-def unread_count(*, user) -> int:
-    return unread_rows(user=user).count()
 
 
 def unread_badge(*, user) -> int | str:
@@ -58,8 +57,8 @@ def unread_badge(*, user) -> int | str:
 def _unread_badge(user, now) -> tuple[int, object]:
     """(unread rows in the inbox now, when the next planned unread row comes in), in one query."""
     found = (
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .exclude(state=NotificationState.CANCELLED)
+        _not_cancelled(user=user)
+        .filter(read_at__isnull=True)
         .aggregate(
             count=Count("pk", filter=Q(inbox_at__lte=now)),
             next_in=Min("inbox_at", filter=Q(inbox_at__gt=now)),

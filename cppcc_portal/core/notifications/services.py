@@ -96,7 +96,8 @@ def cancel_pending(*, about: models.Model, kind_prefix: str = "", release_keys: 
     if release_keys:
         changes["dedupe_key"] = released_key()
     cancelled = pending.update(**changes)
-    selectors.UNREAD_BADGE.changed()
+    if cancelled:  # an UPDATE sends no signal: the header's unread counts are counted again
+        selectors.UNREAD_BADGE.changed()
     return cancelled
 
 
@@ -169,8 +170,8 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
     """A person marks one notification of their own inbox as read (the first time counts)."""
     # One conditional UPDATE, no row lock: it needs no transaction around it (views run in
     # autocommit), and two clicks at once leave the first read time.
-    selectors.unread_rows(user=user).filter(pk=notification_id).update(read_at=timezone.now())
-    selectors.UNREAD_BADGE.changed()
+    if selectors.unread_rows(user=user).filter(pk=notification_id).update(read_at=timezone.now()):
+        selectors.UNREAD_BADGE.changed()
     notification = selectors.inbox_rows(user=user).filter(pk=notification_id).first()
     if notification is None:
         raise Notification.DoesNotExist
@@ -180,7 +181,8 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
 def notifications_mark_all_read(*, user) -> int:
     """A person marks everything in their inbox as read."""
     marked = selectors.unread_rows(user=user).update(read_at=timezone.now())
-    selectors.UNREAD_BADGE.changed()
+    if marked:
+        selectors.UNREAD_BADGE.changed()
     return marked
 
 
