@@ -82,9 +82,20 @@ def test_a_member_logs_a_duty_record_on_a_phone_and_the_office_verifies_it_on_th
     assert again.json()["status"] == "verified"
 
 
+def _unread_badge(visit) -> int:
+    """The unread count the header shows (0 without a badge)."""
+    badge = visit.page.locator("header .badge")
+    return int(badge.inner_text()) if badge.count() else 0
+
+
 def test_a_member_marks_a_notification_read_on_the_live_stage(open_stage, live_stage):
     # Outside a test transaction: the select_for_update of marking read needs its own (defect 10).
     api = live_stage.api("member")
+    member = open_stage("member", viewport=PHONE)
+    member.go("/portal/")
+    # The count is kept per person between pages (inbox-badge): a notification written by another
+    # process (the command below, as the worker would) must show on the next page all the same.
+    before = _unread_badge(member)
     # One notification of its own, so that the journey does not depend on what ran on the stage before
     # it (the schema fuzz, on the same stage, may have marked the seeded ones read).
     live_stage.manage(
@@ -104,13 +115,15 @@ def test_a_member_marks_a_notification_read_on_the_live_stage(open_stage, live_s
         if not row["read_at"]
     ]
     assert unread, "the demo member has unread notifications"
-    member = open_stage("member", viewport=PHONE)
     member.go("/portal/notifications/")
+    assert _unread_badge(member) == before + 1
     first = unread[0]
     with member.page.expect_navigation():
         member.page.click(f"form[action='/portal/notifications/{first['id']}/read/'] button")
     member.assert_clean()
     assert api.get(f"{live_stage.url}/api/v1/notifications/{first['id']}/", timeout=30).json()["read_at"]
+    member.go("/portal/")
+    assert _unread_badge(member) == before
 
 
 def test_a_unit_opens_the_proposals_it_handles_on_the_live_stage(open_stage, live_stage):
