@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.caching import Fragment, cached_html
 from cppcc_portal.core.errors import DomainError
 from workplan import generation, selectors, services
 from workplan.forms import ProgressUpdateForm
@@ -47,8 +47,8 @@ def _plan_article(year: int) -> str | None:
     """
     today = timezone.localdate()
     key = f"plan-page:{get_script_prefix()}:{year}:{translation.get_language()}:{today.isoformat()}"
-    article = generation.cached(key, lambda: _render_plan_article(year, today))
-    return mark_safe(article) if article else None  # noqa: S308 - our own template's output
+    article = cached_html(generation.PLAN, key, lambda: Fragment(_render_plan_article(year, today)))
+    return article or None
 
 
 def _render_plan_article(year: int, today) -> str:

@@ -11,6 +11,11 @@ every save, delete or M2M change of those models (signals), and a service whose 
 signal calls ``changed()``. The TTL is the safety net: a write that sends no signal and calls no service (a
 queryset ``update()``, a COPY), or one made while the cache was down, shows once entries expire.
 
+A page keeps HTML it rendered from rows the same way: ``cached_html(family, key, render)`` holds a
+``Fragment`` (the HTML and the time the clock alone would change it) in the family of the rows it
+shows. What a signed-in reader is shown (their own rows, forms carrying their CSRF secret) is kept
+under ``reader_key(request)``: per session, language and address.
+
 A cache that is down is not an error: every read is a miss and the value is worked out live, and
 moving a generation on does nothing (the django-redis backend ignores the outage; the exceptions
 below cover the file cache of the embedded mode).
@@ -22,15 +27,19 @@ cache used as short-lived scratch storage.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
 
 # What a cache that is down raises (Redis in production, files in the embedded mode).
@@ -80,12 +89,21 @@ class CachedValues:
             logger.warning("%s cache unavailable, working values out live: %s", self.name, exc)
             return None
 
-    def cached(self, key: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None) -> T:
+    def cached(
+        self,
+        key: str,
+        compute: Callable[[], T],
+        *,
+        keep: Callable[[T], bool] | None = None,
+        fresh: Callable[[T], bool] | None = None,
+    ) -> T:
         """compute() through the cache under this generation; straight from the database if it is down.
 
         One round trip reads the generation and the entry, which holds the generation it was
         worked out under: an entry of an older generation is worked out again and replaced.
-        None is never cached (it reads as a miss). ``keep(value)`` false leaves a value uncached.
+        None is never cached (it reads as a miss). ``keep(value)`` false leaves a value uncached;
+        ``fresh(value)`` false makes a cached value a miss (what the clock alone changes: a value
+        that holds until a time it carries), so it is worked out again and replaced.
         """
         full_key = f"{self.name}:{key}"
         if self.per_committee:
@@ -104,7 +122,8 @@ class CachedValues:
         entry = found.get(full_key)
         # (generation, value); anything else (a key written by an older release) is a miss.
         if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
-            return entry[1]
+            if fresh is None or fresh(entry[1]):
+                return entry[1]
         value = compute()
         if value is not None and (keep is None or keep(value)):
             try:
@@ -148,6 +167,39 @@ class CachedValues:
             post_save.connect(self.on_write, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(self.on_write, sender=model, dispatch_uid=f"{uid}-delete")
             m2m_changed.connect(self.on_write, sender=model, dispatch_uid=f"{uid}-m2m")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Rendered HTML, and the time from which the clock alone changes it (None: only a write does)."""
+
+    html: str
+    until: datetime.datetime | None = None
+
+
+def cached_html(family: CachedValues, key: str, render: Callable[[], Fragment]) -> SafeString:
+    """A rendered part of a page through ``family``: rendered again after a write moves the family
+    on, or once the clock passes the ``until`` it was rendered with (a meeting that starts, a
+    deadline that passes). The one way a page keeps HTML it rendered from rows."""
+    now = timezone.now()
+    fragment = family.cached(key, render, fresh=lambda kept: kept.until is None or now < kept.until)
+    return mark_safe(fragment.html)  # noqa: S308 - our own templates' output
+
+
+def reader_key(request, *parts) -> str:
+    """The key of what one signed-in reader is shown at this address: their session (a new login
+    is a new session, and the CSRF secret of the forms rendered in goes with it), the language and
+    the address with its query, and whatever else ``parts`` names. Held in a digest: the session
+    key never appears in the cache's keys."""
+    return "reader:" + digest(
+        request.session.session_key, translation.get_language(), request.get_full_path(), *parts
+    )
+
+
+def earliest(*times) -> datetime.datetime | None:
+    """The earliest of these times, ignoring None (None if there is none): a fragment's ``until``."""
+    found = [moment for moment in times if moment is not None]
+    return min(found) if found else None
 
 
 def families() -> tuple[CachedValues, ...]:

@@ -9,10 +9,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import committees
+from cppcc_portal.core.caching import Fragment, cached_html
 from cppcc_portal.dashboard import figures as year_figures
 from cppcc_portal.dashboard import rollup as committee_rollup
 from cppcc_portal.dashboard.choices import ExportState
@@ -87,7 +87,7 @@ def _sections(year: int, computed_at: dt.datetime, previous_at: dt.datetime) -> 
         context["year"] = year
         return str(render_to_string("dashboard/includes/sections.html", context))
 
-    return mark_safe(year_figures.PAGES.cached(key, render_sections))  # noqa: S308 - our own template's output
+    return cached_html(year_figures.PAGES, key, lambda: Fragment(render_sections()))
 
 
 @dashboard_access

@@ -7,11 +7,15 @@ the dashboard's years (tests/dashboard/test_fresh_figures.py), count estimates
 """
 
 import re
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone, translation
 
 from cppcc_portal.core import caching
 
@@ -150,3 +154,49 @@ def test_every_cached_value_goes_through_core_caching():
 def test_template_fragments_are_cached_only_under_a_digest_of_their_content():
     cached = sorted(name for name, text in project_files("*.html") if "{% cache " in text)
     assert set(cached) <= DIGEST_KEYED_TEMPLATES
+
+
+def test_a_value_no_longer_fresh_is_worked_out_again_and_replaced():
+    compute = Counter()
+    assert NOTES.cached("k", compute, fresh=lambda value: True) == "v1"
+    assert NOTES.cached("k", compute, fresh=lambda value: value != "v1") == "v2"
+    assert NOTES.cached("k", compute, fresh=lambda value: value != "v1") == "v2"
+    assert compute.calls == 2
+
+
+def test_a_fragment_is_rendered_again_once_the_clock_passes_its_until():
+    now = timezone.now()
+    renders = Counter("<p>")
+
+    def render(until):
+        return lambda: caching.Fragment(renders(), until)
+
+    assert caching.cached_html(NOTES, "page", render(now + timedelta(minutes=5))) == "<p>1"
+    assert caching.cached_html(NOTES, "page", render(now + timedelta(minutes=5))) == "<p>1"
+    with time_machine.travel(now + timedelta(minutes=6)):
+        shown = caching.cached_html(NOTES, "page", render(None))
+    assert shown == "<p>2"
+    assert caching.cached_html(NOTES, "page", render(None)) == "<p>2"
+    NOTES.changed()
+    assert caching.cached_html(NOTES, "page", render(None)) == "<p>3"
+
+
+def test_each_reader_session_language_and_address_has_its_own_key(rf):
+    def request(session_key, path="/portal/"):
+        made = rf.get(path)
+        made.session = SimpleNamespace(session_key=session_key)
+        return made
+
+    key = caching.reader_key(request("s1"))
+    assert key == caching.reader_key(request("s1"))
+    assert key != caching.reader_key(request("s2"))
+    assert key != caching.reader_key(request("s1", "/portal/?year=2016"))
+    with translation.override("en"):
+        assert key != caching.reader_key(request("s1"))
+    assert "s1" not in key
+
+
+def test_earliest_ignores_what_is_not_a_time():
+    now = timezone.now()
+    assert caching.earliest(None, now + timedelta(hours=1), now) == now
+    assert caching.earliest(None, None) is None

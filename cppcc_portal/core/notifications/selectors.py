@@ -44,13 +44,12 @@ def unread_badge(*, user) -> int | str:
     """What the header's badge says: the unread count, "99+" past a hundred.
 
     A planned notification enters the inbox at its inbox_at without any write, so the cached count
-    carries the time the next planned row comes in; from then on it is counted live until a write
-    or the TTL makes the family count it again.
+    carries the time the next planned row comes in, and is counted again from then on.
     """
     now = timezone.now()
-    count, next_in = UNREAD_BADGE.cached(str(user.pk), lambda: _unread_badge(user, now))
-    if next_in is not None and next_in <= now:
-        count, _next_in = _unread_badge(user, now)
+    count, _next_in = UNREAD_BADGE.cached(
+        str(user.pk), lambda: _unread_badge(user, now), fresh=lambda kept: kept[1] is None or now < kept[1]
+    )
     return count if count < UNREAD_BADGE_LIMIT else f"{UNREAD_BADGE_LIMIT - 1}+"
 
 
