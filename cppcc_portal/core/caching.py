@@ -182,7 +182,12 @@ def cached_html(family: CachedValues, key: str, render: Callable[[], Fragment]) 
     on, or once the clock passes the ``until`` it was rendered with (a meeting that starts, a
     deadline that passes). The one way a page keeps HTML it rendered from rows."""
     now = timezone.now()
-    fragment = family.cached(key, render, fresh=lambda kept: kept.until is None or now < kept.until)
+
+    def fresh(kept) -> bool:
+        # Anything but a Fragment (a bare string an older release kept under this key) is a miss.
+        return isinstance(kept, Fragment) and (kept.until is None or now < kept.until)
+
+    fragment = family.cached(key, render, fresh=fresh)
     return mark_safe(fragment.html)  # noqa: S308 - our own templates' output
 
 

@@ -200,3 +200,9 @@ def test_earliest_ignores_what_is_not_a_time():
     now = timezone.now()
     assert caching.earliest(None, now + timedelta(hours=1), now) == now
     assert caching.earliest(None, None) is None
+
+
+def test_html_an_older_release_kept_as_a_bare_string_is_rendered_again():
+    NOTES.cached("page", lambda: "<p>old")
+    shown = caching.cached_html(NOTES, "page", lambda: caching.Fragment("<p>new"))
+    assert shown == "<p>new"
