@@ -126,6 +126,43 @@ def test_a_member_marks_a_notification_read_on_the_live_stage(open_stage, live_s
     assert _unread_badge(member) == before
 
 
+def test_a_member_enrols_from_the_portal_home_kept_for_them_on_the_live_stage(open_stage, live_stage):
+    """The portal home's content is kept per reader (core.caching.reader_key): a training the office
+    opens in another process shows on the member's next view, and the enrol form of the kept page
+    still posts (its CSRF token is the session's)."""
+    member = open_stage("member", viewport=PHONE)
+    member.go("/portal/")
+    title = f"直播培训班 {uuid.uuid4().hex[:6]}"
+    assert title not in member.page.content()
+    live_stage.manage(
+        "shell",
+        "-c",
+        "import datetime\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.utils import timezone\n"
+        "from cppcc_portal.core import committees\n"
+        "from members.models import Activity\n"
+        "from members.services import activity_save\n"
+        "starts = timezone.now() + datetime.timedelta(days=3)\n"
+        "with committees.working_for(committees.default()):\n"
+        f"    activity_save(activity=Activity(title={title!r}, kind='training', starts_at=starts,\n"
+        "        ends_at=starts + datetime.timedelta(hours=2), capacity=30,\n"
+        "        enrolment_deadline=starts - datetime.timedelta(days=1)),\n"
+        "        actor=get_user_model().objects.get(username='demo_staff'))\n",
+    )
+    member.go("/portal/")
+    trainings = member.page.locator("section.card", has=member.page.locator("h2", has_text="正在报名的培训"))
+    entry = trainings.locator("li.mem-entry", has_text=title)
+    assert entry.count() == 1, "a training opened in another process shows on the next view"
+    with member.page.expect_navigation():
+        entry.locator("button", has_text="报名").click()
+    member.assert_clean()
+    member.go("/portal/")
+    entry = trainings.locator("li.mem-entry", has_text=title)
+    assert "已报名" in entry.inner_text()
+    assert "已报 1 / 30 名" in entry.inner_text()
+
+
 def test_a_unit_opens_the_proposals_it_handles_on_the_live_stage(open_stage, live_stage):
     unit = open_stage("unit")
     unit.go("/units/")
