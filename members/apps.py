@@ -25,9 +25,12 @@ class MembersConfig(AppConfig):
         register_seeder(demo.seed)
 
         from members.models import (
+            Activity,
             CommitteeMembership,
+            DutyRecord,
             HandlingUnit,
             Member,
+            Participation,
             Party,
             ScoringRule,
             Sector,
@@ -35,7 +38,7 @@ class MembersConfig(AppConfig):
             Term,
             YearlyMinimum,
         )
-        from members.selectors import ROSTER, SCORING
+        from members.selectors import READER_PAGES, ROSTER, SCORING
 
         # The cached rules and minimums of a year follow every write to them.
         SCORING.watch(ScoringRule, YearlyMinimum)
@@ -50,4 +53,15 @@ class MembersConfig(AppConfig):
             StreetGroupMembership,
             HandlingUnit,
             HandlingUnit.accounts.through,
+        )
+        # The portal home kept per reader shows these rows or is decided by them (members.selectors).
+        READER_PAGES.watch(
+            Member,
+            Activity,
+            Participation,
+            DutyRecord,
+            ScoringRule,
+            YearlyMinimum,
+            CommitteeMembership,
+            StreetGroupMembership,
         )

@@ -210,6 +210,14 @@ def activity_list(*, user) -> QuerySet[Activity]:
     )
 
 
+# The portal home as each member last saw it (rendered HTML per reader, members.views.portal_home):
+# moved on by every save or delete of what it shows or what decides it (members.apps): the member,
+# their invitations and everyone's enrolments (seats taken), the activities, the duty records of
+# the score and the year's rules and minimums, the bodies they lead. The services whose writes send
+# no signal (invitations bulk-inserted, an attendance import) call READER_PAGES.changed().
+READER_PAGES = CachedValues("members-pages", ttl=600, per_committee=True)
+
+
 def portal_upcoming(*, member: Member, now=None) -> QuerySet[Participation]:
     """A member's participations in activities that have not ended, soonest first."""
     now = now or timezone.now()

@@ -6,6 +6,7 @@ it), call one service, and render or redirect.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
@@ -14,11 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.caching import Fragment, cached_html, earliest, reader_key
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from cppcc_portal.core.url_templates import pk_url_template
 from members import filters, selectors, services
@@ -62,18 +65,24 @@ def _plan_items(year: int):
 
 @member_required
 def portal_home(request):
+    """The member's home: kept as rendered HTML per reader until a write it shows or its `until`."""
+    content = cached_html(selectors.READER_PAGES, reader_key(request), lambda: _portal_home(request))
+    return render(request, "members/portal_home.html", {"content": content})
+
+
+def _portal_home(request) -> Fragment:
     member = request.member
     now = timezone.now()
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    year = today.year
     upcoming = list(selectors.portal_upcoming(member=member, now=now)[:20])
     for participation in upcoming:
         participation.actions = participation_actions(participation, request.user)
     trainings = list(selectors.open_trainings(member=member, now=now)[:10])
     _row_urls([p.activity for p in upcoming] + trainings)
     standing = selectors.member_standing(member=member, year=year)
-    return render(
-        request,
-        "members/portal_home.html",
+    html = render_to_string(
+        "members/_portal_home.html",
         {
             "member": member,
             "upcoming": upcoming,
@@ -85,7 +94,19 @@ def portal_home(request):
             "year": year,
             "now": now,
         },
+        request=request,
     )
+    # What the clock alone changes: an activity that starts (its answers go, its check-in form
+    # comes) or ends (it leaves the list, the next one comes in), a training's enrolment deadline
+    # (it leaves the list), and the new year (the score is the year's).
+    next_year = timezone.make_aware(dt.datetime(year + 1, 1, 1))
+    until = earliest(
+        *(p.activity.starts_at for p in upcoming if p.activity.starts_at > now),
+        *(p.activity.ends_at for p in upcoming),
+        *(activity.enrolment_deadline for activity in trainings),
+        next_year,
+    )
+    return Fragment(str(html), until)
 
 
 # The links and buttons of an activity's row on the portal home: activity.urls.<key>.
