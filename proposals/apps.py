@@ -22,3 +22,9 @@ class ProposalsConfig(AppConfig):
 
         register_item_links(proposal_and_report_links)
         register_seeder(demo.seed)
+        from members.models import HandlingUnit
+        from proposals.caches import UNIT_PAGES
+        from proposals.models import Assignment, Proposal
+
+        # The unit workspace kept per reader shows these rows or is decided by them.
+        UNIT_PAGES.watch(Assignment, Proposal, HandlingUnit, HandlingUnit.accounts.through)

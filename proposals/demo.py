@@ -11,6 +11,7 @@ from django.utils import timezone
 from members.models import HandlingUnit, Member
 from members.selectors import member_for_user
 from proposals import services
+from proposals.caches import UNIT_PAGES
 from proposals.choices import ProposalState as S
 from proposals.models import (
     Assignment,
@@ -237,6 +238,7 @@ class _Seeder:
         Assignment.objects.filter(pk__in=[a.pk for a in open_ones]).update(
             reply_due_on=past, original_due_on=past
         )
+        UNIT_PAGES.changed()  # an update() sends no signal
 
 
 def _reports(seeder: _Seeder) -> None:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.caching import Fragment, cached_html, reader_key
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.url_templates import pk_url_template
 from proposals import selectors, services
+from proposals.caches import UNIT_PAGES
 from proposals.choices import AssignmentRole, ProposalState
 from proposals.forms import NoteForm, ReplyForm, ReturnForm
 from proposals.models import ProposalAttachment
@@ -31,16 +36,25 @@ def _require_unit(request) -> None:
 
 @login_required
 def home(request):
-    """My units' open work, soonest due first with overdue marks, paginated; the counts of all of it."""
+    """My units' open work, soonest due first with overdue marks, paginated; the counts of all of it.
+    Kept as rendered HTML per reader (after the role check) until a write it shows or the day's end."""
     _require_unit(request)
+    content = cached_html(UNIT_PAGES, reader_key(request), lambda: _home(request))
+    return render(request, "proposals/unit_home.html", {"content": content})
+
+
+def _home(request) -> Fragment:
     today = timezone.localdate()
     counts = selectors.unit_workspace_counts(user=request.user, today=today)
     open_page = _page(selectors.unit_assignment_list(user=request.user), counts["open"], request, "page")
-    return render(
-        request,
-        "proposals/unit_home.html",
+    html = render_to_string(
+        "proposals/_unit_home.html",
         {"counts": counts, "assignments": open_page.object_list, "open_page": open_page, "today": today},
+        request=request,
     )
+    # The overdue marks and count are today's: tomorrow a reply due today is overdue.
+    tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
+    return Fragment(str(html), tomorrow)
 
 
 @login_required

@@ -13,6 +13,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.audit import record_event
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError, TransitionError
 from cppcc_portal.core.notifications.services import notify
+from proposals.caches import UNIT_PAGES
 from proposals.choices import (
     AssignmentRole,
     ReplyCategory,
@@ -67,6 +68,7 @@ def proposal_assign(
     today = _today()
     due = add_months(today, rules.reply_months)
     proposal.assignments.filter(is_current=True).update(is_current=False)
+    UNIT_PAGES.changed()  # an update() sends no signal
     created = []
     for unit, role in [(lead_unit, AssignmentRole.LEAD), *[(u, AssignmentRole.ASSISTING) for u in assisting]]:
         assignment = Assignment.objects.create(
@@ -137,6 +139,7 @@ def assignment_extend(*, proposal: Proposal, actor, new_due_on: dt.date, reason:
             field="new_due_on",
         )
     proposal.assignments.filter(is_current=True).update(reply_due_on=new_due_on, extension_reason=reason)
+    UNIT_PAGES.changed()  # an update() sends no signal
     _note_only(
         proposal,
         actor=actor,
@@ -175,6 +178,7 @@ def proposal_return(*, proposal: Proposal, actor, unit, reason: str) -> Proposal
     assignment.return_reason = reason
     assignment.save(update_fields=["returned_on", "return_reason"])
     proposal.assignments.filter(is_current=True).update(is_current=False)
+    UNIT_PAGES.changed()  # an update() sends no signal
     return _move(
         proposal,
         S.RETURNED,
