@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from cppcc_portal.core import roles
-from members import services, views
+from members import selectors, services, views
 from members.attendance_import import AttendanceRow, attendance_import_rows
 from members.choices import Attendance
 from members.models import Participation
@@ -222,3 +222,22 @@ def test_the_portal_home_stays_refused_to_who_is_not_a_member_once_a_member_saw_
     member.user = None
     member.save()
     assert client.get(HOME).status_code == 403
+
+
+def test_the_ten_year_generator_writing_without_signals_moves_the_kept_pages_on(monkeypatch):
+    from devdata.decade import run
+
+    class Written:
+        """The generator's steps, each writing by COPY (no signal), here writing nothing."""
+
+        def __init__(self, **kwargs):
+            pass
+
+        def __getattr__(self, step):
+            return lambda *args, **kwargs: None
+
+    monkeypatch.setattr(run, "Decade", Written)
+    monkeypatch.setattr(run, "built_years", lambda years: set())
+    before = selectors.READER_PAGES.current()
+    assert run.build(last_year=2017, years=1, say=lambda text: None)
+    assert selectors.READER_PAGES.current() != before
