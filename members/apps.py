@@ -24,10 +24,16 @@ class MembersConfig(AppConfig):
         register_item_links(activities_for_items)
         register_seeder(demo.seed)
 
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        from cppcc_portal.core.models import CommitteeSeat
         from members.models import (
+            Activity,
             CommitteeMembership,
             HandlingUnit,
             Member,
+            Participation,
             Party,
             ScoringRule,
             Sector,
@@ -35,7 +41,7 @@ class MembersConfig(AppConfig):
             Term,
             YearlyMinimum,
         )
-        from members.selectors import ROSTER, SCORING
+        from members.selectors import PARTICIPATION_PAGES, ROSTER, SCORING
 
         # The cached rules and minimums of a year follow every write to them.
         SCORING.watch(ScoringRule, YearlyMinimum)
@@ -50,4 +56,19 @@ class MembersConfig(AppConfig):
             StreetGroupMembership,
             HandlingUnit,
             HandlingUnit.accounts.through,
+        )
+        # The participations API's pages: the rows, what they name, and who may see which (the
+        # bodies a member leads, the accounts' roles as core.access_cache reads them).
+        user_model = get_user_model()
+        PARTICIPATION_PAGES.watch(
+            Participation,
+            Activity,
+            Member,
+            CommitteeMembership,
+            StreetGroupMembership,
+            user_model,
+            Group,
+            user_model.groups.through,
+            CommitteeSeat,
+            CommitteeSeat.roles.through,
         )

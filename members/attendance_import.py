@@ -165,6 +165,9 @@ def attendance_import_rows(*, actor, rows: list[AttendanceRow]) -> dict[str, int
     held = Activity.objects.filter(
         pk__in={activity.pk for _p, activity, _b in changed}, status=ActivityStatus.PLANNED, ends_at__lte=now
     ).update(status=ActivityStatus.HELD)
+    # The rows and the activities above were written in bulk (no signals): the participations
+    # API's pages move on once for the whole import.
+    selectors.PARTICIPATION_PAGES.changed()
     counts = Counter(p.attendance for p, _a, _b in changed)
     per_activity = Counter(activity.pk for _p, activity, _b in changed)
     rows_per_activity = Counter(row.activity.pk for row in rows)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from members import services
+from members import selectors, services
 from members.choices import (
     ENROLMENT_KINDS,
     ActivityKind,
@@ -559,6 +559,8 @@ def seed(context) -> None:
         _self_reported(members, demo_member, rng, context.year, staff)
         # The rows above were bulk-inserted: their points are the scoring rules', stored in one go.
         services.duty_points_refresh(year=context.year)
+        # Members, participations and attendance above were written in bulk (no signals).
+        selectors.PARTICIPATION_PAGES.changed()
     context.say(
         f"members: {Member.objects.count()} members, {Activity.objects.count()} activities "
         f"({created} new), {DutyRecord.objects.count()} duty records"

@@ -248,6 +248,16 @@ def participations_for_activity(*, user, activity: Activity) -> QuerySet[Partici
     )
 
 
+# The participations API's pages as each reader is given them (members.api.views): the rows, their
+# answers open to the reader and the page's count and links, per reader, committee and address.
+# What a page shows or decides is moved on by every save or delete of a participation, an activity
+# (title, status, start, organiser) or a member (name, login), of a membership of the bodies a
+# member leads (their scope) and of the accounts' roles; the services whose writes send no signal
+# (an invitation's bulk insert, the attendance import) call `changed()`. The clock changes only the
+# reader's own answers, when an activity starts (the view keeps the page until then).
+PARTICIPATION_PAGES = CachedValues("participations-api", ttl=600, per_committee=True)
+
+
 def participation_list(*, user) -> QuerySet[Participation]:
     """Participations a user may see: all for staff/leaders, a body leader's bodies', and one's own."""
     base = Participation.objects.select_related("activity", "member", "member__sector")

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 
-from cppcc_portal.core import committees
+from cppcc_portal.core import caching, committees
 from devdata.decade.generator import Decade
 from devdata.decade.vocabulary import BULK_PREFIX
 from devdata.decade.writing import _get
@@ -73,5 +73,8 @@ def build(*, last_year: int, years: int, say, users: Sequence = (), scale: float
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     decade.refresh_figures()
+    # Every table above was written by COPY and bulk inserts, which send no signal: every family of
+    # cached values (core.caching) moves on, so no page keeps what it showed before the build.
+    caching.forget_all()
     say(f"built in {time.monotonic() - started:.0f}s")
     return True

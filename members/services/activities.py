@@ -139,6 +139,8 @@ def activity_invite(
     existing = set(Participation.objects.filter(activity=activity).values_list("member_id", flat=True))
     new_rows = [Participation(activity=activity, member_id=pk) for pk in sorted(member_ids - existing)]
     created = Participation.objects.bulk_create(new_rows, ignore_conflicts=True)
+    # A bulk insert sends no signal: the participations API's pages move on here.
+    selectors.PARTICIPATION_PAGES.changed()
     record_event(
         actor=actor,
         action="members.activity.invited",
