@@ -226,7 +226,10 @@ class ParticipationViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         one of the reader's own activities starts (their answers close). Asked after the permission
         check (`initial`); kept per reader (their scope and answers), committee, time zone (the
         date-times) and address with host (the page's links). A refused page (a bad page number,
-        a bad filter) raises and is not kept."""
+        a bad filter) raises and is not kept. The browsable API's HTML page is built each time (its
+        page controls read the paginator, which a kept page does not run)."""
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
         now = timezone.now()
         page = selectors.PARTICIPATION_PAGES.cached(
             reader_key(

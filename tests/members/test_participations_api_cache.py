@@ -167,3 +167,14 @@ def test_a_refused_page_number_is_not_kept(client, staff_user, coming):
     for _ in range(50):
         ParticipationFactory(activity=activity)
     assert client.get(LIST, {"page": "2"}).status_code == 200
+
+
+def test_the_browsable_api_still_shows_its_page_controls_after_the_json_was_kept(client, staff_user):
+    activity = ActivityFactory()
+    for _ in range(51):
+        ParticipationFactory(activity=activity)
+    login(client, staff_user)
+    rows(client)
+    page = client.get(LIST, HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    assert 'class="pagination"' in page.content.decode()
