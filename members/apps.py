@@ -24,6 +24,10 @@ class MembersConfig(AppConfig):
         register_item_links(activities_for_items)
         register_seeder(demo.seed)
 
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        from cppcc_portal.core.models import CommitteeSeat
         from members.models import (
             Activity,
             CommitteeMembership,
@@ -54,7 +58,10 @@ class MembersConfig(AppConfig):
             HandlingUnit,
             HandlingUnit.accounts.through,
         )
-        # The portal home kept per reader shows these rows or is decided by them (members.selectors).
+        # The members' reader pages (members.selectors.READER_PAGES: the portal home, the participations
+        # API) show these rows or are decided by them: the bodies a member leads (their scope) and
+        # the accounts' roles as core.access_cache reads them.
+        user_model = get_user_model()
         READER_PAGES.watch(
             Member,
             Activity,
@@ -64,4 +71,9 @@ class MembersConfig(AppConfig):
             YearlyMinimum,
             CommitteeMembership,
             StreetGroupMembership,
+            user_model,
+            Group,
+            user_model.groups.through,
+            CommitteeSeat,
+            CommitteeSeat.roles.through,
         )

@@ -166,7 +166,7 @@ def attendance_import_rows(*, actor, rows: list[AttendanceRow]) -> dict[str, int
         pk__in={activity.pk for _p, activity, _b in changed}, status=ActivityStatus.PLANNED, ends_at__lte=now
     ).update(status=ActivityStatus.HELD)
     # The participations, duty records and activities above were written without signals: the
-    # portal homes showing them are rendered again.
+    # members' reader pages (portal homes, the participations API) are rendered again.
     selectors.READER_PAGES.changed()
     counts = Counter(p.attendance for p, _a, _b in changed)
     per_activity = Counter(activity.pk for _p, activity, _b in changed)

@@ -559,7 +559,8 @@ def seed(context) -> None:
         _self_reported(members, demo_member, rng, context.year, staff)
         # The rows above were bulk-inserted: their points are the scoring rules', stored in one go.
         services.duty_points_refresh(year=context.year)
-        # The rows above were bulk-inserted (no signals): the portal homes kept so far are old.
+        # Members, participations and records above were bulk-inserted (no signals): the members'
+        # reader pages kept so far are old.
         selectors.READER_PAGES.changed()
     context.say(
         f"members: {Member.objects.count()} members, {Activity.objects.count()} activities "

@@ -210,11 +210,13 @@ def activity_list(*, user) -> QuerySet[Activity]:
     )
 
 
-# The portal home as each member last saw it (rendered HTML per reader, members.views.portal_home):
-# moved on by every save or delete of what it shows or what decides it (members.apps): the member,
-# their invitations and everyone's enrolments (seats taken), the activities, the duty records of
-# the score and the year's rules and minimums, the bodies they lead. The services whose writes send
-# no signal (invitations bulk-inserted, an attendance import) call READER_PAGES.changed().
+# The members' pages as each reader was last given them: the portal home (rendered HTML,
+# members.views.portal_home) and the participations API's pages (their data, members.api.views).
+# Moved on by every save or delete of what they show or what decides it (members.apps): members,
+# invitations and everyone's enrolments (seats taken), activities, the duty records of the score
+# and the year's rules and minimums, the bodies a member leads (their scope), the accounts' roles.
+# The services whose writes send no signal (invitations bulk-inserted, an attendance import, the
+# demo seeder) call READER_PAGES.changed().
 READER_PAGES = CachedValues("members-pages", ttl=600, per_committee=True)
 
 

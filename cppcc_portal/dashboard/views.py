@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import committees
-from cppcc_portal.core.caching import Fragment, cached_html
+from cppcc_portal.core.caching import Fragment, cached_html, digest
 from cppcc_portal.dashboard import figures as year_figures
 from cppcc_portal.dashboard import rollup as committee_rollup
 from cppcc_portal.dashboard.choices import ExportState
@@ -53,41 +53,64 @@ def home(request):
     return render(request, "dashboard/home.html", _dashboard_context(request))
 
 
-def _dashboard_context(request) -> dict:
-    """The dashboard of the committee in hand: its years, its stored figures, its rendered sections."""
+def _dashboard_context(request, drill_committee=None) -> dict:
+    """The dashboard of the committee in hand: its years, its stored figures, its rendered page."""
     years, default = year_choices()
     year = _year(request, default)
     computed = year_figures.computed_times([year, year - 1])
+    years = sorted(set(years) | {year}, reverse=True)
     return {
-        "sections": _sections(year, computed[year], computed[year - 1]),
+        "content": _content(request, year, years, computed[year], computed[year - 1], drill_committee),
         "year": year,
-        "previous_year": year - 1,
-        "years": sorted(set(years) | {year}, reverse=True),
-        "computed_at": computed[year],
     }
 
 
-def _sections(year: int, computed_at: dt.datetime, previous_at: dt.datetime) -> str:
-    """The year's figures, charts and tables as HTML: the same for every reader, so rendered once
-    per stored figures, language, day (the overdue links count from today) and committee, not on
-    every view (200 KB of charts and tables). A refresh of any year's figures moves the
-    `dashboard-page` family on (the trends show ten years); the two rows' times are in the key too,
-    so a page that read its rows just before another process refreshed them caches under their
-    old time, which no later reader asks for. The figures themselves are read only to render."""
-    today = timezone.localdate()
-    key = (
-        f"sections:{year}:{translation.get_language()}:{today.isoformat()}:"
-        f"{computed_at.isoformat()}:{previous_at.isoformat()}"
+def _content(
+    request, year: int, years: list[int], computed_at: dt.datetime, previous_at: dt.datetime, drill_committee
+) -> str:
+    """The page's own part, the year selector and the figures, charts and tables, as HTML: the same
+    for every reader of the committee, so rendered once per stored figures, language, day (the
+    overdue links count from today), committee and what the head shows (the years offered, the
+    district drilled into), not on every view (200 KB of charts and tables). A refresh of any
+    year's figures moves the `dashboard-page` family on (the trends show ten years); the two rows'
+    times are in the key too, so a page that read its rows just before another process refreshed
+    them caches under their old time, which no later reader asks for. The figures themselves are
+    read only to render."""
+    # The roll-up's links are the city's (the committee the leader works in, not one drilled into).
+    in_city = request.committee.parent_id is None
+    drilled = (
+        None
+        if drill_committee is None
+        else (drill_committee.pk, drill_committee.name, drill_committee.parent_id)
+    )
+    key = "page:" + digest(
+        year,
+        years,
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        computed_at.isoformat(),
+        previous_at.isoformat(),
+        in_city,
+        drilled,
     )
 
-    def render_sections() -> str:
+    def render_page() -> Fragment:
         found = year_figures.stored_figures([year, year - 1])
         context = dashboard_context(found[year], found[year - 1], year)
         context["trends"] = trends_view(year_figures.stored_trends(last_year=year), year)
         context["year"] = year
-        return str(render_to_string("dashboard/includes/sections.html", context))
+        head = {
+            "sections": render_to_string("dashboard/includes/sections.html", context),
+            "year": year,
+            "previous_year": year - 1,
+            "years": years,
+            "computed_at": computed_at,
+            "drill_committee": drill_committee,
+            "in_city": in_city,
+        }
+        return Fragment(str(render_to_string("dashboard/includes/page.html", head)))
 
-    return cached_html(year_figures.PAGES, key, lambda: Fragment(render_sections()))
+    return cached_html(year_figures.PAGES, key, render_page)
 
 
 @dashboard_access
@@ -117,8 +140,8 @@ def committee_home(request, slug: str):
     # The district's own dashboard, read in that committee (its stored figures, its trends); the
     # page around it (header, badges) stays the committee the leader works in.
     with committees.working_for(committee):
-        context = _dashboard_context(request)
-    return render(request, "dashboard/home.html", {**context, "drill_committee": committee})
+        context = _dashboard_context(request, drill_committee=committee)
+    return render(request, "dashboard/home.html", context)
 
 
 @dashboard_access

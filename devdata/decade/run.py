@@ -8,8 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 
-from cppcc_portal.core import committees
-from cppcc_portal.core.caching import forget_all
+from cppcc_portal.core import caching, committees
 from devdata.decade.generator import Decade
 from devdata.decade.vocabulary import BULK_PREFIX
 from devdata.decade.writing import _get
@@ -74,8 +73,8 @@ def build(*, last_year: int, years: int, say, users: Sequence = (), scale: float
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     decade.refresh_figures()
-    # Every row above went in by COPY or bulk_create, which send no signal: no value or page
-    # cached before (a member's portal home, a unit's workspace, the roster) holds any more.
-    forget_all()
+    # Every table above was written by COPY and bulk inserts, which send no signal: every family of
+    # cached values (core.caching) moves on, so no page keeps what it showed before the build.
+    caching.forget_all()
     say(f"built in {time.monotonic() - started:.0f}s")
     return True

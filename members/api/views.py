@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -14,10 +16,12 @@ from rest_framework.response import Response
 
 from cppcc_portal.core import roles
 from cppcc_portal.core.api import PortalAutoSchema
+from cppcc_portal.core.caching import earliest, reader_key
 from cppcc_portal.core.errors import PermissionDeniedError
 from cppcc_portal.core.query import ID_SCHEMA, YEAR_RANGE
 from members import filters, selectors, services
 from members.api import serializers as s
+from members.choices import ActivityStatus
 from members.models import HandlingUnit, Member, Sector, SpecialCommittee, StreetGroup
 from members.pagination import LargeTablePagination
 
@@ -216,6 +220,45 @@ class ParticipationViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.ParticipationFilter
     # A million rows for staff: no exact COUNT(*) above 10,000 (see members.pagination).
     pagination_class = LargeTablePagination
+
+    def list(self, request, *args, **kwargs):
+        """The page as this reader was last given it, until a write it shows moves the family on or
+        one of the reader's own activities starts (their answers close). Asked after the permission
+        check (`initial`); kept per reader (their scope and answers), committee, time zone (the
+        date-times) and address with host (the page's links). A refused page (a bad page number,
+        a bad filter) raises and is not kept. The browsable API's HTML page is built each time (its
+        page controls read the paginator, which a kept page does not run)."""
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        now = timezone.now()
+        page = selectors.READER_PAGES.cached(
+            reader_key(
+                request, request.user.pk, request.build_absolute_uri(), timezone.get_current_timezone_name()
+            ),
+            lambda: self._page(request, now, *args, **kwargs),
+            fresh=lambda kept: kept[1] is None or now < kept[1],
+        )
+        return Response(page[0])
+
+    def _page(self, request, now, *args, **kwargs) -> tuple[dict, dt.datetime | None]:
+        """(the page's data, when the clock alone changes it): the first start of a planned
+        activity of the reader's own rows, after which those rows offer no answers."""
+        data = super().list(request, *args, **kwargs).data
+        until = earliest(
+            *(
+                row.activity.starts_at
+                for row in self._rows
+                if row.member.user_id == request.user.pk
+                and row.activity.status == ActivityStatus.PLANNED
+                and row.activity.starts_at > now
+            )
+        )
+        return data, until
+
+    def paginate_queryset(self, queryset):
+        # The page's rows, for `_page` to read the time they change at.
+        self._rows = super().paginate_queryset(queryset)
+        return self._rows
 
     def get_queryset(self):
         # The rows show the member's name and the activity's title: the member's sector, which the

@@ -139,7 +139,8 @@ def activity_invite(
     existing = set(Participation.objects.filter(activity=activity).values_list("member_id", flat=True))
     new_rows = [Participation(activity=activity, member_id=pk) for pk in sorted(member_ids - existing)]
     created = Participation.objects.bulk_create(new_rows, ignore_conflicts=True)
-    # Bulk-inserted rows send no signal: the invited members' portal homes are rendered again.
+    # Bulk-inserted rows send no signal: the members' reader pages (portal homes, the participations
+    # API) are rendered again.
     selectors.READER_PAGES.changed()
     record_event(
         actor=actor,
