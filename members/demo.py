@@ -41,6 +41,7 @@ from members.models import (
     StreetGroupMembership,
     Term,
 )
+from members.signals import participations_written
 
 MEMBER_COUNT = 300
 STREETS = [
@@ -559,6 +560,8 @@ def seed(context) -> None:
         _self_reported(members, demo_member, rng, context.year, staff)
         # The rows above were bulk-inserted: their points are the scoring rules', stored in one go.
         services.duty_points_refresh(year=context.year)
+        # The participations above were written in bulk (no per-row signal).
+        participations_written.send(sender=Participation)
     context.say(
         f"members: {Member.objects.count()} members, {Activity.objects.count()} activities "
         f"({created} new), {DutyRecord.objects.count()} duty records"

@@ -7,3 +7,8 @@ activity_rescheduled = Signal()
 
 # Sent on commit when an activity is cancelled; kwargs: activity.
 activity_cancelled = Signal()
+
+# Sent when participations are written in bulk, which sends no per-row signal (an invitation of
+# many members, an attendance import, the demo data): what higher apps keep of participations
+# (the meetings' rendered pages) moves on. Sent inside the writing transaction; kwargs: none.
+participations_written = Signal()
