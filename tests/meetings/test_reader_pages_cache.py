@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from meetings import services
 from meetings.choices import SpeechState
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, DiscussionGroup
 from members import services as member_services
 from members.attendance_import import AttendanceRow, attendance_import_rows
 from members.models import Participation
@@ -209,6 +209,16 @@ def test_a_meeting_renamed_shows_in_the_list_and_the_consoles_title(client, sc_m
     assert "<title>常委会第一次会议（更名）" in _console(client, sc_meeting)
 
 
+def test_a_discussion_group_assigned_shows_on_the_agenda(client, sc_meeting, staff_user, member, member_user):
+    login(client, member_user)
+    assert "第三组" not in _agenda(client)
+
+    group = DiscussionGroup.objects.create(meeting=sc_meeting, name="第三组", place="302室")
+    services.group_assign(group=group, member=member, actor=staff_user)
+
+    assert "第三组" in _agenda(client)
+
+
 def test_members_invited_in_bulk_see_the_meeting_on_their_agenda(
     client, sc_session, staff_user, other_member, other_member_user
 ):
@@ -327,6 +337,14 @@ def test_the_agendas_forms_post_from_a_repeat_view(sc_session, member, member_us
 
     assert answer.status_code == 302
     assert Participation.objects.get(activity=sc_session.activity, member=member).invitation == "accepted"
+
+
+def test_the_console_of_a_meeting_that_is_not_there_is_not_found_each_time(client, staff_user):
+    login(client, staff_user)
+    missing = reverse("meetings:console", args=[987654])
+
+    assert client.get(missing).status_code == 404
+    assert client.get(missing).status_code == 404
 
 
 def test_the_pages_stay_closed_to_those_refused_after_a_reader_filled_them(
