@@ -16,6 +16,7 @@ class MeetingsConfig(AppConfig):
 
         register_seeder(demo.seed)
         self._watch_console()
+        self._watch_reader_pages()
 
     def _watch_console(self) -> None:
         """The console's cached meeting (selectors.CONSOLE) moves on with every write to what it
@@ -41,4 +42,39 @@ class MeetingsConfig(AppConfig):
             Meeting.items.field.related_model,
             Meeting.committee.field.related_model,
             Speech.member.field.related_model,
+        )
+
+    def _watch_reader_pages(self) -> None:
+        """The rendered list, console and agenda (selectors.READER_PAGES) move on with every write to
+        what they show: all the console's meeting holds, and the members' places in the sessions
+        (answers, leave, check-ins; their bulk writes by the members' signal), the discussion groups
+        and the receipts of votes cast. Roles are in the pages' keys, not watched."""
+        from meetings.selectors import READER_PAGES
+        from members.signals import participations_written
+
+        Meeting, MeetingSession = self.get_model("Meeting"), self.get_model("MeetingSession")
+        Speech = self.get_model("Speech")
+        Participation = self.apps.get_model("members", "Participation")
+        READER_PAGES.watch(
+            Meeting,
+            Meeting.items.through,
+            MeetingSession,
+            self.get_model("AgendaItem"),
+            self.get_model("Motion"),
+            self.get_model("MeetingDocument"),
+            self.get_model("DocumentVersion"),
+            self.get_model("Resolution"),
+            Speech,
+            self.get_model("DiscussionGroup"),
+            self.get_model("GroupAssignment"),
+            self.get_model("VoteReceipt"),
+            Participation,
+            # The rows they name, as for the console.
+            MeetingSession.activity.field.related_model,
+            Meeting.items.field.related_model,
+            Meeting.committee.field.related_model,
+            Speech.member.field.related_model,
+        )
+        participations_written.connect(
+            lambda **kwargs: READER_PAGES.changed(), dispatch_uid="meeting-pages-participations", weak=False
         )

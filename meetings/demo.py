@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from meetings import services
+from meetings import selectors, services
 from meetings.choices import AgendaKind, Body, MeetingKind, MeetingStatus, SpeechState
 from meetings.models import Meeting, MeetingDocument, MeetingSession
 from meetings.selectors import body_members
@@ -112,6 +112,9 @@ def seed(context) -> None:
             made += _standing(context.year, staff, rng, *row)
         made += _standing_from_activity(context.year, staff, *SECOND_MEETING)
         made += _upcoming(context, staff)
+        # The meetings' statuses were set by update() (no signal): what is kept of them moves on.
+        selectors.CONSOLE.changed()
+        selectors.READER_PAGES.changed()
     context.say(f"meetings: {Meeting.objects.count()} meetings ({made} new)")
 
 

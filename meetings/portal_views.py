@@ -7,10 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cppcc_portal.core import roles
+from cppcc_portal.core.caching import Fragment, cached_html, reader_key
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from meetings import selectors, services
 from meetings.forms import LeaveForm, SpeechForm
@@ -41,6 +45,15 @@ def _meeting(request, pk):
 
 @member_required
 def agenda(request):
+    # The member is in the key (their answers, their votes) and so is whether they are also of the
+    # office (the session buttons the workflow offers them).
+    key = reader_key(request, request.member.pk, roles.is_staff_user(request.user))
+    content = cached_html(selectors.READER_PAGES, key, lambda: _agenda_content(request))
+    return render(request, "meetings/portal_agenda.html", {"content": content, "member": request.member})
+
+
+def _agenda_content(request) -> Fragment:
+    now = timezone.now()
     entries = selectors.member_agenda(member=request.member)
     votes = []
     for entry in entries:
@@ -50,11 +63,12 @@ def agenda(request):
             motion = selectors.open_motion(session) if session.status == "open" else None
             if motion is not None:
                 votes.append((motion, participation, selectors.voted(request.member, motion)))
-    return render(
-        request,
-        "meetings/portal_agenda.html",
+    html = render_to_string(
+        "meetings/_portal_agenda.html",
         {"entries": entries, "leave_form": LeaveForm(), "votes": votes, "member": request.member},
+        request=request,
     )
+    return Fragment(html, until=selectors.answers_close_at(entries, now))
 
 
 def _own_session(request, pk) -> MeetingSession:

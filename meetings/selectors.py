@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -313,6 +314,28 @@ def _console_meeting(meeting_id: int) -> Meeting | None:
         .filter(pk=meeting_id)
         .first()
     )
+
+
+# The three pages the office and the members read most, kept as rendered HTML per reader
+# (core.caching.cached_html under reader_key): the meetings list, the console and a member's agenda.
+# They show more than CONSOLE keeps (the leave requests, each member's place and answer, the
+# discussion groups, whether one has voted), and those change all through a meeting (every answer,
+# check-in and ballot): moved on by every save, delete or M2M change of what any of the three shows
+# (meetings.apps), and by the members' bulk writes of participations (members.signals).
+READER_PAGES = CachedValues("meeting-pages", ttl=600, per_committee=True)
+
+
+def answers_close_at(entries: list[AgendaEntry], now) -> dt.datetime | None:
+    """When the clock alone next changes a member's agenda: a session starting closes its
+    registration and leave requests (members.workflows.answer_state); nothing else on it moves with
+    the clock (the session's opening and closing, the votes, the check-ins are writes)."""
+    starts = [
+        participation.activity.starts_at
+        for entry in entries
+        for _session, participation, _items in entry.sessions
+        if participation.activity.starts_at > now
+    ]
+    return min(starts, default=None)
 
 
 # --- the attendance report ----------------------------------------------------------------------

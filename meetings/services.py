@@ -505,6 +505,10 @@ def motion_open(*, motion: Motion, actor) -> Motion:
     motion.opened_at = timezone.now()
     motion.save(update_fields=["state", "opened_at"])
     MeetingSession.objects.filter(pk=session.pk).update(current_item=motion.agenda_item)
+    # The UPDATE sends no signal: the pages showing the session's current item move on (the motion's
+    # save above moved them already; this does not lean on the order of the two writes).
+    selectors.CONSOLE.changed()
+    selectors.READER_PAGES.changed()
     record_event(
         actor=actor, action="meetings.motion.opened", obj=motion, changes={"state": ["draft", "open"]}
     )

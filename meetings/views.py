@@ -13,14 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
+from cppcc_portal.core.caching import Fragment, cached_html, reader_key
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from cppcc_portal.core.url_templates import pk_url_template
 from meetings import checkin, exports, selectors, services
@@ -79,12 +82,19 @@ def _back(meeting_id: int):
 
 @readers_required
 def meeting_list(request):
-    meetings = selectors.meeting_list(user=request.user).order_by("-created_at")[:200]
+    # The rows are kept as rendered HTML per reader; the buttons above them (by role) are the frame's.
+    content = cached_html(selectors.READER_PAGES, reader_key(request), lambda: _meeting_list_content(request))
     return render(
         request,
         "meetings/meeting_list.html",
-        {"meetings": meetings, "can_run": roles.is_staff_user(request.user)},
+        {"content": content, "can_run": roles.is_staff_user(request.user)},
     )
+
+
+def _meeting_list_content(request) -> Fragment:
+    meetings = selectors.meeting_list(user=request.user).order_by("-created_at")[:200]
+    # Only writes change it (a meeting's title, kind or status): no `until`.
+    return Fragment(render_to_string("meetings/_meeting_list.html", {"meetings": meetings}, request=request))
 
 
 @roles.staff_required
@@ -131,9 +141,30 @@ def _urls(names, pk: int) -> dict[str, str]:
 
 @readers_required
 def console(request, pk):
+    # Staff and leaders are shown different buttons: the role is in the key, with the reader.
+    can_run = roles.is_staff_user(request.user)
+    content = cached_html(
+        selectors.READER_PAGES, reader_key(request, can_run), lambda: _console_content(request, pk, can_run)
+    )
+    title = cached_html(selectors.READER_PAGES, f"console-title:{pk}", lambda: _console_title(pk))
+    return render(request, "meetings/console.html", {"content": content, "title": title})
+
+
+def _console_meeting(pk) -> Meeting:
     meeting = selectors.console_meeting(pk)  # readers_required: every meeting is theirs to read
     if meeting is None:
         raise Http404
+    return meeting
+
+
+def _console_title(pk) -> Fragment:
+    return Fragment(conditional_escape(_console_meeting(pk).title))
+
+
+def _console_content(request, pk, can_run: bool) -> Fragment:
+    """The console below the header. Only writes change it (a session's state and the buttons it
+    offers, votes opened and closed, speeches decided, leave asked and granted): no `until`."""
+    meeting = _console_meeting(pk)
     user = request.user
     meeting.urls = _urls(MEETING_URLS, meeting.pk)
     meeting.urls["admin_change"] = pk_url_template("admin:meetings_meeting_change").format(meeting.pk)
@@ -159,23 +190,20 @@ def console(request, pk):
     leave_url = pk_url_template("meetings:leave_decide")
     for participation in leave_requests:
         participation.decide_url = leave_url.format(participation.pk)
-    return render(
-        request,
-        "meetings/console.html",
-        {
-            "meeting": meeting,
-            "meeting_actions": console_actions(meeting, user),
-            "sessions": sessions,
-            "leave_requests": leave_requests,
-            "speeches": meeting.console_speeches,
-            "documents": meeting.documents.all(),
-            "resolutions": meeting.resolutions.all(),
-            "can_run": roles.is_staff_user(request.user),
-            "session_form": SessionForm(),
-            "agenda_form": AgendaItemForm(meeting=meeting),
-            "motion_form": MotionForm(meeting=meeting),
-        },
-    )
+    context = {
+        "meeting": meeting,
+        "meeting_actions": console_actions(meeting, user),
+        "sessions": sessions,
+        "leave_requests": leave_requests,
+        "speeches": meeting.console_speeches,
+        "documents": meeting.documents.all(),
+        "resolutions": meeting.resolutions.all(),
+        "can_run": can_run,
+        "session_form": SessionForm(),
+        "agenda_form": AgendaItemForm(meeting=meeting),
+        "motion_form": MotionForm(meeting=meeting),
+    }
+    return Fragment(render_to_string("meetings/_console.html", context, request=request))
 
 
 @require_POST

@@ -43,6 +43,7 @@ class MembersConfig(AppConfig):
             YearlyMinimum,
         )
         from members.selectors import READER_PAGES, ROSTER, SCORING
+        from members.signals import participations_written
 
         # The cached rules and minimums of a year follow every write to them.
         SCORING.watch(ScoringRule, YearlyMinimum)
@@ -76,4 +77,7 @@ class MembersConfig(AppConfig):
             user_model.groups.through,
             CommitteeSeat,
             CommitteeSeat.roles.through,
+        )
+        participations_written.connect(
+            lambda **kwargs: READER_PAGES.changed(), dispatch_uid="members-pages-participations", weak=False
         )

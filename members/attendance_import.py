@@ -24,6 +24,7 @@ from members import scoring, selectors
 from members.choices import ActivityStatus, Attendance, DutyRecordStatus, DutyRole, InvitationState
 from members.models import Activity, DutyRecord, DutyRecordEvent, Member, Participation, ScoringRule
 from members.services import duty_kind_for
+from members.signals import participations_written
 
 # Attendance.values builds a new list on every use; the import checks it once per row.
 _ATTENDANCE_VALUES = frozenset(Attendance.values)
@@ -165,9 +166,9 @@ def attendance_import_rows(*, actor, rows: list[AttendanceRow]) -> dict[str, int
     held = Activity.objects.filter(
         pk__in={activity.pk for _p, activity, _b in changed}, status=ActivityStatus.PLANNED, ends_at__lte=now
     ).update(status=ActivityStatus.HELD)
-    # The participations, duty records and activities above were written without signals: the
-    # members' reader pages (portal homes, the participations API) are rendered again.
-    selectors.READER_PAGES.changed()
+    if created or updated or held:
+        # The rows (and the activities now held) were written with no per-row signal.
+        participations_written.send(sender=Participation)
     counts = Counter(p.attendance for p, _a, _b in changed)
     per_activity = Counter(activity.pk for _p, activity, _b in changed)
     rows_per_activity = Counter(row.activity.pk for row in rows)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cppcc_portal.core import roles
-from members import selectors, services
+from members import services
 from members.choices import (
     ENROLMENT_KINDS,
     ActivityKind,
@@ -41,6 +41,7 @@ from members.models import (
     StreetGroupMembership,
     Term,
 )
+from members.signals import participations_written
 
 MEMBER_COUNT = 300
 STREETS = [
@@ -559,9 +560,8 @@ def seed(context) -> None:
         _self_reported(members, demo_member, rng, context.year, staff)
         # The rows above were bulk-inserted: their points are the scoring rules', stored in one go.
         services.duty_points_refresh(year=context.year)
-        # Members, participations and records above were bulk-inserted (no signals): the members'
-        # reader pages kept so far are old.
-        selectors.READER_PAGES.changed()
+        # The participations above were written in bulk (no per-row signal).
+        participations_written.send(sender=Participation)
     context.say(
         f"members: {Member.objects.count()} members, {Activity.objects.count()} activities "
         f"({created} new), {DutyRecord.objects.count()} duty records"

@@ -215,8 +215,8 @@ def activity_list(*, user) -> QuerySet[Activity]:
 # Moved on by every save or delete of what they show or what decides it (members.apps): members,
 # invitations and everyone's enrolments (seats taken), activities, the duty records of the score
 # and the year's rules and minimums, the bodies a member leads (their scope), the accounts' roles.
-# The services whose writes send no signal (invitations bulk-inserted, an attendance import, the
-# demo seeder) call READER_PAGES.changed().
+# The services whose writes send no per-row signal (invitations bulk-inserted, an attendance
+# import, the demo seeder) send members.signals.participations_written, which moves it on.
 READER_PAGES = CachedValues("members-pages", ttl=600, per_committee=True)
 
 

@@ -7,3 +7,9 @@ activity_rescheduled = Signal()
 
 # Sent on commit when an activity is cancelled; kwargs: activity.
 activity_cancelled = Signal()
+
+# Sent when participations are written in bulk, which sends no per-row signal (an invitation of
+# many members, an attendance import with its duty records, the demo data): what is kept of
+# participations (the members' reader pages, the meetings' rendered pages) moves on. Sent inside
+# the writing transaction; kwargs: none.
+participations_written = Signal()

@@ -31,7 +31,7 @@ from members.models import (
     Participation,
 )
 from members.services._base import _validate
-from members.signals import activity_cancelled, activity_rescheduled
+from members.signals import activity_cancelled, activity_rescheduled, participations_written
 from members.workflows import PARTICIPATION_WORKFLOW
 
 # --- activities ---------------------------------------------------------------------------------
@@ -139,9 +139,8 @@ def activity_invite(
     existing = set(Participation.objects.filter(activity=activity).values_list("member_id", flat=True))
     new_rows = [Participation(activity=activity, member_id=pk) for pk in sorted(member_ids - existing)]
     created = Participation.objects.bulk_create(new_rows, ignore_conflicts=True)
-    # Bulk-inserted rows send no signal: the members' reader pages (portal homes, the participations
-    # API) are rendered again.
-    selectors.READER_PAGES.changed()
+    if new_rows:
+        participations_written.send(sender=Participation)
     record_event(
         actor=actor,
         action="members.activity.invited",
