@@ -16,6 +16,9 @@ from consultations import services
 from consultations.choices import Adoption, TaskState
 from consultations.models import PreparationTask
 from cppcc_portal.core import roles
+from meetings import services as meeting_services
+from meetings.choices import Body, MeetingKind
+from meetings.models import Meeting
 from tests.conftest import login
 from tests.consultations.factories import TopicFactory, WindowFactory
 
@@ -145,6 +148,28 @@ def test_a_group_the_member_joins_and_a_topic_they_propose_show_on_their_next_ta
 
     page = _html(client, TAB)
     assert "疏解调研组" in page and "胡同停车" in page
+
+
+def test_a_meeting_given_a_session_in_the_topics_year_is_offered_on_the_offices_next_view(
+    client, staff_user, adopted_topic, django_capture_on_commit_callbacks
+):
+    meeting = meeting_services.meeting_save(
+        meeting=Meeting(title="专题协商会议", kind=MeetingKind.STANDING_COMMITTEE, body=Body.ALL_MEMBERS),
+        actor=staff_user,
+    )
+    login(client, staff_user)
+    assert "专题协商会议" not in _html(client, _topic_url(adopted_topic))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.session_add(
+            meeting=meeting,
+            date=dt.date(2017, 6, 20),
+            half_day="morning",
+            place="三层会议室",
+            actor=staff_user,
+        )
+
+    assert f'<option value="{meeting.pk}">专题协商会议</option>' in _html(client, _topic_url(adopted_topic))
 
 
 def test_a_reader_who_leaves_the_office_no_longer_sees_its_forms_on_the_next_view(
