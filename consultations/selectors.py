@@ -74,6 +74,8 @@ def topic_list(*, user, year: int | None = None) -> QuerySet[ConsultationTopic]:
 # with its lists is a cached value: the same for every reader allowed to see it, per committee and
 # day (the overdue marks count from today), moved on by every write to a consultation model or to a
 # row it shows (consultations.apps). Whether the reader may see the topic is asked every time.
+# The family also keeps each reader's rendered copy of the tab and of a topic's page (views), so it
+# follows the readers' roles as well.
 TOPIC_PAGES = CachedValues("consultation-topic", ttl=600, per_committee=True)
 
 

@@ -173,7 +173,7 @@ def _render_topic(request, title: str, content: str, status=200, refusals=()):
 
 def _refused(request, topic, refusals):
     """The topic's page again with the reasons a step was refused, rendered afresh (a POST's page)."""
-    # render_to_string's output, marked safe.
+    # Already marked safe: render_to_string's output.
     content = _topic_content(request, topic).html
     return _render_topic(request, topic.title, content, status=400, refusals=refusals)
 
