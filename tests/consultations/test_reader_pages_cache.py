@@ -274,6 +274,21 @@ def test_the_done_button_of_a_kept_tab_still_posts(member_user, task):
     assert PreparationTask.objects.get(pk=task.pk).state == TaskState.DONE
 
 
+def test_the_offices_step_form_on_a_kept_topic_page_still_posts(staff_user, adopted_topic):
+    client = Client(enforce_csrf_checks=True)
+    login(client, staff_user)
+    _html(client, _topic_url(adopted_topic))
+    page = _html(client, _topic_url(adopted_topic))  # the kept copy
+    held = reverse("consultations:step", args=[adopted_topic.pk, "held"])
+    form = re.search(rf'action="{re.escape(held)}"[^>]*>.*?name="csrfmiddlewaretoken" value="([^"]+)"', page)
+
+    response = client.post(held, {"csrfmiddlewaretoken": form.group(1), "held_on": "2017-06-20"})
+
+    assert response.status_code == 302
+    adopted_topic.refresh_from_db()
+    assert adopted_topic.held_on == dt.date(2017, 6, 20)
+
+
 def test_a_kept_topic_page_is_not_shown_to_a_reader_who_may_not_read_it(
     client, member_user, unit_user, staff_user
 ):
