@@ -74,13 +74,37 @@ def topic_list(*, user, year: int | None = None) -> QuerySet[ConsultationTopic]:
 # with its lists is a cached value: the same for every reader allowed to see it, per committee and
 # day (the overdue marks count from today), moved on by every write to a consultation model or to a
 # row it shows (consultations.apps). Whether the reader may see the topic is asked every time.
+# The family also keeps each reader's rendered copy of the tab and of a topic's page (views), so it
+# follows the readers' roles as well.
 TOPIC_PAGES = CachedValues("consultation-topic", ttl=600, per_committee=True)
+
+
+def topic_title(*, user, pk: int) -> str:
+    """The title of a topic the user may read (DoesNotExist outside their scope), asked on every
+    view of its page before anything cached is shown; the answer brings the title the page's frame
+    shows. For the readers who all read the same topics (the office and leaders every one, members
+    the published ones: ``_shared_reading``, from the reader's roles and member row now) the answer
+    is a cached value of TOPIC_PAGES, moved on by every write to a topic; a unit's account, whose
+    topics are its own, is answered by the database."""
+
+    def read() -> str:
+        readable = topic_list(user=user).select_related(None).prefetch_related(None).filter(pk=pk)
+        return readable.values_list("title", flat=True).first() or ""
+
+    # The office and the leaders have no member row to ask for (None is never cached: a query each time).
+    if roles.can_read_everything(user):
+        shared = "all"
+    else:
+        shared = _shared_reading(user, on_roster=member_for_user(user) is not None)
+    title = read() if shared is None else TOPIC_PAGES.cached(f"title:{shared}:{pk}", read)
+    if not title:
+        raise ConsultationTopic.DoesNotExist("No consultation topic matches the given query.")
+    return title
 
 
 def topic_get(*, user, pk: int) -> ConsultationTopic:
     """One topic with everything its page shows (DoesNotExist outside the user's scope)."""
-    if not topic_list(user=user).filter(pk=pk).exists():
-        raise ConsultationTopic.DoesNotExist("No consultation topic matches the given query.")
+    topic_title(user=user, pk=pk)
     key = f"{pk}:{timezone.localdate().isoformat()}"
     topic = TOPIC_PAGES.cached(key, lambda: _topic_with_lists(pk))
     if topic is None:  # deleted since the check

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from consultations.models import (
     TopicProposal,
 )
 from cppcc_portal.core import roles
+from cppcc_portal.core.caching import Fragment, cached_html, reader_key
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.url_templates import pk_url_template
 from members.selectors import member_for_user
@@ -60,8 +62,20 @@ ROW_URLS = {"topics": "consultations:topic", "discussions": "consultations:discu
 @login_required
 def home(request):
     """The consultation tab: the year's topics, the open collection windows, my tasks, groups and proposals."""
+    content = cached_html(selectors.TOPIC_PAGES, reader_key(request), lambda: _tab_content(request))
+    return render(
+        request,
+        "consultations/home.html",
+        {"content": content, "can_read_everything": roles.can_read_everything(request.user)},
+    )
+
+
+def _tab_content(request) -> Fragment:
+    """The tab below its header, as this reader sees it (their tasks, groups, speeches, proposals and
+    buttons), kept in TOPIC_PAGES (which watches every row it shows and the reader's roles) until the
+    day ends: the open windows and the closed discussions are counted from today."""
     # The years, the year's topics, the open windows and the discussions (shared), and my own lists:
-    # two cached values (selectors.tab).
+    # two cached values (selectors.tab), read again only when this reader's copy is.
     context = selectors.tab(user=request.user, year=_asked_year(request))
     for key, viewname in ROW_URLS.items():
         url = pk_url_template(viewname)
@@ -73,12 +87,20 @@ def home(request):
     for task in context["tasks"]:
         task.actions = services.allowed_actions(task, request.user)
         task.done_url = done_url.format(task.pk)
+    today = timezone.localdate()
     context.update(
         is_staff=roles.is_staff_user(request.user),
         can_read_everything=roles.can_read_everything(request.user),
-        today=timezone.localdate(),
+        today=today,
     )
-    return render(request, "consultations/home.html", context)
+    html = render_to_string("consultations/_home.html", context, request=request)
+    return Fragment(html, until=_end_of(today))
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """The moment the local day ends: what a page counted from today (open windows, closed
+    discussions, overdue feedback, today's date in a form) shows until then."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
 def _topic(request, pk: int) -> ConsultationTopic:
@@ -106,7 +128,11 @@ def _step_forms(topic, actions: set[str]) -> dict:
     return {name: build() for name, (action, build) in builders.items() if action in actions}
 
 
-def _render_topic(request, topic, status=200, refusals=()):
+def _topic_content(request, topic) -> Fragment:
+    """The topic's page below its title, as this reader sees it (the office's step forms, the report
+    form of a group's leader, the buttons of their tasks), kept in TOPIC_PAGES (which watches every
+    row it shows and the reader's roles) until the day ends: the overdue marks and the forms' dates
+    count from today."""
     user = request.user
     office = roles.is_staff_user(user)
     member = member_for_user(user)
@@ -118,27 +144,54 @@ def _render_topic(request, topic, status=200, refusals=()):
     for outcome in topic.outcomes.all():
         outcome.actions = services.allowed_actions(outcome, user)
         actions.update(outcome.actions)
+    today = timezone.localdate()
     context = {
         "topic": topic,
         "office": office,
-        "today": timezone.localdate(),
+        "today": today,
         "member": member,
         "led_group_ids": {g.pk for g in topic.research_groups.all() if member and g.leader_id == member.pk},
         "discussion": getattr(topic, "discussion", None),
         "topic_actions": topic_actions,
         **_step_forms(topic, actions),
         "adopted_decisions": ADOPTED_DECISIONS,
-        "refusals": refusals,
         "speeches": selectors.topic_speeches(topic=topic),
         "meetings": selectors.linkable_meetings(topic=topic) if office and topic.meeting_id is None else [],
     }
-    return render(request, "consultations/topic.html", context, status=status)
+    html = render_to_string("consultations/_topic.html", context, request=request)
+    return Fragment(html, until=_end_of(today))
+
+
+def _render_topic(request, title: str, content: str, status=200, refusals=()):
+    return render(
+        request,
+        "consultations/topic.html",
+        {"title": title, "content": content, "refusals": refusals},
+        status=status,
+    )
+
+
+def _refused(request, topic, refusals):
+    """The topic's page again with the reasons a step was refused, rendered afresh (a POST's page)."""
+    # Already marked safe: render_to_string's output.
+    content = _topic_content(request, topic).html
+    return _render_topic(request, topic.title, content, status=400, refusals=refusals)
 
 
 @login_required
 def topic_detail(request, pk: int):
-    """One topic: origin, preparation, the consultation, outcomes with adoption and feedback."""
-    return _render_topic(request, _topic(request, pk))
+    """One topic: origin, preparation, the consultation, outcomes with adoption and feedback.
+
+    Whether the reader may see the topic is asked on every view (with its title); what they see of
+    it is this reader's copy, rendered again after a write or when the day ends (_topic_content)."""
+    try:
+        title = selectors.topic_title(user=request.user, pk=pk)
+    except ConsultationTopic.DoesNotExist as exc:
+        raise Http404 from exc
+    content = cached_html(
+        selectors.TOPIC_PAGES, reader_key(request), lambda: _topic_content(request, _topic(request, pk))
+    )
+    return _render_topic(request, title, content)
 
 
 @login_required
@@ -260,12 +313,12 @@ def topic_step(request, pk: int, step: str):
                 f"{form.fields[f].label if f in form.fields else ''}：{'；'.join(e)}"
                 for f, e in form.errors.items()
             ]
-            return _render_topic(request, topic, status=400, refusals=errors)
+            return _refused(request, topic, errors)
         data = form.cleaned_data
     try:
         _run_step(step, data, topic, request.POST, request.user)
     except DomainError as exc:
-        return _render_topic(request, _topic(request, pk), status=400, refusals=[exc.message])
+        return _refused(request, _topic(request, pk), [exc.message])
     messages.success(request, _("The step was recorded."))
     return redirect("consultations:topic", pk=pk)
 
