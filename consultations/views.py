@@ -29,7 +29,7 @@ from consultations.models import (
     TopicProposal,
 )
 from cppcc_portal.core import roles
-from cppcc_portal.core.caching import Fragment, cached_html, reader_key
+from cppcc_portal.core.caching import Fragment, reader_html
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.url_templates import pk_url_template
 from members.selectors import member_for_user
@@ -62,7 +62,7 @@ ROW_URLS = {"topics": "consultations:topic", "discussions": "consultations:discu
 @login_required
 def home(request):
     """The consultation tab: the year's topics, the open collection windows, my tasks, groups and proposals."""
-    content = cached_html(selectors.TOPIC_PAGES, reader_key(request), lambda: _tab_content(request))
+    content = reader_html(selectors.TOPIC_PAGES, request, lambda: _tab_content(request))
     return render(
         request,
         "consultations/home.html",
@@ -188,8 +188,8 @@ def topic_detail(request, pk: int):
         title = selectors.topic_title(user=request.user, pk=pk)
     except ConsultationTopic.DoesNotExist as exc:
         raise Http404 from exc
-    content = cached_html(
-        selectors.TOPIC_PAGES, reader_key(request), lambda: _topic_content(request, _topic(request, pk))
+    content = reader_html(
+        selectors.TOPIC_PAGES, request, lambda: _topic_content(request, _topic(request, pk))
     )
     return _render_topic(request, title, content)
 

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.caching import Fragment, cached_html, reader_key
+from cppcc_portal.core.caching import Fragment, reader_html
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from meetings import selectors, services
 from meetings.forms import LeaveForm, SpeechForm
@@ -47,8 +47,13 @@ def _meeting(request, pk):
 def agenda(request):
     # The member is in the key (their answers, their votes) and so is whether they are also of the
     # office (the session buttons the workflow offers them).
-    key = reader_key(request, request.member.pk, roles.is_staff_user(request.user))
-    content = cached_html(selectors.READER_PAGES, key, lambda: _agenda_content(request))
+    content = reader_html(
+        selectors.READER_PAGES,
+        request,
+        lambda: _agenda_content(request),
+        request.member.pk,
+        roles.is_staff_user(request.user),
+    )
     return render(request, "meetings/portal_agenda.html", {"content": content, "member": request.member})
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.caching import Fragment, cached_html, reader_key
+from cppcc_portal.core.caching import Fragment, cached_html, reader_html
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from cppcc_portal.core.url_templates import pk_url_template
 from meetings import checkin, exports, selectors, services
@@ -83,7 +83,7 @@ def _back(meeting_id: int):
 @readers_required
 def meeting_list(request):
     # The rows are kept as rendered HTML per reader; the buttons above them (by role) are the frame's.
-    content = cached_html(selectors.READER_PAGES, reader_key(request), lambda: _meeting_list_content(request))
+    content = reader_html(selectors.READER_PAGES, request, lambda: _meeting_list_content(request))
     return render(
         request,
         "meetings/meeting_list.html",
@@ -143,8 +143,8 @@ def _urls(names, pk: int) -> dict[str, str]:
 def console(request, pk):
     # Staff and leaders are shown different buttons: the role is in the key, with the reader.
     can_run = roles.is_staff_user(request.user)
-    content = cached_html(
-        selectors.READER_PAGES, reader_key(request, can_run), lambda: _console_content(request, pk, can_run)
+    content = reader_html(
+        selectors.READER_PAGES, request, lambda: _console_content(request, pk, can_run), can_run
     )
     title = cached_html(selectors.READER_PAGES, f"console-title:{pk}", lambda: _console_title(pk))
     return render(request, "meetings/console.html", {"content": content, "title": title})

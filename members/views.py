@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.caching import Fragment, cached_html, earliest, reader_key
+from cppcc_portal.core.caching import Fragment, earliest, reader_html
 from cppcc_portal.core.errors import DomainError, PermissionDeniedError
 from cppcc_portal.core.url_templates import pk_url_template
 from members import filters, selectors, services
@@ -66,7 +66,7 @@ def _plan_items(year: int):
 @member_required
 def portal_home(request):
     """The member's home: kept as rendered HTML per reader until a write it shows or its `until`."""
-    content = cached_html(selectors.READER_PAGES, reader_key(request), lambda: _portal_home(request))
+    content = reader_html(selectors.READER_PAGES, request, lambda: _portal_home(request))
     return render(request, "members/portal_home.html", {"content": content})
 
 

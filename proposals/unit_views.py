@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.caching import Fragment, cached_html, reader_key
+from cppcc_portal.core.caching import Fragment, reader_html
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.url_templates import pk_url_template
 from proposals import selectors, services
@@ -39,7 +39,7 @@ def home(request):
     """My units' open work, soonest due first with overdue marks, paginated; the counts of all of it.
     Kept as rendered HTML per reader (after the role check) until a write it shows or the day's end."""
     _require_unit(request)
-    content = cached_html(UNIT_PAGES, reader_key(request), lambda: _home(request))
+    content = reader_html(UNIT_PAGES, request, lambda: _home(request))
     return render(request, "proposals/unit_home.html", {"content": content})
 
 

@@ -14,7 +14,8 @@ queryset ``update()``, a COPY), or one made while the cache was down, shows once
 A page keeps HTML it rendered from rows the same way: ``cached_html(family, key, render)`` holds a
 ``Fragment`` (the HTML and the time the clock alone would change it) in the family of the rows it
 shows. What a signed-in reader is shown (their own rows, forms carrying their CSRF secret) is kept
-under ``reader_key(request)``: per session, language and address.
+by ``reader_html(family, request, render)``: one copy per session, language and page, holding
+the query it was rendered for.
 
 A cache that is down is not an error: every read is a miss and the value is worked out live, and
 moving a generation on does nothing (the django-redis backend ignores the outage; the exceptions
@@ -32,7 +33,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -171,34 +172,53 @@ class CachedValues:
 
 @dataclass(frozen=True)
 class Fragment:
-    """Rendered HTML, and the time from which the clock alone changes it (None: only a write does)."""
+    """Rendered HTML, and the time from which the clock alone changes it (None: only a write does).
+
+    ``address`` is the address with its query it was rendered for, when one key serves a page at
+    every query (``reader_html``): a copy of another query is a miss."""
 
     html: str
     until: datetime.datetime | None = None
+    address: str = ""
 
 
-def cached_html(family: CachedValues, key: str, render: Callable[[], Fragment]) -> SafeString:
+def cached_html(
+    family: CachedValues, key: str, render: Callable[[], Fragment], *, address: str = ""
+) -> SafeString:
     """A rendered part of a page through ``family``: rendered again after a write moves the family
     on, or once the clock passes the ``until`` it was rendered with (a meeting that starts, a
-    deadline that passes). The one way a page keeps HTML it rendered from rows."""
+    deadline that passes), or when it was rendered for another ``address``. The one way a page
+    keeps HTML it rendered from rows."""
     now = timezone.now()
 
     def fresh(kept) -> bool:
         # Anything but a Fragment (a bare string an older release kept under this key) is a miss.
-        return isinstance(kept, Fragment) and (kept.until is None or now < kept.until)
+        return (
+            isinstance(kept, Fragment)
+            and kept.address == address
+            and (kept.until is None or now < kept.until)
+        )
 
-    fragment = family.cached(key, render, fresh=fresh)
+    def render_for_address() -> Fragment:
+        return replace(render(), address=address)
+
+    fragment = family.cached(key, render_for_address, fresh=fresh)
     return mark_safe(fragment.html)  # noqa: S308 - our own templates' output
 
 
+def reader_html(family: CachedValues, request, render: Callable[[], Fragment], *parts) -> SafeString:
+    """What one signed-in reader is shown of this page, kept in ``family`` (``cached_html``) under
+    ``reader_key``: one copy per reader and page, holding the query it was rendered for, so that
+    made-up queries replace the reader's copy instead of filling the cache."""
+    return cached_html(family, reader_key(request, *parts), render, address=request.get_full_path())
+
+
 def reader_key(request, *parts) -> str:
-    """The key of what one signed-in reader is shown at this address: their session (a new login
-    is a new session, and the CSRF secret of the forms rendered in goes with it), the language and
-    the address with its query, and whatever else ``parts`` names. Held in a digest: the session
-    key never appears in the cache's keys."""
-    return "reader:" + digest(
-        request.session.session_key, translation.get_language(), request.get_full_path(), *parts
-    )
+    """The key of what one signed-in reader is shown at this page: their session (a new login is a
+    new session, and the CSRF secret of the forms rendered in goes with it), the language and the
+    path (not its query: a reader keeps one copy of a page, see ``reader_html``), and whatever else
+    ``parts`` names. Held in a digest: the session key never appears in the cache's keys."""
+    return "reader:" + digest(request.session.session_key, translation.get_language(), request.path, *parts)
 
 
 def earliest(*times) -> datetime.datetime | None:

@@ -231,18 +231,19 @@ class ParticipationViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
         now = timezone.now()
+        address = request.build_absolute_uri()
+        # One copy per reader and list, holding the address it was built for (made-up queries
+        # replace the reader's copy instead of filling the cache).
         page = selectors.READER_PAGES.cached(
-            reader_key(
-                request, request.user.pk, request.build_absolute_uri(), timezone.get_current_timezone_name()
-            ),
-            lambda: self._page(request, now, *args, **kwargs),
-            fresh=lambda kept: kept[1] is None or now < kept[1],
+            reader_key(request, request.user.pk, request.get_host(), timezone.get_current_timezone_name()),
+            lambda: self._page(request, now, address, *args, **kwargs),
+            fresh=lambda kept: len(kept) == 3 and kept[0] == address and (kept[2] is None or now < kept[2]),
         )
-        return Response(page[0])
+        return Response(page[1])
 
-    def _page(self, request, now, *args, **kwargs) -> tuple[dict, dt.datetime | None]:
-        """(the page's data, when the clock alone changes it): the first start of a planned
-        activity of the reader's own rows, after which those rows offer no answers."""
+    def _page(self, request, now, address, *args, **kwargs) -> tuple[str, dict, dt.datetime | None]:
+        """(the address, the page's data, when the clock alone changes it): the first start of a
+        planned activity of the reader's own rows, after which those rows offer no answers."""
         data = super().list(request, *args, **kwargs).data
         until = earliest(
             *(
@@ -253,7 +254,7 @@ class ParticipationViewSet(PortalUserMixin, viewsets.ReadOnlyModelViewSet):
                 and row.activity.starts_at > now
             )
         )
-        return data, until
+        return address, data, until
 
     def paginate_queryset(self, queryset):
         # The page's rows, for `_page` to read the time they change at.

@@ -181,19 +181,36 @@ def test_a_fragment_is_rendered_again_once_the_clock_passes_its_until():
     assert caching.cached_html(NOTES, "page", render(None)) == "<p>3"
 
 
-def test_each_reader_session_language_and_address_has_its_own_key(rf):
-    def request(session_key, path="/portal/"):
-        made = rf.get(path)
-        made.session = SimpleNamespace(session_key=session_key)
-        return made
+def reader_request(rf, session_key, path="/portal/"):
+    made = rf.get(path)
+    made.session = SimpleNamespace(session_key=session_key)
+    return made
 
-    key = caching.reader_key(request("s1"))
-    assert key == caching.reader_key(request("s1"))
-    assert key != caching.reader_key(request("s2"))
-    assert key != caching.reader_key(request("s1", "/portal/?year=2016"))
+
+def test_each_reader_session_language_and_page_has_its_own_key(rf):
+    key = caching.reader_key(reader_request(rf, "s1"))
+    assert key == caching.reader_key(reader_request(rf, "s1"))
+    assert key != caching.reader_key(reader_request(rf, "s2"))
+    assert key != caching.reader_key(reader_request(rf, "s1", "/portal/meetings/"))
     with translation.override("en"):
-        assert key != caching.reader_key(request("s1"))
+        assert key != caching.reader_key(reader_request(rf, "s1"))
     assert "s1" not in key
+
+
+def test_a_reader_keeps_one_copy_of_a_page_whatever_the_query(rf):
+    """Made-up queries replace the reader's copy instead of filling the cache with copies."""
+    renders = Counter("<p>")
+
+    def show(path):
+        return caching.reader_html(NOTES, reader_request(rf, "s1", path), lambda: caching.Fragment(renders()))
+
+    assert show("/portal/?year=2016") == "<p>1"
+    assert show("/portal/?year=2016") == "<p>1"
+    assert show("/portal/?junk=1") == "<p>2"
+    assert show("/portal/?junk=2") == "<p>3"
+    assert show("/portal/?year=2016") == "<p>4"
+    kept = [key for key in cache.keys("test-notes:reader:*")]
+    assert kept == [f"test-notes:{caching.reader_key(reader_request(rf, 's1'))}"]
 
 
 def test_earliest_ignores_what_is_not_a_time():
