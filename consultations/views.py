@@ -29,7 +29,7 @@ from consultations.models import (
     TopicProposal,
 )
 from cppcc_portal.core import roles
-from cppcc_portal.core.caching import Fragment, reader_html
+from cppcc_portal.core.caching import Fragment, end_of_day, reader_html
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.url_templates import pk_url_template
 from members.selectors import member_for_user
@@ -94,13 +94,7 @@ def _tab_content(request) -> Fragment:
         today=today,
     )
     html = render_to_string("consultations/_home.html", context, request=request)
-    return Fragment(html, until=_end_of(today))
-
-
-def _end_of(day: dt.date) -> dt.datetime:
-    """The moment the local day ends: what a page counted from today (open windows, closed
-    discussions, overdue feedback, today's date in a form) shows until then."""
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return Fragment(html, until=end_of_day(today))
 
 
 def _topic(request, pk: int) -> ConsultationTopic:
@@ -159,7 +153,7 @@ def _topic_content(request, topic) -> Fragment:
         "meetings": selectors.linkable_meetings(topic=topic) if office and topic.meeting_id is None else [],
     }
     html = render_to_string("consultations/_topic.html", context, request=request)
-    return Fragment(html, until=_end_of(today))
+    return Fragment(html, until=end_of_day(today))
 
 
 def _render_topic(request, title: str, content: str, status=200, refusals=()):

@@ -20,13 +20,17 @@ class MeetingsConfig(AppConfig):
 
     def _watch_console(self) -> None:
         """The console's cached meeting (selectors.CONSOLE) moves on with every write to what it
-        holds: the meeting, its sessions (their state, the item shown, set by a motion opened), agenda,
-        motions, plan items, documents, resolutions and speeches, and the rows they name."""
+        holds (the sessions' state and the item shown, set by a motion opened, included)."""
         from meetings.selectors import CONSOLE
 
+        CONSOLE.watch(*self._console_models())
+
+    def _console_models(self) -> tuple:
+        """What the console's cached meeting holds: the meeting, its sessions, agenda, motions, plan
+        items, documents, resolutions and speeches, and the rows they name."""
         Meeting, MeetingSession = self.get_model("Meeting"), self.get_model("MeetingSession")
         Speech = self.get_model("Speech")
-        CONSOLE.watch(
+        return (
             Meeting,
             Meeting.items.through,
             MeetingSession,
@@ -52,28 +56,12 @@ class MeetingsConfig(AppConfig):
         from meetings.selectors import READER_PAGES
         from members.signals import participations_written
 
-        Meeting, MeetingSession = self.get_model("Meeting"), self.get_model("MeetingSession")
-        Speech = self.get_model("Speech")
-        Participation = self.apps.get_model("members", "Participation")
         READER_PAGES.watch(
-            Meeting,
-            Meeting.items.through,
-            MeetingSession,
-            self.get_model("AgendaItem"),
-            self.get_model("Motion"),
-            self.get_model("MeetingDocument"),
-            self.get_model("DocumentVersion"),
-            self.get_model("Resolution"),
-            Speech,
+            *self._console_models(),
             self.get_model("DiscussionGroup"),
             self.get_model("GroupAssignment"),
             self.get_model("VoteReceipt"),
-            Participation,
-            # The rows they name, as for the console.
-            MeetingSession.activity.field.related_model,
-            Meeting.items.field.related_model,
-            Meeting.committee.field.related_model,
-            Speech.member.field.related_model,
+            self.apps.get_model("members", "Participation"),
         )
         participations_written.connect(
             lambda **kwargs: READER_PAGES.changed(), dispatch_uid="meeting-pages-participations", weak=False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cppcc_portal.core import roles
-from cppcc_portal.core.caching import Fragment, reader_html
+from cppcc_portal.core.caching import Fragment, end_of_day, reader_html
 from cppcc_portal.core.errors import DomainError
 from cppcc_portal.core.url_templates import pk_url_template
 from proposals import selectors, services
@@ -53,8 +51,7 @@ def _home(request) -> Fragment:
         request=request,
     )
     # The overdue marks and count are today's: tomorrow a reply due today is overdue.
-    tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
-    return Fragment(str(html), tomorrow)
+    return Fragment(str(html), end_of_day(today))
 
 
 @login_required

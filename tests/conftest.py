@@ -1,5 +1,7 @@
 """Named personas, one per role, shared by every app's tests."""
 
+import re
+
 import pytest
 
 from cppcc_portal.core import roles
@@ -141,6 +143,12 @@ def other_unit_user(other_unit):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+def without_csrf_tokens(html: str) -> str:
+    """A page with its CSRF tokens taken out: each render masks the session's secret anew, so two
+    views of one kept page differ only there."""
+    return re.sub(r'(name="csrfmiddlewaretoken" value=|name="csrf-token" content=)"[^"]*"', "", html)
 
 
 @pytest.fixture

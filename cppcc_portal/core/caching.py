@@ -221,6 +221,12 @@ def reader_key(request, *parts) -> str:
     return "reader:" + digest(request.session.session_key, translation.get_language(), request.path, *parts)
 
 
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The moment this local day ends: the ``until`` of what a page counts from today (overdue
+    marks, open windows, today's date in a form)."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
 def earliest(*times) -> datetime.datetime | None:
     """The earliest of these times, ignoring None (None if there is none): a fragment's ``until``."""
     found = [moment for moment in times if moment is not None]

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from consultations import services
+from consultations.choices import Adoption
 from tests.consultations.factories import PlanFactory, TopicFactory
 from tests.factories import ItemFactory
 
@@ -39,3 +40,14 @@ def submitted_outcome(adopted_topic, staff_user):
         outcome=outcome, document_number="东政协发〔2017〕12号", submitted_to="区委、区政府", actor=staff_user
     )
     return outcome
+
+
+@pytest.fixture
+def feedback(submitted_outcome, staff_user, unit):
+    """Feedback asked of 区民政局 on the adopted first recommendation, due on 1 October 2017."""
+    first = submitted_outcome.recommendations.first()
+    services.adoption_record(recommendation=first, adoption=Adoption.ADOPTED, actor=staff_user)
+    [row] = services.feedback_request(
+        recommendation=first, units=[unit], due_on=dt.date(2017, 10, 1), actor=staff_user
+    )
+    return row

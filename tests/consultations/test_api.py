@@ -6,7 +6,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from consultations import services
-from consultations.choices import Adoption
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +14,6 @@ def _client(user):
     client = APIClient()
     client.force_authenticate(user)
     return client
-
-
-@pytest.fixture
-def feedback(submitted_outcome, staff_user, unit):
-    first = submitted_outcome.recommendations.first()
-    services.adoption_record(recommendation=first, adoption=Adoption.ADOPTED, actor=staff_user)
-    return services.feedback_request(
-        recommendation=first, units=[unit], due_on=dt.date(2017, 10, 1), actor=staff_user
-    )[0]
 
 
 def test_members_list_the_adopted_topics_with_their_outcomes_and_timeline(member_user, submitted_outcome):

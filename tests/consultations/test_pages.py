@@ -9,22 +9,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from consultations import services
-from consultations.choices import Adoption, FeedbackState, OutcomeState
+from consultations.choices import FeedbackState, OutcomeState
 from consultations.models import ImplementationFeedback, Post, TopicProposal
 from tests.conftest import login
 from tests.consultations.factories import WindowFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def feedback(submitted_outcome, staff_user, unit):
-    first = submitted_outcome.recommendations.first()
-    services.adoption_record(recommendation=first, adoption=Adoption.ADOPTED, actor=staff_user)
-    [row] = services.feedback_request(
-        recommendation=first, units=[unit], due_on=dt.date(2017, 10, 1), actor=staff_user
-    )
-    return row
 
 
 def test_a_member_sees_the_adopted_topics_on_the_consultation_tab(

@@ -13,13 +13,13 @@ from django.test import Client
 from django.urls import reverse
 
 from consultations import services
-from consultations.choices import Adoption, TaskState
+from consultations.choices import TaskState
 from consultations.models import PreparationTask
 from cppcc_portal.core import roles
 from meetings import services as meeting_services
 from meetings.choices import Body, MeetingKind
 from meetings.models import Meeting
-from tests.conftest import login
+from tests.conftest import login, without_csrf_tokens
 from tests.consultations.factories import TopicFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +38,6 @@ def _html(client, url, **headers) -> str:
     return response.content.decode()
 
 
-def _without_tokens(html: str) -> str:
-    """The page with its CSRF tokens taken out (each render masks the secret anew)."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
-
-
 @pytest.fixture
 def task(adopted_topic, member, staff_user):
     return services.task_add(
@@ -52,17 +47,6 @@ def task(adopted_topic, member, staff_user):
         assignee=member,
         actor=staff_user,
     )
-
-
-@pytest.fixture
-def feedback(submitted_outcome, staff_user, unit):
-    """Feedback asked of 区民政局 on the adopted first recommendation, due on 1 October 2017."""
-    first = submitted_outcome.recommendations.first()
-    services.adoption_record(recommendation=first, adoption=Adoption.ADOPTED, actor=staff_user)
-    [row] = services.feedback_request(
-        recommendation=first, units=[unit], due_on=dt.date(2017, 10, 1), actor=staff_user
-    )
-    return row
 
 
 # --- a second view ----------------------------------------------------------------------------------
@@ -77,7 +61,7 @@ def test_a_second_view_of_the_tab_reads_nothing_and_shows_the_same(
     with django_assert_num_queries(0):
         second = _html(client, TAB)
 
-    assert "起草建议案" in second and _without_tokens(second) == _without_tokens(first)
+    assert "起草建议案" in second and without_csrf_tokens(second) == without_csrf_tokens(first)
 
 
 def test_a_second_view_of_a_topic_reads_nothing_and_shows_the_same(
@@ -90,7 +74,7 @@ def test_a_second_view_of_a_topic_reads_nothing_and_shows_the_same(
     with django_assert_num_queries(0):
         second = _html(client, _topic_url(topic))
 
-    assert "区民政局" in second and _without_tokens(second) == _without_tokens(first)
+    assert "区民政局" in second and without_csrf_tokens(second) == without_csrf_tokens(first)
 
 
 # --- writes -----------------------------------------------------------------------------------------

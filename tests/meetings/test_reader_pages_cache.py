@@ -17,7 +17,7 @@ from meetings.models import AgendaItem, DiscussionGroup
 from members import services as member_services
 from members.attendance_import import AttendanceRow, attendance_import_rows
 from members.models import Participation
-from tests.conftest import login
+from tests.conftest import login, without_csrf_tokens
 from tests.meetings.conftest import check_in_all
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_a_second_view_of_the_meetings_list_reads_no_row_and_shows_the_same(
     with django_assert_num_queries(0):
         second = client.get(LIST).content.decode()
     assert sc_meeting.title in second
-    assert _without_csrf(first) == _without_csrf(second)
+    assert without_csrf_tokens(first) == without_csrf_tokens(second)
 
 
 def test_a_second_view_of_the_console_reads_no_row_and_shows_the_same(
@@ -72,7 +72,7 @@ def test_a_second_view_of_the_console_reads_no_row_and_shows_the_same(
     with django_assert_num_queries(0):
         second = _console(client, sc_meeting)
     assert f"<title>{sc_meeting.title}" in second
-    assert _without_csrf(first) == _without_csrf(second)
+    assert without_csrf_tokens(first) == without_csrf_tokens(second)
 
 
 def test_a_second_view_of_the_agenda_reads_no_row_of_its_content_and_shows_the_same(
@@ -84,12 +84,7 @@ def test_a_second_view_of_the_agenda_reads_no_row_of_its_content_and_shows_the_s
         with django_assert_num_queries(0):
             second = _agenda(client)
     assert reverse("meetings_portal:register", args=[sc_session.pk]) in second
-    assert _without_csrf(first) == _without_csrf(second)
-
-
-def _without_csrf(html: str) -> str:
-    """The page without its masked CSRF tokens (masked afresh for each rendering of the frame)."""
-    return re.sub(r'(name="csrfmiddlewaretoken" value=|name="csrf-token" content=)"[^"]+"', "", html)
+    assert without_csrf_tokens(first) == without_csrf_tokens(second)
 
 
 # --- writes show on the next view ----------------------------------------------------------------
