@@ -325,17 +325,24 @@ def _console_meeting(meeting_id: int) -> Meeting | None:
 READER_PAGES = CachedValues("meeting-pages", ttl=600, per_committee=True)
 
 
+def registration_open(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """报名 is open until the meeting's registration deadline, where it has one (each session's
+    start closes it as well: members.workflows.answer_state)."""
+    deadline = meeting.registration_deadline
+    return deadline is None or (now or timezone.now()) <= deadline
+
+
 def answers_close_at(entries: list[AgendaEntry], now) -> dt.datetime | None:
-    """When the clock alone next changes a member's agenda: a session starting closes its
-    registration and leave requests (members.workflows.answer_state); nothing else on it moves with
-    the clock (the session's opening and closing, the votes, the check-ins are writes)."""
-    starts = [
+    """When the clock alone next changes a member's agenda: the registration deadline passing
+    closes registration (registration_open), a session starting closes its registration and leave
+    requests (members.workflows.answer_state); nothing else on it moves with the clock (the
+    session's opening and closing, the votes, the check-ins are writes)."""
+    moments = [
         participation.activity.starts_at
         for entry in entries
         for _session, participation, _items in entry.sessions
-        if participation.activity.starts_at > now
-    ]
-    return min(starts, default=None)
+    ] + [entry.meeting.registration_deadline for entry in entries if entry.meeting.registration_deadline]
+    return min((moment for moment in moments if moment > now), default=None)
 
 
 # --- the attendance report ----------------------------------------------------------------------

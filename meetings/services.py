@@ -251,8 +251,7 @@ def _own_participation(session: MeetingSession, actor) -> Participation:
 
 
 def _registration_open(session: MeetingSession) -> None:
-    deadline = session.meeting.registration_deadline
-    if deadline and timezone.now() > deadline:
+    if not selectors.registration_open(session.meeting):
         raise DomainError(_("The registration deadline has passed."), code="deadline_passed")
 
 

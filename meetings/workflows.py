@@ -18,7 +18,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.workflow import Transition, Workflow, Workflows
 from meetings.choices import MeetingStatus, MotionState, SessionStatus, SpeechState
 from meetings.models import Meeting, MeetingSession, Motion, Speech
-from meetings.selectors import is_called
+from meetings.selectors import is_called, registration_open
 from members.models import Participation
 from members.selectors import member_for_user
 from members.workflows import PARTICIPATION_WORKFLOW
@@ -116,6 +116,12 @@ def _answer_open(action: str):
     return may
 
 
+def _may_register(session, user) -> bool:
+    # The registration deadline closes 报名 before the session starts (meetings.services refuses it
+    # with its own message); asking for leave stays open until the start.
+    return registration_open(session.meeting) and _answer_open("accept")(session, user)
+
+
 ANSWERS_CLOSED = _lazy("Registration and leave requests close when the session opens.")
 
 SESSION_WORKFLOW = Workflow(
@@ -128,7 +134,7 @@ SESSION_WORKFLOW = Workflow(
         # What the projector shows (the item dealt with, who is speaking) is set while in session.
         T("show", S.OPEN, may=_office),
         # A called member's answers to the notice, offered until the session starts.
-        T("register", S.SCHEDULED, may=_answer_open("accept"), refusal=ANSWERS_CLOSED),
+        T("register", S.SCHEDULED, may=_may_register, refusal=ANSWERS_CLOSED),
         T("ask_leave", S.SCHEDULED, may=_answer_open("ask_leave"), refusal=ANSWERS_CLOSED),
     ],
 )

@@ -135,6 +135,24 @@ def _registration_and_leave_before_the_start(client, member_user, sc_session):
     assert register in html and leave not in html
 
 
+def test_registration_is_offered_until_the_meetings_registration_deadline_and_leave_until_the_start(
+    client, member_user, sc_meeting, sc_session
+):
+    deadline = sc_session.activity.starts_at - dt.timedelta(days=1)
+    Meeting.objects.filter(pk=sc_meeting.pk).update(registration_deadline=deadline)
+    register = f'"{reverse("meetings_portal:register", args=[sc_session.pk])}"'
+    leave = f'"{reverse("meetings_portal:leave", args=[sc_session.pk])}"'
+    with time_machine.travel(deadline - dt.timedelta(minutes=10)):
+        login(client, member_user)
+        html = client.get(reverse("meetings_portal:agenda")).content.decode()
+        assert register in html and leave in html
+    with time_machine.travel(deadline + dt.timedelta(minutes=1)):
+        # The same reader's kept page, rendered before the deadline, is not served after it.
+        html = client.get(reverse("meetings_portal:agenda")).content.decode()
+        assert register not in html and leave in html
+        assert allowed_actions(MeetingSession.objects.get(pk=sc_session.pk), member_user) == ["ask_leave"]
+
+
 def test_a_member_not_called_is_offered_nothing(other_member_user, sc_session):
     assert allowed_actions(sc_session, other_member_user) == []
 
