@@ -193,6 +193,11 @@ PAGES = [
 
 
 BARE_LABEL = "bare Django (bench/bare)"
+# The same project with a signed-in person (bench/bare/signed_in.py): what Django itself pays to read
+# the session, then for a signed-in request, the references the logged-in ping is read against.
+BARE_SESSION_LABEL = "bare Django, its session read"
+BARE_SIGNED_IN_LABEL = "bare Django, signed in"
+BARE_LABELS = (BARE_LABEL, BARE_SESSION_LABEL, BARE_SIGNED_IN_LABEL)
 # docs/benchmarks.md below this line is written by people and kept when the figures above are rewritten.
 NOTES_MARK = "<!-- notes below are kept by bench/run.py -->"
 # Targets of issue 21 as ratios to bare Django at ten years of data (None: no target).
@@ -294,18 +299,55 @@ def measure(url: str, cookie: str, duration: int, connections: int) -> dict:
     }
 
 
-def bare_floor(env: dict, duration: int, connections: int) -> dict:
-    """Bare Django's one view, served and measured exactly as the portal's pages are."""
-    process = serve({**env, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"}, "bench.bare.wsgi", "/")
-    try:
-        row = measure(f"http://127.0.0.1:{PORT}/", "none", duration, connections)
-    finally:
-        stop(process)
-    row.update({"page": BARE_LABEL, "path": "/"})
-    say(
-        f"   {BARE_LABEL:<32} median {row['median']:8.1f} ms  p99 {row['p99']:8.1f} ms  {row['rps']:7.1f} req/s"
-    )
-    return row
+BARE_SIGNED_IN_SESSION = """
+import django
+django.setup()
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+user = get_user_model().objects.get(username="bench_leader")
+session = import_module(settings.SESSION_ENGINE).SessionStore()
+session.update({
+    SESSION_KEY: str(user.pk),
+    BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+    HASH_SESSION_KEY: user.get_session_auth_hash(),
+})
+session.save()
+print(session.session_key)
+"""
+
+
+def bare_floor(env: dict, duration: int, connections: int) -> list[dict]:
+    """Bare Django's one view, then the same project signed in, served and measured as the pages are."""
+    rows = []
+    for label, settings, path in (
+        (BARE_LABEL, "bench.bare.settings", "/"),
+        (BARE_SESSION_LABEL, "bench.bare.signed_in", "/session"),
+        (BARE_SIGNED_IN_LABEL, "bench.bare.signed_in", "/signed-in"),
+    ):
+        bare_env = {**env, "DJANGO_SETTINGS_MODULE": settings}
+        cookie = "none"
+        if path != "/":
+            # Signed in as the ping's account, through Django's own session store and backend.
+            cookie = subprocess.run(
+                [PYTHON, "-c", BARE_SIGNED_IN_SESSION],
+                cwd=ROOT,
+                env=bare_env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        process = serve(bare_env, "bench.bare.wsgi", "/")
+        try:
+            row = measure(f"http://127.0.0.1:{PORT}{path}", cookie, duration, connections)
+        finally:
+            stop(process)
+        row.update({"page": label, "path": path})
+        say(
+            f"   {label:<32} median {row['median']:8.1f} ms  p99 {row['p99']:8.1f} ms  {row['rps']:7.1f} req/s"
+        )
+        rows.append(row)
+    return rows
 
 
 def pages(
@@ -319,7 +361,8 @@ def pages(
         "-c",
         "from cppcc_portal.dashboard.figures import refresh_year_figures as r; r(2017); r(2016)",
     )
-    bare = bare_floor(env, duration, connections)
+    references = bare_floor(env, duration, connections)
+    bare = references[0]
     process = serve(env)
     results = []
     try:
@@ -342,10 +385,11 @@ def pages(
     floor = results[0]["median"] or 1
     for row in results:
         row["ratio"] = row["median"] / floor if row["median"] is not None else None
-    for row in [bare, *results]:
+    for row in [*references, *results]:
         row["bare_ratio"] = row["median"] / bare["median"] if row["median"] is not None else None
-    bare["ratio"] = bare["median"] / floor
-    return [bare, *results]
+    for row in references:
+        row["ratio"] = row["median"] / floor if row["median"] is not None else None
+    return [*references, *results]
 
 
 def import_benchmark(env: dict) -> str:
@@ -611,8 +655,8 @@ def main() -> None:
             "",
         ]
     if len(measured) == 2 and 10 in measured and 1 in measured and not only:
-        ten = {r["page"]: r for r in measured[10] if r["page"] != BARE_LABEL}
-        one = {r["page"]: r for r in measured[1] if r["page"] != BARE_LABEL}
+        ten = {r["page"]: r for r in measured[10] if r["page"] not in BARE_LABELS}
+        one = {r["page"]: r for r in measured[1] if r["page"] not in BARE_LABELS}
         report += [
             "## Growth from one to ten years",
             "",
@@ -660,6 +704,17 @@ def main() -> None:
                 f"{'met' if row['bare_ratio'] <= limit else 'NOT met'}; growth 1→10 years ≤ 1.1×: "
                 f"{growth:.2f}× — {'met' if growth <= 1.1 else 'NOT met'}"
             )
+        references = {r["page"]: r for r in measured[10] if r["page"] in BARE_LABELS}
+        session, signed_in = references[BARE_SESSION_LABEL], references[BARE_SIGNED_IN_LABEL]
+        ping = ten["floor (ping)"]
+        if None not in (session["median"], signed_in["median"], ping["median"]):
+            report += [
+                "",
+                f"Django itself (bench/bare/signed_in.py), in this run: reading its session costs "
+                f"{session['bare_ratio']:.1f}× bare Django, a signed-in request "
+                f"{signed_in['bare_ratio']:.1f}×; the portal's logged-in ping is "
+                f"{ping['median'] / signed_in['median']:.2f}× Django's signed-in request.",
+            ]
         report.append("")
     if args.only_pages:
         say("\n".join(report))
