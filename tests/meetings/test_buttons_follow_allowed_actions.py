@@ -153,6 +153,37 @@ def test_registration_is_offered_until_the_meetings_registration_deadline_and_le
         assert allowed_actions(MeetingSession.objects.get(pk=sc_session.pk), member_user) == ["ask_leave"]
 
 
+@pytest.mark.parametrize(
+    ("moment", "offered"),
+    [
+        (dt.timedelta(days=-2), 2),
+        (dt.timedelta(days=-1, minutes=1), 1),
+        (dt.timedelta(minutes=1), 0),
+    ],
+    ids=["before the registration deadline", "after the registration deadline", "after the start"],
+)
+def test_every_answer_the_agenda_offers_is_accepted_when_the_member_gives_it(
+    client, member_user, sc_meeting, sc_session, moment, offered
+):
+    # Offered and then refused would be a button that only ever shows an error.
+    starts = sc_session.activity.starts_at
+    Meeting.objects.filter(pk=sc_meeting.pk).update(registration_deadline=starts - dt.timedelta(days=1))
+    answers = {
+        reverse("meetings_portal:register", args=[sc_session.pk]): {},
+        reverse("meetings_portal:leave", args=[sc_session.pk]): {"reason": "出差"},
+    }
+    given = 0
+    with time_machine.travel(starts + moment):
+        login(client, member_user)
+        for url, data in answers.items():
+            if f'"{url}"' not in client.get(reverse("meetings_portal:agenda")).content.decode():
+                continue
+            after = client.post(url, data, follow=True)
+            assert [m.level_tag for m in after.context["messages"]] == ["success"], url
+            given += 1
+    assert given == offered
+
+
 def test_a_member_not_called_is_offered_nothing(other_member_user, sc_session):
     assert allowed_actions(sc_session, other_member_user) == []
 
