@@ -332,6 +332,12 @@ def registration_open(meeting: Meeting, now: dt.datetime | None = None) -> bool:
     return deadline is None or (now or timezone.now()) <= deadline
 
 
+def speeches_open(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Speeches are handed in until the meeting's speech deadline, where it has one."""
+    deadline = meeting.speech_deadline
+    return deadline is None or (now or timezone.now()) <= deadline
+
+
 def answers_close_at(entries: list[AgendaEntry], now) -> dt.datetime | None:
     """When the clock alone next changes a member's agenda: the registration deadline passing
     closes registration (registration_open), a session starting closes its registration and leave

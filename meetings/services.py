@@ -626,9 +626,9 @@ def speech_submit(*, meeting: Meeting, actor, title: str, text: str, member: Mem
         raise PermissionDeniedError(_("Only members submit speeches."))
     if not selectors.is_called(member, meeting):
         raise PermissionDeniedError(_("You are not called to this meeting."))
-    MEETING_WORKFLOW.require(meeting, actor, "submit_speech")
-    if meeting.speech_deadline and timezone.now() > meeting.speech_deadline:
+    if not selectors.speeches_open(meeting):
         raise DomainError(_("The deadline for speeches has passed."), code="deadline_passed")
+    MEETING_WORKFLOW.require(meeting, actor, "submit_speech")
     speech = Speech(meeting=meeting, member=member, title=(title or "").strip(), text=(text or "").strip())
     _validate(speech)
     speech.save()

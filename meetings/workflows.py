@@ -18,7 +18,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.workflow import Transition, Workflow, Workflows
 from meetings.choices import MeetingStatus, MotionState, SessionStatus, SpeechState
 from meetings.models import Meeting, MeetingSession, Motion, Speech
-from meetings.selectors import is_called, registration_open
+from meetings.selectors import is_called, registration_open, speeches_open
 from members.models import Participation
 from members.selectors import member_for_user
 from members.workflows import PARTICIPATION_WORKFLOW
@@ -39,6 +39,11 @@ def _called_or_office(meeting, user) -> bool:
         return True
     member = member_for_user(user)
     return member is not None and is_called(member, meeting)
+
+
+def _may_submit_speech(meeting, user) -> bool:
+    # Until the speech deadline (meetings.services refuses a late one with its own message).
+    return speeches_open(meeting) and _called_or_office(meeting, user)
 
 
 MEETING_WORKFLOW = Workflow(
@@ -78,7 +83,7 @@ MEETING_WORKFLOW = Workflow(
         T(
             "submit_speech",
             M.CALLED,
-            may=_called_or_office,
+            may=_may_submit_speech,
             refusal=_lazy("Speeches are handed in while the meeting is called."),
         ),
     ],

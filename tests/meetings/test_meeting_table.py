@@ -3,10 +3,12 @@ table (`meetings.workflows`): the console and the speech page show them exactly 
 them, and a refused POST changes nothing and says the table's reason. A vote's count and result are
 shown by one rule, `Motion.results_visible`, on the console, in the minutes and in the API."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.test import APIClient
 
@@ -101,6 +103,23 @@ def test_speeches_are_handed_in_while_the_meeting_is_called_and_not_after_it_clo
     assert form not in client.get(speeches).content.decode()
     page = client.post(speeches, {"title": "关于养老服务的发言", "text": "……"}, follow=True)
     assert _messages(page) == [_zh("Speeches are handed in while the meeting is called.")]
+    assert not Speech.objects.exists()
+
+
+def test_speeches_are_offered_until_the_speech_deadline_and_a_late_one_is_refused_with_its_reason(
+    client, sc_meeting, member_user
+):
+    speeches = reverse("meetings_portal:speeches", args=[sc_meeting.pk])
+    form = '<form method="post">'
+    login(client, member_user)
+    Meeting.objects.filter(pk=sc_meeting.pk).update(speech_deadline=timezone.now() + dt.timedelta(hours=1))
+    assert form in client.get(speeches).content.decode()
+    Meeting.objects.filter(pk=sc_meeting.pk).update(speech_deadline=timezone.now() - dt.timedelta(minutes=1))
+    sc_meeting.refresh_from_db()
+    assert "submit_speech" not in allowed_actions(sc_meeting, member_user)
+    assert form not in client.get(speeches).content.decode()
+    page = client.post(speeches, {"title": "关于养老服务的发言", "text": "……"}, follow=True)
+    assert _messages(page) == [_zh("The deadline for speeches has passed.")]
     assert not Speech.objects.exists()
 
 
