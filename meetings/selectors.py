@@ -325,22 +325,15 @@ def _console_meeting(meeting_id: int) -> Meeting | None:
 READER_PAGES = CachedValues("meeting-pages", ttl=600, per_committee=True)
 
 
-def registration_open(meeting: Meeting, now: dt.datetime | None = None) -> bool:
-    """报名 is open until the meeting's registration deadline, where it has one (each session's
-    start closes it as well: members.workflows.answer_state)."""
-    deadline = meeting.registration_deadline
-    return deadline is None or (now or timezone.now()) <= deadline
-
-
-def speeches_open(meeting: Meeting, now: dt.datetime | None = None) -> bool:
-    """Speeches are handed in until the meeting's speech deadline, where it has one."""
-    deadline = meeting.speech_deadline
-    return deadline is None or (now or timezone.now()) <= deadline
+def open_until(deadline: dt.datetime | None) -> bool:
+    """Whether a meeting's deadline (registration, speeches; None: it has none) has not passed.
+    报名 also closes when each session starts (members.workflows.answer_state)."""
+    return deadline is None or timezone.now() <= deadline
 
 
 def answers_close_at(entries: list[AgendaEntry], now) -> dt.datetime | None:
     """When the clock alone next changes a member's agenda: the registration deadline passing
-    closes registration (registration_open), a session starting closes its registration and leave
+    closes registration (open_until), a session starting closes its registration and leave
     requests (members.workflows.answer_state); nothing else on it moves with the clock (the
     session's opening and closing, the votes, the check-ins are writes)."""
     moments = [

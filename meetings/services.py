@@ -251,7 +251,7 @@ def _own_participation(session: MeetingSession, actor) -> Participation:
 
 
 def _registration_open(session: MeetingSession) -> None:
-    if not selectors.registration_open(session.meeting):
+    if not selectors.open_until(session.meeting.registration_deadline):
         raise DomainError(_("The registration deadline has passed."), code="deadline_passed")
 
 
@@ -626,7 +626,7 @@ def speech_submit(*, meeting: Meeting, actor, title: str, text: str, member: Mem
         raise PermissionDeniedError(_("Only members submit speeches."))
     if not selectors.is_called(member, meeting):
         raise PermissionDeniedError(_("You are not called to this meeting."))
-    if not selectors.speeches_open(meeting):
+    if not selectors.open_until(meeting.speech_deadline):
         raise DomainError(_("The deadline for speeches has passed."), code="deadline_passed")
     MEETING_WORKFLOW.require(meeting, actor, "submit_speech")
     speech = Speech(meeting=meeting, member=member, title=(title or "").strip(), text=(text or "").strip())

@@ -18,7 +18,7 @@ from cppcc_portal.core import roles
 from cppcc_portal.core.workflow import Transition, Workflow, Workflows
 from meetings.choices import MeetingStatus, MotionState, SessionStatus, SpeechState
 from meetings.models import Meeting, MeetingSession, Motion, Speech
-from meetings.selectors import is_called, registration_open, speeches_open
+from meetings.selectors import is_called, open_until
 from members.models import Participation
 from members.selectors import member_for_user
 from members.workflows import PARTICIPATION_WORKFLOW
@@ -43,7 +43,7 @@ def _called_or_office(meeting, user) -> bool:
 
 def _may_submit_speech(meeting, user) -> bool:
     # Until the speech deadline (meetings.services refuses a late one with its own message).
-    return speeches_open(meeting) and _called_or_office(meeting, user)
+    return open_until(meeting.speech_deadline) and _called_or_office(meeting, user)
 
 
 MEETING_WORKFLOW = Workflow(
@@ -124,7 +124,7 @@ def _answer_open(action: str):
 def _may_register(session, user) -> bool:
     # The registration deadline closes 报名 before the session starts (meetings.services refuses it
     # with its own message); asking for leave stays open until the start.
-    return registration_open(session.meeting) and _answer_open("accept")(session, user)
+    return open_until(session.meeting.registration_deadline) and _answer_open("accept")(session, user)
 
 
 ANSWERS_CLOSED = _lazy("Registration and leave requests close when the session opens.")
