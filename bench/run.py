@@ -319,24 +319,22 @@ print(session.session_key)
 
 def bare_floor(env: dict, duration: int, connections: int) -> list[dict]:
     """Bare Django's one view, then the same project signed in, served and measured as the pages are."""
+    signed_in_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare.signed_in"}
+    # Signed in as the ping's account, through Django's own session store and backend.
+    signed_in = subprocess.run(
+        [PYTHON, "-c", BARE_SIGNED_IN_SESSION],
+        cwd=ROOT,
+        env=signed_in_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     rows = []
-    for label, settings, path in (
-        (BARE_LABEL, "bench.bare.settings", "/"),
-        (BARE_SESSION_LABEL, "bench.bare.signed_in", "/session"),
-        (BARE_SIGNED_IN_LABEL, "bench.bare.signed_in", "/signed-in"),
+    for label, bare_env, path, cookie in (
+        (BARE_LABEL, {**env, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"}, "/", "none"),
+        (BARE_SESSION_LABEL, signed_in_env, "/session", signed_in),
+        (BARE_SIGNED_IN_LABEL, signed_in_env, "/signed-in", signed_in),
     ):
-        bare_env = {**env, "DJANGO_SETTINGS_MODULE": settings}
-        cookie = "none"
-        if path != "/":
-            # Signed in as the ping's account, through Django's own session store and backend.
-            cookie = subprocess.run(
-                [PYTHON, "-c", BARE_SIGNED_IN_SESSION],
-                cwd=ROOT,
-                env=bare_env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.strip()
         process = serve(bare_env, "bench.bare.wsgi", "/")
         try:
             row = measure(f"http://127.0.0.1:{PORT}{path}", cookie, duration, connections)

@@ -121,10 +121,13 @@ def _answer_open(action: str):
     return may
 
 
+_may_accept = _answer_open("accept")
+
+
 def _may_register(session, user) -> bool:
     # The registration deadline closes 报名 before the session starts (meetings.services refuses it
     # with its own message); asking for leave stays open until the start.
-    return open_until(session.meeting.registration_deadline) and _answer_open("accept")(session, user)
+    return open_until(session.meeting.registration_deadline) and _may_accept(session, user)
 
 
 ANSWERS_CLOSED = _lazy("Registration and leave requests close when the session opens.")
