@@ -183,3 +183,34 @@ def test_a_leader_takes_in_the_dashboard_at_a_glance_on_the_live_stage(open_stag
     leader.go("/dashboard/summary/?year=2017")
     assert "2017" in leader.page.content()
     leader.assert_clean()
+
+
+def test_a_member_is_offered_registration_only_until_the_deadline_the_office_sets_on_the_live_stage(
+    open_stage, live_stage
+):
+    """The member's agenda is kept per reader (meetings.selectors.READER_PAGES): the office moving the
+    registration deadline into the past, in another process, takes "确认参加" off the member's next
+    view, while asking for leave stays offered until the session starts."""
+    title = "区政协常委会会议（演示：下周召开）"
+    member = open_stage("member", viewport=PHONE)
+    member.go("/portal/meetings/")
+    meeting = member.page.locator("section.card", has=member.page.locator("h2", has_text=title))
+    assert meeting.locator("button", has_text="确认参加").count() == 1, "the demo member is called"
+    live_stage.manage(
+        "shell",
+        "-c",
+        "import datetime\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.utils import timezone\n"
+        "from cppcc_portal.core import committees\n"
+        "from meetings.models import Meeting\n"
+        "from meetings.services import meeting_save\n"
+        "with committees.working_for(committees.default()):\n"
+        f"    meeting = Meeting.objects.get(title={title!r})\n"
+        "    meeting.registration_deadline = timezone.now() - datetime.timedelta(minutes=1)\n"
+        "    meeting_save(meeting=meeting, actor=get_user_model().objects.get(username='demo_staff'))\n",
+    )
+    member.go("/portal/meetings/")
+    assert meeting.locator("button", has_text="确认参加").count() == 0
+    assert meeting.locator("button", has_text="请假").count() == 1
+    member.assert_clean()
